@@ -1,0 +1,47 @@
+"""Reproducible timestamps: one place decides what 'now' means for a build.
+
+SOURCE_DATE_EPOCH wins when set; then the last commit that touched the
+publication's folder; then the publication's own date; then the newest
+source file. Never the clock, so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+
+def _git_time(folder: Path) -> int | None:
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."], cwd=folder,
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if not out.isdigit():
+        return None
+    # Uncommitted changes mean the commit time no longer describes the sources.
+    status = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
+                            capture_output=True, text=True, timeout=10, check=False).stdout
+    return None if status.strip() else int(out)
+
+
+def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    commit = _git_time(folder)
+    if commit is not None:
+        return dt.datetime.fromtimestamp(commit, dt.timezone.utc)
+    if date:
+        parts = [int(p) for p in date.split("-")] + [1, 1]
+        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.timezone.utc)
+    newest = max((int(p.stat().st_mtime) for p in files if p.exists()), default=0)
+    return dt.datetime.fromtimestamp(newest, dt.timezone.utc)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,47 @@
+"""From sources to the document model: read, then run the transforms in order."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import dates
+from .errors import Diagnostics
+from .markdown_reader import converter, to_tree
+from .model import Chapter, Publication
+from .sources import Sources
+from .transforms import headings, ids, images, notes, sanitize
+
+
+def _chapter_id(path: Path, taken: set) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "part"
+    if not base[0].isalpha():
+        base = f"c-{base}"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict: bool = False) -> Publication:
+    md = converter()
+    chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
+    for src in sources.files:
+        chapter = Chapter(_chapter_id(src.path, taken), src.path, to_tree(src.text, md),
+                          meta=dict(src.meta))
+        chapter.meta["_first_line"] = src.first_line
+        chapter.title = src.meta.get("title")
+        texts[chapter.id] = src.text
+        chapters.append(chapter)
+    pub = Publication(sources.slug, sources.folder, sources.metadata, chapters)
+    pub.sources = [sources.metadata_path] + [f.path for f in sources.files]
+    for chapter in chapters:
+        sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
+        notes.restructure(chapter)
+        images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
+    renames = ids.unique_ids(pub, texts, diags)
+    ids.resolve_links(pub, renames, texts, diags)
+    headings.build_toc(pub)
+    pub.modified = dates.iso(dates.build_time(sources.folder, sources.metadata.date, pub.sources))
+    return pub

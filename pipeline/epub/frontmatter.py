@@ -1,0 +1,47 @@
+"""Generated front matter for the EPUB: title page and colophon, from the metadata."""
+
+from __future__ import annotations
+
+import html
+
+from ..model import Publication
+
+
+def title_page(pub: Publication) -> str:
+    m = pub.metadata
+    out = [f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">',
+           f'<h1 class="title">{html.escape(m.title)}</h1>']
+    if m.subtitle:
+        out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
+    if m.authors:
+        out.append(f'<p class="authors">{html.escape(", ".join(m.authors))}</p>')
+    if m.publisher:
+        out.append(f'<p class="publisher">{html.escape(m.publisher)}</p>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+FONT_NOTICE = ("Set in Charis SIL (SIL Open Font License 1.1) and DejaVu "
+               "(Bitstream Vera licence).")
+
+
+def colophon(pub: Publication, fonts_embedded: bool) -> str:
+    m = pub.metadata
+    out = ['<section class="colophon" epub:type="colophon" aria-label="Colophon">']
+    out.append(f"<p><i>{html.escape(m.title)}</i>"
+               + (f": {html.escape(m.subtitle)}" if m.subtitle else "") + "</p>")
+    if m.authors:
+        out.append(f"<p>{html.escape(', '.join(m.authors))}</p>")
+    if m.rights:
+        out.append(f"<p>{html.escape(m.rights)}</p>")
+    if m.publisher:
+        out.append(f"<p>Published by {html.escape(m.publisher)}.</p>")
+    edition = m.date or pub.modified[:10]
+    out.append(f"<p>This edition: {html.escape(edition)}.</p>")
+    ident = m.identifier
+    label = f"{ident.scheme}: " if ident.scheme and ident.scheme != "UUID" else ""
+    out.append(f"<p>Identifier: {html.escape(label + ident.text)}</p>")
+    if fonts_embedded:
+        out.append(f"<p>{FONT_NOTICE}</p>")
+    out.append("</section>")
+    return "\n".join(out)

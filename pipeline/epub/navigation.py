@@ -1,0 +1,37 @@
+"""EPUB navigation document (EPUB 3.3 §7): contents, landmarks, page-list."""
+
+from __future__ import annotations
+
+import html
+
+from ..model import Heading, Publication
+
+
+def _ol(items: list[Heading], depth: int, limit: int) -> str:
+    if not items or depth > limit:
+        return ""
+    out = ["<ol>"]
+    for h in items:
+        href = h.href.removeprefix("text/")
+        out.append(f'<li><a href="{href}">{html.escape(h.title)}</a>{_ol(h.children, depth + 1, limit)}</li>')
+    out.append("</ol>")
+    return "".join(out)
+
+
+def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
+             pages: list[tuple[str, str]] | None = None) -> str:
+    """Nav markup; hrefs are relative to text/, where the nav document lives."""
+    meta = pub.metadata
+    entries = _ol(pub.toc, 1, meta.toc_depth) or (
+        f'<ol><li><a href="{pub.chapters[0].file_name.removeprefix("text/")}">{html.escape(meta.title)}</a></li></ol>')
+    parts = [f'<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
+             f'<h1 id="toc-title">{html.escape(meta.toc_title)}</h1>{entries}</nav>']
+    marks = "".join(f'<li><a epub:type="{kind}" href="{href}">{html.escape(label)}</a></li>'
+                    for kind, href, label in landmarks)
+    parts.append(f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'
+                 f'<h2 id="landmarks-title">Landmarks</h2><ol>{marks}</ol></nav>')
+    if pages:
+        items = "".join(f'<li><a href="{href}">{html.escape(label)}</a></li>' for label, href in pages)
+        parts.append(f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-labelledby="pages-title" hidden="hidden">'
+                     f'<h2 id="pages-title">Pages</h2><ol>{items}</ol></nav>')
+    return "\n".join(parts)

@@ -1,0 +1,109 @@
+"""EPUB writer: assembles the package with EbookLib, then finishes it.
+
+Content documents are built here as complete XHTML and handed to EbookLib
+as plain items, so its HTML re-parsing (which drops <head> and lowercases
+SVG) never touches them; EbookLib writes the OPF, NCX and container.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ebooklib import epub
+
+from .. import styles
+from ..model import Publication
+from . import accessibility, finish, frontmatter, navigation, xhtml
+
+XHTML = "application/xhtml+xml"
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
+    sheets = styles.stack(project, "epub", pub.folder, with_fonts=embed_fonts)
+    text = "\n".join(s.read_text(encoding="utf-8") for s in sheets)
+    # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
+    return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
+
+
+def build_epub(pub: Publication, project: Path, embed_fonts: bool = False) -> bytes:
+    m = pub.metadata
+    book = epub.EpubBook()
+    book.set_identifier(m.identifier.text)
+    book.set_title(m.title)
+    book.set_language(m.lang)
+    for i, creator in enumerate(m.creators):
+        book.add_author(creator.name, file_as=creator.file_as, role=creator.role, uid=f"creator{i + 1}")
+    for i, creator in enumerate(m.contributors):
+        book.add_metadata("DC", "contributor", creator.name, {"id": f"contributor{i + 1}"})
+    for name, value in (("publisher", m.publisher), ("description", m.description),
+                        ("rights", m.rights), ("date", m.date)):
+        if value:
+            book.add_metadata("DC", name, value)
+    for subject in m.subjects:
+        book.add_metadata("DC", "subject", subject)
+    if m.subtitle:
+        book.add_metadata("DC", "title", m.subtitle, {"id": "subtitle"})
+
+    css = epub.EpubItem(uid="style", file_name="styles/edition.css", media_type="text/css",
+                        content=_css_bundle(project, pub, embed_fonts))
+    book.add_item(css)
+    if embed_fonts:
+        for path in styles.font_files(project):
+            rel = path.relative_to(project / "styles").as_posix()
+            book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=rel,
+                                        media_type=FONT_TYPES[path.suffix], content=path.read_bytes()))
+    for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
+        book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
+                                    content=asset.source.read_bytes()))
+
+    links = ["../styles/edition.css"]
+    lang = m.lang
+    spine, documents = [], []
+
+    def add(uid, file_name, title, body, body_type=None, linear=True):
+        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
+                             content=xhtml.document(title, lang, body, links, body_type))
+        book.add_item(item)
+        documents.append(item)
+        spine.append(item if linear else (item, "no"))
+        return item
+
+    add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub), "frontmatter")
+    nav_item = epub.EpubItem(uid="nav", file_name="text/nav.xhtml", media_type=XHTML)
+    nav_item.properties = ["nav"]
+    book.add_item(nav_item)
+    spine.append(nav_item)
+    for chapter in pub.chapters:
+        matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
+        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter), matter)
+    add("colophon", "text/colophon.xhtml", "Colophon", frontmatter.colophon(pub, embed_fonts), "backmatter")
+
+    first = pub.chapters[0].file_name.removeprefix("text/")
+    landmarks = [("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
+                 ("bodymatter", first, "Start of content")]
+    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks), links)
+
+    book.toc = [_ncx_entry(h) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
+    book.add_item(epub.EpubNcx())
+    book.spine = spine
+    for prop, value in accessibility.metadata(pub):
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+    raw = io.BytesIO()
+    epub.write_epub(raw, book, {"epub3_pages": False, "epub2_guide": False, "raise_exceptions": True,
+                                "mtime": _mtime(pub.modified), "play_order": {"enabled": True, "start_from": 1}})
+    return finish.finish(raw.getvalue(), pub)
+
+
+def _ncx_entry(h, depth=1):
+    link = epub.Link(h.href, h.title, f"ncx-{h.id}")
+    if h.children and depth < 3:
+        return (epub.Section(h.title, h.href), [_ncx_entry(c, depth + 1) for c in h.children])
+    return link
+
+
+def _mtime(iso: str):
+    import datetime as dt
+    return dt.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")

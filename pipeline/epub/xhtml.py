@@ -1,0 +1,101 @@
+"""EPUB content documents: model trees serialised as XHTML 1.1-compatible HTML5."""
+
+from __future__ import annotations
+
+import copy
+import html
+
+from lxml import etree
+
+from ..model import Chapter, Publication
+
+etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+
+
+def document(title: str, lang: str, body: str, stylesheets: list[str], body_type: str | None = None,
+             body_class: str | None = None) -> bytes:
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="{href}"/>' for href in stylesheets)
+    attrs = f' epub:type="{body_type}"' if body_type else ""
+    attrs += f' class="{body_class}"' if body_class else ""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
+        f'<head>\n<meta charset="UTF-8"/>\n<title>{html.escape(title)}</title>\n{links}\n</head>\n'
+        f"<body{attrs}>\n{body}\n</body>\n</html>\n"
+    )
+    # Parse once to be sure the document is well-formed XML before it ships.
+    etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    return text.encode("utf-8")
+
+
+def serialise(el) -> str:
+    return etree.tostring(el, method="xml", encoding="unicode", with_tail=False)
+
+
+def chapter_body(pub: Publication, chapter: Chapter) -> str:
+    """The chapter's tree with EPUB semantics: popup notes, links across files."""
+    body = copy.deepcopy(chapter.body)
+    for a in body.iter("a"):
+        href = a.get("href", "")
+        if href.startswith("#"):
+            target = pub.anchors.get(href[1:])
+            if target is not None and target is not chapter:
+                a.set("href", f"{target.file_name.removeprefix('text/')}{href}")
+        if "noteref" in (a.get("class") or "").split():
+            a.set("{%s}type" % EPUB_NS, "noteref")
+            a.set("role", "doc-noteref")
+        if "backlink" in (a.get("class") or "").split():
+            a.set("role", "doc-backlink")
+    for note in body.iter("aside"):
+        if "footnote" in (note.get("class") or "").split():
+            note.set("{%s}type" % EPUB_NS, "footnote")
+            note.set("role", "doc-footnote")
+            note.attrib.pop("data-number", None)
+    for section in body.iter("section"):
+        if "footnotes" in (section.get("class") or "").split():
+            section.set("{%s}type" % EPUB_NS, "footnotes")
+            section.set("aria-label", "Notes")
+    for img in body.iter("img"):
+        if img.get("src", "").startswith("images/"):
+            img.set("src", "../" + img.get("src"))
+    for el in body.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop("data-level", None)
+    body.tag = "section"
+    body.set("{%s}type" % EPUB_NS, "chapter")
+    body.set("role", "doc-chapter")
+    parts = [serialise(child) + (html.escape(child.tail or "")) for child in body]
+    head = ""
+    if pub.metadata.kind == "article" or chapter.meta.get("title"):
+        head = _chapter_head(pub, chapter)
+    attrs = " ".join(f'{_qname(k)}="{html.escape(v)}"' for k, v in sorted(body.attrib.items()))
+    label = ""
+    if chapter.title and not head and not any(h.level == 1 for h in chapter.headings[:1]):
+        label = f' aria-label="{html.escape(chapter.title)}"'
+    return f"<section {attrs}{label}>\n{head}{html.escape(body.text or '')}{''.join(parts)}\n</section>"
+
+
+def _qname(key: str) -> str:
+    return key.replace("{%s}" % EPUB_NS, "epub:")
+
+
+def _chapter_head(pub: Publication, chapter: Chapter) -> str:
+    meta = chapter.meta if chapter.meta.get("title") else {}
+    title = meta.get("title") or pub.metadata.title
+    subtitle = meta.get("subtitle") if meta else pub.metadata.subtitle
+    authors = _names(meta.get("author")) if meta else pub.metadata.authors
+    out = f'<header class="chapter-head">\n<h1>{html.escape(title)}</h1>\n'
+    if subtitle:
+        out += f'<p class="subtitle">{html.escape(str(subtitle))}</p>\n'
+    if authors:
+        out += f'<p class="byline">{html.escape(", ".join(authors))}</p>\n'
+    return out + "</header>\n"
+
+
+def _names(value) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(i.get("name")) if isinstance(i, dict) else str(i) for i in items]

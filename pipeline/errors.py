@@ -1,0 +1,102 @@
+"""Errors as data: located diagnostics, collected before a build fails.
+
+The library never prints or exits; it raises :class:`BuildError` carrying
+every problem found, and the CLI decides how to show them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Exit(enum.IntEnum):
+    """Exit statuses, one per kind of failure, so scripts can tell them apart."""
+
+    OK = 0
+    INPUT = 1  # the sources or metadata are wrong: the user fixes them
+    USAGE = 2  # the command line is wrong
+    CHECK = 3  # an edition was built but failed a check
+    ENVIRONMENT = 4  # something outside the project is missing (a tool, a font)
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str  # "error" or "warning"
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """Collects problems so that all of them are reported at once."""
+
+    root: Path | None = None
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _where(self, path, line, column) -> Location | None:
+        if path is None:
+            return None
+        path = Path(path)
+        if self.root is not None:
+            try:
+                path = path.resolve().relative_to(self.root.resolve())
+            except ValueError:
+                pass
+        return Location(path.as_posix(), line, column)
+
+    def error(self, message, path=None, line=None, column=None, hint=None) -> None:
+        self.items.append(Diagnostic("error", message, self._where(path, line, column), hint))
+
+    def warning(self, message, path=None, line=None, column=None, hint=None) -> None:
+        self.items.append(Diagnostic("warning", message, self._where(path, line, column), hint))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def raise_if_errors(self, exit_code: Exit = Exit.INPUT) -> None:
+        if self.errors:
+            raise BuildError(list(self.items), exit_code)
+
+
+class BuildError(Exception):
+    """A build could not complete; carries every diagnostic and an exit status."""
+
+    def __init__(self, diagnostics: list[Diagnostic], exit_code: Exit = Exit.INPUT):
+        self.diagnostics = diagnostics
+        self.exit_code = exit_code
+        errors = [d for d in diagnostics if d.severity == "error"]
+        super().__init__("\n".join(str(d) for d in errors) or "build failed")

@@ -1,0 +1,77 @@
+"""The document model in the middle: every writer consumes the same Publication.
+
+Chapter bodies are HTML element trees (lxml, un-namespaced); writers
+serialise them as XHTML (EPUB) or HTML (print).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from .metadata import Metadata
+
+
+@dataclass
+class Heading:
+    level: int  # 1 = top level of the publication's contents
+    id: str
+    title: str  # plain text
+    chapter: Chapter
+    children: list[Heading] = field(default_factory=list)
+
+    @property
+    def href(self) -> str:
+        return f"{self.chapter.file_name}#{self.id}"
+
+
+@dataclass
+class Chapter:
+    id: str  # unique in the publication, usable as an XML id and file stem
+    source: Path
+    body: lxml_html.HtmlElement  # a <div> holding the chapter's content
+    title: str | None = None  # from its first heading or front matter
+    role: str = "body"  # front, body or back
+    headings: list[Heading] = field(default_factory=list)  # flat, in reading order
+    meta: dict = field(default_factory=dict)  # a collection article's own metadata
+    line_of: dict = field(default_factory=dict)  # element id -> source line, for messages
+
+    @property
+    def file_name(self) -> str:
+        return f"text/{self.id}.xhtml"
+
+
+@dataclass
+class Asset:
+    """An image or other file a chapter refers to, copied into the editions."""
+
+    source: Path
+    name: str  # path inside the edition, e.g. images/map.png
+    media_type: str
+
+
+@dataclass
+class Publication:
+    slug: str
+    folder: Path
+    metadata: Metadata
+    chapters: list[Chapter]
+    toc: list[Heading] = field(default_factory=list)  # nested heading tree
+    assets: dict[Path, Asset] = field(default_factory=dict)
+    modified: str = ""  # ISO 8601 UTC timestamp, reproducible (see dates.py)
+    sources: list[Path] = field(default_factory=list)
+    anchors: dict[str, Chapter] = field(default_factory=dict)  # id -> chapter holding it
+
+    def toc_entries(self, depth: int | None = None):
+        """Yield (heading, depth) over the contents tree, to the configured depth."""
+        limit = depth or self.metadata.toc_depth
+
+        def walk(items, level):
+            for h in items:
+                if level <= limit:
+                    yield h, level
+                    yield from walk(h.children, level + 1)
+
+        yield from walk(self.toc, 1)

@@ -1,0 +1,5 @@
+"""The print PDF edition."""
+
+from .render import Rendered, render
+
+__all__ = ["Rendered", "render"]

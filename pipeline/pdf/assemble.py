@@ -1,0 +1,113 @@
+"""The print document: one HTML file for the whole publication, from the model.
+
+Notes move from the end of their chapter to their call, so WeasyPrint can
+float each to the foot of the page it is called on (``float: footnote``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .. import __version__
+from ..model import Chapter, Publication
+
+
+def _meta(name: str, value: str) -> str:
+    return f'<meta name="{name}" content="{html.escape(value)}">'
+
+
+def head(pub: Publication) -> str:
+    m = pub.metadata
+    parts = ['<meta charset="utf-8">', f"<title>{html.escape(m.title)}</title>"]
+    parts += [_meta("author", name) for name in m.authors]
+    if m.description:
+        parts.append(_meta("description", m.description))
+    if m.subjects:
+        parts.append(_meta("keywords", ", ".join(s.replace(",", " ") for s in m.subjects)))
+    parts.append(_meta("generator", f"Pressroom {__version__}"))
+    parts.append(_meta("dcterms.created", pub.modified))
+    parts.append(_meta("dcterms.modified", pub.modified))
+    if m.publisher:
+        parts.append(_meta("publisher", m.publisher))
+    parts.append(_meta("identifier", m.identifier.text))
+    return "\n".join(parts)
+
+
+def title_page(pub: Publication) -> str:
+    m = pub.metadata
+    out = ['<section class="titlepage">', f'<h1 class="title">{html.escape(m.title)}</h1>']
+    if m.subtitle:
+        out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
+    if m.authors:
+        out.append(f'<p class="authors">{html.escape(", ".join(m.authors))}</p>')
+    if m.publisher:
+        out.append(f'<p class="publisher">{html.escape(m.publisher)}</p>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def contents(pub: Publication) -> str:
+    def items(headings, depth):
+        if not headings or depth > pub.metadata.toc_depth:
+            return ""
+        lis = "".join(f'<li><a href="#{h.id}">{html.escape(h.title)}</a>{items(h.children, depth + 1)}</li>'
+                      for h in headings)
+        return f"<ol>{lis}</ol>"
+    return (f'<nav class="toc" id="contents" aria-label="{html.escape(pub.metadata.toc_title)}">'
+            f"<h2>{html.escape(pub.metadata.toc_title)}</h2>{items(pub.toc, 1)}</nav>")
+
+
+def _inline_notes(body) -> None:
+    notes = {}
+    for section in list(body.find_class("footnotes")):
+        for aside in section.iter("aside"):
+            notes[aside.get("id")] = aside
+        section.drop_tree()
+    for ref in list(body.find_class("noteref")):
+        note = notes.get((ref.get("href") or "").lstrip("#"))
+        if note is None:
+            continue
+        span = lxml_html.Element("span", {"class": "footnote-body", "id": note.get("id")})
+        span.text = note.text
+        for child in note:
+            if child.tag == "p":
+                child.tag = "span"
+                child.set("class", "fn-p")
+            span.append(child)
+        for back in span.find_class("backlink"):
+            back.drop_tree()
+        sup = ref.getparent()
+        anchor = sup if sup is not None and sup.tag == "sup" else ref
+        span.tail = anchor.tail
+        anchor.getparent().replace(anchor, span)
+
+
+def chapter(pub: Publication, ch: Chapter) -> str:
+    body = copy.deepcopy(ch.body)
+    _inline_notes(body)
+    for img in body.iter("img"):
+        asset = next((a for a in pub.assets.values() if a.name == img.get("src")), None)
+        if asset is not None:
+            img.set("src", asset.source.as_uri())
+    inner = (body.text and html.escape(body.text) or "") + "".join(
+        etree.tostring(child, method="html", encoding="unicode") for child in body)
+    head_html = ""
+    if pub.metadata.kind == "article" or ch.meta.get("title"):
+        meta = ch.meta if ch.meta.get("title") else {}
+        title = meta.get("title") or pub.metadata.title
+        head_html = f'<header class="chapter-head"><h1>{html.escape(str(title))}</h1>'
+        sub = meta.get("subtitle") if meta else pub.metadata.subtitle
+        if sub:
+            head_html += f'<p class="subtitle">{html.escape(str(sub))}</p>'
+        head_html += "</header>"
+    return f'<article class="chapter" id="{ch.id}">{head_html}{inner}</article>'
+
+
+def document(pub: Publication) -> str:
+    body = [title_page(pub), contents(pub)] + [chapter(pub, ch) for ch in pub.chapters]
+    return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
+            f"<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")

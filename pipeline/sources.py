@@ -1,0 +1,167 @@
+"""Loading stage: find publications under source/ and read their files.
+
+A publication is a folder under ``source/``: one Markdown file for an
+article, or many for a book, ordered by ``publication.yaml`` (its
+``contents`` list) or else by file name. Text is decoded here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostics
+from .metadata import Metadata, read_metadata
+
+MANIFEST = "publication.yaml"
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a Markdown file larger than this is surely a mistake
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    text: str  # the Markdown body, front matter removed
+    first_line: int  # line number of the body's first line in the file
+    meta: dict = field(default_factory=dict)
+    meta_lines: dict = field(default_factory=dict)
+
+
+@dataclass
+class Sources:
+    slug: str
+    folder: Path
+    metadata: Metadata
+    files: list[SourceFile]
+    metadata_path: Path
+
+
+def discover(source_dir: Path) -> list[Path]:
+    """Every publication folder under source/, in name order."""
+    if not source_dir.is_dir():
+        return []
+    return sorted(p for p in source_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Read a UTF-8 source, reporting the first undecodable byte by line and column."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        diags.error(f"cannot read the file: {exc.strerror}", path)
+        return None
+    if size > MAX_SOURCE_BYTES:
+        diags.error(f"the file is {size // 1048576} MiB, over the limit of "
+                    f"{MAX_SOURCE_BYTES // 1048576} MiB", path, hint="split it into chapters")
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.error(f"byte 0x{data[exc.start]:02x} is not UTF-8", path, line, column,
+                    hint="save the file as UTF-8 in your editor")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict, dict, str, int]:
+    """Split YAML front matter from Markdown: (mapping, key lines, body, body's first line)."""
+    if not text.startswith("---\n"):
+        return {}, {}, text, 1
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        diags.error("the front matter is not closed", path, 1, hint="end it with a line '---'")
+        return {}, {}, text, 1
+    raw, key_lines = parse_yaml("\n".join(lines[1:end]), path, diags, line_offset=1)
+    return raw, key_lines, "\n".join(lines[end + 1:]), end + 2
+
+
+def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> tuple[dict, dict]:
+    """Load a YAML mapping and the line of each top-level key."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark else None
+        column = mark.column + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        diags.error(f"malformed YAML: {problem}", path, line, column,
+                    hint="check the indentation and quote values that contain ': '")
+        return {}, {}
+    if raw is None:
+        return {}, {}
+    if not isinstance(raw, dict):
+        diags.error("the metadata must be a mapping of keys to values", path, 1 + line_offset)
+        return {}, {}
+    key_lines = {}
+    for key_node, _ in node.value:
+        key_lines[key_node.value] = key_node.start_mark.line + 1 + line_offset
+    return raw, key_lines
+
+
+def _read_source(path: Path, diags: Diagnostics) -> SourceFile | None:
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    meta, meta_lines, body, first = split_front_matter(text, path, diags)
+    if not body.strip():
+        diags.error("the source is empty", path, first, hint="write some text, or remove the file")
+    return SourceFile(path, body, first, meta, meta_lines)
+
+
+def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, diags) -> list[Path]:
+    files = []
+    for entry in contents:
+        name = entry.get("file") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            diags.error("each entry of 'contents' must be a file name", manifest, lines.get("contents"))
+            continue
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            diags.error(f"'{name}' is outside the publication's folder", manifest, lines.get("contents"))
+        elif not path.is_file():
+            diags.error(f"'{name}' does not exist", manifest, lines.get("contents"),
+                        hint="check the file name in 'contents'")
+        else:
+            files.append(path)
+    return files
+
+
+def load(folder: Path, diags: Diagnostics) -> Sources | None:
+    """Read one publication folder into sources and validated metadata."""
+    manifest = folder / MANIFEST
+    local = Diagnostics(diags.root)
+    raw, lines, meta_path = {}, {}, manifest
+    if manifest.is_file():
+        text = read_text(manifest, local)
+        if text is not None:
+            raw, lines = parse_yaml(text, manifest, local)
+    contents = raw.get("contents")
+    if isinstance(contents, list):
+        paths = _manifest_files(folder, contents, manifest, lines, local)
+    else:
+        paths = sorted(p for p in folder.iterdir() if p.suffix in MARKDOWN_SUFFIXES and p.is_file())
+    if not paths and not local.errors:
+        local.error("the publication has no Markdown files", folder,
+                    hint="add an .md file, or list the files under 'contents' in publication.yaml")
+    files = [f for f in (_read_source(p, local) for p in paths) if f is not None]
+    if not manifest.is_file() and files:
+        # An article (or a book without a manifest) keeps its metadata in the
+        # front matter of its first file.
+        raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
+        files[0].meta, files[0].meta_lines = {}, {}
+    metadata = read_metadata(raw, lines, meta_path, folder.name, local)
+    if len(files) > 1 and "type" not in raw:
+        metadata.kind = "book"
+    diags.extend(local)
+    if local.errors:
+        return None
+    return Sources(folder.name, folder, metadata, files, meta_path)

@@ -1,0 +1,1 @@
+"""Transform stage: each module refines the document model in one respect."""

@@ -1,0 +1,96 @@
+"""Ids unique across the publication, and every internal link resolved.
+
+Python-Markdown numbers headings and notes per file, so chapters joined into
+one print document would collide; here each id is made unique (a suffix on
+collision) and every link is rewritten to ``#id``, the model's one form of an
+internal link. Writers map it to ``file#id`` (EPUB) or keep it (print).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..errors import Diagnostics
+from ..model import Publication
+from .sanitize import line_of
+
+_BAD = re.compile(r"[^\w.\-]")
+
+
+def _clean(value: str) -> str:
+    value = _BAD.sub("-", value.strip())
+    return value if value[:1].isalpha() else f"id-{value}"
+
+
+def unique_ids(pub: Publication, texts: dict, diags: Diagnostics) -> dict:
+    """Rename ids so none repeats; returns {chapter id: {old id: new id}}."""
+    used = {c.id for c in pub.chapters}
+    renames = {}
+    for chapter in pub.chapters:
+        mapping, seen = {}, set()
+        for el in chapter.body.iter():
+            old = el.get("id") if isinstance(el.tag, str) else None
+            if old is None:
+                continue
+            if old in seen:
+                diags.error(f"the id '{old}' is used twice in this file", chapter.source,
+                            line_of(chapter, texts[chapter.id], old),
+                            hint="give each element its own id")
+                continue
+            seen.add(old)
+            new = base = _clean(old)
+            n = 2
+            while new in used:
+                new, n = f"{base}-{n}", n + 1
+            used.add(new)
+            mapping[old] = new
+            el.set("id", new)
+            pub.anchors[new] = chapter
+        chapter.body.set("id", chapter.id)
+        pub.anchors[chapter.id] = chapter
+        renames[chapter.id] = mapping
+    return renames
+
+
+def resolve_links(pub: Publication, renames: dict, texts: dict, diags: Diagnostics) -> None:
+    by_source = {c.source.resolve(): c for c in pub.chapters}
+    for chapter in pub.chapters:
+        for a in chapter.body.iter("a"):
+            href = a.get("href")
+            if href is None:
+                continue
+            target = _resolve(href, chapter, by_source, renames)
+            if target is _EXTERNAL:
+                continue
+            if target is None:
+                diags.error(f"broken link '{href}': no such file or heading in the publication",
+                            chapter.source, line_of(chapter, texts[chapter.id], href),
+                            hint="check the file name and the heading's id")
+                a.attrib.pop("href")
+            else:
+                a.set("href", f"#{target}")
+
+
+_EXTERNAL = object()
+
+
+def _resolve(href, chapter, by_source, renames):
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https", "mailto", "tel", "urn", "doi") or parts.netloc:
+        return _EXTERNAL
+    if parts.scheme:
+        return None
+    target_chapter = chapter
+    if parts.path:
+        path = (chapter.source.parent / unquote(parts.path)).resolve()
+        target_chapter = by_source.get(path)
+        if target_chapter is None:
+            return None
+    fragment = unquote(parts.fragment)
+    if not fragment:
+        return target_chapter.id
+    return renames[target_chapter.id].get(fragment)
+
+
