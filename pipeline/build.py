@@ -17,6 +17,8 @@ from typing import Callable
 from . import sources
 from .document import read_publication
 from .epub import build_epub
+from .epub.package import FRONT_PAGES
+from .pagemarks import page_starts
 from .errors import BuildError, Diagnostic, Diagnostics, Exit
 from .pdf import render
 
@@ -96,15 +98,18 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
 
     result = BuildResult(diagnostics=list(diags.items))
     for pub in pubs:
+        # The print edition is typeset even for an EPUB alone: the EPUB's
+        # page-list points at the print pages.
+        say(f"{pub.slug}: typesetting the print edition")
+        rendered = render(pub, project)
         if "pdf" in formats:
-            say(f"{pub.slug}: typesetting the print edition")
-            rendered = render(pub, project)
             path = out / f"{pub.slug}.pdf"
             write_atomically(path, rendered.pdf)
             result.outputs.append(Output(pub.slug, "pdf", path, len(rendered.pdf), rendered.page_count))
         if "epub" in formats:
             say(f"{pub.slug}: packaging the EPUB edition")
-            data = build_epub(pub, project)
+            starts = page_starts(rendered.anchors, rendered.markers, FRONT_PAGES)
+            data = build_epub(pub, project, starts)
             path = out / f"{pub.slug}.epub"
             write_atomically(path, data)
             result.outputs.append(Output(pub.slug, "epub", path, len(data)))

@@ -14,6 +14,7 @@ from ebooklib import epub
 
 from .. import styles
 from ..model import Publication
+from ..pagemarks import chapter_of, print_edition_id
 from . import accessibility, finish, frontmatter, navigation, xhtml
 
 XHTML = "application/xhtml+xml"
@@ -27,7 +28,22 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
 
-def build_epub(pub: Publication, project: Path, embed_fonts: bool = False) -> bytes:
+FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml#toc"}
+
+
+def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
+    files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
+    entries = []
+    for target, number in sorted(page_starts.items(), key=lambda item: item[1]):
+        href = FRONT_PAGES.get(target) or f"{files[chapter_of(target)]}#page-{number}"
+        entries.append((str(number), href))
+    return entries
+
+
+def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | None = None,
+               embed_fonts: bool = False) -> bytes:
+    """The EPUB; with ``page_starts`` (from the print render) it carries a page-list."""
+    page_starts = page_starts or {}
     m = pub.metadata
     book = epub.EpubBook()
     book.set_identifier(m.identifier.text)
@@ -77,18 +93,21 @@ def build_epub(pub: Publication, project: Path, embed_fonts: bool = False) -> by
     spine.append(nav_item)
     for chapter in pub.chapters:
         matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
-        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter), matter)
+        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter)
     add("colophon", "text/colophon.xhtml", "Colophon", frontmatter.colophon(pub, embed_fonts), "backmatter")
 
     first = pub.chapters[0].file_name.removeprefix("text/")
     landmarks = [("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
                  ("bodymatter", first, "Start of content")]
-    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks), links)
+    pages = _page_list(pub, page_starts)
+    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages), links)
+    if pages:
+        book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
 
     book.toc = [_ncx_entry(h) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
     book.add_item(epub.EpubNcx())
     book.spine = spine
-    for prop, value in accessibility.metadata(pub):
+    for prop, value in accessibility.metadata(pub, has_page_list=bool(pages)):
         book.add_metadata(None, "meta", value, {"property": prop})
 
     raw = io.BytesIO()

@@ -8,6 +8,7 @@ import html
 from lxml import etree
 
 from ..model import Chapter, Publication
+from ..pagemarks import mark
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -34,9 +35,21 @@ def serialise(el) -> str:
     return etree.tostring(el, method="xml", encoding="unicode", with_tail=False)
 
 
-def chapter_body(pub: Publication, chapter: Chapter) -> str:
-    """The chapter's tree with EPUB semantics: popup notes, links across files."""
+def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]) -> str:
+    """The chapter's tree with EPUB semantics: popup notes, links across files,
+    and a page-break marker where each print page begins."""
     body = copy.deepcopy(chapter.body)
+    for marker_id in mark(body, f"pm-{chapter.id}-"):
+        span = body.get_element_by_id(marker_id)
+        number = page_starts.get(marker_id)
+        if number is None:
+            span.drop_tree()
+            continue
+        span.attrib.clear()
+        span.set("id", f"page-{number}")
+        span.set("{%s}type" % EPUB_NS, "pagebreak")
+        span.set("role", "doc-pagebreak")
+        span.set("aria-label", str(number))
     for a in body.iter("a"):
         href = a.get("href", "")
         if href.startswith("#"):

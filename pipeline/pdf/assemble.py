@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 
 from .. import __version__
 from ..model import Chapter, Publication
+from ..pagemarks import mark
 
 
 def _meta(name: str, value: str) -> str:
@@ -39,7 +40,7 @@ def head(pub: Publication) -> str:
 
 def title_page(pub: Publication) -> str:
     m = pub.metadata
-    out = ['<section class="titlepage">', f'<h1 class="title">{html.escape(m.title)}</h1>']
+    out = ['<section class="titlepage" id="titlepage">', f'<h1 class="title">{html.escape(m.title)}</h1>']
     if m.subtitle:
         out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
     if m.authors:
@@ -86,8 +87,9 @@ def _inline_notes(body) -> None:
         anchor.getparent().replace(anchor, span)
 
 
-def chapter(pub: Publication, ch: Chapter) -> str:
+def chapter(pub: Publication, ch: Chapter, markers: list[str]) -> str:
     body = copy.deepcopy(ch.body)
+    markers += mark(body, f"pm-{ch.id}-")
     _inline_notes(body)
     for img in body.iter("img"):
         asset = next((a for a in pub.assets.values() if a.name == img.get("src")), None)
@@ -107,7 +109,9 @@ def chapter(pub: Publication, ch: Chapter) -> str:
     return f'<article class="chapter" id="{ch.id}">{head_html}{inner}</article>'
 
 
-def document(pub: Publication) -> str:
-    body = [title_page(pub), contents(pub)] + [chapter(pub, ch) for ch in pub.chapters]
+def document(pub: Publication) -> tuple[str, list[str]]:
+    """The print HTML and the page-position markers in it, in reading order."""
+    markers: list[str] = []
+    body = [title_page(pub), contents(pub)] + [chapter(pub, ch, markers) for ch in pub.chapters]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
-            f"<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+            f"<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"), markers

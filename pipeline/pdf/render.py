@@ -18,6 +18,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 from .. import styles
 from ..model import Publication
 from . import assemble, geometry
+from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
 
 
@@ -26,6 +27,7 @@ class Rendered:
     pdf: bytes
     page_count: int
     anchors: list[list[str]]  # ids on each page, in page order
+    markers: list[str] = field(default_factory=list)  # page-position markers, in reading order
     messages: list[str] = field(default_factory=list)
 
 
@@ -73,12 +75,13 @@ def render(pub: Publication, project: Path, variant: str = "pdf/ua-1", trim: str
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(string=assemble.document(pub), base_url=pub.folder.as_uri() + "/",
+        source, markers = assemble.document(pub)
+        document = HTML(string=source, base_url=pub.folder.as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=sheets)
         meta = _Metadata(**vars(document.metadata))
         m = pub.metadata
         meta.extra = {"language": [m.lang], "publisher": [m.publisher] if m.publisher else [],
-                      "subject": m.subjects, "identifier": [m.identifier.text],
+                      "subject": m.subjects, "identifier": [print_edition_id(m.identifier.text)],
                       "rights": [m.rights] if m.rights else []}
         document.metadata = meta
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
@@ -87,4 +90,5 @@ def render(pub: Publication, project: Path, variant: str = "pdf/ua-1", trim: str
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
-    return Rendered(pdf, len(document.pages), anchors, collector.messages + [f"refused: {u}" for u in fetcher.refused])
+    messages = collector.messages + [f"refused: {u}" for u in fetcher.refused]
+    return Rendered(pdf, len(document.pages), anchors, markers, messages)
