@@ -40,8 +40,27 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
         notes.restructure(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
+    _check_cover(pub, project, diags)
     renames = ids.unique_ids(pub, texts, diags)
     ids.resolve_links(pub, renames, texts, diags)
     headings.build_toc(pub)
     pub.modified = dates.iso(dates.build_time(sources.folder, sources.metadata.date, pub.sources))
     return pub
+
+
+def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
+    given = pub.metadata.cover_image
+    if not given:
+        return
+    path = (pub.folder / given).resolve()
+    where = pub.sources[0]
+    if not path.is_relative_to(pub.folder.resolve()) or not path.is_file():
+        diags.error(f"cover image '{given}' does not exist in the publication's folder", where,
+                    hint="put the image beside the sources and give its file name")
+        pub.metadata.cover_image = None
+    elif images.media_type_of(path) not in ("image/png", "image/jpeg"):
+        diags.error(f"cover image '{given}' must be a PNG or JPEG file", where,
+                    hint="e-book stores accept PNG and JPEG covers")
+        pub.metadata.cover_image = None
+    else:
+        pub.metadata.cover_image = path.relative_to(pub.folder.resolve()).as_posix()

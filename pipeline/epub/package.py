@@ -14,8 +14,9 @@ from ebooklib import epub
 
 from .. import styles
 from ..model import Publication
+from ..transforms import images
 from ..pagemarks import chapter_of, print_edition_id
-from . import accessibility, finish, frontmatter, navigation, xhtml
+from . import accessibility, cover, finish, frontmatter, navigation, xhtml
 
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
@@ -86,6 +87,9 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
         spine.append(item if linear else (item, "no"))
         return item
 
+    cover_item = _cover(pub, project)
+    book.add_item(cover_item)
+    add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name))
     add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub), "frontmatter")
     nav_item = epub.EpubItem(uid="nav", file_name="text/nav.xhtml", media_type=XHTML)
     nav_item.properties = ["nav"]
@@ -97,7 +101,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
     add("colophon", "text/colophon.xhtml", "Colophon", frontmatter.colophon(pub, embed_fonts), "backmatter")
 
     first = pub.chapters[0].file_name.removeprefix("text/")
-    landmarks = [("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
+    landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
                  ("bodymatter", first, "Start of content")]
     pages = _page_list(pub, page_starts)
     nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages), links)
@@ -114,6 +118,19 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
     epub.write_epub(raw, book, {"epub3_pages": False, "epub2_guide": False, "raise_exceptions": True,
                                 "mtime": _mtime(pub.modified), "play_order": {"enabled": True, "start_from": 1}})
     return finish.finish(raw.getvalue(), pub)
+
+
+def _cover(pub: Publication, project: Path) -> epub.EpubItem:
+    given = pub.metadata.cover_image  # already checked: a file inside the publication
+    if given:
+        path = pub.folder / given
+        data, media_type = path.read_bytes(), images.media_type_of(path)
+    else:
+        data, media_type = cover.generated(pub.metadata, project), "image/png"
+    item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),
+                         media_type=media_type, content=data)
+    item.properties = ["cover-image"]
+    return item
 
 
 def _ncx_entry(h, depth=1):
