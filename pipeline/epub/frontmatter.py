@@ -7,9 +7,16 @@ import html
 from ..model import Publication
 
 
-def title_page(pub: Publication) -> str:
+def pagebreak(number: int | None) -> str:
+    """A page-break marker for the page-list (EPUB 3.3 §7.4.2)."""
+    if number is None:
+        return ""
+    return f'<span id="page-{number}" epub:type="pagebreak" role="doc-pagebreak" aria-label="{number}"></span>'
+
+
+def title_page(pub: Publication, page: int | None = None) -> str:
     m = pub.metadata
-    out = [f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">',
+    out = [f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">{pagebreak(page)}',
            f'<h1 class="title">{html.escape(m.title)}</h1>']
     if m.subtitle:
         out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
@@ -27,7 +34,7 @@ FONT_NOTICE = ("Set in Charis SIL (SIL Open Font License 1.1) and DejaVu "
 
 def colophon(pub: Publication, fonts_embedded: bool) -> str:
     m = pub.metadata
-    out = ['<section class="colophon" epub:type="colophon" aria-label="Colophon">']
+    out = ['<section class="colophon" epub:type="colophon" role="doc-colophon" aria-label="Colophon">']
     out.append(f"<p><i>{html.escape(m.title)}</i>"
                + (f": {html.escape(m.subtitle)}" if m.subtitle else "") + "</p>")
     if m.authors:

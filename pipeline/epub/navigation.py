@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Heading, Publication
+from .frontmatter import pagebreak
 
 
 def _ol(items: list[Heading], depth: int, limit: int) -> str:
@@ -19,13 +20,13 @@ def _ol(items: list[Heading], depth: int, limit: int) -> str:
 
 
 def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
-             pages: list[tuple[str, str]] | None = None) -> str:
+             pages: list[tuple[str, str]] | None = None, toc_page: int | None = None) -> str:
     """Nav markup; hrefs are relative to text/, where the nav document lives."""
     meta = pub.metadata
     entries = _ol(pub.toc, 1, meta.toc_depth) or (
         f'<ol><li><a href="{pub.chapters[0].file_name.removeprefix("text/")}">{html.escape(meta.title)}</a></li></ol>')
     parts = [f'<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
-             f'<h1 id="toc-title">{html.escape(meta.toc_title)}</h1>{entries}</nav>']
+             f'<h1 id="toc-title">{pagebreak(toc_page)}{html.escape(meta.toc_title)}</h1>{entries}</nav>']
     marks = "".join(f'<li><a epub:type="{kind}" href="{href}">{html.escape(label)}</a></li>'
                     for kind, href, label in landmarks)
     parts.append(f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'

@@ -29,14 +29,14 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
 
-FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml#toc"}
+FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 
 
 def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
     files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
     entries = []
     for target, number in sorted(page_starts.items(), key=lambda item: item[1]):
-        href = FRONT_PAGES.get(target) or f"{files[chapter_of(target)]}#page-{number}"
+        href = f"{FRONT_PAGES.get(target) or files[chapter_of(target)]}#page-{number}"
         entries.append((str(number), href))
     return entries
 
@@ -90,7 +90,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
     cover_item = _cover(pub, project)
     book.add_item(cover_item)
     add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name))
-    add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub), "frontmatter")
+    add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub, page_starts.get("titlepage")), "frontmatter")
     nav_item = epub.EpubItem(uid="nav", file_name="text/nav.xhtml", media_type=XHTML)
     nav_item.properties = ["nav"]
     book.add_item(nav_item)
@@ -104,7 +104,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
     landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
                  ("bodymatter", first, "Start of content")]
     pages = _page_list(pub, page_starts)
-    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages), links)
+    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links)
     if pages:
         book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
 
