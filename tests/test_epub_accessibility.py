@@ -1,0 +1,80 @@
+"""The EPUB edition passes Ace by DAISY, and its page-list matches the print edition."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import NS, REPO, epub_files, pdf_text_by_page
+
+ACE = Path(os.environ.get("ACE") or REPO / "tests" / "tools" / "ace.sh")
+
+
+def ace_report(epub: Path, out: Path) -> dict:
+    proc = subprocess.run([str(ACE), str(out), str(epub)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    report = out / "report.json"
+    assert proc.returncode == 0 and report.is_file(), f"Ace failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def violations(report: dict) -> list[str]:
+    found = []
+    for doc in report.get("assertions", []):
+        for item in doc.get("assertions", []):
+            if item["earl:result"]["earl:outcome"] != "pass":
+                test = item["earl:test"]
+                found.append(f"{doc['earl:testSubject']['url']}: {test['earl:impact']} "
+                             f"{test['dct:title']}: {item['earl:result'].get('dct:description', '')}")
+    return found
+
+
+def test_ace_passes_the_sample_with_no_violation(sample_build, tmp_path):
+    report = ace_report(sample_build.epub, tmp_path / "ace")
+    assert violations(report) == []
+    assert report["earl:result"]["earl:outcome"] == "pass"
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def test_page_list_points_at_the_text_where_each_print_page_begins(sample_build):
+    files = epub_files(sample_build.epub)
+    nav = etree.fromstring(files["EPUB/text/nav.xhtml"])
+    page_list = nav.find(".//x:nav[@epub:type='page-list']", NS)
+    entries = [(a.text, a.get("href")) for a in page_list.iter("{%s}a" % NS["x"])]
+    pages = pdf_text_by_page(sample_build.pdf)
+    assert len(entries) >= len(pages) - 1, "nearly every print page is in the page-list"
+    checked = 0
+    for label, href in entries:
+        name, fragment = href.split("#")
+        doc = etree.fromstring(files[f"EPUB/text/{name}"])
+        marker = doc.find(f".//*[@id='{fragment}']")
+        assert marker is not None, f"page-list entry {label} points at nothing ({href})"
+        assert marker.get("{%s}type" % NS["epub"]) == "pagebreak"
+        assert marker.get("aria-label") == label
+        following = marker.xpath("string(following::text()[normalize-space()][1])")
+        words = _letters(" ".join(following.split()[:4]))
+        page_text = _letters(pages[int(label) - 1])
+        assert words and words in page_text, f"page {label}: '{following[:60]}' is not on that PDF page"
+        checked += 1
+    assert checked == len(entries)
+
+
+def test_page_break_source_names_the_print_edition(sample_build):
+    files = epub_files(sample_build.epub)
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    source = opf.find(".//opf:meta[@property='pageBreakSource']", NS)
+    assert source is not None and source.text.startswith("urn:uuid:")
+    features = {m.text for m in opf.findall(".//opf:meta[@property='schema:accessibilityFeature']", NS)}
+    assert {"printPageNumbers", "pageBreakMarkers", "tableOfContents"} <= features
+    # The print edition carries the same identifier in its XMP.
+    from pypdf import PdfReader
+    xmp = PdfReader(str(sample_build.pdf)).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert source.text.encode() in xmp
