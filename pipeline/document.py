@@ -29,9 +29,9 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
     chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
     for src in sources.files:
         chapter = Chapter(_chapter_id(src.path, taken), src.path, to_tree(src.text, md),
-                          meta=dict(src.meta))
+                          meta=dict(src.meta or {}))
         chapter.meta["_first_line"] = src.first_line
-        chapter.title = src.meta.get("title")
+        chapter.title = (src.meta or {}).get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)
     pub = Publication(sources.slug, sources.folder, sources.metadata, chapters)
@@ -53,13 +53,13 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
     if not given:
         return
     path = (pub.folder / given).resolve()
-    where = pub.sources[0]
+    where, line = pub.sources[0], pub.metadata.key_lines.get("cover-image")
     if not path.is_relative_to(pub.folder.resolve()) or not path.is_file():
-        diags.error(f"cover image '{given}' does not exist in the publication's folder", where,
+        diags.error(f"cover image '{given}' does not exist in the publication's folder", where, line,
                     hint="put the image beside the sources and give its file name")
         pub.metadata.cover_image = None
     elif images.media_type_of(path) not in ("image/png", "image/jpeg"):
-        diags.error(f"cover image '{given}' must be a PNG or JPEG file", where,
+        diags.error(f"cover image '{given}' must be a PNG or JPEG file", where, line,
                     hint="e-book stores accept PNG and JPEG covers")
         pub.metadata.cover_image = None
     else:

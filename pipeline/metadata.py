@@ -67,6 +67,7 @@ class Metadata:
     toc_title: str = "Contents"
     kind: str = "article"  # article, book or collection
     contents: list | None = None  # the manifest's file list, when given
+    key_lines: dict = field(default_factory=dict)  # key -> line, for later messages
 
     @property
     def authors(self) -> list[str]:
@@ -225,14 +226,15 @@ def _kind(value) -> str:
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
 
 
-def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnostics) -> Metadata:
+def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnostics,
+                  require_title: bool = True) -> Metadata:
     """Validate a raw mapping (front matter or manifest) into Metadata."""
     for key in sorted(set(raw) - KEYS):
         diags.error(f"unknown metadata key '{key}'", path, lines.get(key), hint=_suggest(key, KEYS))
     r = _Reader(raw, lines, path, diags)
-    meta = Metadata()
+    meta = Metadata(key_lines=dict(lines))
     meta.title = r.text("title") or ""
-    if not meta.title:
+    if not meta.title and require_title:
         diags.error("the publication has no title", path, lines.get("title", 1),
                     hint="add 'title: ...' to the metadata")
     meta.subtitle = r.text("subtitle")

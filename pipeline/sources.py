@@ -25,7 +25,7 @@ class SourceFile:
     path: Path
     text: str  # the Markdown body, front matter removed
     first_line: int  # line number of the body's first line in the file
-    meta: dict = field(default_factory=dict)
+    meta: dict | None = field(default_factory=dict)  # None: its front matter was malformed
     meta_lines: dict = field(default_factory=dict)
 
 
@@ -68,7 +68,7 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict, dict, str, int]:
+def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict | None, dict, str, int]:
     """Split YAML front matter from Markdown: (mapping, key lines, body, body's first line)."""
     if not text.startswith("---\n"):
         return {}, {}, text, 1
@@ -83,11 +83,21 @@ def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict,
     return raw, key_lines, "\n".join(lines[end + 1:]), end + 2
 
 
-def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> tuple[dict, dict]:
-    """Load a YAML mapping and the line of each top-level key."""
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: metadata.py checks them and says where."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> tuple[dict | None, dict]:
+    """Load a YAML mapping and the line of each top-level key; None when malformed."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
@@ -95,12 +105,12 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) 
         problem = getattr(exc, "problem", None) or str(exc)
         diags.error(f"malformed YAML: {problem}", path, line, column,
                     hint="check the indentation and quote values that contain ': '")
-        return {}, {}
+        return None, {}
     if raw is None:
         return {}, {}
     if not isinstance(raw, dict):
         diags.error("the metadata must be a mapping of keys to values", path, 1 + line_offset)
-        return {}, {}
+        return None, {}
     key_lines = {}
     for key_node, _ in node.value:
         key_lines[key_node.value] = key_node.start_mark.line + 1 + line_offset
@@ -144,7 +154,7 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
         text = read_text(manifest, local)
         if text is not None:
             raw, lines = parse_yaml(text, manifest, local)
-    contents = raw.get("contents")
+    contents = (raw or {}).get("contents")
     if isinstance(contents, list):
         paths = _manifest_files(folder, contents, manifest, lines, local)
     else:
@@ -153,15 +163,18 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")
     files = [f for f in (_read_source(p, local) for p in paths) if f is not None]
-    if not manifest.is_file() and files:
+    if not files:
+        diags.extend(local)
+        return None
+    if not manifest.is_file():
         # An article (or a book without a manifest) keeps its metadata in the
         # front matter of its first file.
         raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
         files[0].meta, files[0].meta_lines = {}, {}
-    metadata = read_metadata(raw, lines, meta_path, folder.name, local)
-    if len(files) > 1 and "type" not in raw:
+    # Metadata problems do not stop the reading: the text's own problems are
+    # reported in the same run.
+    metadata = read_metadata(raw or {}, lines, meta_path, folder.name, local, require_title=raw is not None)
+    if len(files) > 1 and "type" not in (raw or {}):
         metadata.kind = "book"
     diags.extend(local)
-    if local.errors:
-        return None
     return Sources(folder.name, folder, metadata, files, meta_path)

@@ -198,7 +198,3 @@ def page_of_heading(pages: list[list[str]], heading: str, skip: set[int] = froze
         if index not in skip and heading in lines:
             return index
     return None
-
-
-def pdf_destination_page(reader, item) -> int:
-    return reader.get_destination_page_number(item)

@@ -49,6 +49,8 @@ def _fix_opf(opf: bytes, files: dict, pub: Publication) -> bytes:
     metadata = root.find("opf:metadata", ns)
     for meta in metadata.iterfind("opf:meta[@name='generator']", ns):
         meta.set("content", f"Pressroom {__version__}")
+    for meta in metadata.iterfind("opf:meta[@property='file-as']", ns):
+        meta.attrib.pop("scheme", None)  # EbookLib labels file-as as a MARC code
     titles = metadata.findall("dc:title", ns)
     if titles:
         titles[0].set("id", "title")

@@ -108,7 +108,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | No
     if pages:
         book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
 
-    book.toc = [_ncx_entry(h) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
+    book.toc = [_ncx_entry(h, m.toc_depth) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
     book.add_item(epub.EpubNcx())
     book.spine = spine
     for prop, value in accessibility.metadata(pub, has_page_list=bool(pages)):
@@ -133,11 +133,11 @@ def _cover(pub: Publication, project: Path) -> epub.EpubItem:
     return item
 
 
-def _ncx_entry(h, depth=1):
-    link = epub.Link(h.href, h.title, f"ncx-{h.id}")
-    if h.children and depth < 3:
-        return (epub.Section(h.title, h.href), [_ncx_entry(c, depth + 1) for c in h.children])
-    return link
+def _ncx_entry(h, limit: int, depth: int = 1):
+    """The NCX (for EPUB 2 readers) mirrors the nav, to the same depth."""
+    if h.children and depth < limit:
+        return (epub.Section(h.title, h.href), [_ncx_entry(c, limit, depth + 1) for c in h.children])
+    return epub.Link(h.href, h.title, f"ncx-{h.id}")
 
 
 def _mtime(iso: str):

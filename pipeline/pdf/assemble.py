@@ -6,10 +6,12 @@ float each to the foot of the page it is called on (``float: footnote``).
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
 
 from lxml import etree
+from PIL import Image
 from lxml import html as lxml_html
 
 from .. import __version__
@@ -32,9 +34,6 @@ def head(pub: Publication) -> str:
     parts.append(_meta("generator", f"Pressroom {__version__}"))
     parts.append(_meta("dcterms.created", pub.modified))
     parts.append(_meta("dcterms.modified", pub.modified))
-    if m.publisher:
-        parts.append(_meta("publisher", m.publisher))
-    parts.append(_meta("identifier", m.identifier.text))
     return "\n".join(parts)
 
 
@@ -87,14 +86,38 @@ def _inline_notes(body) -> None:
         anchor.getparent().replace(anchor, span)
 
 
+def _embed(img, asset) -> None:
+    """Images go in as data: URLs, so the PDF names them by content, not by
+    the folder the project happens to be in. A decorative image becomes a
+    background, which the tagged PDF leaves out of the structure."""
+    uri = f"data:{asset.media_type};base64,{base64.b64encode(asset.source.read_bytes()).decode()}"
+    if img.get("role") != "presentation":
+        img.set("src", uri)
+        return
+    width, height = _size(asset)
+    span = lxml_html.Element("span", {"class": "decorative", "style": (
+        f"display: inline-block; width: {width}px; height: {height}px; max-width: 100%; "
+        f"background: url('{uri}') center / contain no-repeat")})
+    span.tail = img.tail
+    img.getparent().replace(img, span)
+
+
+def _size(asset) -> tuple[int, int]:
+    if asset.media_type == "image/svg+xml":
+        return 96, 96
+    with Image.open(asset.source) as im:
+        return im.size
+
+
 def chapter(pub: Publication, ch: Chapter, markers: list[str]) -> str:
     body = copy.deepcopy(ch.body)
     markers += mark(body, f"pm-{ch.id}-")
     _inline_notes(body)
-    for img in body.iter("img"):
-        asset = next((a for a in pub.assets.values() if a.name == img.get("src")), None)
+    by_name = {a.name: a for a in pub.assets.values()}
+    for img in list(body.iter("img")):
+        asset = by_name.get(img.get("src"))
         if asset is not None:
-            img.set("src", asset.source.as_uri())
+            _embed(img, asset)
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
     head_html = ""

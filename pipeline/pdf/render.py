@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import SubElement, fromstring, tostring
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 
@@ -57,6 +58,15 @@ class _Metadata(DocumentMetadata):
         return tostring(rdf, encoding="utf-8")
 
 
+def _info(m):
+    """Document-info entries WeasyPrint does not write (it lowercases custom names)."""
+    def finisher(document, pdf):
+        if m.publisher:
+            pdf.info["Publisher"] = pydyf.String(m.publisher)
+        pdf.info["Identifier"] = pydyf.String(m.identifier.text)
+    return finisher
+
+
 class _LogCollector(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -85,8 +95,8 @@ def render(pub: Publication, project: Path, variant: str = "pdf/ua-1", trim: str
                       "rights": [m.rights] if m.rights else []}
         document.metadata = meta
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
-        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=ident, custom_metadata=True,
-                                 attachments=attachments)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
+                                 finisher=_info(m))
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
