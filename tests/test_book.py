@@ -476,3 +476,11 @@ def test_same_sources_in_another_folder_give_identical_bytes(book, tmp_path):
     for output in first.outputs:
         twin = copy / "dist" / output.path.name
         assert twin.read_bytes() == output.path.read_bytes(), f"{output.path.name} depends on the project's folder"
+
+
+def test_ace_passes_the_book_with_no_violation(epub_path, tmp_path):
+    from test_epub_accessibility import ace_report, violations
+
+    report = ace_report(epub_path, tmp_path / "ace")
+    assert violations(report) == []
+    assert report["earl:result"]["earl:outcome"] == "pass"

@@ -19,18 +19,23 @@ def build_toc(pub: Publication) -> None:
                 found.append((int(el.tag[1]), el, chapter))
     if not found:
         return
-    base = min(level for level, _, _ in found)
-    stack: list[Heading] = []
+    stack: list[tuple[int, Heading]] = []  # (source level, heading)
     for level, el, chapter in found:
-        heading = Heading(level - base + 1, el.get("id"), text_of(el), chapter)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        # Depth in the tree, not the source's level: a skipped level (# then
+        # ###) would break the heading order readers and Ace rely on.
+        heading = Heading(len(stack) + 1, el.get("id"), text_of(el), chapter)
         el.set("data-level", str(heading.level))
+        # An article's or a collection piece's title is set as h1 by the
+        # writers, so its sections start at h2.
+        titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
+        el.tag = f"h{min(6, heading.level + titled)}"
         chapter.headings.append(heading)
         if chapter.title is None and heading.level == 1:
             chapter.title = heading.title
-        while stack and stack[-1].level >= heading.level:
-            stack.pop()
-        (stack[-1].children if stack else pub.toc).append(heading)
-        stack.append(heading)
+        (stack[-1][1].children if stack else pub.toc).append(heading)
+        stack.append((level, heading))
     for chapter in pub.chapters:
         if chapter.title is None:
             chapter.title = chapter.meta.get("title") or (
