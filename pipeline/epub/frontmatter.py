@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Publication
+from ..titles import title_lines
 
 
 def pagebreak(number: int | None) -> str:
@@ -15,17 +16,8 @@ def pagebreak(number: int | None) -> str:
 
 
 def title_page(pub: Publication, page: int | None = None) -> str:
-    m = pub.metadata
-    out = [f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">{pagebreak(page)}',
-           f'<h1 class="title">{html.escape(m.title)}</h1>']
-    if m.subtitle:
-        out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
-    if m.authors:
-        out.append(f'<p class="authors">{html.escape(", ".join(m.authors))}</p>')
-    if m.publisher:
-        out.append(f'<p class="publisher">{html.escape(m.publisher)}</p>')
-    out.append("</section>")
-    return "\n".join(out)
+    return (f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">{pagebreak(page)}\n'
+            f"{title_lines(pub)}\n</section>")
 
 
 FONT_NOTICE = ("Set in Charis SIL (SIL Open Font License 1.1) and DejaVu "

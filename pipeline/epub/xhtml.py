@@ -9,6 +9,7 @@ from lxml import etree
 
 from ..model import Chapter, Publication
 from ..pagemarks import mark
+from ..titles import chapter_head
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -80,9 +81,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]
     body.set("{%s}type" % EPUB_NS, "chapter")
     body.set("role", "doc-chapter")
     parts = [serialise(child) + (html.escape(child.tail or "")) for child in body]
-    head = ""
-    if pub.metadata.kind == "article" or chapter.meta.get("title"):
-        head = _chapter_head(pub, chapter)
+    head = chapter_head(pub, chapter)
     attrs = " ".join(f'{_qname(k)}="{html.escape(v)}"' for k, v in sorted(body.attrib.items()))
     label = ""
     if chapter.title and not head and not any(h.level == 1 for h in chapter.headings[:1]):
@@ -92,23 +91,3 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]
 
 def _qname(key: str) -> str:
     return key.replace("{%s}" % EPUB_NS, "epub:")
-
-
-def _chapter_head(pub: Publication, chapter: Chapter) -> str:
-    meta = chapter.meta if chapter.meta.get("title") else {}
-    title = meta.get("title") or pub.metadata.title
-    subtitle = meta.get("subtitle") if meta else pub.metadata.subtitle
-    authors = _names(meta.get("author")) if meta else pub.metadata.authors
-    out = f'<header class="chapter-head">\n<h1>{html.escape(title)}</h1>\n'
-    if subtitle:
-        out += f'<p class="subtitle">{html.escape(str(subtitle))}</p>\n'
-    if authors:
-        out += f'<p class="byline">{html.escape(", ".join(authors))}</p>\n'
-    return out + "</header>\n"
-
-
-def _names(value) -> list[str]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [str(i.get("name")) if isinstance(i, dict) else str(i) for i in items]

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from .. import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import mark
+from ..titles import chapter_head, title_lines
 
 
 def _meta(name: str, value: str) -> str:
@@ -38,16 +39,7 @@ def head(pub: Publication) -> str:
 
 
 def title_page(pub: Publication) -> str:
-    m = pub.metadata
-    out = ['<section class="titlepage" id="titlepage">', f'<h1 class="title">{html.escape(m.title)}</h1>']
-    if m.subtitle:
-        out.append(f'<p class="subtitle">{html.escape(m.subtitle)}</p>')
-    if m.authors:
-        out.append(f'<p class="authors">{html.escape(", ".join(m.authors))}</p>')
-    if m.publisher:
-        out.append(f'<p class="publisher">{html.escape(m.publisher)}</p>')
-    out.append("</section>")
-    return "\n".join(out)
+    return f'<section class="titlepage" id="titlepage">\n{title_lines(pub)}\n</section>'
 
 
 def contents(pub: Publication) -> str:
@@ -120,15 +112,7 @@ def chapter(pub: Publication, ch: Chapter, markers: list[str]) -> str:
             _embed(img, asset)
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
-    head_html = ""
-    if pub.metadata.kind == "article" or ch.meta.get("title"):
-        meta = ch.meta if ch.meta.get("title") else {}
-        title = meta.get("title") or pub.metadata.title
-        head_html = f'<header class="chapter-head"><h1>{html.escape(str(title))}</h1>'
-        sub = meta.get("subtitle") if meta else pub.metadata.subtitle
-        if sub:
-            head_html += f'<p class="subtitle">{html.escape(str(sub))}</p>'
-        head_html += "</header>"
+    head_html = chapter_head(pub, ch)
     return f'<article class="chapter" id="{ch.id}">{head_html}{inner}</article>'
 
 
