@@ -101,7 +101,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
         # The print edition is typeset even for an EPUB alone: the EPUB's
         # page-list points at the print pages.
         say(f"{pub.slug}: typesetting the print edition")
-        rendered = render(pub, project)
+        rendered = render(pub, project, trim=pub.metadata.options.print.trim)
         if "pdf" in formats:
             path = out / f"{pub.slug}.pdf"
             write_atomically(path, rendered.pdf)
@@ -109,7 +109,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
         if "epub" in formats:
             say(f"{pub.slug}: packaging the EPUB edition")
             starts = page_starts(rendered.anchors, rendered.markers, FRONT_PAGES)
-            data = build_epub(pub, project, starts)
+            data = build_epub(pub, project, starts, embed_fonts=pub.metadata.options.epub.embed_fonts)
             path = out / f"{pub.slug}.epub"
             write_atomically(path, data)
             result.outputs.append(Output(pub.slug, "epub", path, len(data)))

@@ -19,6 +19,7 @@ import langcodes
 from stdnum import isbn as stdnum_isbn
 
 from .errors import Diagnostics
+from .options import Options, read_options
 
 # MARC relator codes that EPUB reading systems understand; others are refused
 # with a suggestion rather than passed on silently.
@@ -32,7 +33,7 @@ ROLES = {
 KEYS = {
     "title", "subtitle", "author", "creator", "contributor", "lang", "language",
     "identifier", "publisher", "date", "rights", "subject", "description",
-    "cover-image", "toc-depth", "toc-title", "type", "contents",
+    "cover-image", "toc-depth", "toc-title", "type", "contents", "print", "epub",
 }
 
 
@@ -68,6 +69,7 @@ class Metadata:
     kind: str = "article"  # article, book or collection
     contents: list | None = None  # the manifest's file list, when given
     key_lines: dict = field(default_factory=dict)  # key -> line, for later messages
+    options: Options = field(default_factory=Options)  # per-edition options
 
     @property
     def authors(self) -> list[str]:
@@ -259,6 +261,7 @@ def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnost
         r.error("type", f"'type' must be article, book or collection, not {kind!r}")
     else:
         meta.kind = kind
+    meta.options = read_options(raw, lines, path, diags)
     contents = raw.get("contents")
     if contents is not None and not isinstance(contents, list):
         r.error("contents", "'contents' must be a list of files")

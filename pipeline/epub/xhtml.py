@@ -12,6 +12,7 @@ from ..pagemarks import mark
 from ..titles import chapter_head
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
@@ -27,9 +28,11 @@ def document(title: str, lang: str, body: str, stylesheets: list[str], body_type
         f'<head>\n<meta charset="UTF-8"/>\n<title>{html.escape(title)}</title>\n{links}\n</head>\n'
         f"<body{attrs}>\n{body}\n</body>\n</html>\n"
     )
-    # Parse once to be sure the document is well-formed XML before it ships.
-    etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-    return text.encode("utf-8")
+    # Parsing proves the document well-formed; re-serialising drops the
+    # namespace declarations lxml repeated on each element.
+    root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    etree.cleanup_namespaces(root, top_nsmap={"epub": EPUB_NS})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
 def serialise(el) -> str:
@@ -77,6 +80,8 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]
     for el in body.iter():
         if isinstance(el.tag, str):
             el.attrib.pop("data-level", None)
+            if el.get("lang"):  # XHTML wants both (EPUB 3.3 §6.1.3)
+                el.set(XML_LANG, el.get("lang"))
     body.tag = "section"
     body.set("{%s}type" % EPUB_NS, "chapter")
     body.set("role", "doc-chapter")

@@ -1,0 +1,63 @@
+"""Per-edition options in the metadata: ``print:`` and ``epub:`` mappings.
+
+Each edition's options are a small typed schema: unknown keys get a
+suggestion, wrong types name the line of the edition's key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .errors import Diagnostics
+
+
+@dataclass
+class PrintOptions:
+    trim: str = "a5"  # a named trim size, or WIDTHxHEIGHT with mm or in, e.g. 6x9in
+    bleed: bool = False  # add bleed and crop marks for the press
+    pdfx: bool = False  # a PDF/X file with the committed output intent
+
+
+@dataclass
+class EpubOptions:
+    embed_fonts: bool = False  # ship the committed fonts in the EPUB
+
+
+@dataclass
+class Options:
+    print: PrintOptions = field(default_factory=PrintOptions)
+    epub: EpubOptions = field(default_factory=EpubOptions)
+
+
+def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
+    result = cls()
+    if raw is None:
+        return result
+    if not isinstance(raw, dict):
+        diags.error(f"'{key}' must be a mapping of options", path, line)
+        return result
+    names = {f.name.replace("_", "-"): f for f in fields(cls)}
+    for name, value in raw.items():
+        f = names.get(name)
+        if f is None:
+            close = difflib.get_close_matches(str(name), sorted(names), n=1, cutoff=0.6)
+            diags.error(f"unknown option '{name}' in '{key}'", path, line,
+                        hint=f"did you mean '{close[0]}'?" if close else f"choose from: {', '.join(sorted(names))}")
+            continue
+        default = getattr(result, f.name)
+        if isinstance(default, bool) and not isinstance(value, bool):
+            diags.error(f"'{key}.{name}' must be true or false, not {value!r}", path, line)
+        elif isinstance(default, str) and not isinstance(value, (str, int, float)):
+            diags.error(f"'{key}.{name}' must be text, not {value!r}", path, line)
+        else:
+            setattr(result, f.name, str(value) if isinstance(default, str) else value)
+    return result
+
+
+def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Options:
+    return Options(
+        print=_read(PrintOptions, "print", raw.get("print"), lines.get("print"), path, diags),
+        epub=_read(EpubOptions, "epub", raw.get("epub"), lines.get("epub"), path, diags),
+    )
