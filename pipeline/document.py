@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import dates
+from . import dates, styles
 from .errors import Diagnostics
 from .markdown_reader import converter, to_tree
 from .model import Chapter, Publication
 from .sources import Sources
-from .transforms import headings, ids, images, notes, sanitize
+from .transforms import headings, ids, images, limits, notes, sanitize
 
 
 def _chapter_id(path: Path, taken: set) -> str:
@@ -37,10 +37,14 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
     pub = Publication(sources.slug, sources.folder, sources.metadata, chapters)
     pub.sources = [sources.metadata_path] + [f.path for f in sources.files]
     for chapter in chapters:
+        if not limits.check_depth(chapter, texts[chapter.id], diags):
+            chapter.body.clear()  # nothing more can be done with it; the build fails
+            continue
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
         notes.restructure(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     _check_cover(pub, project, diags)
+    styles.check_own_sheets(sources.folder, diags)
     renames = ids.unique_ids(pub, texts, diags)
     ids.resolve_links(pub, renames, texts, diags)
     headings.build_toc(pub)

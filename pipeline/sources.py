@@ -42,7 +42,9 @@ def discover(source_dir: Path) -> list[Path]:
     """Every publication folder under source/, in name order."""
     if not source_dir.is_dir():
         return []
-    return sorted(p for p in source_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    root = source_dir.resolve().parent
+    return sorted(p for p in source_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -118,6 +120,10 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) 
 
 
 def _read_source(path: Path, diags: Diagnostics) -> SourceFile | None:
+    if diags.root is not None and not path.resolve().is_relative_to(diags.root.resolve()):
+        diags.error("the file is a link to a place outside the project; it was not read", path,
+                    hint="copy the file into the project instead of linking to it")
+        return None
     text = read_text(path, diags)
     if text is None:
         return None
@@ -150,7 +156,10 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     manifest = folder / MANIFEST
     local = Diagnostics(diags.root)
     raw, lines, meta_path = {}, {}, manifest
-    if manifest.is_file():
+    if manifest.is_file() and diags.root is not None and not manifest.resolve().is_relative_to(diags.root.resolve()):
+        local.error("the file is a link to a place outside the project; it was not read", manifest,
+                    hint="copy the file into the project instead of linking to it")
+    elif manifest.is_file():
         text = read_text(manifest, local)
         if text is not None:
             raw, lines = parse_yaml(text, manifest, local)

@@ -18,12 +18,12 @@ HTML_ELEMENTS = set("""
 a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup
 data dd del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hgroup
 hr i img ins kbd li main mark nav ol p picture pre q rp rt ruby s samp section small
-source span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr
+span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr
 math svg
 """.split())
 DANGEROUS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
              "input", "button", "select", "textarea", "option", "base", "link", "meta",
-             "style", "noscript", "template", "video", "audio", "canvas", "dialog"}
+             "style", "noscript", "template", "video", "audio", "canvas", "dialog", "source", "track"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 
@@ -51,6 +51,7 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
             el.drop_tree()
             continue
         if el.getparent() is not None and _inside_foreign(el):
+            _clean_foreign(el, chapter, text, report)
             continue
         if tag not in HTML_ELEMENTS:
             diags.warning(f"<{tag}> is not an HTML element; its content was kept without it",
@@ -58,6 +59,22 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
             el.drop_tag()
             continue
         _clean_attributes(el, chapter, text, report)
+
+
+def _clean_foreign(el, chapter, text, report) -> None:
+    """Inside SVG and MathML only same-document references may stay."""
+    for name in list(el.attrib):
+        lowered = name.lower()
+        value = el.attrib[name].strip()
+        if lowered.startswith("on"):
+            report(f"event handler '{name}' on <{el.tag}> was removed", chapter.source,
+                   line_of(chapter, text, name))
+            del el.attrib[name]
+        elif lowered in ("href", "xlink:href", "src") and not value.startswith("#"):
+            report(f"<{el.tag}> refers to '{value[:60]}'; only references inside the document are kept",
+                   chapter.source, line_of(chapter, text, value[:30]),
+                   hint="embed the picture as an image of the publication instead")
+            del el.attrib[name]
 
 
 def _inside_foreign(el) -> bool:
