@@ -1,80 +1,220 @@
-"""The ``pressroom`` command: a thin layer over the library API."""
+"""The ``pressroom`` command: a thin layer over the library API.
+
+Each subcommand is one function taking the parsed arguments and returning
+an exit status; problems are printed as located diagnostics, never as a
+traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
+import traceback
+from pathlib import Path
 
 from . import __version__
 from .build import EDITIONS, build
 from .errors import BuildError, Exit
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pressroom", description=(
-        "Turn Markdown sources into finished editions: an accessible EPUB 3 and a print-ready PDF."))
-    parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    b = sub.add_parser("build", help="build publications from source/ into dist/",
-                       description="Build every publication in source/ (or those named) into dist/.")
-    b.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
-    b.add_argument("-C", "--project", default=".", metavar="DIR", help="the project folder (default: here)")
-    b.add_argument("-f", "--format", default=",".join(EDITIONS), metavar="LIST",
-                   help="editions to build, comma-separated (default: epub,pdf)")
-    b.add_argument("-o", "--output", metavar="DIR", help="where editions go (default: PROJECT/dist)")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    b.add_argument("-v", "--verbose", action="store_true", help="say what is being done")
-    return parser
+def _stderr(text: str, colour: str | None = None) -> None:
+    if colour and not os.environ.get("NO_COLOR") and sys.stderr.isatty():
+        text = f"\033[{colour}m{text}\033[0m"
+    sys.stderr.write(text + "\n")
+
+
+def _report(diagnostics) -> None:
+    for d in diagnostics:
+        _stderr(str(d), "31" if d.severity == "error" else "33")
 
 
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KiB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MiB"
 
 
-def _paint(text: str, code: str, stream) -> str:
-    if os.environ.get("NO_COLOR") or not stream.isatty():
-        return text
-    return f"\033[{code}m{text}\033[0m"
+def _table(rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
-def _report(diagnostics, stream) -> None:
-    for d in diagnostics:
-        line = str(d)
-        colour = "31" if d.severity == "error" else "33"
-        stream.write(_paint(line, colour, stream) + "\n")
+# --- build -------------------------------------------------------------------
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    if args.command is None:
-        parser.print_help()
-        return Exit.OK
+def cmd_build(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    progress = (lambda msg: sys.stderr.write(f"pressroom: {msg}\n")) if args.verbose else None
+    progress = None if args.quiet else (lambda msg: _stderr(f"pressroom: {msg}"))
     try:
         result = build(args.project, args.publications, formats, args.output, args.strict, progress)
     except BuildError as exc:
-        _report(exc.diagnostics, sys.stderr)
+        _report(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        sys.stderr.write(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
-                         "nothing in the output folder was changed\n")
+        _stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
+                "nothing in the output folder was changed", "31")
         return exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("pressroom: interrupted; finished editions were kept\n")
-        return Exit.INTERRUPTED
-    _report(result.diagnostics, sys.stderr)
-    if not args.quiet:
-        width = max((len(o.path.name) for o in result.outputs), default=4)
+    _report(result.diagnostics)
+    checks = {}
+    if args.check:
+        from .checks import check_outputs
+        out = Path(args.output) if args.output else Path(args.project) / "dist"
+        for c in check_outputs(out, Path(args.project).resolve(), [o.publication for o in result.outputs], progress):
+            checks.setdefault(c.path.name, []).append(c)
+    if not args.quiet and result.outputs:
+        rows = [["edition", "file", "size", "pages", "checks"]]
         for o in result.outputs:
-            pages = f"{o.pages} pages" if o.pages else ""
-            print(f"{o.edition:5} {o.path.name:{width}}  {_size(o.size):>9}  {pages}")
+            done = checks.get(o.path.name)
+            status = (", ".join(f"{c.name} {'passed' if c.passed else 'not run' if c.passed is None else 'FAILED'}"
+                                for c in done) if done else "run 'pressroom check'")
+            rows.append([o.edition, o.path.name, _size(o.size), str(o.pages or ""), status])
+        _table(rows)
+    failed = [c for cs in checks.values() for c in cs if c.passed is False]
+    for c in failed:
+        _stderr(f"{c.path.name}: {c.name} failed: " + "; ".join(c.details[:5]), "31")
+    return Exit.CHECK if failed else Exit.OK
+
+
+# --- check -------------------------------------------------------------------
+
+def cmd_check(args) -> int:
+    from .checks import check_outputs
+
+    project = Path(args.project).resolve()
+    out = Path(args.output).resolve() if args.output else project / "dist"
+    say = None if args.quiet else (lambda msg: _stderr(f"pressroom: {msg}"))
+    results = check_outputs(out, project, args.publications or None, say)
+    if not results:
+        _stderr(f"pressroom: nothing to check in {out}; run 'pressroom build' first", "31")
+        return Exit.USAGE
+    rows = [["file", "check", "result", "details"]]
+    for c in results:
+        verdict = "passed" if c.passed else "not run" if c.passed is None else "FAILED"
+        rows.append([c.path.name, c.name, verdict, f"{len(c.details)} messages" if c.details else ""])
+    _table(rows)
+    for c in results:
+        for line in c.details[:20] if c.passed is not True else []:
+            _stderr(f"{c.path.name}: {c.name}: {line}", "31" if c.passed is False else "33")
+    if any(c.passed is False for c in results):
+        return Exit.CHECK
+    if any(c.passed is None for c in results):
+        return Exit.ENVIRONMENT
     return Exit.OK
+
+
+# --- new, clean, watch -------------------------------------------------------
+
+def cmd_new(args) -> int:
+    from .scaffold import new
+
+    kind = "book" if args.book else "collection" if args.collection else "article"
+    try:
+        folder = new(Path(args.project).resolve(), args.folder, kind)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        return exc.exit_code
+    print(f"made {kind} {folder}; build it with: pressroom build {folder.name}")
+    return Exit.OK
+
+
+def cmd_clean(args) -> int:
+    out = Path(args.output) if args.output else Path(args.project) / "dist"
+    removed = 0
+    for path in sorted(out.iterdir()) if out.is_dir() else []:
+        if path.name != ".gitkeep" and path.is_file():
+            path.unlink()
+            removed += 1
+    if not args.quiet:
+        print(f"removed {removed} file{'s' * (removed != 1)} from {out}")
+    return Exit.OK
+
+
+def cmd_watch(args) -> int:
+    from .watch import watch
+
+    project = Path(args.project).resolve()
+
+    def rebuild(names):
+        _stderr(f"pressroom: rebuilding {', '.join(names) if names else 'everything'}")
+        args.publications = names or []
+        cmd_build(args)
+
+    cmd_build(args)
+    _stderr("pressroom: watching source/ and styles/; press Ctrl-C to stop")
+    try:
+        watch(project, rebuild, threading.Event(), args.interval)
+    except KeyboardInterrupt:
+        pass
+    return Exit.OK
+
+
+# --- the parser --------------------------------------------------------------
+
+def _common(p, output=True) -> None:
+    p.add_argument("-C", "--project", default=".", metavar="DIR", help="the project folder (default: here)")
+    if output:
+        p.add_argument("-o", "--output", metavar="DIR", help="the output folder (default: PROJECT/dist)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("-v", "--verbose", action="store_true", help="on an internal error, show its traceback")
+
+
+def _build_options(p) -> None:
+    p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
+    p.add_argument("-f", "--format", default=",".join(EDITIONS), metavar="LIST",
+                   help=f"editions to build, comma-separated (default: {','.join(EDITIONS)})")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--check", action="store_true", help="run the validators on what was built")
+    _common(p)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="pressroom", description=(
+        "Turn Markdown sources into finished editions: an accessible EPUB 3 and a print-ready PDF."))
+    top.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    _build_options(sub.add_parser("build", help="build publications from source/ into dist/",
+                                  description="Build every publication in source/ (or those named) into dist/."))
+    p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
+    p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
+    _common(p)
+    p = sub.add_parser("new", help="start a publication that builds at once")
+    p.add_argument("folder", help="its name (made under source/) or a folder path")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--article", action="store_true", help="one Markdown file (the default)")
+    kind.add_argument("--book", action="store_true", help="chapters in order, with publication.yaml")
+    kind.add_argument("--collection", action="store_true", help="articles with their own titles and authors")
+    _common(p, output=False)
+    p = sub.add_parser("watch", help="rebuild when a source or style is saved")
+    _build_options(p)
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    p = sub.add_parser("clean", help="remove the built editions from dist/")
+    _common(p)
+    return top
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "watch": cmd_watch, "clean": cmd_clean}
+
+
+def main(argv: list[str] | None = None) -> int:
+    top = parser()
+    try:
+        args = top.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        top.print_help()
+        return Exit.OK
+    try:
+        return int(COMMANDS[args.command](args))
+    except KeyboardInterrupt:
+        _stderr("pressroom: interrupted; finished editions were kept")
+        return Exit.INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
+        if args.verbose:
+            traceback.print_exc()
+        _stderr(f"pressroom: internal error: {type(exc).__name__}: {exc}", "31")
+        _stderr("pressroom: nothing in the output folder was changed by the failed step; "
+                "please report this with the input that caused it (--verbose shows the details)")
+        return Exit.INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ class Exit(enum.IntEnum):
     USAGE = 2  # the command line is wrong
     CHECK = 3  # an edition was built but failed a check
     ENVIRONMENT = 4  # something outside the project is missing (a tool, a font)
+    INTERNAL = 70  # a bug in Pressroom (EX_SOFTWARE)
     INTERRUPTED = 130
 
 

@@ -63,15 +63,19 @@ def test_build_writes_both_editions_and_prints_a_summary(project, tmp_path, caps
     assert main(["build", "-C", str(project), "-o", str(out), "alpha"]) == Exit.OK
     assert _files(out) == ["alpha.epub", "alpha.pdf"]
     captured = capsys.readouterr()
-    lines = captured.out.splitlines()
+    header, *lines = captured.out.splitlines()
+    assert header.split() == ["edition", "file", "size", "pages", "checks"]
     assert len(lines) == 2, captured.out
     for edition in ("epub", "pdf"):
         [line] = [ln for ln in lines if ln.split()[0] == edition]
         assert f"alpha.{edition}" in line
         assert re.search(r"\d+(\.\d)? (KiB|MiB)", line), line
     [pdf_line] = [ln for ln in lines if ln.startswith("pdf")]
-    assert re.search(r"\b\d+ pages\b", pdf_line), pdf_line
-    assert captured.err == ""
+    assert re.search(r"KiB\s+\d+\s", pdf_line), pdf_line
+    # Progress goes to stderr, naming the publication and the step.
+    progress = captured.err.splitlines()
+    assert progress and all(line.startswith("pressroom: ") for line in progress), captured.err
+    assert any("alpha" in line and "print edition" in line for line in progress)
 
 
 def test_build_defaults_to_every_publication_into_dist(project, capsys):
@@ -85,7 +89,7 @@ def test_format_epub_writes_only_the_epub(project, tmp_path, capsys):
     assert main(["build", "-C", str(project), "-o", str(out), "--format", "epub", "beta"]) == Exit.OK
     assert _files(out) == ["beta.epub"]
     lines = capsys.readouterr().out.splitlines()
-    assert [ln.split()[0] for ln in lines] == ["epub"]
+    assert [ln.split()[0] for ln in lines] == ["edition", "epub"]
 
 
 def test_unknown_publication_is_an_error_naming_the_choices(project, tmp_path, capsys):
@@ -109,3 +113,99 @@ def test_unknown_format_is_a_usage_error_naming_the_choices(project, tmp_path, c
 def test_unknown_option_is_a_usage_error(capsys):
     assert main(["build", "--no-such-option"]) == Exit.USAGE
     assert "--no-such-option" in capsys.readouterr().err
+
+
+# --- check, new, clean, watch, internal errors -------------------------------
+
+def test_check_runs_every_validator_and_passes_a_good_build(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "-C", str(project), "-o", str(out), "-q", "alpha"]) == Exit.OK
+    status = main(["check", "-C", str(project), "-o", str(out), "-q"])
+    table = capsys.readouterr().out
+    assert status == Exit.OK, table
+    assert re.search(r"alpha\.epub\s+EPUBCheck\s+passed", table), table
+    assert re.search(r"alpha\.epub\s+Ace\s+passed", table), table
+    assert re.search(r"alpha\.pdf\s+PDF structure\s+passed", table), table
+
+
+def test_check_fails_and_names_the_problem_in_a_damaged_epub(project, tmp_path, capsys):
+    import zipfile
+
+    out = tmp_path / "out"
+    assert main(["build", "-C", str(project), "-o", str(out), "-q", "--format", "epub", "alpha"]) == Exit.OK
+    damaged = out / "alpha.epub"
+    with zipfile.ZipFile(damaged, "a") as z:
+        z.writestr("EPUB/text/stray.xhtml", "<html><p>not listed and not well-formed")
+    status = main(["check", "-C", str(project), "-o", str(out), "-q"])
+    captured = capsys.readouterr()
+    assert status == Exit.CHECK
+    assert re.search(r"alpha\.epub\s+EPUBCheck\s+FAILED", captured.out)
+    assert "stray.xhtml" in captured.err
+
+
+@pytest.mark.parametrize("kind", ["article", "book", "collection"])
+def test_new_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys):
+    from conftest import epubcheck, make_project
+
+    project = make_project(tmp_path / "p", {})
+    assert main(["new", "-C", str(project), f"--{kind}", "my-first"]) == Exit.OK
+    folder = project / "source" / "my-first"
+    assert folder.is_dir() and any(folder.glob("*.md"))
+    assert main(["build", "-C", str(project), "-q", "--strict"]) == Exit.OK, capsys.readouterr().err
+    assert epubcheck(project / "dist" / "my-first.epub") == []
+    assert (project / "dist" / "my-first.pdf").stat().st_size > 1000
+    # A second `new` with the same name refuses to overwrite the writer's work.
+    assert main(["new", "-C", str(project), "my-first"]) == Exit.USAGE
+
+
+def test_clean_removes_built_editions_only(project, capsys):
+    assert main(["build", "-C", str(project), "-q", "alpha"]) == Exit.OK
+    (project / "dist" / ".gitkeep").write_text("")
+    assert main(["clean", "-C", str(project)]) == Exit.OK
+    assert _files(project / "dist") == [".gitkeep"]
+    assert (project / "source" / "alpha").is_dir()
+
+
+def test_watch_rebuilds_the_publication_whose_source_changed(project):
+    import threading
+    import time
+
+    from pipeline import build
+    from pipeline.watch import watch
+
+    build(project)
+    rebuilt = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, rebuilt.append, stop, 0.05))
+    thread.start()
+    try:
+        time.sleep(0.3)
+        source = next((project / "source" / "beta").glob("*.md"))
+        source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        deadline = time.time() + 10
+        while not rebuilt and time.time() < deadline:
+            time.sleep(0.05)
+        (project / "styles" / "base.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+        deadline = time.time() + 10
+        while len(rebuilt) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    assert rebuilt == [["beta"], None], "a source names its publication; a style rebuilds everything"
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypatch):
+    import sys
+
+    build_module = sys.modules["pipeline.build"]  # the package exports a function of the same name
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something unforeseen")
+
+    monkeypatch.setattr(build_module, "render", broken)
+    status = main(["build", "-C", str(project), "-q"])
+    err = capsys.readouterr().err
+    assert status == Exit.INTERNAL
+    assert "Traceback" not in err
+    assert "internal error: RuntimeError: something unforeseen" in err
