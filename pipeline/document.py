@@ -10,7 +10,7 @@ from .errors import Diagnostics
 from .markdown_reader import converter, to_tree
 from .model import Chapter, Publication
 from .sources import Sources
-from .transforms import headings, ids, images, limits, notes, sanitize
+from .transforms import headings, ids, images, limits, notes, rawhtml, sanitize
 
 
 def _chapter_id(path: Path, taken: set) -> str:
@@ -31,6 +31,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         chapter = Chapter(_chapter_id(src.path, taken), src.path, to_tree(src.text, md),
                           meta=dict(src.meta or {}))
         chapter.meta["_first_line"] = src.first_line
+        rawhtml.check_blocks(chapter, list(md.htmlStash.rawHtmlBlocks), src.text, diags)
         chapter.title = (src.meta or {}).get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)

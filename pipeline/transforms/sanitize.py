@@ -91,6 +91,11 @@ def _clean_attributes(el, chapter, text, report) -> None:
             del el.attrib[name]
         elif not _NAME.match(name) or lowered == "xmlns" or (":" in name and not lowered.startswith(("epub:", "xml:", "xlink:"))):
             del el.attrib[name]
+        elif lowered == "rel" and "attachment" in value.lower().split():
+            # WeasyPrint would fetch and embed the target into the PDF.
+            report(f"rel=\"attachment\" on <{el.tag}> was removed; the link stays a link",
+                   chapter.source, line_of(chapter, text, "attachment"))
+            del el.attrib[name]
         elif lowered in URL_ATTRIBUTES and value.strip().lower().startswith(("javascript:", "vbscript:")):
             report(f"script URL in '{name}' on <{el.tag}> was removed",
                    chapter.source, line_of(chapter, text, value[:30]))
