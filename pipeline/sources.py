@@ -55,8 +55,8 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
         diags.error(f"cannot read the file: {exc.strerror}", path)
         return None
     if size > MAX_SOURCE_BYTES:
-        diags.error(f"the file is {size // 1048576} MiB, over the limit of "
-                    f"{MAX_SOURCE_BYTES // 1048576} MiB", path, hint="split it into chapters")
+        diags.error(f"the file is {size / 1048576:.1f} MiB, over the limit of "
+                    f"{MAX_SOURCE_BYTES // 1048576} MiB", path, 1, hint="split it into chapters")
         return None
     data = path.read_bytes()
     try:
