@@ -42,6 +42,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
             chapter.body.clear()  # nothing more can be done with it; the build fails
             continue
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
+        sanitize.content_model(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     _check_cover(pub, project, diags)

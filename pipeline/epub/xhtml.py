@@ -12,6 +12,8 @@ from ..pagemarks import mark
 from ..titles import chapter_head
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
+SVG_NS = "http://www.w3.org/2000/svg"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -85,7 +87,12 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]
     body.tag = "section"
     body.set("{%s}type" % EPUB_NS, "chapter")
     body.set("role", "doc-chapter")
+    for foreign, namespace in (("svg", SVG_NS), ("math", MATHML_NS)):
+        for el in body.iter(foreign):
+            el.set("data-pressroom-ns", namespace)
     parts = [serialise(child) + (html.escape(child.tail or "")) for child in body]
+    # SVG and MathML live in their own namespaces in XHTML.
+    parts = [p.replace(' data-pressroom-ns="', ' xmlns="') for p in parts]
     head = chapter_head(pub, chapter)
     attrs = " ".join(f'{_qname(k)}="{html.escape(v)}"' for k, v in sorted(body.attrib.items()))
     label = ""

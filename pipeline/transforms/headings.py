@@ -15,7 +15,8 @@ def build_toc(pub: Publication) -> None:
     found = []
     for chapter in pub.chapters:
         for el in chapter.body.iter(*HEADINGS):
-            if el.get("id") and "unlisted" not in (el.get("class") or "").split():
+            # An empty heading has nothing to show in the contents.
+            if el.get("id") and text_of(el) and "unlisted" not in (el.get("class") or "").split():
                 found.append((int(el.tag[1]), el, chapter))
     if not found:
         return

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import langcodes
+
 from lxml import html as lxml_html
 
 from ..errors import Diagnostics
@@ -25,6 +27,48 @@ DANGEROUS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet
              "input", "button", "select", "textarea", "option", "base", "link", "meta",
              "style", "noscript", "template", "video", "audio", "canvas", "dialog", "source", "track"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
+# EPUB 3 Structural Semantics Vocabulary terms and ARIA/DPUB-ARIA roles a
+# source may use; anything else would fail EPUBCheck or Ace.
+EPUB_TYPES = set("""
+abstract acknowledgments afterword annotation appendix assessment backmatter bibliography biblioentry
+bodymatter chapter colophon conclusion contributors copyright-page cover dedication division endnote
+endnotes epigraph epilogue errata figure footnote footnotes foreword frontmatter glossary glossdef
+glossterm halftitlepage imprimatur imprint index introduction keyword landmarks learning-objective
+list noteref notice pagebreak page-list part preamble preface prologue pullquote qna rearnote rearnotes
+sidebar subchapter subtitle table tip titlepage toc toc-brief volume
+""".split())
+ROLES = set("""
+alert article banner blockquote caption cell code columnheader complementary contentinfo definition
+deletion directory document emphasis figure group heading img insertion list listitem mark math
+navigation none note paragraph presentation region row rowgroup rowheader separator strong subscript
+superscript table term time
+""".split()) | {f"doc-{r}" for r in """
+abstract acknowledgments afterword appendix backlink biblioentry bibliography biblioref chapter colophon
+conclusion cover credit credits dedication endnote endnotes epigraph epilogue errata example footnote
+foreword glossary glossref index introduction noteref notice pagebreak pagefooter pageheader pagelist
+part preface prologue pullquote qna subtitle tip toc
+""".split()}
+GLOBAL_ATTRIBUTES = {"id", "class", "lang", "dir", "title", "style", "role", "epub:type", "xml:lang",
+                     "hidden", "translate"}
+ELEMENT_ATTRIBUTES = {
+    "a": {"href", "hreflang", "rel", "type"}, "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"}, "colgroup": {"span"}, "ol": {"start", "reversed", "type"}, "li": {"value"},
+    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
+    "time": {"datetime"}, "data": {"value"}, "details": {"open"}, "bdo": {"dir"},
+}
+_INTEGER = re.compile(r"^\d{1,6}$")
+_DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+VALUE_CHECKS = {
+    "lang": lambda v: v == "" or langcodes.tag_is_valid(v), "xml:lang": lambda v: v == "" or langcodes.tag_is_valid(v),
+    "hreflang": lambda v: langcodes.tag_is_valid(v), "dir": lambda v: v in ("ltr", "rtl", "auto"),
+    "colspan": lambda v: _INTEGER.match(v) and int(v) > 0, "rowspan": lambda v: _INTEGER.match(v) is not None,
+    "span": lambda v: _INTEGER.match(v) and int(v) > 0, "start": lambda v: re.match(r"^-?\d{1,6}$", v),
+    "value": lambda v: re.match(r"^-?\d{1,6}$", v), "width": lambda v: _INTEGER.match(v) is not None,
+    "height": lambda v: _INTEGER.match(v) is not None, "type": lambda v: v in ("1", "a", "A", "i", "I"),
+    "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"), "translate": lambda v: v in ("yes", "no", ""),
+    "datetime": lambda v: _DATETIME.match(v) is not None, "hidden": lambda v: v in ("", "hidden", "until-found"),
+}
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 
 
@@ -61,6 +105,63 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
         _clean_attributes(el, chapter, text, report)
 
 
+PHRASING = set("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong "
+               "sub sup time u var".split())
+FLOW_ONLY = set("address article aside blockquote details dl div figure footer h1 h2 h3 h4 h5 h6 header "
+                "hgroup hr main nav ol p pre section table ul".split())
+PARENTS = {"li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "figcaption": {"figure"},
+           "summary": {"details"}, "rt": {"ruby"}, "rp": {"ruby"}}
+
+
+def content_model(chapter: Chapter, text: str, diags: Diagnostics) -> None:
+    """Unwrap what HTML's content models forbid where it stands (EPUBCheck
+    validates them): a paragraph inside an emphasis, a list item with no list."""
+    changed = True
+    while changed:
+        changed = False
+        for el in list(chapter.body.iter()):
+            if not isinstance(el.tag, str) or el.getparent() is None or _inside_foreign(el):
+                continue
+            parent = el.getparent().tag
+            misplaced = (el.tag in PHRASING and any(c.tag in FLOW_ONLY for c in el)) or \
+                (el.tag in PARENTS and parent not in PARENTS[el.tag]) or \
+                (el.tag in FLOW_ONLY and parent in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt"))
+            if misplaced:
+                diags.warning(f"<{el.tag}> cannot stand inside <{parent}> here; its content was kept without it",
+                              chapter.source, line_of(chapter, text, f"<{el.tag}"))
+                el.drop_tag()
+                changed = True
+    for container, item in (("ul", "li"), ("ol", "li"), ("dl", "dd")):
+        for el in list(chapter.body.iter(container)):
+            if _wrap_strays(el, item):
+                diags.warning(f"text or elements directly inside <{container}> were put in <{item}>",
+                              chapter.source, line_of(chapter, text, f"<{container}"))
+
+
+def _wrap_strays(container, item: str) -> bool:
+    """Give text and stray elements directly in a list an item of their own."""
+    allowed = {"li"} if item == "li" else {"dt", "dd", "div"}
+    wrapped = False
+    if container.text and container.text.strip():
+        li = lxml_html.Element(item)
+        li.text, container.text = container.text, None
+        container.insert(0, li)
+        wrapped = True
+    for child in list(container):
+        if child.tag not in allowed and isinstance(child.tag, str):
+            li = lxml_html.Element(item)
+            child.addprevious(li)
+            li.append(child)
+            wrapped = True
+        holder = child if child.getparent() is container else child.getparent()
+        if holder.tail and holder.tail.strip():
+            li = lxml_html.Element(item)
+            li.text, holder.tail = holder.tail, None
+            holder.addnext(li)
+            wrapped = True
+    return wrapped
+
+
 def _clean_foreign(el, chapter, text, report) -> None:
     """Inside SVG and MathML only same-document references may stay."""
     for name in list(el.attrib):
@@ -89,8 +190,26 @@ def _clean_attributes(el, chapter, text, report) -> None:
             report(f"event handler '{name}' on <{el.tag}> was removed",
                    chapter.source, line_of(chapter, text, name))
             del el.attrib[name]
-        elif not _NAME.match(name) or lowered == "xmlns" or (":" in name and not lowered.startswith(("epub:", "xml:", "xlink:"))):
+        elif not (lowered in GLOBAL_ATTRIBUTES or lowered in ELEMENT_ATTRIBUTES.get(el.tag, ())
+                  or (lowered.startswith(("aria-", "data-")) and _NAME.match(name) and ":" not in name)):
+            # Not an attribute HTML allows on this element: EPUBCheck would refuse it.
             del el.attrib[name]
+        elif lowered in VALUE_CHECKS and not (el.tag == "a" and lowered == "type") and \
+                not VALUE_CHECKS[lowered](value.strip()):
+            report(f"{name}=\"{value[:40]}\" on <{el.tag}> is not a valid value and was removed",
+                   chapter.source, line_of(chapter, text, value[:30]))
+            del el.attrib[name]
+        elif lowered in ("epub:type", "role"):
+            known = EPUB_TYPES if lowered == "epub:type" else ROLES
+            tokens = value.split()
+            kept = [t for t in tokens if t in known]
+            if kept != tokens:
+                diags_warning = f"{name}=\"{value[:40]}\" on <{el.tag}>: only known terms are kept"
+                report(diags_warning, chapter.source, line_of(chapter, text, value[:30]))
+            if kept:
+                el.set(name, " ".join(kept))
+            else:
+                del el.attrib[name]
         elif lowered == "rel" and "attachment" in value.lower().split():
             # WeasyPrint would fetch and embed the target into the PDF.
             report(f"rel=\"attachment\" on <{el.tag}> was removed; the link stays a link",
