@@ -10,7 +10,7 @@ from .errors import Diagnostics
 from .markdown_reader import converter, to_tree
 from .model import Chapter, Publication
 from .sources import Sources
-from .transforms import headings, ids, images, limits, notes, rawhtml, sanitize
+from .transforms import glyphs, headings, ids, images, limits, math, notes, rawhtml, sanitize
 
 
 def _chapter_id(path: Path, taken: set) -> str:
@@ -43,6 +43,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
             continue
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
         sanitize.content_model(chapter, texts[chapter.id], diags)
+        math.render_math(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     _check_cover(pub, project, diags)
@@ -50,6 +51,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
     renames = ids.unique_ids(pub, texts, diags)
     ids.resolve_links(pub, renames, texts, diags)
     headings.build_toc(pub)
+    glyphs.check(pub, texts, project, diags)
     pub.modified = dates.iso(dates.build_time(sources.folder, sources.metadata.date, pub.sources))
     return pub
 

@@ -23,13 +23,14 @@ SMARTY = {
 EXTENSIONS = [
     "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
     "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
-    "pymdownx.tilde", "pymdownx.blocks.caption",
+    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
 ]
 
 CONFIG = {
     "smarty": {"smart_angled_quotes": True, "substitutions": SMARTY},
     "toc": {"slugify": slugify(case="lower-ascii"), "permalink": False},
     "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
+    "pymdownx.arithmatex": {"generic": True},
     "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
 }
 

@@ -57,7 +57,34 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
 
 
 def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Options:
-    return Options(
+    options = Options(
         print=_read(PrintOptions, "print", raw.get("print"), lines.get("print"), path, diags),
         epub=_read(EpubOptions, "epub", raw.get("epub"), lines.get("epub"), path, diags),
     )
+    _check_trim(options.print, lines.get("print"), path, diags)
+    return options
+
+
+def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:
+    # Imported here: the PDF writer imports the model, which imports this module.
+    from .pdf.geometry import DEFAULT_TRIM, HINT, parse_trim
+
+    try:
+        parse_trim(options.trim)
+    except ValueError as problem:
+        diags.error(f"'print.trim': {problem}", path, _line_of_key(path, "trim", line) or line, hint=HINT)
+        options.trim = DEFAULT_TRIM
+
+
+def _line_of_key(path: Path, key: str, after) -> int | None:
+    """The line of a nested key, at or after its parent's line."""
+    if not after:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return None
+    for number in range(after, min(after + 12, len(text) + 1)):
+        if f"{key}:" in text[number - 1]:
+            return number
+    return None

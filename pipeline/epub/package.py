@@ -37,15 +37,16 @@ FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
     files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
     entries = []
-    for target, number in sorted(page_starts.items(), key=lambda item: item[1]):
+    for target, number in page_starts.items():  # in page order
         href = f"{FRONT_PAGES.get(target) or files[chapter_of(target)]}#page-{number}"
         entries.append((str(number), href))
     return entries
 
 
-def build_epub(pub: Publication, project: Path, page_starts: dict[str, int] | None = None,
+def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | None = None,
                embed_fonts: bool = False) -> bytes:
-    """The EPUB; with ``page_starts`` (from the print render) it carries a page-list."""
+    """The EPUB; with ``page_starts`` ({marker id: printed page label}, in page
+    order, from the print render) it carries a page-list."""
     page_starts = page_starts or {}
     m = pub.metadata
     book = epub.EpubBook()

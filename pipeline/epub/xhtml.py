@@ -41,7 +41,7 @@ def serialise(el) -> str:
     return etree.tostring(el, method="xml", encoding="unicode", with_tail=False)
 
 
-def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, int]) -> str:
+def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]) -> str:
     """The chapter's tree with EPUB semantics: popup notes, links across files,
     and a page-break marker where each print page begins."""
     body = copy.deepcopy(chapter.body)

@@ -2,6 +2,9 @@
 
 Notes move from the end of their chapter to their call, so WeasyPrint can
 float each to the foot of the page it is called on (``float: footnote``).
+The first chapter has a page name of its own (``first-chapter``): the page
+counter restarts at 1 on its first page in an ``@page`` rule, since a
+``counter-reset: page`` on an element breaks ``target-counter()`` (#2114).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import re
+from pathlib import Path
 
 from lxml import etree
 from PIL import Image
@@ -17,7 +22,10 @@ from lxml import html as lxml_html
 from .. import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import mark
-from ..titles import chapter_head, title_lines
+from .mathsvg import replace_math
+from ..titles import chapter_head
+from . import notes
+from .frontmatter import front_matter
 
 
 def _meta(name: str, value: str) -> str:
@@ -38,29 +46,14 @@ def head(pub: Publication) -> str:
     return "\n".join(parts)
 
 
-def title_page(pub: Publication) -> str:
-    return f'<section class="titlepage" id="titlepage">\n{title_lines(pub)}\n</section>'
-
-
-def contents(pub: Publication) -> str:
-    def items(headings, depth):
-        if not headings or depth > pub.metadata.toc_depth:
-            return ""
-        lis = "".join(f'<li><a href="#{h.id}">{html.escape(h.title)}</a>{items(h.children, depth + 1)}</li>'
-                      for h in headings)
-        return f"<ol>{lis}</ol>"
-    return (f'<nav class="toc" id="contents" aria-label="{html.escape(pub.metadata.toc_title)}">'
-            f"<h2>{html.escape(pub.metadata.toc_title)}</h2>{items(pub.toc, 1)}</nav>")
-
-
 def _inline_notes(body) -> None:
-    notes = {}
+    asides = {}
     for section in list(body.find_class("footnotes")):
         for aside in section.iter("aside"):
-            notes[aside.get("id")] = aside
+            asides[aside.get("id")] = aside
         section.drop_tree()
     for ref in list(body.find_class("noteref")):
-        note = notes.get((ref.get("href") or "").lstrip("#"))
+        note = asides.get((ref.get("href") or "").lstrip("#"))
         if note is None:
             continue
         span = lxml_html.Element("span", {"class": "footnote-body", "id": note.get("id")})
@@ -71,7 +64,24 @@ def _inline_notes(body) -> None:
                 child.set("class", "fn-p")
             span.append(child)
         for back in span.find_class("backlink"):
+            # The no-break space before the backlink goes with it: left at the
+            # end of a justified note, it makes WeasyPrint 70 break the note's
+            # first line after a word or two.
+            previous = back.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "").rstrip(" \u00a0\n") or None
+            else:
+                back.getparent().text = (back.getparent().text or "").rstrip(" \u00a0\n") or None
             back.drop_tree()
+        # Whitespace between the marker and the first paragraph lets
+        # WeasyPrint 70 put the number on a line of its own.
+        if span.text is not None and not span.text.strip():
+            span.text = None
+        for child in span:
+            if child.tail is not None and not child.tail.strip():
+                child.tail = None
+        if len(span) and span.text is None and span[0].text:
+            span[0].text = span[0].text.lstrip()
         sup = ref.getparent()
         anchor = sup if sup is not None and sup.tag == "sup" else ref
         span.tail = anchor.tail
@@ -101,10 +111,58 @@ def _size(asset) -> tuple[int, int]:
         return im.size
 
 
-def chapter(pub: Publication, ch: Chapter, markers: list[str]) -> str:
+_FIRST_WORD = re.compile(r"^(\s*\S+)(.*)$", re.S)
+INLINE = {"a", "em", "strong", "i", "b", "span", "code", "abbr", "q", "cite", "small", "sub", "sup", "mark"}
+
+
+def _fill_markers(body) -> None:
+    """Put the first word after each page-position marker inside it.
+
+    An empty inline box in a justified, hyphenated paragraph makes WeasyPrint
+    70 end a nearby line after a word or two. A marker holding one word does
+    not, and unlike a whole sentence it cannot run onto the next page (a
+    marker's id is reported on every page its box reaches), so it lands on
+    the page where its sentence starts. print.css keeps that word unhyphenated."""
+    for span in list(body.find_class("pm")):
+        while not (span.tail or "").strip():
+            following = span.getnext()
+            if following is None or following.tag not in INLINE or following.get("class") == "pm":
+                break
+            # The sentence starts inside an inline element: the marker moves in,
+            # leaving any space it was followed by where it was.
+            previous, parent = span.getprevious(), span.getparent()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (span.tail or "")
+            else:
+                parent.text = (parent.text or "") + (span.tail or "")
+            parent.remove(span)
+            span.tail, following.text = following.text, None
+            following.insert(0, span)
+        match = _FIRST_WORD.match(span.tail or "")
+        if match:
+            span.text, span.tail = match.group(1), match.group(2)
+
+
+def _mark_image_paragraphs(body) -> None:
+    """A paragraph holding only an image is set as a display, centred."""
+    for p in body.iter("p"):
+        children = [c for c in p if c.get("class") != "pm"]
+        text = (p.text or "") + "".join((c.text or "") + (c.tail or "") for c in p if c.get("class") == "pm")
+        if len(children) == 1 and children[0].tag == "img" and not text.strip() \
+                and not (children[0].tail or "").strip():
+            p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
+
+
+def chapter(pub: Publication, ch: Chapter, markers: list[str], first: bool = False,
+            new_pages: frozenset = frozenset()) -> str:
     body = copy.deepcopy(ch.body)
     markers += mark(body, f"pm-{ch.id}-")
+    for marker in sorted(new_pages & set(markers)):
+        notes.push_block(body, marker)
+    _fill_markers(body)
+    replace_math(body)
     _inline_notes(body)
+    _mark_image_paragraphs(body)
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))
@@ -113,12 +171,15 @@ def chapter(pub: Publication, ch: Chapter, markers: list[str]) -> str:
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
     head_html = chapter_head(pub, ch)
-    return f'<article class="chapter" id="{ch.id}">{head_html}{inner}</article>'
+    classes = "chapter first-chapter" if first else "chapter"
+    return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
-def document(pub: Publication) -> tuple[str, list[str]]:
-    """The print HTML and the page-position markers in it, in reading order."""
+def document(pub: Publication, project: Path, new_pages: frozenset = frozenset()) -> tuple[str, list[str]]:
+    """The print HTML and the page-position markers in it, in reading order.
+    The blocks starting with a marker in ``new_pages`` start a new page (notes.py)."""
     markers: list[str] = []
-    body = [title_page(pub), contents(pub)] + [chapter(pub, ch, markers) for ch in pub.chapters]
+    body = front_matter(pub, project) + [chapter(pub, ch, markers, first=i == 0, new_pages=new_pages)
+                                         for i, ch in enumerate(pub.chapters)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
-            f"<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"), markers
+            f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n"), markers

@@ -1,23 +1,66 @@
-"""Page geometry: trim sizes by name and mirrored margins (CSS Paged Media)."""
+"""Page geometry: trim sizes by name or as WIDTHxHEIGHT, mirrored margins,
+and for the press bleed and crop marks (CSS Paged Media)."""
 
 from __future__ import annotations
 
-# width x height in millimetres
+import re
+from dataclasses import dataclass
+
+# width x height in millimetres; the names a printer's price list uses
 TRIMS = {
-    "a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4),
-    "us-trade": (152.4, 228.6), "royal": (156, 234), "demy": (138, 216),
+    "a4": (210, 297), "a5": (148, 210), "a6": (105, 148), "b5": (176, 250),
+    "letter": (215.9, 279.4), "us-letter": (215.9, 279.4),
+    "us-trade": (152.4, 228.6), "6x9in": (152.4, 228.6),
+    "royal": (156, 234), "demy": (138, 216), "crown-quarto": (189, 246),
 }
 DEFAULT_TRIM = "a5"
+HINT = ("give a name (a4, a5, a6, b5, us-letter, us-trade, royal, demy, crown-quarto) "
+        "or WIDTHxHEIGHT with a unit (mm, cm, in, pt), e.g. 6x9in or 140x216mm")
+BLEED_MM = 3  # what printers ask for
+UNITS = {"mm": 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}
+# Smaller than a postcard or larger than A3 is surely a typing error.
+LIMITS = (74, 420)
+_CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*[x\u00d7]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$", re.I)
 
 
-def page_css(trim: str = DEFAULT_TRIM) -> str:
-    width, height = TRIMS[trim]
-    # Margins scale with the page; the inner (binding) margin is the narrower
-    # on a single page but the pair reads as one spread.
+@dataclass(frozen=True)
+class Trim:
+    width: float  # mm
+    height: float  # mm
+
+
+def parse_trim(text: str) -> Trim:
+    """A trim size from a name ("a5", "US Trade") or "WIDTHxHEIGHT" with a
+    unit ("6x9in", "140 x 216 mm"). Raises ValueError saying what is wrong."""
+    name = re.sub(r"[\s_]+", "-", str(text).strip().lower())
+    if name in TRIMS:
+        return Trim(*TRIMS[name])
+    match = _CUSTOM.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a trim size")
+    width_unit = match.group(2) or match.group(4)
+    width = float(match.group(1)) * UNITS[width_unit.lower()]
+    height = float(match.group(3)) * UNITS[match.group(4).lower()]
+    if not all(LIMITS[0] <= side <= LIMITS[1] for side in (width, height)):
+        raise ValueError(f"trim size '{text}' is {width:.0f} x {height:.0f} mm; each side must be "
+                         f"between {LIMITS[0]} and {LIMITS[1]} mm")
+    return Trim(round(width, 2), round(height, 2))
+
+
+def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: bool = False) -> str:
+    size = trim if isinstance(trim, Trim) else parse_trim(trim)
+    width, height = size.width, size.height
+    # Margins scale with the page. The inner (binding) margin is narrower than
+    # the outer one, since the two inner margins of a spread read as one gutter.
     top, bottom = height * 0.085, height * 0.11
-    inner, outer = width * 0.12, width * 0.15
+    inner, outer = width * 0.12, width * 0.16
+    press = f" bleed: {BLEED_MM}mm; marks: crop cross;" if bleed else ""
     return (
-        f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm {bottom:.1f}mm {inner:.1f}mm; }}\n"
+        f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm {bottom:.1f}mm {inner:.1f}mm;{press} }}\n"
         f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}\n"
         f"@page :right {{ margin-left: {inner:.1f}mm; margin-right: {outer:.1f}mm; }}\n"
+        # A display page fills the text block (its last item sits at the foot);
+        # an image never takes more than two thirds of it, leaving room for its caption.
+        f".fill {{ min-height: {height - top - bottom - 1:.1f}mm; }}\n"
+        f"img {{ max-height: {(height - top - bottom) * 0.66:.1f}mm; }}\n"
     )

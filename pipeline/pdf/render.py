@@ -1,11 +1,13 @@
-"""PDF writer: WeasyPrint renders the print document into a tagged PDF (PDF/UA-1).
+"""PDF writer: WeasyPrint renders the print document into a tagged PDF (PDF/UA-1),
+or for the press a tagged PDF/X-4 that also claims PDF/UA-1.
 
-Returns the PDF bytes and, for each page, the ids that start on it, which
-the EPUB page-list and the tests use.
+Returns the PDF bytes and, for each page, the ids that start on it (which
+the EPUB page-list and the tests use) and the folio printed on it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -18,9 +20,10 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import styles
 from ..model import Publication
-from . import assemble, geometry
+from . import assemble, geometry, notes, press
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
+from .fonts import committed_only
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Rendered:
     anchors: list[list[str]]  # ids on each page, in page order
     markers: list[str] = field(default_factory=list)  # page-position markers, in reading order
     messages: list[str] = field(default_factory=list)
+    folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
 
 
 class _Metadata(DocumentMetadata):
@@ -37,9 +41,12 @@ class _Metadata(DocumentMetadata):
     publisher, subjects, identifier and rights (Dublin Core)."""
 
     extra: dict = {}
+    document_id: str = ""
 
     def generate_rdf_metadata(self, variant, version, conformance):
         rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+        if variant == "x":
+            self._settle_pdfx(rdf)
         desc = SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
         for name, values in self.extra.items():
             if not values:
@@ -56,6 +63,15 @@ class _Metadata(DocumentMetadata):
                 for value in values:
                     SubElement(bag, f"{{{NS['rdf']}}}li").text = value
         return tostring(rdf, encoding="utf-8")
+
+    def _settle_pdfx(self, rdf) -> None:
+        """WeasyPrint's PDF/X XMP has a random DocumentID: use the print
+        edition's identifier, so the bytes are the same every time; and the
+        file, still tagged, claims PDF/UA-1 too."""
+        for el in rdf.iter(f"{{{NS['xmpMM']}}}DocumentID"):
+            el.text = self.document_id
+        desc = SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
+        SubElement(desc, f"{{{NS['pdfuaid']}}}part").text = "1"
 
 
 def _info(m):
@@ -76,29 +92,65 @@ class _LogCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(pub: Publication, project: Path, variant: str = "pdf/ua-1", trim: str = geometry.DEFAULT_TRIM,
-           attachments=None) -> Rendered:
+def _folios(document) -> list[str]:
+    """The text of each page's folio box (@bottom-center), "" where none is printed."""
+    out = []
+    for page in document.pages:
+        text = ""
+        for box in page._page_box.children:
+            if getattr(box, "at_keyword", None) == "@bottom-center":
+                text = "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
+        out.append(text)
+    return out
+
+
+def render(pub: Publication, project: Path, variant: str | None = None, trim: str | None = None,
+           attachments=None, bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
+    """Typeset the publication. Without a variant, the publication's print
+    options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
+    with one (e.g. the archival PDF/A) the press options are off unless given."""
+    options = pub.metadata.options.print
+    press_options = variant is None
+    bleed = options.bleed if bleed is None and press_options else bool(bleed)
+    pdfx = options.pdfx if pdfx is None and press_options else bool(pdfx)
+    variant = variant or (press.VARIANT if pdfx else "pdf/ua-1")
     fetcher = ProjectFetcher([project])
-    sheets = [CSS(filename=str(s), url_fetcher=fetcher) for s in styles.stack(project, "print", pub.folder, True)]
-    sheets.append(CSS(string=geometry.page_css(trim)))
+    # One font configuration for every sheet and the document: without it
+    # WeasyPrint ignores @font-face, and the machine's fonts set the text.
+    fonts = committed_only()
+    profiles: dict = {}  # @color-profile rules land here, for the document
+    sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+    # The page geometry first, so a publication's own print.css may change it.
+    sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed))]
+    sheets += [sheet(filename=str(s)) for s in styles.stack(project, "print", pub.folder, True)]
+    if pdfx:
+        sheets.append(sheet(string=press.sheet(project)))
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        source, markers = assemble.document(pub)
-        document = HTML(string=source, base_url=pub.folder.as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=sheets)
+        def typeset(new_pages):
+            source, found = assemble.document(pub, project, new_pages)
+            return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=fonts, color_profiles=profiles), found
+
+        document, markers, apart = notes.keep_with_calls(typeset)
+        for note, page in sorted(apart.items()):
+            collector.messages.append(f"note {note} starts after page {page + 1}, the page of its call")
         meta = _Metadata(**vars(document.metadata))
         m = pub.metadata
+        edition_id = print_edition_id(m.identifier.text)
         meta.extra = {"language": [m.lang], "publisher": [m.publisher] if m.publisher else [],
-                      "subject": m.subjects, "identifier": [print_edition_id(m.identifier.text)],
+                      "subject": m.subjects, "identifier": [edition_id],
                       "rights": [m.rights] if m.rights else []}
+        meta.document_id = edition_id.replace("urn:uuid:", "uuid:")
         document.metadata = meta
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
+        finishers = [_info(m)] + ([press.finish] if pdfx else [])
         pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
-                                 finisher=_info(m))
+                                 pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
     messages = collector.messages + [f"refused: {u}" for u in fetcher.refused]
-    return Rendered(pdf, len(document.pages), anchors, markers, messages)
+    return Rendered(pdf, len(document.pages), anchors, markers, messages, _folios(document))

@@ -1,0 +1,60 @@
+"""PDF/X for the press: a CMYK output intent, CMYK black, defined RGB.
+
+WeasyPrint writes PDF/X-4 (the variant that keeps transparency, ICC colour
+and tagging) when given ``pdf_variant="pdf/x-4"``; what it leaves undone is
+here. The output intent is the committed FOGRA39 profile (``@color-profile
+device-cmyk``); text and rules are set in pure black ink rather than an RGB
+black the press would separate into four inks; anything still in RGB
+(images, highlighted code) is given a defined colour space (``DefaultRGB``,
+sRGB). WeasyPrint's random XMP DocumentID is replaced in the metadata
+(render.py) so the same sources still give the same bytes.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import pydyf
+
+VARIANT = "pdf/x-4"
+PROFILE = Path("styles/icc/FOGRA39.icc")
+# The registered characterization the profile was made from.
+CONDITION = {"OutputConditionIdentifier": "FOGRA39", "RegistryName": "http://www.color.org",
+             "OutputCondition": "Offset printing, ISO 12647-2:2004/Amd 1, coated paper (FOGRA39)"}
+
+BLACK = "device-cmyk(0 0 0 1)"
+GREY = "device-cmyk(0 0 0 0.55)"
+
+
+def sheet(project: Path) -> str:
+    """CSS for a PDF/X edition: the output intent and ink colours."""
+    return (f'@color-profile device-cmyk {{ src: url("{(project / PROFILE).resolve().as_uri()}"); '
+            "components: cyan, magenta, yellow, black; }\n"
+            f"html, a {{ color: {BLACK}; }}\n"
+            f"th, td {{ border-color: {GREY}; }}\n"
+            f"thead th {{ border-color: {BLACK}; }}\n"
+            f".admonition {{ border-color: {GREY}; }}\n"
+            f"@page {{ @footnote {{ border-color: {BLACK}; }} }}\n")
+
+
+def finish(document, pdf) -> None:
+    """Name the output condition, and give RGB content a defined colour space."""
+    for intent in pdf.catalog.get("OutputIntents") or []:
+        for key, value in CONDITION.items():
+            intent[key] = pydyf.String(value)
+        intent["Info"] = pydyf.String(CONDITION["OutputCondition"])
+    srgb = pydyf.Stream([(files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()],
+                        pydyf.Dictionary({"N": 3}), compress=True)
+    pdf.add_object(srgb)
+    for page_ref in pdf.pages["Kids"][::3]:
+        resources = _object(pdf, pdf.objects[page_ref]["Resources"])
+        spaces = _object(pdf, resources["ColorSpace"])
+        spaces["DefaultRGB"] = pydyf.Array(("/ICCBased", srgb.reference))
+
+
+def _object(pdf, value):
+    """The object a reference (b"12 0 R") points at, or the value itself."""
+    if isinstance(value, bytes):
+        return pdf.objects[int(value.split()[0])]
+    return value

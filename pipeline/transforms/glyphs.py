@@ -1,0 +1,172 @@
+"""No blank boxes: every character the editions print must be in a committed font.
+
+WeasyPrint draws a character no font has as an empty box and only logs it;
+a character the committed fonts lack may also be taken from whatever fonts
+the machine has, so the PDF would differ between machines. The cmaps of the
+fonts in ``styles/fonts/`` are read with fontTools; text is set in the
+proportional fonts (Charis SIL, then DejaVu Serif), code in the fixed-pitch
+one (DejaVu Sans Mono) with the text fonts behind it. Each character none of
+them covers is a warning naming the character and where it first occurs.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .. import styles
+from ..errors import Diagnostics
+from ..model import Publication
+
+CODE = {"code", "pre", "kbd", "samp"}
+NOT_PRINTED = {"backlink"}  # classes the print edition leaves out
+# Default-ignorable characters are never drawn, so need no glyph.
+_IGNORED_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0x034F, 0x034F))
+# Metadata printed on the title and copyright pages.
+PRINTED_KEYS = ("title", "subtitle", "author", "creator", "contributor", "publisher", "rights", "toc-title")
+
+
+@functools.lru_cache(maxsize=64)
+def _font_info(path: str, stamp: tuple) -> tuple[str, frozenset, bool, str]:
+    """(family, characters, fixed pitch, licence) of one font file."""
+    font = TTFont(path, lazy=True, fontNumber=0)
+    try:
+        names = font["name"]
+        family = str(names.getDebugName(16) or names.getDebugName(1) or Path(path).stem)
+        return (family, frozenset(font.getBestCmap() or {}), bool(font["post"].isFixedPitch),
+                _licence(str(names.getDebugName(13) or ""), str(names.getDebugName(14) or "")))
+    finally:
+        font.close()
+
+
+def _licence(description: str, url: str) -> str:
+    if "Open Font License" in description or "OFL" in url:
+        return "SIL Open Font License 1.1"
+    if "Bitstream" in description:
+        return "Bitstream Vera Fonts licence"
+    return url or description.split("\n")[0]
+
+
+def families(project: Path) -> dict[str, tuple[frozenset, bool, str]]:
+    """{family: (characters of all its faces, fixed pitch, licence)} of the committed fonts."""
+    found: dict[str, tuple[frozenset, bool, str]] = {}
+    for path in styles.font_files(project):
+        stat = path.stat()
+        family, chars, fixed, licence = _font_info(str(path), (stat.st_mtime_ns, stat.st_size))
+        known = found.get(family, (frozenset(), fixed, licence))
+        found[family] = (known[0] | chars, fixed, licence)
+    return found
+
+
+def coverage(project: Path) -> tuple[frozenset, frozenset] | None:
+    """(characters of the text fonts, characters usable in code), or None
+    when the project commits no fonts."""
+    found = families(project)
+    if not found:
+        return None
+    text = frozenset().union(*(chars for chars, fixed, _ in found.values() if not fixed))
+    fixed = frozenset().union(*(chars for chars, fixed, _ in found.values() if fixed))
+    return text, text | fixed
+
+
+def ignorable(char: str) -> bool:
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _IGNORED_RANGES)
+
+
+def describe(char: str) -> str:
+    name = unicodedata.name(char, None)
+    if name is None:
+        name = "a private-use character" if unicodedata.category(char) == "Co" else "an unassigned code point"
+        return f"U+{ord(char):04X} ({name})"
+    return f"U+{ord(char):04X} {name} ({char})"
+
+
+def runs_of(body):
+    """(text, in_code) for every piece of printed text, in document order."""
+    def walk(el, in_code):
+        if not isinstance(el.tag, str) or set((el.get("class") or "").split()) & NOT_PRINTED:
+            return
+        inside = in_code or el.tag in CODE
+        if el.text:
+            yield el.text, inside
+        for child in el:
+            yield from walk(child, inside)
+            if child.tail:
+                yield child.tail, inside
+    yield from walk(body, False)
+
+
+def missing(pieces, covered: tuple[frozenset, frozenset]) -> dict[str, int]:
+    """{character: occurrences} of the characters no committed font has."""
+    text_cover, code_cover = covered
+    found: dict[str, int] = {}
+    for run, in_code in pieces:
+        cover = code_cover if in_code else text_cover
+        for char in run:
+            if ord(char) > 0x20 and ord(char) not in cover and not ignorable(char):
+                found[char] = found.get(char, 0) + 1
+    return found
+
+
+def locate(text: str, char: str, first_line: int = 1) -> tuple[int | None, int | None]:
+    """Line and column of the first occurrence of a character, written as
+    itself or as an HTML character reference."""
+    code = ord(char)
+    for needle in (char, f"&#x{code:x};", f"&#x{code:X};", f"&#{code};"):
+        index = text.find(needle)
+        if index >= 0:
+            line_start = text.rfind("\n", 0, index) + 1
+            return first_line + text.count("\n", 0, index), index - line_start + 1
+    return None, None
+
+
+def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool) -> None:
+    times = f" ({count} times)" if count > 1 else ""
+    fonts = "code" if in_code else "text"
+    diags.warning(f"no committed font has {describe(char)}{times}: the {fonts} would show a blank box",
+                  path, line, column,
+                  hint="use another character, or add a font that has it to styles/fonts/")
+
+
+def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnostics) -> None:
+    covered = coverage(project)
+    if covered is None:
+        return
+    metadata_path = pub.sources[0] if pub.sources else None
+    if metadata_path is not None and metadata_path.is_file():
+        printed = [(str(v), False) for key in PRINTED_KEYS for v in _values(pub.metadata, key)]
+        text = metadata_path.read_text(encoding="utf-8", errors="replace")
+        for char, count in missing(printed, covered).items():
+            _report(diags, char, count, metadata_path, *locate(text, char), in_code=False)
+    for chapter in pub.chapters:
+        own = [(str(chapter.meta[k]), False) for k in ("title", "subtitle", "author") if chapter.meta.get(k)
+               and pub.metadata.kind != "article"]  # a collection piece's head, from its front matter
+        if own and chapter.source.is_file():
+            head = chapter.source.read_text(encoding="utf-8", errors="replace")
+            for char, count in missing(own, covered).items():
+                _report(diags, char, count, chapter.source, *locate(head, char), in_code=False)
+        runs = list(runs_of(chapter.body))
+        in_text = missing([r for r in runs if not r[1]], covered)
+        text = texts.get(chapter.id, "")
+        for char, count in missing(runs, covered).items():
+            line, column = locate(text, char, chapter.meta.get("_first_line", 1))
+            _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text)
+
+
+def _values(meta, key: str) -> list[str]:
+    if key == "title":
+        return [meta.title]
+    if key in ("author", "creator"):
+        return [c.name for c in meta.creators] if key == "author" else []
+    if key == "contributor":
+        return [c.name for c in meta.contributors]
+    if key == "toc-title":
+        return [meta.toc_title]
+    value = getattr(meta, key, None)
+    return [value] if value else []
