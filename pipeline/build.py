@@ -8,6 +8,8 @@ when complete, so a failed build leaves dist/ as it was.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import sources
+from .archive import archive_edition, checksums
 from .document import read_publication
 from .epub import build_epub
 from .epub.package import FRONT_PAGES
@@ -22,7 +25,7 @@ from .pagemarks import page_starts
 from .errors import BuildError, Diagnostic, Diagnostics, Exit
 from .pdf import render
 
-EDITIONS = ("epub", "pdf")
+EDITIONS = ("epub", "pdf", "archive")
 
 
 @dataclass
@@ -53,6 +56,17 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on the output folder itself (no lock file to leave behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
@@ -106,11 +120,27 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
             path = out / f"{pub.slug}.pdf"
             write_atomically(path, rendered.pdf)
             result.outputs.append(Output(pub.slug, "pdf", path, len(rendered.pdf), rendered.page_count))
-        if "epub" in formats:
+        if "epub" in formats or "archive" in formats:  # the bag holds the EPUB
             say(f"{pub.slug}: packaging the EPUB edition")
             starts = page_starts(rendered.anchors, rendered.markers, FRONT_PAGES)
+            # The page-list speaks in the folios printed on the pages (roman in the
+            # front matter); a page with no folio printed has no entry.
+            starts = {target: rendered.folios[n - 1] if rendered.folios else str(n)
+                      for target, n in starts.items() if not rendered.folios or rendered.folios[n - 1]}
             data = build_epub(pub, project, starts, embed_fonts=pub.metadata.options.epub.embed_fonts)
-            path = out / f"{pub.slug}.epub"
-            write_atomically(path, data)
-            result.outputs.append(Output(pub.slug, "epub", path, len(data)))
+            if "epub" in formats:
+                path = out / f"{pub.slug}.epub"
+                write_atomically(path, data)
+                result.outputs.append(Output(pub.slug, "epub", path, len(data)))
+        if "archive" in formats:
+            say(f"{pub.slug}: typesetting the archival PDF and packing the bag")
+            for edition, name, blob, pages in archive_edition(pub, project, rendered.pdf, data):
+                path = out / name
+                write_atomically(path, blob)
+                result.outputs.append(Output(pub.slug, edition, path, len(blob), pages))
+        # After each publication, so that the manifest never lags what is in out/.
+        written = [o.path for o in result.outputs if o.publication == pub.slug]
+        if written:
+            with _locked(out):  # two builds at once must not lose each other's entries
+                write_atomically(out / checksums.NAME, checksums.updated(out, written))
     return result

@@ -147,6 +147,30 @@ def cmd_watch(args) -> int:
     return Exit.OK
 
 
+# --- verify ------------------------------------------------------------------
+
+def cmd_verify(args) -> int:
+    from .archive import verify
+
+    target = Path(args.target) if args.target else Path(args.project) / "dist"
+    try:
+        report = verify(target)
+    except FileNotFoundError as exc:
+        _stderr(f"pressroom: {exc}", "31")
+        return Exit.USAGE
+    for line in report.problems:
+        _stderr(line, "31")
+    for line in report.notes:
+        _stderr(line, "33")
+    if report.problems:
+        n = len(report.problems)
+        _stderr(f"pressroom: {target}: {n} problem{'s' * (n != 1)}; it is not as it was built", "31")
+        return Exit.CHECK
+    if not args.quiet:
+        print(f"{target}: {report.checked} files checked, all as built")
+    return Exit.OK
+
+
 # --- the parser --------------------------------------------------------------
 
 def _common(p, output=True) -> None:
@@ -186,12 +210,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
     _build_options(p)
     p.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    p.set_defaults(format="epub,pdf")  # while writing, the archive can wait for a real build
     p = sub.add_parser("clean", help="remove the built editions from dist/")
     _common(p)
+    p = sub.add_parser("verify", help="tell whether a bag or dist/ is as it was built",
+                       description="Check a bag (folder or .bag.tar) with bagit, or an output folder "
+                                   "against its SHA256SUMS; name every altered, missing or unexpected file.")
+    p.add_argument("target", nargs="?", metavar="PATH",
+                   help="a bag folder, a .bag.tar file or an output folder (default: PROJECT/dist)")
+    _common(p, output=False)
     return top
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "watch": cmd_watch, "clean": cmd_clean}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "watch": cmd_watch, "clean": cmd_clean,
+            "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None) -> int:

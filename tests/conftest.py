@@ -112,7 +112,7 @@ def sample_build(tmp_path_factory) -> Built:
     into the repository's dist/)."""
     out = tmp_path_factory.mktemp("sample-dist")
     with source_date_epoch():
-        result = pipeline.build(REPO, out_dir=out)
+        result = pipeline.build(REPO, [SAMPLE], out_dir=out)
     return Built(result, out, SAMPLE)
 
 

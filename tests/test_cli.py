@@ -60,8 +60,8 @@ def test_no_command_prints_help_and_exits_zero(capsys):
 
 def test_build_writes_both_editions_and_prints_a_summary(project, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["build", "-C", str(project), "-o", str(out), "alpha"]) == Exit.OK
-    assert _files(out) == ["alpha.epub", "alpha.pdf"]
+    assert main(["build", "-C", str(project), "-o", str(out), "--format", "epub,pdf", "alpha"]) == Exit.OK
+    assert _files(out) == ["SHA256SUMS", "alpha.epub", "alpha.pdf"]
     captured = capsys.readouterr()
     header, *lines = captured.out.splitlines()
     assert header.split() == ["edition", "file", "size", "pages", "checks"]
@@ -80,14 +80,15 @@ def test_build_writes_both_editions_and_prints_a_summary(project, tmp_path, caps
 
 def test_build_defaults_to_every_publication_into_dist(project, capsys):
     assert main(["build", "-C", str(project), "-q"]) == Exit.OK
-    assert _files(project / "dist") == ["alpha.epub", "alpha.pdf", "beta.epub", "beta.pdf"]
+    assert _files(project / "dist") == ["SHA256SUMS"] + [f"{name}.{suffix}" for name in ("alpha", "beta")
+                                                         for suffix in ("archival.pdf", "bag.tar", "epub", "pdf")]
     assert capsys.readouterr().out == "", "-q prints only problems"
 
 
 def test_format_epub_writes_only_the_epub(project, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "-C", str(project), "-o", str(out), "--format", "epub", "beta"]) == Exit.OK
-    assert _files(out) == ["beta.epub"]
+    assert _files(out) == ["SHA256SUMS", "beta.epub"]
     lines = capsys.readouterr().out.splitlines()
     assert [ln.split()[0] for ln in lines] == ["edition", "epub"]
 

@@ -75,7 +75,7 @@ def _xmp_values(xmp, name: str) -> list[str]:
 
 def test_build_reports_both_editions_without_diagnostics(sample_build):
     outputs = [o for o in sample_build.result.outputs if o.publication == SAMPLE]
-    assert sorted(o.edition for o in outputs) == ["epub", "pdf"]
+    assert sorted(o.edition for o in outputs) == ["bag", "epub", "pdf", "pdf/a"]
     assert sample_build.result.diagnostics == []
     for output in outputs:
         assert output.path.is_file()

@@ -1,0 +1,60 @@
+"""The archival PDF: the print edition typeset again as PDF/A-3u, tagged,
+with the publication's Markdown sources and metadata file embedded as
+associated files (relationship Source), so the text can be recovered
+without this software."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+from weasyprint import Attachment, URLFetcher
+
+from ..model import Publication
+from ..pdf import render
+from ..pdf.render import Rendered
+
+# The file is tagged either way (render() asks WeasyPrint for tags). It claims
+# 3u, not 3a: WeasyPrint 70 marks the running heads and folios as content
+# with no place in the structure tree (rather than as artifacts), which level
+# A's logical structure does not allow. Claim 3a once that is fixed.
+VARIANT = "pdf/a-3u"
+# Given explicitly: WeasyPrint would otherwise ask the machine's mime.types,
+# and a different answer on another machine changes the bytes.
+MEDIA_TYPES = {".md": "text/markdown", ".markdown": "text/markdown",
+               ".yaml": "application/yaml", ".yml": "application/yaml"}
+
+
+def build_moment(pub: Publication) -> dt.datetime:
+    return dt.datetime.fromisoformat(pub.modified.replace("Z", "+00:00"))
+
+
+def source_files(pub: Publication) -> list[Path]:
+    """The metadata file and the Markdown files, once each, in reading order
+    (an article's metadata file is its Markdown file)."""
+    return list(dict.fromkeys(pub.sources))
+
+
+def relative_name(pub: Publication, path: Path) -> str:
+    return path.resolve().relative_to(pub.folder.resolve()).as_posix()
+
+
+def attachments(pub: Publication) -> list[Attachment]:
+    # New objects for every render: an Attachment's source can be read once only.
+    when = build_moment(pub)
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    found = []
+    for path in source_files(pub):
+        media = MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
+        url = f"data:{media};charset=utf-8;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        what = "Markdown source" if media == "text/markdown" else "publication metadata"
+        found.append(Attachment(url=url, url_fetcher=fetcher, name=relative_name(pub, path),
+                                description=f"{what}: {path.name}", created=when, modified=when,
+                                relationship="Source"))
+    return found
+
+
+def render_archival(pub: Publication, project: Path) -> Rendered:
+    return render(pub, project, variant=VARIANT, trim=pub.metadata.options.print.trim,
+                  attachments=attachments(pub))
