@@ -134,7 +134,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
                 result.outputs.append(Output(pub.slug, "epub", path, len(data)))
         if "archive" in formats:
             say(f"{pub.slug}: typesetting the archival PDF and packing the bag")
-            for edition, name, blob, pages in archive_edition(pub, project, rendered.pdf, data):
+            for edition, name, blob, pages in archive_edition(pub, project, rendered, data):
                 path = out / name
                 write_atomically(path, blob)
                 result.outputs.append(Output(pub.slug, edition, path, len(blob), pages))

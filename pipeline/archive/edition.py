@@ -27,9 +27,10 @@ def folder_files(folder: Path) -> list[Path]:
                   key=lambda p: p.relative_to(folder).as_posix())
 
 
-def archive_edition(pub: Publication, project: Path, print_pdf: bytes, epub: bytes):
+def archive_edition(pub: Publication, project: Path, printed, epub: bytes):
     """Yield (edition, file name, bytes, pages) for the archival PDF and the bag."""
-    archival = render_archival(pub, project)
+    archival = render_archival(pub, project, printed)
+    print_pdf = printed.pdf
     yield "pdf/a", f"{pub.slug}{ARCHIVAL_SUFFIX}", archival.pdf, archival.page_count
     payload = {f"{pub.slug}.epub": epub, f"{pub.slug}.pdf": print_pdf,
                f"{pub.slug}{ARCHIVAL_SUFFIX}": archival.pdf}

@@ -55,6 +55,10 @@ def attachments(pub: Publication) -> list[Attachment]:
     return found
 
 
-def render_archival(pub: Publication, project: Path) -> Rendered:
+def render_archival(pub: Publication, project: Path, printed: Rendered | None = None) -> Rendered:
+    """The archival PDF; from the print edition's own layout when it allows it."""
+    if printed is not None and printed.rewrite is not None:
+        pdf = printed.rewrite(VARIANT, attachments(pub))
+        return Rendered(pdf, printed.page_count, printed.anchors, printed.markers, [], printed.folios)
     return render(pub, project, variant=VARIANT, trim=pub.metadata.options.print.trim,
                   attachments=attachments(pub))

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 from xml.etree.ElementTree import SubElement, fromstring, tostring
 
@@ -34,6 +35,7 @@ class Rendered:
     markers: list[str] = field(default_factory=list)  # page-position markers, in reading order
     messages: list[str] = field(default_factory=list)
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
+    rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
 
 
 class _Metadata(DocumentMetadata):
@@ -146,11 +148,18 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
         meta.document_id = edition_id.replace("urn:uuid:", "uuid:")
         document.metadata = meta
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
-        finishers = [_info(m)] + ([press.finish] if pdfx else [])
-        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
-                                 pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
+
+        def write(variant, attachments, pdfx):
+            finishers = [_info(m)] + ([press.finish] if pdfx else [])
+            return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
+                                      pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
+
+        pdf = write(variant, attachments, pdfx)
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
     messages = collector.messages + [f"refused: {u}" for u in fetcher.refused]
-    return Rendered(pdf, len(document.pages), anchors, markers, messages, _folios(document))
+    # Another variant of the same pages (the archival PDF/A) needs no second
+    # layout when the geometry is the same: no bleed, no press colours.
+    rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
+    return Rendered(pdf, len(document.pages), anchors, markers, messages, _folios(document), rewrite)
