@@ -10,7 +10,7 @@ from .errors import Diagnostics
 from .markdown_reader import converter, to_tree
 from .model import Chapter, Publication
 from .sources import Sources
-from .transforms import glyphs, headings, ids, images, limits, math, notes, rawhtml, sanitize
+from .transforms import figures, glyphs, headings, ids, images, limits, math, notes, quotes, rawhtml, sanitize, xrefs
 
 
 def _chapter_id(path: Path, taken: set) -> str:
@@ -45,12 +45,16 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         sanitize.content_model(chapter, texts[chapter.id], diags)
         math.render_math(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
+        quotes.attribute(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     _check_cover(pub, project, diags)
     styles.check_own_sheets(sources.folder, diags)
+    figures.number(pub)
     renames = ids.unique_ids(pub, texts, diags)
     ids.resolve_links(pub, renames, texts, diags)
     headings.build_toc(pub)
+    xrefs.fill(pub)
+    _collection_creators(pub)
     glyphs.check(pub, texts, project, diags)
     pub.modified = dates.iso(dates.build_time(sources.folder, sources.metadata.date, pub.sources))
     return pub
@@ -72,3 +76,16 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
         pub.metadata.cover_image = None
     else:
         pub.metadata.cover_image = path.relative_to(pub.folder.resolve()).as_posix()
+
+
+def _collection_creators(pub: Publication) -> None:
+    """Every author of a collection's pieces is a creator of the collection."""
+    from .metadata import Creator
+    from .titles import names
+
+    known = {c.name for c in pub.metadata.creators}
+    for chapter in pub.chapters:
+        for name in names(chapter.meta.get("author")):
+            if name not in known:
+                pub.metadata.creators.append(Creator(name, "aut"))
+                known.add(name)

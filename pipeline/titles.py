@@ -27,7 +27,7 @@ def chapter_head(pub: Publication, chapter: Chapter) -> str:
     meta = chapter.meta if chapter.meta.get("title") else {}
     title = meta.get("title") or pub.metadata.title
     subtitle = meta.get("subtitle") if meta else pub.metadata.subtitle
-    authors = _names(meta.get("author")) if meta else pub.metadata.authors
+    authors = names(meta.get("author")) if meta else pub.metadata.authors
     out = f'<header class="chapter-head">\n<h1>{html.escape(str(title))}</h1>\n'
     if subtitle:
         out += f'<p class="subtitle">{html.escape(str(subtitle))}</p>\n'
@@ -36,7 +36,7 @@ def chapter_head(pub: Publication, chapter: Chapter) -> str:
     return out + "</header>\n"
 
 
-def _names(value) -> list[str]:
+def names(value) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else [value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Heading, Publication
+from ..titles import names
 from .frontmatter import pagebreak
 
 
@@ -19,11 +20,28 @@ def _ol(items: list[Heading], depth: int, limit: int) -> str:
     return "".join(out)
 
 
+def _pieces(pub: Publication) -> str:
+    """A collection lists each piece by title and author, its sections under it."""
+    out = ["<ol>"]
+    for chapter in pub.chapters:
+        sections = [h for h in pub.toc if h.chapter is chapter]
+        title = chapter.meta.get("title")
+        if not title:
+            out.append(_ol(sections, 1, pub.metadata.toc_depth)[4:-5])
+            continue
+        authors = ", ".join(names(chapter.meta.get("author")))
+        label = f"{title} ({authors})" if authors else str(title)
+        href = chapter.file_name.removeprefix("text/")
+        out.append(f'<li><a href="{href}">{html.escape(label)}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
+    out.append("</ol>")
+    return "".join(out)
+
+
 def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
              pages: list[tuple[str, str]] | None = None, toc_page: int | None = None) -> str:
     """Nav markup; hrefs are relative to text/, where the nav document lives."""
     meta = pub.metadata
-    entries = _ol(pub.toc, 1, meta.toc_depth) or (
+    entries = (_pieces(pub) if meta.kind == "collection" else _ol(pub.toc, 1, meta.toc_depth)) or (
         f'<ol><li><a href="{pub.chapters[0].file_name.removeprefix("text/")}">{html.escape(meta.title)}</a></li></ol>')
     parts = [f'<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
              f'<h1 id="toc-title">{pagebreak(toc_page)}{html.escape(meta.toc_title)}</h1>{entries}</nav>']

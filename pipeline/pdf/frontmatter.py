@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 
 from ..model import Publication
-from ..titles import title_lines
+from ..titles import names, title_lines
 from ..transforms import glyphs
 
 # The font stacks of base.css and print.css, first choice first.
@@ -69,9 +69,7 @@ def pieces(pub: Publication, items) -> str:
 
 
 def chapter_head_authors(chapter) -> str:
-    value = chapter.meta.get("author")
-    names = value if isinstance(value, list) else [value] if value else []
-    return ", ".join(str(n.get("name")) if isinstance(n, dict) else str(n) for n in names)
+    return ", ".join(names(chapter.meta.get("author")))
 
 
 def fonts_used(pub: Publication, project: Path) -> list[tuple[str, str]]:

@@ -94,6 +94,25 @@ class _LogCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+PRINT_DPI = 300
+
+
+def _low_resolution(document) -> list[str]:
+    """Raster images that print below 300 dpi at the size they were set."""
+    found = {}
+    for number, page in enumerate(document.pages, 1):
+        for box in page._page_box.descendants():
+            image = getattr(box, "replacement", None)
+            width_px = getattr(image, "width", None)
+            if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio"):
+                continue
+            dpi = width_px / (box.width / 96)  # box sizes are CSS px, 96 to the inch
+            src = box.element.get("alt") or box.element.get("src", "")[:40] if box.element is not None else ""
+            if dpi < PRINT_DPI and src not in found:
+                found[src] = f"image '{src}' prints at {dpi:.0f} dpi on page {number}, below {PRINT_DPI} dpi"
+    return list(found.values())
+
+
 def _folios(document) -> list[str]:
     """The text of each page's folio box (@bottom-center), "" where none is printed."""
     out = []
@@ -158,7 +177,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
-    messages = collector.messages + [f"refused: {u}" for u in fetcher.refused]
+    messages = collector.messages + [f"refused: {u}" for u in fetcher.refused] + _low_resolution(document)
     # Another variant of the same pages (the archival PDF/A) needs no second
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))

@@ -91,6 +91,13 @@ def _resolve(href, chapter, by_source, renames):
     fragment = unquote(parts.fragment)
     if not fragment:
         return target_chapter.id
-    return renames[target_chapter.id].get(fragment)
+    found = renames[target_chapter.id].get(fragment)
+    if found is None and not parts.path:
+        # A bare #id names something anywhere in the publication when only
+        # one chapter has it (figure-3, a heading's id).
+        elsewhere = [m[fragment] for m in renames.values() if fragment in m]
+        if len(elsewhere) == 1:
+            return elsewhere[0]
+    return found
 
 
