@@ -28,8 +28,10 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
     md = converter()
     chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
     for src in sources.files:
-        chapter = Chapter(_chapter_id(src.path, taken), src.path, to_tree(src.text, md),
-                          meta=dict(src.meta or {}))
+        meta = dict(src.meta or {})
+        stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if "_part" in meta else src.path
+        chapter = Chapter(_chapter_id(stem, taken), src.path, to_tree(src.text, md), meta=meta,
+                          role=meta.get("_role", "body"))
         chapter.meta["_first_line"] = src.first_line
         rawhtml.check_blocks(chapter, list(md.htmlStash.rawHtmlBlocks), src.text, diags)
         chapter.title = (src.meta or {}).get("title")

@@ -133,21 +133,42 @@ def _read_source(path: Path, diags: Diagnostics) -> SourceFile | None:
     return SourceFile(path, body, first, meta, meta_lines)
 
 
-def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, diags) -> list[Path]:
+ROLES = ("front", "body", "back")
+
+
+def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, diags,
+                    depth: int = 0) -> list[tuple[Path, dict]]:
+    """The manifest's files in order, each with what the book says of it: its
+    role (front, body or back matter) and how deep in parts it sits. A part
+    is ``{part: "Title", contents: [...]}`` and becomes a part-title page."""
+    line = lines.get("contents")
     files = []
     for entry in contents:
+        if isinstance(entry, dict) and "part" in entry:
+            title, inner = entry.get("part"), entry.get("contents")
+            if not isinstance(title, str) or not isinstance(inner, list):
+                diags.error("a part needs a title and a list of files: {part: Title, contents: [...]}",
+                            manifest, line)
+                continue
+            files.append((manifest, {"_part": title, "_role": "part", "_offset": depth}))
+            files += _manifest_files(folder, inner, manifest, lines, diags, depth + 1)
+            continue
         name = entry.get("file") if isinstance(entry, dict) else entry
+        role = entry.get("role", "body") if isinstance(entry, dict) else "body"
         if not isinstance(name, str):
-            diags.error("each entry of 'contents' must be a file name", manifest, lines.get("contents"))
+            diags.error("each entry of 'contents' must be a file name, {file: NAME, role: front|back} "
+                        "or {part: TITLE, contents: [...]}", manifest, line)
+            continue
+        if role not in ROLES:
+            diags.error(f"role '{role}' of '{name}' must be front, body or back", manifest, line)
             continue
         path = (folder / name).resolve()
         if not path.is_relative_to(folder.resolve()):
-            diags.error(f"'{name}' is outside the publication's folder", manifest, lines.get("contents"))
+            diags.error(f"'{name}' is outside the publication's folder", manifest, line)
         elif not path.is_file():
-            diags.error(f"'{name}' does not exist", manifest, lines.get("contents"),
-                        hint="check the file name in 'contents'")
+            diags.error(f"'{name}' does not exist", manifest, line, hint="check the file name in 'contents'")
         else:
-            files.append(path)
+            files.append((path, {"_role": role, "_offset": depth}))
     return files
 
 
@@ -165,13 +186,21 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
             raw, lines = parse_yaml(text, manifest, local)
     contents = (raw or {}).get("contents")
     if isinstance(contents, list):
-        paths = _manifest_files(folder, contents, manifest, lines, local)
+        entries = _manifest_files(folder, contents, manifest, lines, local)
     else:
-        paths = sorted(p for p in folder.iterdir() if p.suffix in MARKDOWN_SUFFIXES and p.is_file())
-    if not paths and not local.errors:
+        entries = [(p, {}) for p in sorted(folder.iterdir()) if p.suffix in MARKDOWN_SUFFIXES and p.is_file()]
+    if not entries and not local.errors:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")
-    files = [f for f in (_read_source(p, local) for p in paths) if f is not None]
+    files = []
+    for path, book_says in entries:
+        if "_part" in book_says:
+            files.append(SourceFile(path, f"# {book_says['_part']}\n", lines.get("contents", 1), dict(book_says)))
+            continue
+        source = _read_source(path, local)
+        if source is not None:
+            source.meta = None if source.meta is None else {**source.meta, **book_says}
+            files.append(source)
     if not files:
         diags.extend(local)
         return None

@@ -85,8 +85,9 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
             if el.get("lang"):  # XHTML wants both (EPUB 3.3 §6.1.3)
                 el.set(XML_LANG, el.get("lang"))
     body.tag = "section"
-    body.set("{%s}type" % EPUB_NS, "chapter")
-    body.set("role", "doc-chapter")
+    kind = "part" if chapter.role == "part" else "chapter"
+    body.set("{%s}type" % EPUB_NS, kind)
+    body.set("role", f"doc-{kind}")
     for foreign, namespace in (("svg", SVG_NS), ("math", MATHML_NS)):
         for el in body.iter(foreign):
             el.set("data-pressroom-ns", namespace)

@@ -171,7 +171,7 @@ def chapter(pub: Publication, ch: Chapter, markers: list[str], first: bool = Fal
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
     head_html = chapter_head(pub, ch)
-    classes = "chapter first-chapter" if first else "chapter"
+    classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 

@@ -17,7 +17,8 @@ def build_toc(pub: Publication) -> None:
         for el in chapter.body.iter(*HEADINGS):
             # An empty heading has nothing to show in the contents.
             if el.get("id") and text_of(el) and "unlisted" not in (el.get("class") or "").split():
-                found.append((int(el.tag[1]), el, chapter))
+                # Chapters inside a part sit one level below the part's title.
+                found.append((int(el.tag[1]) + chapter.meta.get("_offset", 0), el, chapter))
     if not found:
         return
     stack: list[tuple[int, Heading]] = []  # (source level, heading)
@@ -32,6 +33,10 @@ def build_toc(pub: Publication) -> None:
         # writers, so its sections start at h2.
         titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
         el.tag = f"h{min(6, heading.level + titled)}"
+        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.meta.get("_offset", 0):
+            # The chapter's own title, whatever its depth under parts: the
+            # print sheet sets it as a chapter opening and a running head.
+            el.set("class", " ".join(((el.get("class") or "").split()) + ["chapter-title"]))
         chapter.headings.append(heading)
         if chapter.title is None and heading.level == 1:
             chapter.title = heading.title
