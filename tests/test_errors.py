@@ -288,3 +288,15 @@ def test_cli_reports_every_problem_and_counts_them(tmp_path):
     assert "source/piece/two.md:3:" in proc.stderr
     assert "2 errors" in proc.stderr
     assert not (project / "dist").exists()
+
+
+def test_unclosed_raw_html_is_a_located_warning_and_the_build_goes_on(tmp_path):
+    body = 'Some text.\n\n<div class="box">\n<p>Inside\n<em>never closed\n</div>\n\nAfter.\n'
+    project = make_project(tmp_path, {ARTICLE: _article("title: A Fine Piece\n", body)})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("epub",))
+    [warning] = [d for d in result.diagnostics if "raw HTML" in d.message]
+    assert warning.severity == "warning" and "<em> is not closed" in warning.message
+    assert (warning.location.path, warning.location.line) == (ARTICLE, 7)
+    with source_date_epoch(), pytest.raises(BuildError):
+        pipeline.build(project, formats=("epub",), strict=True)
