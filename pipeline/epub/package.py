@@ -103,7 +103,9 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
         add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter)
     add("colophon", "text/colophon.xhtml", "Colophon", frontmatter.colophon(pub, embed_fonts), "backmatter")
 
-    first = pub.chapters[0].file_name.removeprefix("text/")
+    # "Start of content" is the first chapter of the body, past any front matter.
+    start = next((c for c in pub.chapters if c.role not in ("front",)), pub.chapters[0])
+    first = start.file_name.removeprefix("text/")
     landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
                  ("bodymatter", first, "Start of content")]
     pages = _page_list(pub, page_starts)

@@ -73,6 +73,14 @@ def _inline_notes(body) -> None:
             else:
                 back.getparent().text = (back.getparent().text or "").rstrip(" \u00a0\n") or None
             back.drop_tree()
+        # Line ends from the source are plain spaces in a note: WeasyPrint 70
+        # keeps them as breaks inside a footnote float.
+        for el in span.iter():
+            if el.tag != "pre" and not any(a.tag == "pre" for a in el.iterancestors()):
+                if el.text:
+                    el.text = el.text.replace("\n", " ")
+                if el.tail and el is not span:
+                    el.tail = el.tail.replace("\n", " ")
         # Whitespace between the marker and the first paragraph lets
         # WeasyPrint 70 put the number on a line of its own.
         if span.text is not None and not span.text.strip():

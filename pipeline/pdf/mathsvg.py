@@ -12,9 +12,9 @@ import base64
 import ziamath
 from lxml import html as lxml_html
 
-# ziamath works in CSS pixels; the print sheet's body text is 10.5pt (14px),
-# so formulas match it.
-SIZE = 10.5 * 96 / 72
+# ziamath's sizes are points; drawn at the text's 10.5pt they came out small
+# beside Charis SIL, whose x-height is large, so formulas are set a size up.
+SIZE = 12.5
 
 
 def _svg(tex: str, block: bool) -> tuple[bytes, float, float, float]:
@@ -39,8 +39,8 @@ def replace_math(body) -> None:
             "class": "math-display" if block else "math",
             "alt": tex,
             "src": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
-            "style": f"width: {width:.2f}px; height: {height:.2f}px"
-                     + ("" if block else f"; vertical-align: {baseline:.2f}px"),
+            "style": f"width: {width:.2f}pt; height: {height:.2f}pt"
+                     + ("" if block else f"; vertical-align: {baseline:.2f}pt"),
         })
         img.tail = math.tail
         math.getparent().replace(math, img)
