@@ -75,6 +75,8 @@ _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 def line_of(chapter: Chapter, text: str, needle: str) -> int | None:
     """The source line on which a snippet first appears, for messages."""
     index = text.find(needle)
+    if index < 0:  # HTML parsers lower-case tag names: <Callout> is found as <callout>
+        index = text.lower().find(needle.lower())
     if index < 0:
         return None
     return chapter.meta.get("_first_line", 1) + text.count("\n", 0, index)
