@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import EDITIONS, build
+from .workers import DEFAULT_MEMORY_LIMIT_MIB
 from .errors import BuildError, Exit
 
 
@@ -46,7 +47,9 @@ def cmd_build(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     progress = None if args.quiet else (lambda msg: _stderr(f"pressroom: {msg}"))
     try:
-        result = build(args.project, args.publications, formats, args.output, args.strict, progress)
+        result = build(args.project, args.publications, formats, args.output, args.strict, progress,
+                       jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
+                       use_cache=not args.no_cache, memory_limit=args.memory_limit)
     except BuildError as exc:
         _report(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
@@ -71,6 +74,11 @@ def cmd_build(args) -> int:
     failed = [c for cs in checks.values() for c in cs if c.passed is False]
     for c in failed:
         _stderr(f"{c.path.name}: {c.name} failed: " + "; ".join(c.details[:5]), "31")
+    lost = sum(d.severity == "error" for d in result.diagnostics)  # e.g. a worker out of memory
+    if lost:
+        _stderr(f"pressroom: {lost} publication{'s' * (lost != 1)} could not be built; "
+                "the others were written", "31")
+        return Exit.ENVIRONMENT
     return Exit.CHECK if failed else Exit.OK
 
 
@@ -181,12 +189,32 @@ def _common(p, output=True) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="on an internal error, show its traceback")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
+
+
 def _build_options(p) -> None:
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
     p.add_argument("-f", "--format", default=",".join(EDITIONS), metavar="LIST",
                    help=f"editions to build, comma-separated (default: {','.join(EDITIONS)})")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--check", action="store_true", help="run the validators on what was built")
+    p.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                   help="publications built at once in worker processes (default: the number of cores, "
+                        f"{os.cpu_count() or 1}); 1 builds in this process")
+    p.add_argument("--no-cache", action="store_true",
+                   help="rebuild every edition even when its sources, styles and software are unchanged")
+    p.add_argument("--memory-limit", type=_positive, default=DEFAULT_MEMORY_LIMIT_MIB, metavar="MIB",
+                   help=f"memory each worker process may use, in MiB (default: {DEFAULT_MEMORY_LIMIT_MIB})")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where the work runs: local processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     _common(p)
 
 

@@ -205,7 +205,7 @@ def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypa
         raise RuntimeError("something unforeseen")
 
     monkeypatch.setattr(build_module, "render", broken)
-    status = main(["build", "-C", str(project), "-q"])
+    status = main(["build", "-C", str(project), "-q", "--jobs", "1"])
     err = capsys.readouterr().err
     assert status == Exit.INTERNAL
     assert "Traceback" not in err

@@ -1,0 +1,184 @@
+"""The build cache: an edition whose inputs are unchanged is not rebuilt.
+
+The key of a publication is a SHA-256 over everything its editions are made
+from, computed from raw bytes before anything is read or converted:
+
+- every file of the publication's folder (relative path and bytes);
+- every file under ``styles/`` (sheets, fonts, ICC profiles);
+- the requested editions;
+- Pressroom's version and the bytes of its own code, and the installed
+  versions of the libraries that shape the output;
+- what decides the build time (``pipeline/dates.py``): SOURCE_DATE_EPOCH, or
+  else the git commit time of the folder, or else the newest file time.
+
+Files a publication uses from elsewhere in the project (an image in a shared
+folder) are recorded after the build with their digests and checked too.
+
+The cache lives in ``PROJECT/.cache/pressroom/``, one JSON file per output
+folder. An entry is used only when every output it names is still in the
+output folder with the recorded SHA-256, so an edition deleted or edited by
+hand is rebuilt.
+
+Only the standard library is imported here: the cache decides whether
+anything must be built before the heavy libraries are loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+
+CACHE_DIR = Path(".cache") / "pressroom"
+FORMAT = 1
+LIBRARIES = ("markdown", "pymdown-extensions", "ebooklib", "weasyprint", "pydyf", "lxml", "latex2mathml",
+             "ziamath")
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree(h, root: Path) -> None:
+    """Feed every file under root (sorted relative path, then bytes) into h."""
+    if not root.is_dir():
+        h.update(b"\0absent\0")
+        return
+    files = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        files += [Path(folder) / n for n in names]
+    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+        h.update(len(rel).to_bytes(8, "big") + rel)
+        h.update(file_digest(path).encode())
+
+
+_software: str | None = None
+
+
+def software() -> str:
+    """A digest of Pressroom (version and code) and the libraries' versions."""
+    global _software
+    if _software is None:
+        from importlib import metadata
+
+        h = hashlib.sha256(f"pressroom {__version__} cache {FORMAT}\n".encode())
+        _tree(h, Path(__file__).resolve().parent)
+        for name in LIBRARIES:
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "absent"
+            h.update(f"{name}=={version}\n".encode())
+        _software = h.hexdigest()
+    return _software
+
+
+def styles_digest(project: Path) -> str:
+    h = hashlib.sha256()
+    _tree(h, project / "styles")
+    return h.hexdigest()
+
+
+def _moment(folder: Path) -> str:
+    """What pipeline/dates.py will take as the build time, as far as it is known before reading."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return f"epoch {epoch}"
+    from .dates import _git_time
+
+    commit = _git_time(folder)
+    if commit is not None:
+        return f"commit {commit}"
+    # Without git, the build time is the publication's date (in its bytes) or
+    # else the newest source file's time: key on the times too.
+    newest = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()), default=0)
+    return f"mtime {newest}"
+
+
+def publication_key(project: Path, folder: Path, formats, styles: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"software {software()}\nstyles {styles}\nformats {','.join(sorted(formats))}\n".encode())
+    h.update(f"slug {folder.name}\nmoment {_moment(folder)}\n".encode())
+    _tree(h, folder)
+    return h.hexdigest()
+
+
+class Cache:
+    """The recorded keys and outputs of one output folder."""
+
+    def __init__(self, project: Path, out: Path):
+        name = hashlib.sha256(str(out).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        self.path = project / CACHE_DIR / f"{name}.json"
+        self.out = out
+        self.entries = self._load()
+        self.changed: dict[str, dict | None] = {}
+
+    def _load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        entries = data.get("publications")
+        return entries if isinstance(entries, dict) else {}
+
+    def fresh(self, slug: str, key: str, project: Path) -> dict | None:
+        """The entry of slug when its key matches and its outputs and extra inputs are intact."""
+        entry = self.entries.get(slug)
+        if not isinstance(entry, dict) or entry.get("key") != key or not entry.get("outputs"):
+            return None
+        try:
+            for name, digest in entry["outputs"].items():
+                path = self.out / name
+                if not path.is_file() or file_digest(path) != digest:
+                    return None
+            for name, digest in entry.get("inputs", {}).items():
+                path = project / name
+                if not path.is_file() or file_digest(path) != digest:
+                    return None
+        except (OSError, AttributeError, TypeError):
+            return None
+        return entry
+
+    def record(self, slug: str, key: str, outputs: list[tuple[str, str, int, int | None]],
+               inputs: dict[str, str], warnings: list[dict]) -> None:
+        """outputs: (edition, file name, size, pages) of files already written to the output folder."""
+        self.changed[slug] = {
+            "key": key,
+            "outputs": {name: file_digest(self.out / name) for _, name, _, _ in outputs},
+            "editions": [[edition, name, size, pages] for edition, name, size, pages in outputs],
+            "inputs": inputs,
+            "warnings": warnings,
+        }
+
+    def forget(self, slug: str) -> None:
+        self.changed[slug] = None
+
+    def save(self) -> None:
+        """Merge this build's entries into the file (call under the output folder's lock)."""
+        if not self.changed:
+            return
+        entries = self._load()  # another build may have recorded its own since
+        for slug, entry in self.changed.items():
+            if entry is None:
+                entries.pop(slug, None)
+            else:
+                entries[slug] = entry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"format": FORMAT, "publications": entries}, indent=1, sort_keys=True).encode()
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        tmp.write_bytes(data)
+        os.replace(tmp, self.path)
+        self.changed = {}
