@@ -7,18 +7,14 @@ file built earlier and changed since is still caught.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+from ..cache import file_digest
 
 NAME = "SHA256SUMS"
 
 
-def digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+digest = file_digest  # one way of reading a file for its checksum, shared with the cache
 
 
 def _escape(name: str) -> tuple[str, str]:
