@@ -98,13 +98,14 @@ def main() -> None:
         p_pdf = measure([pandoc_bin, *files, "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint"], source)
         both = {"wall": p_epub["wall"] + p_pdf["wall"], "rss_kib": max(p_epub["rss_kib"], p_pdf["rss_kib"])}
         row("EPUB + PDF, cold start", ours_both, both, 1.0 if label == "sample article" else None)
+        # Straight after the same build, so the cache holds exactly these editions.
+        again = measure([str(BIN / "pressroom"), "build", "-q", "--format", "epub,pdf"], project)
+        print(f"{'unchanged rebuild (target < 0.5 s)':44} {again['wall']:7.2f} s "
+              f"{again['rss_kib'] / 1024:7.0f} MiB")
         ours_pdf = measure([str(BIN / "pressroom"), "build", "-q", "--format", "pdf"], project)
         row("PDF only", ours_pdf, p_pdf, 0.75 if label == "generated book" else None)
         if label == "generated book" and ours_pdf["rss_kib"] > 1024 * 1024:
             print(f"{'':44} peak memory over 1 GiB: MISSES target")
-        again = measure([str(BIN / "pressroom"), "build", "-q", "--format", "epub,pdf"], project)
-        print(f"{'unchanged rebuild (target < 0.5 s)':44} {again['wall']:7.2f} s "
-              f"{again['rss_kib'] / 1024:7.0f} MiB")
     catalogue = work / "catalogue"
     (catalogue / "source").mkdir(parents=True)
     shutil.copytree(REPO / "styles", catalogue / "styles")
