@@ -199,10 +199,10 @@ def _positive(text: str) -> int:
     return value
 
 
-def _build_options(p) -> None:
+def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
-    p.add_argument("-f", "--format", default=",".join(EDITIONS), metavar="LIST",
-                   help=f"editions to build, comma-separated (default: {','.join(EDITIONS)})")
+    p.add_argument("-f", "--format", default=formats, metavar="LIST",
+                   help=f"editions to build, comma-separated (default: {formats})")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--check", action="store_true", help="run the validators on what was built")
     p.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
@@ -236,9 +236,9 @@ def parser() -> argparse.ArgumentParser:
     kind.add_argument("--collection", action="store_true", help="articles with their own titles and authors")
     _common(p, output=False)
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
-    _build_options(p)
+    # While writing, the archive can wait for a real build.
+    _build_options(p, formats="epub,pdf")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default: 0.5)")
-    p.set_defaults(format="epub,pdf")  # while writing, the archive can wait for a real build
     p = sub.add_parser("clean", help="remove the built editions from dist/")
     _common(p)
     p = sub.add_parser("verify", help="tell whether a bag or dist/ is as it was built",
