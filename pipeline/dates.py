@@ -7,6 +7,7 @@ source file. Never the clock, so the same sources give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -45,3 +46,21 @@ def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime
 
 def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextlib.contextmanager
+def source_date_epoch(value: str | None):
+    """Set (or with None, unset) SOURCE_DATE_EPOCH for a block: a worker takes
+    on the build time of the process that sent it the work."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old

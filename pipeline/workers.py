@@ -10,11 +10,10 @@ memory becomes a located error for that publication only.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import source_date_epoch
 from .errors import Diagnostic, Diagnostics
 
 DEFAULT_MEMORY_LIMIT_MIB = 4096
@@ -54,22 +53,6 @@ def init_worker(memory_limit_mib: int | None) -> None:
     _memory_limit_mib = int(memory_limit_mib)
 
 
-@contextlib.contextmanager
-def _environment(epoch: str | None):
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-
-
 def read(task: Task, diags: Diagnostics):
     """Load and read one publication; None when it could not be loaded."""
     from . import sources
@@ -97,7 +80,7 @@ LOST = "out of memory"  # what check_task returns when the worker ran out of mem
 def check_task(task: Task) -> list[Diagnostic] | str:
     """First stage in a worker: read the publication only, for its diagnostics."""
     diags = Diagnostics(root=task.project)
-    with _environment(task.epoch):
+    with source_date_epoch(task.epoch):
         try:
             read(task, diags)
         except MemoryError:
@@ -111,7 +94,7 @@ def build_task(task: Task) -> Outcome:
 
     diags = Diagnostics(root=task.project)
     outcome = Outcome(task.folder.name)
-    with _environment(task.epoch):
+    with source_date_epoch(task.epoch):
         try:
             pub = read(task, diags)
             if pub is None or diags.errors:

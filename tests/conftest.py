@@ -7,9 +7,7 @@ tests read the results.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,6 +20,7 @@ import pytest
 from lxml import etree
 
 import pipeline
+from pipeline import dates
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = "mali-mass-protests-and-coup"
@@ -41,21 +40,9 @@ NS = {
 
 # --- environment -----------------------------------------------------------
 
-@contextlib.contextmanager
 def source_date_epoch(value: str | None = SOURCE_DATE_EPOCH):
     """Set (or with None, unset) SOURCE_DATE_EPOCH for the duration of a block."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return dates.source_date_epoch(value)
 
 
 @pytest.fixture(scope="session")
