@@ -19,7 +19,8 @@ from typing import Callable
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
 from .errors import BuildError, Diagnostic, Diagnostics, Exit, Location
-from .workers import DEFAULT_MEMORY_LIMIT_MIB, LOST, Outcome, Task, out_of_memory
+from .styles import font_files
+from .workers import DEFAULT_MEMORY_LIMIT_MIB, LOST, Outcome, Task, out_of_memory, stopped
 
 EDITIONS = ("epub", "pdf", "archive")
 
@@ -230,6 +231,11 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
         diags.error(f"--jobs must be 1 or more, not {jobs}")
         raise BuildError(diags.items, Exit.USAGE)
     folders = _select(project, publications, diags)
+    if folders and not font_files(project):
+        # Every edition needs them: the EPUB's page-list comes from the print layout.
+        diags.error("there are no fonts in styles/fonts/: editions are typeset only in the "
+                    "project's own fonts", project / "styles" / "fonts",
+                    hint="copy styles/ with its fonts from Pressroom into the project")
     diags.raise_if_errors(Exit.INPUT)
 
     result = BuildResult()
@@ -348,6 +354,10 @@ def _is_lost_worker(exc: BaseException) -> bool:
 
 
 def _lost(task: Task, exc, memory_limit) -> Diagnostic:
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, BrokenProcessPool):
+        return stopped(task, memory_limit)
     if exc is LOST or _is_lost_worker(exc):
         return out_of_memory(task, memory_limit)
     raise exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from PIL import Image
 
 import pipeline
 from pipeline import BuildError, Exit
+from pipeline.cli import main
 from conftest import make_project, source_date_epoch
 
 ARTICLE = "source/piece/article.md"
@@ -300,3 +302,15 @@ def test_unclosed_raw_html_is_a_located_warning_and_the_build_goes_on(tmp_path):
     assert (warning.location.path, warning.location.line) == (ARTICLE, 7)
     with source_date_epoch(), pytest.raises(BuildError):
         pipeline.build(project, formats=("epub",), strict=True)
+
+
+def test_a_project_without_fonts_is_told_so_before_anything_is_typeset(tmp_path, capsys):
+    project = make_project(tmp_path / "project", {"source/article/article.md": "---\ntitle: Alpha\nlang: en\n---\n\nText.\n"})
+    shutil.rmtree(project / "styles" / "fonts")
+    out = tmp_path / "out"
+    for edition in ("epub", "pdf"):  # the EPUB's page-list comes from the print layout too
+        assert main(["build", "-C", str(project), "-o", str(out), "-q", "--format", edition]) == Exit.INPUT
+        err = capsys.readouterr().err
+        assert "styles/fonts: error: there are no fonts in styles/fonts/" in err, err
+        assert "copy styles/" in err and "Traceback" not in err
+        assert not out.exists()
