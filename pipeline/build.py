@@ -133,7 +133,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
         from .pagemarks import page_starts
 
         say(f"{pub.slug}: packaging the EPUB edition")
-        starts = page_starts(rendered.anchors, rendered.markers, FRONT_PAGES)
+        starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGES)
         # The page-list speaks in the folios printed on the pages (roman in the
         # front matter); a page with no folio printed has no entry.
         starts = {target: rendered.folios[n - 1] if rendered.folios else str(n)

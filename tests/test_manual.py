@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 import pipeline
 from conftest import REPO, Built, NS, epub_files, epubcheck, format_messages, opf_path, source_date_epoch
-from test_epub_accessibility import ace_report, violations
+from test_epub_accessibility import ace_report, check_page_list, violations
 
 SLUG = "pressroom-manual"
 FOLDER = REPO / "source" / SLUG
@@ -176,3 +176,9 @@ def test_links_cross_chapters_and_notes_are_in_several_chapters(files, package):
         if doc.xpath("//*[@epub:type='footnote']", namespaces=NS):
             with_notes += 1
     assert cross >= 10 and with_notes >= 2
+
+
+def test_the_page_list_points_at_the_words_each_print_page_begins_with(manual):
+    # Tables whose header repeats, code, lists and notes: each page-break
+    # marker sits at the word the printed page begins with.
+    assert check_page_list(manual.epub, manual.pdf) >= 60

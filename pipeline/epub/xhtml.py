@@ -8,7 +8,7 @@ import html
 from lxml import etree
 
 from ..model import Chapter, Publication
-from ..pagemarks import mark
+from ..pagemarks import chapter_of, place
 from ..titles import chapter_head
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
@@ -45,17 +45,12 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     """The chapter's tree with EPUB semantics: popup notes, links across files,
     and a page-break marker where each print page begins."""
     body = copy.deepcopy(chapter.body)
-    for marker_id in mark(body, f"pm-{chapter.id}-"):
-        span = body.get_element_by_id(marker_id)
-        number = page_starts.get(marker_id)
-        if number is None:
-            span.drop_tree()
-            continue
-        span.attrib.clear()
-        span.set("id", f"page-{number}")
+    own = {p: label for p, label in page_starts.items() if p.startswith("pm-") and chapter_of(p) == chapter.id}
+    for span, label in place(body, f"pm-{chapter.id}-", own):
+        span.set("id", f"page-{label}")
         span.set("{%s}type" % EPUB_NS, "pagebreak")
         span.set("role", "doc-pagebreak")
-        span.set("aria-label", str(number))
+        span.set("aria-label", label)
     for a in body.iter("a"):
         href = a.get("href", "")
         if href.startswith("#"):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import copy
 import html
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -21,7 +20,7 @@ from lxml import html as lxml_html
 
 from .. import __version__
 from ..model import Chapter, Publication
-from ..pagemarks import mark
+from ..pagemarks import stamp
 from .mathsvg import replace_math
 from ..titles import chapter_head
 from . import notes
@@ -119,55 +118,21 @@ def _size(asset) -> tuple[int, int]:
         return im.size
 
 
-_FIRST_WORD = re.compile(r"^(\s*\S+)(.*)$", re.S)
-INLINE = {"a", "em", "strong", "i", "b", "span", "code", "abbr", "q", "cite", "small", "sub", "sup", "mark"}
-
-
-def _fill_markers(body) -> None:
-    """Put the first word after each page-position marker inside it.
-
-    An empty inline box in a justified, hyphenated paragraph makes WeasyPrint
-    70 end a nearby line after a word or two. A marker holding one word does
-    not, and unlike a whole sentence it cannot run onto the next page (a
-    marker's id is reported on every page its box reaches), so it lands on
-    the page where its sentence starts. print.css keeps that word unhyphenated."""
-    for span in list(body.find_class("pm")):
-        while not (span.tail or "").strip():
-            following = span.getnext()
-            if following is None or following.tag not in INLINE or following.get("class") == "pm":
-                break
-            # The sentence starts inside an inline element: the marker moves in,
-            # leaving any space it was followed by where it was.
-            previous, parent = span.getprevious(), span.getparent()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + (span.tail or "")
-            else:
-                parent.text = (parent.text or "") + (span.tail or "")
-            parent.remove(span)
-            span.tail, following.text = following.text, None
-            following.insert(0, span)
-        match = _FIRST_WORD.match(span.tail or "")
-        if match:
-            span.text, span.tail = match.group(1), match.group(2)
-
-
 def _mark_image_paragraphs(body) -> None:
     """A paragraph holding only an image is set as a display, centred."""
     for p in body.iter("p"):
-        children = [c for c in p if c.get("class") != "pm"]
-        text = (p.text or "") + "".join((c.text or "") + (c.tail or "") for c in p if c.get("class") == "pm")
-        if len(children) == 1 and children[0].tag == "img" and not text.strip() \
+        children = list(p)
+        if len(children) == 1 and children[0].tag == "img" and not (p.text or "").strip() \
                 and not (children[0].tail or "").strip():
             p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
 
 
-def chapter(pub: Publication, ch: Chapter, markers: list[str], first: bool = False,
+def chapter(pub: Publication, ch: Chapter, first: bool = False,
             new_pages: frozenset = frozenset()) -> str:
     body = copy.deepcopy(ch.body)
-    markers += mark(body, f"pm-{ch.id}-")
-    for marker in sorted(new_pages & set(markers)):
-        notes.push_block(body, marker)
-    _fill_markers(body)
+    blocks = stamp(body, f"pm-{ch.id}-")
+    for block in sorted(new_pages & set(blocks)):
+        notes.push_block(body, block)
     replace_math(body)
     _inline_notes(body)
     _mark_image_paragraphs(body)
@@ -183,11 +148,10 @@ def chapter(pub: Publication, ch: Chapter, markers: list[str], first: bool = Fal
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
-def document(pub: Publication, project: Path, new_pages: frozenset = frozenset()) -> tuple[str, list[str]]:
-    """The print HTML and the page-position markers in it, in reading order.
-    The blocks starting with a marker in ``new_pages`` start a new page (notes.py)."""
-    markers: list[str] = []
-    body = front_matter(pub, project) + [chapter(pub, ch, markers, first=i == 0, new_pages=new_pages)
+def document(pub: Publication, project: Path, new_pages: frozenset = frozenset()) -> str:
+    """The print HTML. The numbered blocks (pagemarks.stamp) in ``new_pages``
+    start a new page (notes.py)."""
+    body = front_matter(pub, project) + [chapter(pub, ch, first=i == 0, new_pages=new_pages)
                                          for i, ch in enumerate(pub.chapters)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
-            f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n"), markers
+            f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

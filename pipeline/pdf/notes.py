@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from weasyprint.formatting_structure import boxes
 
+from ..pagemarks import ATTRIBUTE
+
 PASSES = 3  # typesettings at most; each one fixes every note separated in the last
 BLOCKS = ("p", "li", "dd", "dt", "pre", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption")
 BREAK_INSIDE = {"td": "tr", "th": "tr", "figcaption": "figure"}  # where the page break goes instead
@@ -50,52 +52,46 @@ def separated(document) -> dict[str, int]:
 
 
 def keep_with_calls(typeset):
-    """Typeset (``typeset(new_pages) -> (document, extra)``) until every note
-    starts on the page of its call, or PASSES times. Returns the document,
-    its extra, and the notes still apart: {note id: page index of its call}."""
+    """Typeset (``typeset(new_pages) -> document``) until every note starts
+    on the page of its call, or PASSES times. Returns the document and the
+    notes still apart: {note id: page index of its call}."""
     new_pages: frozenset = frozenset()
     for _ in range(PASSES):
-        document, extra = typeset(new_pages)
+        document = typeset(new_pages)
         apart = separated(document)
         more = {filling_block(document, page) for page in apart.values()} - {None} - new_pages
         if not more:
             break
         new_pages |= more
-    return document, extra, apart
-
-
-def _marker(element) -> str | None:
-    """The first page-position marker in a block (pagemarks.mark starts each block with one)."""
-    for el in element.iter():
-        if el.tag == "span" and "pm" in (el.get("class") or "").split():
-            return el.get("id")
-    return None
+    return document, apart
 
 
 def filling_block(document, index: int) -> str | None:
-    """The marker of the block whose last line on the page filled it: the
-    block laid out when WeasyPrint sent the note on."""
+    """The numbered block (pagemarks.stamp) whose last line on the page
+    filled it: the block laid out when WeasyPrint sent the note on."""
     last = None
     for box, ancestors in _page_contents(document.pages[index]):
         if isinstance(box, boxes.LineBox):
             last = ancestors
     for box in reversed(last or ()):
-        if box.element is not None and box.element_tag in BLOCKS:
-            marker = _marker(box.element)
-            if marker:
-                return marker
+        if box.element is not None and box.element_tag in BLOCKS and box.element.get(ATTRIBUTE):
+            return box.element.get(ATTRIBUTE)
     return None
 
 
-def push_block(body, marker_id: str) -> None:
-    """Make the block that starts with this marker start a new page; a
-    heading just before it goes along."""
-    found = [span for span in body.iter("span") if span.get("id") == marker_id]
-    block = next(found[0].iterancestors(*BLOCKS), None) if found else None
+def push_block(body, block_id: str) -> None:
+    """Make the numbered block start a new page; a heading just before it goes along."""
+    block = next((el for el in body.iter(*BLOCKS) if el.get(ATTRIBUTE) == block_id), None)
     if block is None:
         return
     if block.tag in BREAK_INSIDE:
         block = next(block.iterancestors(BREAK_INSIDE[block.tag]), block)
+    if block.tag == "tr" and block.getprevious() is None:
+        # The first row of the body: a break before it would leave the
+        # table's head alone at the foot of the page, so the table goes.
+        table = next(block.iterancestors("table"), None)
+        if table is not None:
+            block = next(table.iterancestors("figure"), table)
     while (previous := block.getprevious()) is not None and previous.tag in HEADINGS:
         block = previous
     block.set("class", " ".join(filter(None, [block.get("class"), "new-page"])))

@@ -22,6 +22,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 from .. import styles
 from ..model import Publication
 from . import assemble, geometry, notes, press
+from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
 from .fonts import committed_only
@@ -32,7 +33,7 @@ class Rendered:
     pdf: bytes
     page_count: int
     anchors: list[list[str]]  # ids on each page, in page order
-    markers: list[str] = field(default_factory=list)  # page-position markers, in reading order
+    positions: list[str | None] = field(default_factory=list)  # where each page's text begins (positions.py)
     messages: list[str] = field(default_factory=list)
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
@@ -151,11 +152,11 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     logger.addHandler(collector)
     try:
         def typeset(new_pages):
-            source, found = assemble.document(pub, project, new_pages)
+            source = assemble.document(pub, project, new_pages)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=fonts, color_profiles=profiles), found
+                stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
-        document, markers, apart = notes.keep_with_calls(typeset)
+        document, apart = notes.keep_with_calls(typeset)
         for note, page in sorted(apart.items()):
             collector.messages.append(f"note {note} starts after page {page + 1}, the page of its call")
         meta = _Metadata(**vars(document.metadata))
@@ -181,4 +182,5 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     # Another variant of the same pages (the archival PDF/A) needs no second
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
-    return Rendered(pdf, len(document.pages), anchors, markers, messages, _folios(document), rewrite)
+    return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages, _folios(document),
+                    rewrite)
