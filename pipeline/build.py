@@ -160,6 +160,13 @@ class _Writer:
         write_atomically(path, blob)
         self.result.outputs.append(Output(slug, edition, path, len(blob), pages))
 
+    def place(self, slug: str, edition: str, name: str, staged: Path, pages: int | None) -> None:
+        """Move an edition written complete into a staging folder of out/ into place."""
+        path = self.out / name
+        size = staged.stat().st_size
+        os.replace(staged, path)
+        self.result.outputs.append(Output(slug, edition, path, size, pages))
+
     def finish(self, slug: str, complete: bool, inputs=(), warnings=()) -> None:
         from .archive import checksums
 
@@ -304,15 +311,18 @@ def _build_here(tasks: list[Task], diags: Diagnostics, strict: bool, result: Bui
 
 def _build_with_workers(tasks, diags, strict, result, writer, say, executor, scheduler, workers,
                         memory_limit) -> None:
-    """Each publication in a worker: first all are read (and every problem
-    collected), then, if none has an error, their editions are made and sent
-    back to be written here as each one arrives."""
+    """Each publication in a worker. Local workers read and make each one in
+    a single stage (_staged); on a cluster, first all are read (and every
+    problem collected), then, if none has an error, their editions are made
+    and sent back to be written here as each one arrives."""
     from .workers import build_task, check_task
 
-    runner = (_DaskRunner(scheduler, diags) if executor == "dask"
-              else _PoolRunner(workers, memory_limit))
-    if executor == "dask":
-        memory_limit = None  # the cluster's workers have their own limits
+    if executor == "local":
+        with _PoolRunner(workers, memory_limit) as runner:
+            _staged(runner, tasks, diags, strict, result, writer, say, memory_limit)
+        return
+    runner = _DaskRunner(scheduler, diags)
+    memory_limit = None  # the cluster's workers have their own limits
     with runner:
         say(f"reading {len(tasks)} publications on {runner.where}")
         found, lost = {}, {}
@@ -345,6 +355,48 @@ def _build_with_workers(tasks, diags, strict, result, writer, say, executor, sch
                 writer.edition(slug, edition, name, blob, pages)
             writer.finish(slug, complete=True, inputs=outcome.inputs,
                           warnings=[d for d in found[slug] if d.severity == "warning"] + outcome.diagnostics)
+
+
+def _staged(runner, tasks, diags, strict, result, writer, say, memory_limit) -> None:
+    """Workers read each publication and write its editions into a staging
+    folder inside the output folder; when every publication has been read
+    without errors, the editions are moved into place (a rename each),
+    otherwise the staging folder goes and the output folder is as it was."""
+    import functools
+    import shutil
+
+    from .workers import make_task
+
+    writer.out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pressroom-staging-", dir=writer.out))
+    try:
+        say(f"building {len(tasks)} publications on {runner.where}")
+        outcomes, lost = {}, {}
+        for task, value in runner.run(functools.partial(make_task, staging=staging), tasks):
+            if isinstance(value, BaseException):
+                lost[task.folder.name] = _lost(task, value, memory_limit)
+            else:
+                outcomes[task.folder.name] = value
+        for task in tasks:  # in publication order, whatever order the workers finished in
+            diags.items += outcomes[task.folder.name].read if task.folder.name in outcomes else []
+        _strictly(diags, strict)
+        diags.raise_if_errors()
+        result.diagnostics = list(diags.items) + [lost[t.folder.name] for t in tasks if t.folder.name in lost]
+        for task in tasks:
+            slug = task.folder.name
+            if slug not in outcomes:
+                continue
+            outcome = outcomes[slug]
+            result.diagnostics += outcome.diagnostics
+            if any(d.severity == "error" for d in outcome.diagnostics):
+                writer.finish(slug, complete=False)
+                continue
+            for edition, name, staged, pages in outcome.editions:
+                writer.place(slug, edition, name, staged, pages)
+            writer.finish(slug, complete=True, inputs=outcome.inputs,
+                          warnings=[d for d in outcome.read if d.severity == "warning"] + outcome.diagnostics)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _is_lost_worker(exc: BaseException) -> bool:

@@ -43,9 +43,10 @@ class Task:
 class Outcome:
     slug: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # (edition, file name, bytes, pages), in the order the editions are written
-    editions: list[tuple[str, str, bytes, int | None]] = field(default_factory=list)
+    # (edition, file name, bytes or the staged file, pages), in the order the editions are written
+    editions: list[tuple[str, str, bytes | Path, int | None]] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # files outside the folder the editions used
+    read: list[Diagnostic] = field(default_factory=list)  # what reading the sources found (make_task)
 
 
 def init_worker(memory_limit_mib: int | None) -> None:
@@ -162,15 +163,42 @@ def build_task(task: Task) -> Outcome:
     return outcome
 
 
-def _make(task: Task, outcome: Outcome) -> None:
-    from .build import editions
+def make_task(task: Task, staging: Path) -> Outcome:
+    """The one stage of a local worker: read the publication and, when it
+    reads without errors, write its editions into the staging folder (a
+    folder of the output folder's own). The parent moves them into place
+    once every publication has been read without errors, so a publication
+    is read once and its bytes never travel between processes."""
+    outcome = Outcome(task.folder.name)
+    if not _within_limit(lambda: _make(task, outcome, staging), task.epoch):
+        outcome.editions = []
+        outcome.diagnostics = [out_of_memory(task, _memory_limit_mib)]
+    return outcome
+
+
+def _make(task: Task, outcome: Outcome, staging: Path | None = None) -> None:
+    from .build import editions, write_atomically
 
     diags = Diagnostics(root=task.project)
     pub = read(task, diags)
+    outcome.read = list(diags.items)
     if pub is None or diags.errors:
-        outcome.diagnostics = diags.errors or [Diagnostic("error", "the publication could not be read")]
+        if staging is None:
+            outcome.diagnostics = diags.errors or [Diagnostic("error", "the publication could not be read")]
+        elif pub is None and not diags.errors:
+            outcome.read.append(Diagnostic("error", "the publication could not be read"))
         return
-    outcome.editions = list(editions(pub, task.project, task.formats))
+    if staging is not None and task.strict and diags.warnings:
+        return  # the build fails on these warnings: nothing to make
+    made = editions(pub, task.project, task.formats)
+    if staging is None:
+        outcome.editions = list(made)
+    else:
+        folder = staging / task.folder.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for edition, name, blob, pages in made:
+            write_atomically(folder / name, blob)
+            outcome.editions.append((edition, name, folder / name, pages))
     outcome.diagnostics = list(getattr(pub, "render_warnings", []))
     outcome.inputs = outside_inputs(pub)
 
