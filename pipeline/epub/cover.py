@@ -57,7 +57,7 @@ def generated(meta: Metadata, project: Path) -> bytes:
         lines = _wrap(draw, meta.publisher, font, WIDTH - 2 * MARGIN)
         _block(draw, HEIGHT - MARGIN - len(lines) * int(60 * 1.18), meta.publisher, font)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG", compress_level=6)  # optimize=True: 3% smaller, twice as slow
     return out.getvalue()
 
 

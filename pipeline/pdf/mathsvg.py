@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 
-import ziamath
 from lxml import html as lxml_html
 
 # ziamath's sizes are points; drawn at the text's 10.5pt they came out small
@@ -18,6 +17,8 @@ SIZE = 12.5
 
 
 def _svg(tex: str, block: bool) -> tuple[bytes, float, float, float]:
+    import ziamath  # a fifth of a second to import: only for publications with math
+
     drawing = ziamath.Latex(tex, size=SIZE * (1.1 if block else 1), inline=not block)
     svg = drawing.svg()
     width, height = drawing.getsize()
