@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import threading
 import traceback
@@ -131,6 +132,8 @@ def cmd_clean(args) -> int:
         if path.name != ".gitkeep" and path.is_file():
             path.unlink()
             removed += 1
+        elif path.is_dir() and path.name.startswith(".pressroom-staging-"):  # left by a killed build
+            shutil.rmtree(path)
     if not args.quiet:
         print(f"removed {removed} file{'s' * (removed != 1)} from {out}")
     return Exit.OK

@@ -162,8 +162,12 @@ def test_new_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys)
 def test_clean_removes_built_editions_only(project, capsys):
     assert main(["build", "-C", str(project), "-q", "alpha"]) == Exit.OK
     (project / "dist" / ".gitkeep").write_text("")
+    left = project / "dist" / ".pressroom-staging-x1" / "alpha"  # what a killed parallel build leaves
+    left.mkdir(parents=True)
+    (left / "alpha.pdf").write_bytes(b"%PDF-")
     assert main(["clean", "-C", str(project)]) == Exit.OK
     assert _files(project / "dist") == [".gitkeep"]
+    assert not left.parent.exists()
     assert (project / "source" / "alpha").is_dir()
 
 
