@@ -12,6 +12,7 @@ them covers is a warning naming the character and where it first occurs.
 from __future__ import annotations
 
 import functools
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def _font_info(path: str, stamp: tuple) -> tuple[str, frozenset, bool, str]:
     try:
         names = font["name"]
         family = str(names.getDebugName(16) or names.getDebugName(1) or Path(path).stem)
-        return (family, frozenset(font.getBestCmap() or {}), bool(font["post"].isFixedPitch),
+        # isFixedPitch from the post table's header: decompiling the table
+        # would parse every glyph name, a third of the time spent here.
+        fixed = bool(struct.unpack(">I", font.reader["post"][12:16])[0])
+        return (family, frozenset(font.getBestCmap() or {}), fixed,
                 _licence(str(names.getDebugName(13) or ""), str(names.getDebugName(14) or "")))
     finally:
         font.close()
