@@ -352,6 +352,48 @@ def test_each_note_starts_on_the_page_of_its_call(book_pages):
         assert starts == [page], f"note {label} starts on page {starts}, its call is on page {page + 1}"
 
 
+def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, monkeypatch):
+    """The page loop of notes.py breaks the page before the block that made
+    WeasyPrint send a note on, and only there: elements alike share one
+    computed style in WeasyPrint, so a break given to the shared style would
+    push every paragraph like it to a new page."""
+    from pipeline.errors import Diagnostics
+    from pipeline.pagemarks import ATTRIBUTE
+    from pipeline.pdf import notes
+    from pipeline.workers import Task, read
+
+    kept = {}
+    keep = notes.keep_with_calls
+
+    def keep_and_look(typeset):
+        pushed = []
+        real = notes.notes_kept
+
+        def watching(into):
+            return real(pushed)
+        monkeypatch.setattr(notes, "notes_kept", watching)
+        kept["document"], apart = keep(typeset)
+        kept["pushed"] = pushed
+        return kept["document"], apart
+
+    monkeypatch.setattr(notes, "keep_with_calls", keep_and_look)
+    # Two chapters of the benchmark book: a paragraph there sends a note on.
+    project = make_project(tmp_path, {})
+    subprocess.run([sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "book"),
+                    "--chapters", "2"], check=True, capture_output=True)
+    with source_date_epoch():
+        pub = read(Task(project, project / "source" / "book", ("pdf",)), Diagnostics(root=project))
+        pipeline.pdf.render(pub, project)
+    document, pushed = kept["document"], kept["pushed"]
+    assert pushed, "the long book has a note WeasyPrint sends on: the test would prove nothing"
+    assert notes.separated(document) == {}
+    # No style sheet asks for "break-before: page"; only the loop gives it.
+    broken = {box.element for page in document.pages for box in page._page_box.descendants()
+              if box.element is not None and box.style["break_before"] == "page"}
+    assert len(broken) == len(pushed), \
+        f"page breaks before {[(e.tag, e.get(ATTRIBUTE)) for e in broken]}, given for {pushed}"
+
+
 def test_notes_are_numbered_per_chapter(book_pages):
     text = flat(book_pages)
     for number, _ in enumerate(CHAPTERS, 1):

@@ -23,7 +23,6 @@ from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from .mathsvg import replace_math
 from ..titles import chapter_head
-from . import notes
 from .frontmatter import front_matter
 
 
@@ -127,12 +126,9 @@ def _mark_image_paragraphs(body) -> None:
             p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
 
 
-def chapter(pub: Publication, ch: Chapter, first: bool = False,
-            new_pages: frozenset = frozenset()) -> str:
+def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
     body = copy.deepcopy(ch.body)
-    blocks = stamp(body, f"pm-{ch.id}-")
-    for block in sorted(new_pages & set(blocks)):
-        notes.push_block(body, block)
+    stamp(body, f"pm-{ch.id}-")
     replace_math(body)
     _inline_notes(body)
     _mark_image_paragraphs(body)
@@ -148,10 +144,8 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False,
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
-def document(pub: Publication, project: Path, new_pages: frozenset = frozenset()) -> str:
-    """The print HTML. The numbered blocks (pagemarks.stamp) in ``new_pages``
-    start a new page (notes.py)."""
-    body = front_matter(pub, project) + [chapter(pub, ch, first=i == 0, new_pages=new_pages)
-                                         for i, ch in enumerate(pub.chapters)]
+def document(pub: Publication, project: Path) -> str:
+    """The print HTML."""
+    body = front_matter(pub, project) + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

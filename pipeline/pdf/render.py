@@ -151,8 +151,8 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        def typeset(new_pages):
-            source = assemble.document(pub, project, new_pages)
+        def typeset():
+            source = assemble.document(pub, project)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
