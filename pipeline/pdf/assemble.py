@@ -23,6 +23,7 @@ from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from .mathsvg import replace_math
 from ..titles import chapter_head
+from ..transforms import glyphs
 from .frontmatter import front_matter
 
 
@@ -128,6 +129,7 @@ def _mark_image_paragraphs(body) -> None:
 
 def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
     body = copy.deepcopy(ch.body)
+    glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
     replace_math(body)
     _inline_notes(body)

@@ -7,6 +7,9 @@ fonts in ``styles/fonts/`` are read with fontTools; text is set in the
 proportional fonts (Charis SIL, then DejaVu Serif), code in the fixed-pitch
 one (DejaVu Sans Mono) with the text fonts behind it. Each character none of
 them covers is a warning naming the character and where it first occurs.
+In the print copy of a chapter (``printable``) it becomes U+FFFD REPLACEMENT
+CHARACTER, a visible mark where WeasyPrint would leave a blank; the EPUB
+keeps the character, for readers whose own fonts may have it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ NOT_PRINTED = {"backlink"}  # classes the print edition leaves out
 _IGNORED_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0x034F, 0x034F))
 # Metadata printed on the title and copyright pages.
 PRINTED_KEYS = ("title", "subtitle", "author", "creator", "contributor", "publisher", "rights", "toc-title")
+# What the print edition shows instead, the first one the text fonts have.
+SUBSTITUTES = ("\ufffd", "?")
+# Where check() leaves, in a chapter's meta, what printable() replaces.
+UNPRINTED = "_unprinted"
 
 
 @functools.lru_cache(maxsize=64)
@@ -130,10 +137,18 @@ def locate(text: str, char: str, first_line: int = 1) -> tuple[int | None, int |
     return None, None
 
 
-def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool) -> None:
+def substitute(covered: tuple[frozenset, frozenset]) -> str:
+    return next((s for s in SUBSTITUTES if ord(s) in covered[0]), SUBSTITUTES[-1])
+
+
+def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool,
+            instead: str | None = None) -> None:
+    """``instead``: the substitute printed in its place; None where the
+    print edition has no substitute (metadata, a piece's head)."""
     times = f" ({count} times)" if count > 1 else ""
     fonts = "code" if in_code else "text"
-    diags.warning(f"no committed font has {describe(char)}{times}: the {fonts} would show a blank box",
+    shown = f"shows {describe(instead)} in its place" if instead else "would show a blank box"
+    diags.warning(f"no committed font has {describe(char)}{times}: the printed {fonts} {shown}",
                   path, line, column,
                   hint="use another character, or add a font that has it to styles/fonts/")
 
@@ -148,6 +163,7 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         text = metadata_path.read_text(encoding="utf-8", errors="replace")
         for char, count in missing(printed, covered).items():
             _report(diags, char, count, metadata_path, *locate(text, char), in_code=False)
+    instead = substitute(covered)
     for chapter in pub.chapters:
         own = [(str(chapter.meta[k]), False) for k in ("title", "subtitle", "author") if chapter.meta.get(k)
                and pub.metadata.kind != "article"]  # a collection piece's head, from its front matter
@@ -157,10 +173,38 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
                 _report(diags, char, count, chapter.source, *locate(head, char), in_code=False)
         runs = list(runs_of(chapter.body))
         in_text = missing([r for r in runs if not r[1]], covered)
+        in_code = missing([r for r in runs if r[1]], covered)
+        if in_text or in_code:
+            chapter.meta[UNPRINTED] = (frozenset(in_text), frozenset(in_code), instead)
         text = texts.get(chapter.id, "")
         for char, count in missing(runs, covered).items():
             line, column = locate(text, char, chapter.meta.get("_first_line", 1))
-            _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text)
+            _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
+                    instead=instead)
+
+
+def printable(body, chapter) -> None:
+    """In the print copy of a chapter's body, put the substitute in place of
+    each character check() found no font for."""
+    found = chapter.meta.get(UNPRINTED)
+    if not found:
+        return
+    in_text, in_code, instead = found
+
+    def fix(value, inside):
+        chars = in_code if inside else in_text
+        return "".join(instead if c in chars else c for c in value) if value else value
+
+    def walk(el, inside):
+        # Math is drawn as a picture with its own font.
+        if not isinstance(el.tag, str) or el.tag.endswith("math"):
+            return
+        inside = inside or el.tag in CODE
+        el.text = fix(el.text, inside)
+        for child in el:
+            walk(child, inside)
+            child.tail = fix(child.tail, inside)
+    walk(body, False)
 
 
 def _values(meta, key: str) -> list[str]:
