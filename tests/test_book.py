@@ -304,6 +304,17 @@ def test_nav_nests_the_contents(documents):
     assert _nav_tree(navs[0].xpath("x:ol", namespaces=NS)[0]) == CONTENTS
 
 
+def test_colophon_states_rights_publisher_edition_date_and_identifier(documents):
+    found = [s for doc in documents.values()
+             for s in doc.xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
+    assert len(found) == 1, f"{len(found)} colophons in the spine"
+    assert found[0].get("role") == "doc-colophon"
+    lines = [_text(p) for p in found[0].xpath("x:p", namespaces=NS)]
+    for line in ("Copyright 2024 Ada Q. Lovelace. All rights reserved.", "Published by Pressroom Test Press.",
+                 "This edition: 2024-03-15.", f"Identifier: ISBN {ISBN}"):
+        assert line in lines, f"the colophon lacks {line!r}: {lines}"
+
+
 # --- OPF metadata ---------------------------------------------------------
 
 def _meta(opf):
@@ -362,6 +373,11 @@ def test_accessibility_metadata_follows_the_content(opf):
     assert {"tableOfContents", "readingOrder", "structuralNavigation"} <= set(features)
     assert values.get("schema:accessibilityHazard")
     assert values.get("schema:accessibilitySummary") and values["schema:accessibilitySummary"][0].strip()
+
+
+def test_opf_claims_epub_accessibility_1_1_at_wcag_2_2_aa(opf):
+    claims = [m.text for m in _meta(opf).iterfind("opf:meta[@property='dcterms:conformsTo']", NS)]
+    assert claims == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
 
 
 # --- PDF ------------------------------------------------------------------
@@ -431,6 +447,20 @@ def test_pdf_metadata_has_title_author_and_language(reader):
     assert info.get("/Title") == "A Small Test Book"
     assert info.get("/Author") == "Ada Q. Lovelace"
     assert reader.trailer["/Root"].get("/Lang") == "en-GB"
+
+
+def test_pdf_metadata_has_subject_and_keywords(reader):
+    """The subjects are the keywords (document info and XMP pdf:Keywords,
+    dc:subject); the description is the document's subject."""
+    info = reader.trailer["/Info"].get_object()
+    assert info.get("/Keywords") == "Testing, Typesetting"
+    assert info.get("/Subject") == "A three-chapter book made by the test suite."
+    xmp = etree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    rdf = "{%s}li" % NS["rdf"]
+    assert [li.text for el in xmp.iter("{%s}subject" % NS["dc"]) for li in el.iter(rdf)] == ["Testing", "Typesetting"]
+    assert [el.text for el in xmp.iter("{http://ns.adobe.com/pdf/1.3/}Keywords")] == ["Testing, Typesetting"]
+    assert [li.text for el in xmp.iter("{%s}description" % NS["dc"]) for li in el.iter(rdf)] == [
+        "A three-chapter book made by the test suite."]
 
 
 def _structure_elements(node):

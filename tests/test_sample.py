@@ -110,6 +110,19 @@ def test_opf_invents_no_author_and_no_date(opf):
     assert meta.findall("dc:date", NS) == [], "the source gives no publication date"
 
 
+def test_colophon_falls_back_on_the_build_date_and_the_derived_identifier(sample_build, opf):
+    """The article gives no date, rights or identifier: the edition date is
+    the build's, the identifier the one derived for the OPF."""
+    unique = opf.get("unique-identifier")
+    ident = opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
+    files = epub_files(sample_build.epub)
+    [doc] = [etree.fromstring(data) for name, data in files.items() if name.endswith(".xhtml")
+             and etree.fromstring(data).xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
+    lines = [_squash("".join(p.itertext())) for p in doc.xpath("//x:section[@epub:type='colophon']/x:p",
+                                                                namespaces=NS)]
+    assert lines == [TITLE, f"Published by {PUBLISHER}.", "This edition: 2023-11-14.", f"Identifier: {ident}"]
+
+
 def test_accessibility_metadata_claims_nothing_the_article_lacks(opf):
     """The article has no images: no visual access mode, no alt-text claim."""
     values: dict[str, list[str]] = {}

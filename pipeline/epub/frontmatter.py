@@ -38,7 +38,7 @@ def colophon(pub: Publication, fonts_embedded: bool) -> str:
     edition = m.date or pub.modified[:10]
     out.append(f"<p>This edition: {html.escape(edition)}.</p>")
     ident = m.identifier
-    label = f"{ident.scheme}: " if ident.scheme and ident.scheme != "UUID" else ""
+    label = f"{ident.scheme} " if ident.scheme and ident.scheme != "UUID" else ""
     out.append(f"<p>Identifier: {html.escape(label + ident.text)}</p>")
     if fonts_embedded:
         out.append(f"<p>{FONT_NOTICE}</p>")
