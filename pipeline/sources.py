@@ -192,13 +192,14 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     if not entries and not local.errors:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")
-    files = []
+    files, own = [], []  # own: each file's front matter as written, before the book's additions
     for path, book_says in entries:
         if "_part" in book_says:
             files.append(SourceFile(path, f"# {book_says['_part']}\n", lines.get("contents", 1), dict(book_says)))
             continue
         source = _read_source(path, local)
         if source is not None:
+            own.append((source.path, source.meta, source.meta_lines))
             source.meta = None if source.meta is None else {**source.meta, **book_says}
             files.append(source)
     if not files:
@@ -209,9 +210,15 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
         # front matter of its first file.
         raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
         files[0].meta, files[0].meta_lines = {}, {}
+        own = own[1:]
     # Metadata problems do not stop the reading: the text's own problems are
     # reported in the same run.
     metadata = read_metadata(raw or {}, lines, meta_path, folder.name, local, require_title=raw is not None)
+    # A chapter's or a piece's own front matter is checked like the
+    # publication's: a misspelt key or an impossible date must not pass unseen.
+    for path, meta, meta_lines in own:
+        if meta:
+            read_metadata(meta, meta_lines, path, folder.name, local, require_title=False)
     if len(files) > 1 and "type" not in (raw or {}):
         metadata.kind = "book"
     diags.extend(local)
