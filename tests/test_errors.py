@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Case:
     column: int | None = None
     hint: str | None = None  # a fragment of the hint
     good: dict = field(default_factory=lambda: {ARTICLE: GOOD_ARTICLE})
+    strict: bool = False  # built with --strict: what would otherwise be a warning fails the build
 
 
 def _article(front: str, body: str = "Some text.\n") -> str:
@@ -74,6 +76,18 @@ BOOK = {
     "source/piece/one.md": "# One\n\nThe first chapter.\n",
     "source/piece/two.md": "# Two\n\nThe second chapter.\n",
 }
+
+COLLECTION = {
+    "source/piece/publication.yaml": "title: A Fine Collection\nlang: en\ntype: collection\n"
+                                     "contents:\n  - one.md\n  - two.md\n",
+    "source/piece/one.md": _article("title: The First Piece\nauthor: Ann Writer\n", "The first piece.\n"),
+    "source/piece/two.md": _article("title: The Second Piece\nauthor: Bo Author\n", "The second piece.\n"),
+}
+
+XREF_ARTICLE = _article("title: A Fine Piece\n",
+                        "See [](#figure-1).\n\n![A blue box](box.png)\n\n/// figure-caption\nA blue box.\n///\n")
+XREF_BOOK = {**BOOK, "source/piece/one.md": "# One\n\nThe first chapter; see [](two.md#a-section).\n",
+             "source/piece/two.md": "# Two\n\nThe second chapter.\n\n## A section\n\nMore.\n"}
 
 CASES = [
     Case("malformed-yaml",
@@ -120,6 +134,41 @@ CASES = [
          ARTICLE, 7, "nested more than"),
     Case("huge-source", {ARTICLE: _article("title: A Fine Piece\n", "word " * 4_300_000)},
          ARTICLE, 1, "over the limit", hint="split it into chapters"),
+    Case("malformed-manifest",
+         {"source/piece/publication.yaml": "title: A Fine Book\nsubtitle: one: two\nlang: en\n"
+                                           "contents:\n  - one.md\n  - two.md\n"},
+         "source/piece/publication.yaml", 2, "malformed YAML", column=14, hint="quote values", good=BOOK),
+    Case("broken-cross-reference", {ARTICLE: XREF_ARTICLE.replace("#figure-1", "#figure-9")},
+         ARTICLE, 5, "#figure-9", good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png()}),
+    Case("broken-cross-reference-across-files",
+         {"source/piece/one.md": XREF_BOOK["source/piece/one.md"].replace("#a-section", "#a-sektion")},
+         "source/piece/one.md", 3, "two.md#a-sektion", good=XREF_BOOK),
+    # Chapters' and pieces' own front matter is checked like the publication's.
+    Case("piece-unknown-key", {"source/piece/two.md": _article("titel: The Second Piece\n")},
+         "source/piece/two.md", 2, "unknown metadata key 'titel'", hint="did you mean 'title'", good=COLLECTION),
+    Case("chapter-impossible-date", {"source/piece/two.md": _article("date: 2021-02-30\n", "# Two\n\nText.\n")},
+         "source/piece/two.md", 2, "'2021-02-30' is not a date that exists", good=BOOK),
+    # Raw HTML that a normal build repairs or removes with a warning is refused under --strict.
+    Case("unclosed-raw-html-strict",
+         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside\n'
+                                                    '<em>never closed\n</div>\n')},
+         ARTICLE, 7, "<em> is not closed", hint="close every HTML element", strict=True),
+    Case("invalid-raw-html-strict",
+         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside</span> the box.</p>\n'
+                                                    '</div>\n')},
+         ARTICLE, 7, "</span> closes an element that is not open", strict=True),
+    Case("script-strict", {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<script>alert("hi")</script>\n')},
+         ARTICLE, 7, "<script> is not allowed", hint="remove it", strict=True),
+    Case("event-handler-strict",
+         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<p onclick="alert(1)">Press here.</p>\n')},
+         ARTICLE, 7, "event handler 'onclick'", strict=True),
+    Case("iframe-strict",
+         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<iframe src="page.html" title="A page"></iframe>\n')},
+         ARTICLE, 7, "<iframe> is not allowed", hint="remove it", strict=True),
+    Case("form-strict",
+         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<form action="send.php">\n<input name="email">\n'
+                                                    '</form>\n')},
+         ARTICLE, 7, "<form> is not allowed", hint="remove it", strict=True),
 ]
 
 
@@ -152,14 +201,14 @@ def broken(request, tmp_path_factory) -> Broken:
     case = request.param
     project = make_project(tmp_path_factory.mktemp(case.id), case.good)
     with source_date_epoch():
-        pipeline.build(project)
+        pipeline.build(project, strict=case.strict)
     before = snapshot(project / "dist")
     assert {".epub", ".pdf"} <= {Path(n).suffix for n in before}, "the good version did not build"
     _write(project, case.broken)
     outcome = None
     try:
         with source_date_epoch():
-            pipeline.build(project)
+            pipeline.build(project, strict=case.strict)
     except Exception as exc:  # noqa: BLE001 - anything but BuildError is itself the failure
         outcome = exc
     return Broken(case, project, before, outcome)
@@ -214,8 +263,8 @@ def _cli(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_cli_exits_non_zero_with_file_and_line_and_no_traceback(broken):
     before = snapshot(broken.project / "dist")
-    proc = _cli(broken.project)
     case = broken.case
+    proc = _cli(broken.project, *(["--strict"] if case.strict else []))
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == Exit.INPUT, f"exit status {proc.returncode}\n{proc.stderr}"
     assert f"{case.path}:{case.line}:" in proc.stderr, proc.stderr
@@ -302,6 +351,102 @@ def test_unclosed_raw_html_is_a_located_warning_and_the_build_goes_on(tmp_path):
     assert (warning.location.path, warning.location.line) == (ARTICLE, 7)
     with source_date_epoch(), pytest.raises(BuildError):
         pipeline.build(project, formats=("epub",), strict=True)
+
+
+# --- raw HTML that must not run: removed with a located warning ---------
+
+UNSAFE = {  # what is written, on which line of UNSAFE_ARTICLE, the warning, what must not reach the EPUB
+    "script": ('<script>alert("hi")</script>', 7, "<script> is not allowed", b"<script"),
+    "event-handler": ('<p onclick="alert(1)">Press here.</p>', 9, "event handler 'onclick'", b"onclick"),
+    "iframe": ('<iframe src="page.html" title="A page"></iframe>', 11, "<iframe> is not allowed", b"<iframe"),
+    "form": ('<form action="send.php">\n<input name="email">\n</form>', 13, "<form> is not allowed", b"<form"),
+}
+UNSAFE_ARTICLE = _article("title: A Fine Piece\n", "Some text.\n\n" + "\n\n".join(
+    written for written, *_ in UNSAFE.values()) + "\n\nAfter.\n")
+
+
+@pytest.fixture(scope="module")
+def unsafe_build(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("unsafe"), {ARTICLE: UNSAFE_ARTICLE})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("epub",))
+    with zipfile.ZipFile(project / "dist" / "piece.epub") as z:
+        text = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xhtml"))
+    return result, text
+
+
+@pytest.mark.parametrize("kind", UNSAFE)
+def test_unsafe_raw_html_is_removed_with_a_located_warning_and_the_build_goes_on(kind, unsafe_build):
+    result, text = unsafe_build
+    _, line, message, trace = UNSAFE[kind]
+    found = [d for d in result.diagnostics if message in d.message]
+    assert found, "\n".join(map(str, result.diagnostics))
+    assert found[0].severity == "warning", str(found[0])
+    assert (found[0].location.path, found[0].location.line) == (ARTICLE, line), str(found[0])
+    assert [o.edition for o in result.outputs] == ["epub"]
+    assert trace not in text, f"{trace!r} reached the EPUB"
+    assert b"After." in text, "the text after it was kept"
+
+
+# --- a chapter's or a piece's own front matter ----------------------------
+
+BAD_FRONT = {  # front matter lines, the line of the problem, a fragment of the message
+    "unknown-key": ("titel: A Piece\n", 2, "unknown metadata key 'titel'"),
+    "wrong-type": ("title: A Piece\nsubtitle: [one, two]\n", 3, "'subtitle' must be text, not a list"),
+    "impossible-date": ("title: A Piece\ndate: 2021-02-30\n", 3, "'2021-02-30' is not a date that exists"),
+    "invalid-language": ("title: A Piece\nlang: english please\n", 3, "'english please' is not a valid BCP 47"),
+}
+
+
+def _loaded(project: Path, slug: str = "piece") -> list:
+    from pipeline.errors import Diagnostics
+    from pipeline.sources import load
+
+    diags = Diagnostics(project)
+    load(project / "source" / slug, diags)
+    return diags.items
+
+
+@pytest.mark.parametrize("kind", BAD_FRONT)
+def test_a_pieces_front_matter_is_checked_like_the_publications(kind, tmp_path):
+    """The same mistake gets the same message whether it is in an article's
+    front matter, which is the publication's metadata, or in a piece's own."""
+    front, line, message = BAD_FRONT[kind]
+    body = "Some text.\n"
+    article = _loaded(make_project(tmp_path / "article", {ARTICLE: _article(front, body)}))
+    files = {**COLLECTION, "source/piece/two.md": _article(front, body)}
+    piece = _loaded(make_project(tmp_path / "collection", files))
+    [from_article] = [d for d in article if message in d.message]
+    [from_piece] = [d for d in piece if message in d.message]
+    assert (from_piece.severity, from_piece.message, from_piece.hint) == \
+        (from_article.severity, from_article.message, from_article.hint)
+    assert from_piece.severity == "error"
+    assert (from_piece.location.path, from_piece.location.line) == ("source/piece/two.md", line)
+    assert str(from_piece).startswith(f"source/piece/two.md:{line}: error: ")
+
+
+def test_the_first_file_of_a_book_without_a_manifest_is_checked_once(tmp_path):
+    """Its front matter is the book's metadata: one message, not two; the
+    other chapters' front matter is checked as their own."""
+    project = make_project(tmp_path, {
+        "source/piece/one.md": _article("titel: A Book\nlang: en\n", "# One\n\nText.\n"),
+        "source/piece/two.md": _article("lang: english please\n", "# Two\n\nText.\n"),
+    })
+    found = [(d.location.path, d.location.line, d.message) for d in _loaded(project)]
+    assert [f for f in found if "titel" in f[2]] == [("source/piece/one.md", 2, "unknown metadata key 'titel'")]
+    assert [f[:2] for f in found if "english please" in f[2]] == [("source/piece/two.md", 2)]
+
+
+def test_good_front_matter_in_chapters_parts_and_back_matter_gives_no_message(tmp_path):
+    """What the manifest adds to a file (its role, its part) is not taken for the writer's keys."""
+    project = make_project(tmp_path, {
+        "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents:\n  - part: The First\n"
+                                         "    contents: [one.md]\n  - {file: two.md, role: back}\n",
+        "source/piece/one.md": _article("title: One\nsubtitle: The start\nauthor: [Ann Writer, Bo Author]\n"
+                                        "lang: fr\ndate: 2021-02-28\n", "# One\n\nText.\n"),
+        "source/piece/two.md": _article("title: Two\nauthor: {name: Ann Writer, role: edt}\n", "# Two\n\nText.\n"),
+    })
+    assert [str(d) for d in _loaded(project)] == []
 
 
 def test_a_project_without_fonts_is_told_so_before_anything_is_typeset(tmp_path, capsys):
