@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,81 @@ def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypa
     assert status == Exit.INTERNAL
     assert "Traceback" not in err
     assert "internal error: RuntimeError: something unforeseen" in err
+
+
+# --- colour, --quiet and --verbose -------------------------------------------
+
+BROKEN = "---\ntitle: Broken\nlang: en\n---\n\nSee [nothing](#nowhere).\n"
+WARNED = "---\ntitle: Warned\nlang: en\n---\n\nText.\n\n<p onclick=\"x()\">Press.</p>\n"
+
+
+@pytest.mark.parametrize("no_color,coloured", [(None, True), ("1", False), ("", True)],
+                         ids=["unset", "set", "empty"])
+def test_no_color_keeps_escape_codes_out_of_messages(no_color, coloured, tmp_path, monkeypatch, capsys):
+    # Colour is only ever used on a terminal; capsys's stream is made to look like one.
+    # (The captured stream is in place only in the test's body, not in fixtures.)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    # An empty NO_COLOR counts as unset (no-color.org).
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    project = make_project(tmp_path, {"source/broken/article.md": BROKEN})
+    assert main(["build", "-C", str(project), "-q", "-j", "1"]) == Exit.INPUT
+    err = capsys.readouterr().err
+    assert "source/broken/article.md:6: error: broken link '#nowhere'" in err, err
+    if coloured:
+        assert "\033[31msource/broken/article.md:6: error:" in err and err.rstrip().endswith("\033[0m"), err
+    else:
+        assert "\033[" not in err, repr(err)
+
+
+def test_messages_are_plain_when_stderr_is_not_a_terminal(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    project = make_project(tmp_path, {"source/broken/article.md": BROKEN})
+    assert main(["build", "-C", str(project), "-q", "-j", "1"]) == Exit.INPUT
+    assert "\033[" not in capsys.readouterr().err
+
+
+def test_quiet_prints_only_the_problems(tmp_path, capsys):
+    project = make_project(tmp_path, {"source/warned/article.md": WARNED})
+    assert main(["build", "-C", str(project), "-q", "-j", "1", "--format", "epub"]) == Exit.OK
+    captured = capsys.readouterr()
+    assert captured.out == "", "no summary table"
+    assert captured.err.splitlines() == [
+        "source/warned/article.md:8: warning: event handler 'onclick' on <p> was removed"], captured.err
+    assert main(["clean", "-C", str(project), "-q"]) == Exit.OK
+    assert capsys.readouterr() == ("", "")
+    # Without --quiet, the same build also shows its progress and the table.
+    assert main(["build", "-C", str(project), "-j", "1", "--format", "epub"]) == Exit.OK
+    captured = capsys.readouterr()
+    assert captured.out.split()[:5] == ["edition", "file", "size", "pages", "checks"]
+    assert any(line.startswith("pressroom: ") for line in captured.err.splitlines()), captured.err
+
+
+def test_quiet_still_reports_a_failed_build(tmp_path, capsys):
+    project = make_project(tmp_path, {"source/broken/article.md": BROKEN})
+    assert main(["build", "-C", str(project), "-q", "-j", "1"]) == Exit.INPUT
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "source/broken/article.md:6: error:" in captured.err
+    assert "build failed with 1 error" in captured.err
+
+
+def test_verbose_shows_the_traceback_of_an_internal_error_only(project, tmp_path, capsys, monkeypatch):
+    broken = make_project(tmp_path, {"source/broken/article.md": BROKEN})
+    assert main(["build", "-C", str(broken), "-q", "-v", "-j", "1"]) == Exit.INPUT
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, "a mistake in the sources is a message, even with --verbose"
+    assert "source/broken/article.md:6: error:" in err
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("something unforeseen")
+
+    monkeypatch.setattr(sys.modules["pipeline.build"], "render", failing)
+    out = tmp_path / "out"
+    assert main(["build", "-C", str(project), "-o", str(out), "-q", "--verbose", "--jobs", "1"]) == Exit.INTERNAL
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "in failing" in err, err
+    assert "internal error: RuntimeError: something unforeseen" in err
+    assert _files(out) == []
