@@ -65,15 +65,26 @@ def resolve_links(pub: Publication, renames: dict, texts: dict, diags: Diagnosti
             if target is _EXTERNAL:
                 continue
             if target is None:
-                diags.error(f"broken link '{href}': no such file or heading in the publication",
-                            chapter.source, line_of(chapter, texts[chapter.id], href),
-                            hint="check the file name and the heading's id")
+                what, hint = _missing(href, chapter, by_source)
+                diags.error(f"broken link '{href}': {what}",
+                            chapter.source, line_of(chapter, texts[chapter.id], href), hint=hint)
                 a.attrib.pop("href")
             else:
                 a.set("href", f"#{target}")
 
 
 _EXTERNAL = object()
+
+
+def _missing(href, chapter, by_source) -> tuple[str, str]:
+    """What a broken link lacks, and what to do about it."""
+    parts = urlsplit(href)
+    if parts.scheme:
+        return f"'{parts.scheme}:' links cannot be followed from a publication", "link to a web address or a file"
+    if parts.path and (chapter.source.parent / unquote(parts.path)).resolve() not in by_source:
+        return "no such file in the publication", "check the file name: it must be one of the publication's sources"
+    return (f"nothing in {'that file' if parts.path else 'the publication'} has the id "
+            f"'{unquote(parts.fragment)}'", "check the id: a heading's comes from its words, a figure's is figure-1, figure-2 and so on")
 
 
 def _resolve(href, chapter, by_source, renames):

@@ -82,8 +82,20 @@ def line_of(chapter: Chapter, text: str, needle: str) -> int | None:
     return chapter.meta.get("_first_line", 1) + text.count("\n", 0, index)
 
 
+def _reporter(diags: Diagnostics, strict: bool):
+    """A warning that says what was removed; under --strict, an error that
+    says what is not allowed (nothing is removed: the build stops)."""
+    if not strict:
+        return diags.warning
+
+    def refuse(message, *where, hint=None):
+        message = message.replace(" and was removed", "").replace(" was removed", " is not allowed")
+        diags.error(message, *where, hint=hint or "remove it from the source")
+    return refuse
+
+
 def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = False) -> None:
-    report = diags.error if strict else diags.warning
+    report = _reporter(diags, strict)
     for el in list(chapter.body.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
@@ -171,7 +183,7 @@ def _clean_foreign(el, chapter, text, report) -> None:
         value = el.attrib[name].strip()
         if lowered.startswith("on"):
             report(f"event handler '{name}' on <{el.tag}> was removed", chapter.source,
-                   line_of(chapter, text, name))
+                   line_of(chapter, text, name), hint="remove the attribute: no edition runs scripts")
             del el.attrib[name]
         elif lowered in ("href", "xlink:href", "src") and not value.startswith("#"):
             report(f"<{el.tag}> refers to '{value[:60]}'; only references inside the document are kept",
@@ -190,7 +202,8 @@ def _clean_attributes(el, chapter, text, report) -> None:
         lowered = name.lower()
         if lowered.startswith("on"):
             report(f"event handler '{name}' on <{el.tag}> was removed",
-                   chapter.source, line_of(chapter, text, name))
+                   chapter.source, line_of(chapter, text, name),
+                   hint="remove the attribute: no edition runs scripts")
             del el.attrib[name]
         elif not (lowered in GLOBAL_ATTRIBUTES or lowered in ELEMENT_ATTRIBUTES.get(el.tag, ())
                   or (lowered.startswith(("aria-", "data-")) and _NAME.match(name) and ":" not in name)):
