@@ -156,11 +156,11 @@ CASES = [
     Case("unclosed-raw-html-strict",
          {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside\n'
                                                     '<em>never closed\n</div>\n')},
-         ARTICLE, 7, "<em> is not closed", hint="close every HTML element", strict=True),
+         ARTICLE, 9, "<em> is not closed", hint="close every HTML element", strict=True),
     Case("invalid-raw-html-strict",
          {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside</span> the box.</p>\n'
                                                     '</div>\n')},
-         ARTICLE, 7, "</span> closes an element that is not open", strict=True),
+         ARTICLE, 8, "</span> closes an element that is not open", strict=True),
     Case("script-strict", {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<script>alert("hi")</script>\n')},
          ARTICLE, 7, "<script> is not allowed", hint="remove it", strict=True),
     Case("event-handler-strict",
@@ -352,7 +352,8 @@ def test_unclosed_raw_html_is_a_located_warning_and_the_build_goes_on(tmp_path):
         result = pipeline.build(project, formats=("epub",))
     [warning] = [d for d in result.diagnostics if "raw HTML" in d.message]
     assert warning.severity == "warning" and "<em> is not closed" in warning.message
-    assert (warning.location.path, warning.location.line) == (ARTICLE, 7)
+    # At the <em> itself, line 9 column 1, not at the start of the HTML block.
+    assert (warning.location.path, warning.location.line, warning.location.column) == (ARTICLE, 9, 1)
     with source_date_epoch(), pytest.raises(BuildError):
         pipeline.build(project, formats=("epub",), strict=True)
 

@@ -19,14 +19,16 @@ OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoo
 
 
 class _Balance(HTMLParser):
+    """Open and close tags of one block; each problem with its (line, column) in the block."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.open: list[str] = []
-        self.problems: list[str] = []
+        self.open: list[tuple[str, tuple[int, int]]] = []
+        self.problems: list[tuple[str, tuple[int, int]]] = []
 
     def handle_starttag(self, tag, attrs):
         if tag not in VOID:
-            self.open.append(tag)
+            self.open.append((tag, self.getpos()))
 
     def handle_startendtag(self, tag, attrs):
         pass
@@ -34,15 +36,15 @@ class _Balance(HTMLParser):
     def handle_endtag(self, tag):
         if tag in VOID:
             return
-        if tag not in self.open:
-            self.problems.append(f"</{tag}> closes an element that is not open")
+        if tag not in (name for name, _ in self.open):
+            self.problems.append((f"</{tag}> closes an element that is not open", self.getpos()))
             return
         while self.open:
-            top = self.open.pop()
+            top, where = self.open.pop()
             if top == tag:
                 break
             if top not in OPTIONAL_END:
-                self.problems.append(f"<{top}> is not closed before </{tag}>")
+                self.problems.append((f"<{top}> is not closed before </{tag}>", where))
 
 
 def check_blocks(chapter: Chapter, blocks: list[str], text: str, diags: Diagnostics) -> None:
@@ -53,8 +55,11 @@ def check_blocks(chapter: Chapter, blocks: list[str], text: str, diags: Diagnost
         checker = _Balance()
         checker.feed(block)
         checker.close()
-        problems = checker.problems + [f"<{tag}> is never closed" for tag in checker.open
+        problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
                                        if tag not in OPTIONAL_END]
-        for problem in problems:
+        first = line_of(chapter, text, block.strip()[:40])
+        skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
+        for problem, (line, offset) in problems:
+            where = (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
             diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
-                          line_of(chapter, text, block.strip()[:40]), hint="close every HTML element you open")
+                          *where, hint="close every HTML element you open")
