@@ -443,3 +443,36 @@ def test_a_partial_build_keeps_the_other_entries_of_sha256sums(builds, tmp_path,
         pipeline.build(project, [SAMPLE], formats=("epub",))
     assert checksums.parse((project / "dist" / "SHA256SUMS").read_text()) == before
     assert _verify(capsys, project / "dist")[0] == Exit.OK
+
+
+# --- the manual: math, SVG, GIF, JPEG, its own style sheets -------------------
+
+MANUAL = "pressroom-manual"
+
+
+@pytest.fixture(scope="module")
+def manual_twice(tmp_path_factory) -> tuple[Path, Path]:
+    """The manual's editions built in two places, a second apart."""
+    root = tmp_path_factory.mktemp("manual-twins")
+    dists = []
+    for where in ("first", "second/somewhere/else"):
+        project = make_project(root / where, {})
+        shutil.copytree(REPO / "source" / MANUAL, project / "source" / MANUAL)
+        dists.append(_build(project, SOURCE_DATE_EPOCH))
+        time.sleep(1.1)
+    return dists[0], dists[1]
+
+
+def test_the_manual_builds_twice_to_the_same_bytes(manual_twice):
+    one, two = (_files(d) for d in manual_twice)
+    assert set(one) == {"SHA256SUMS"} | {f"{MANUAL}{s}" for s in (".epub", ".pdf", ".archival.pdf", ".bag.tar")}
+    assert [name for name in sorted(one) if one[name] != two.get(name)] == []
+
+
+def test_the_manuals_archival_pdf_gives_back_its_metadata_and_every_chapter(manual_twice, tmp_path):
+    path = manual_twice[0] / f"{MANUAL}.archival.pdf"
+    assert _xmp_text(_xmp(PdfReader(str(path))), "pdfaid:part") == ["3"]
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path), str(path)], check=True, capture_output=True)
+    folder = REPO / "source" / MANUAL
+    expected = {p.name: p.read_bytes() for p in [folder / "publication.yaml", *folder.glob("*.md")]}
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == expected
