@@ -18,6 +18,15 @@ class PrintOptions:
     trim: str = "a5"  # a named trim size, or WIDTHxHEIGHT with mm or in, e.g. 6x9in
     bleed: bool = False  # add bleed and crop marks for the press
     pdfx: bool = False  # a PDF/X file with the committed output intent
+    # Lengths such as 18mm or 0.75in; empty: scaled to the trim size.
+    margin_top: str = ""
+    margin_bottom: str = ""
+    margin_inner: str = ""  # the binding side
+    margin_outer: str = ""
+
+    def margins(self) -> dict[str, str]:
+        return {"top": self.margin_top, "bottom": self.margin_bottom,
+                "inner": self.margin_inner, "outer": self.margin_outer}
 
 
 @dataclass
@@ -67,13 +76,32 @@ def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Opti
 
 def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:
     # Imported here: the PDF writer imports the model, which imports this module.
-    from .pdf.geometry import DEFAULT_TRIM, HINT, parse_trim
+    from .pdf.geometry import DEFAULT_TRIM, HINT, MARGIN_HINT, margins, parse_length, parse_trim
 
     try:
-        parse_trim(options.trim)
+        trim = parse_trim(options.trim)
     except ValueError as problem:
         diags.error(f"'print.trim': {problem}", path, _line_of_key(path, "trim", line) or line, hint=HINT)
         options.trim = DEFAULT_TRIM
+        trim = parse_trim(DEFAULT_TRIM)
+    wrong = False
+    for side, value in options.margins().items():
+        if not value:
+            continue
+        try:
+            parse_length(value)
+        except ValueError as problem:
+            key = f"margin-{side}"
+            diags.error(f"'print.{key}': {problem}", path, _line_of_key(path, key, line) or line, hint=MARGIN_HINT)
+            setattr(options, f"margin_{side}", "")
+            wrong = True
+    if not wrong:
+        try:
+            margins(trim, options.margins())
+        except ValueError as problem:
+            diags.error(f"'print': {problem}", path, line, hint="make the margins smaller")
+            for side in options.margins():
+                setattr(options, f"margin_{side}", "")
 
 
 def _line_of_key(path: Path, key: str, after) -> int | None:

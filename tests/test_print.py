@@ -545,6 +545,44 @@ def test_each_trim_gives_its_media_box(trim, tmp_path):
     assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == (round(width, 1), round(height, 1))
 
 
+def test_margins_given_in_the_metadata_set_the_text_block_mirrored_for_binding(tmp_path):
+    """Inner 30 mm and outer 12 mm: the text starts 30 mm from the left on
+    right-hand pages and 12 mm on left-hand ones; top 25 mm."""
+    from test_typography import lines_by_page
+
+    text = "\n\n".join(_prose(random.Random(3), 12) for _ in range(12))
+    files = {"source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 30mm\n"
+                                    "  margin-outer: 1.2cm\n  margin-top: 25mm\n  margin-bottom: 20mm\n---\n\n"
+                                    f"## Text\n\n{text}\n"}
+    project = make_project(tmp_path, files)
+    pipeline.build(project, formats=("pdf",))
+    pages = lines_by_page(project / "dist" / "t.pdf")
+    body = [n for n, lines in enumerate(pages) if n >= 2 and len(lines) > 20]
+    assert len(body) >= 3, "the article should fill several pages"
+    for n in body:
+        expected = 30 if n % 2 == 0 else 12  # index 0 is a right-hand page
+        left = min(line.left for line in pages[n]) / MM
+        assert abs(left - expected) < 1.5, f"page {n + 1}: text starts {left:.1f} mm from the left"
+        # The running head is centred in the top margin; the text's lines start at the left edge.
+        top = min(line.top for line in pages[n] if abs(line.left / MM - expected) < 1.5) / MM
+        if n != body[0]:  # the opening page sets its head lower down
+            assert 25 - 1 < top < 25 + 6, f"page {n + 1}: the text starts {top:.1f} mm from the top"
+
+
+def test_a_bad_margin_is_an_error_on_its_line_and_margins_that_leave_no_room_are_refused(tmp_path):
+    files = {"source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 18\n---\n\nText.\n",
+             "source/u/article.md": "---\ntitle: Margins\nprint: {margin-inner: 70mm, margin-outer: 40mm}\n---\n\n"
+                                    "Text.\n"}
+    project = make_project(tmp_path, files)
+    with pytest.raises(pipeline.BuildError) as failed:
+        pipeline.build(project, formats=("pdf",))
+    errors = {str(d.location): d for d in failed.value.diagnostics if d.severity == "error"}
+    assert set(errors) == {"source/t/article.md:5", "source/u/article.md:3"}, errors
+    assert "'18' is not a length" in errors["source/t/article.md:5"].message
+    assert "18mm" in errors["source/t/article.md:5"].hint
+    assert "text block of 38 x" in errors["source/u/article.md:3"].message
+
+
 def test_a_bad_trim_is_an_error_on_its_line(tmp_path):
     files = {"source/t/article.md": "---\ntitle: Trim\nprint:\n  bleed: true\n  trim: 6 by 9\n---\n\nText.\n"}
     project = make_project(tmp_path, files)

@@ -47,13 +47,41 @@ def parse_trim(text: str) -> Trim:
     return Trim(round(width, 2), round(height, 2))
 
 
-def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: bool = False) -> str:
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$", re.I)
+MARGIN_SIDES = ("top", "bottom", "inner", "outer")
+MARGIN_HINT = "give a length with its unit, e.g. 18mm, 2cm or 0.75in"
+
+
+def parse_length(text: str) -> float:
+    """Millimetres from "18mm", "2 cm", "0.75in" or "54pt". Raises ValueError."""
+    match = _LENGTH.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a length")
+    return round(float(match.group(1)) * UNITS[match.group(2).lower()], 2)
+
+
+def margins(trim: Trim, given: dict[str, str] | None = None) -> dict[str, float]:
+    """The four margins in mm: those given (MARGIN_SIDES to lengths), the
+    others scaled to the page. Raises ValueError when the text block would
+    be too small to set text in."""
+    # The inner (binding) margin is narrower than the outer one, since the
+    # two inner margins of a spread read as one gutter.
+    found = {"top": trim.height * 0.085, "bottom": trim.height * 0.11,
+             "inner": trim.width * 0.12, "outer": trim.width * 0.16}
+    found.update({side: parse_length(value) for side, value in (given or {}).items() if value})
+    if trim.width - found["inner"] - found["outer"] < trim.width * 0.4 or \
+            trim.height - found["top"] - found["bottom"] < trim.height * 0.4:
+        raise ValueError(f"the margins leave a text block of {trim.width - found['inner'] - found['outer']:.0f} x "
+                         f"{trim.height - found['top'] - found['bottom']:.0f} mm on a {trim.width:.0f} x "
+                         f"{trim.height:.0f} mm page; it must keep at least 40% of each side")
+    return found
+
+
+def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: bool = False, given: dict[str, str] | None = None) -> str:
     size = trim if isinstance(trim, Trim) else parse_trim(trim)
     width, height = size.width, size.height
-    # Margins scale with the page. The inner (binding) margin is narrower than
-    # the outer one, since the two inner margins of a spread read as one gutter.
-    top, bottom = height * 0.085, height * 0.11
-    inner, outer = width * 0.12, width * 0.16
+    m = margins(size, given)
+    top, bottom, inner, outer = m["top"], m["bottom"], m["inner"], m["outer"]
     press = f" bleed: {BLEED_MM}mm; marks: crop cross;" if bleed else ""
     return (
         f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm {bottom:.1f}mm {inner:.1f}mm;{press} }}\n"

@@ -143,7 +143,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     profiles: dict = {}  # @color-profile rules land here, for the document
     sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
     # The page geometry first, so a publication's own print.css may change it.
-    sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed))]
+    sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed, options.margins()))]
     sheets += [sheet(filename=str(s)) for s in styles.stack(project, "print", pub.folder, True)]
     if pdfx:
         sheets.append(sheet(string=press.sheet(project)))
