@@ -24,16 +24,32 @@ def chapter_head(pub: Publication, chapter: Chapter) -> str:
     """The head an article, or a piece of a collection, opens with; "" for a book chapter."""
     if not (pub.metadata.kind == "article" or chapter.meta.get("title")):
         return ""
-    meta = chapter.meta if chapter.meta.get("title") else {}
-    title = meta.get("title") or pub.metadata.title
-    subtitle = meta.get("subtitle") if meta else pub.metadata.subtitle
-    authors = names(meta.get("author")) if meta else pub.metadata.authors
-    out = f'<header class="chapter-head">\n<h1>{html.escape(str(title))}</h1>\n'
+    if chapter.meta.get("title"):
+        title, subtitle, authors, date = piece(chapter)
+    else:  # an article: the publication's own title block (its date is on the imprint)
+        title, subtitle, authors, date = pub.metadata.title, pub.metadata.subtitle, pub.metadata.authors, None
+    out = f'<header class="chapter-head">\n<h1>{html.escape(title)}</h1>\n'
     if subtitle:
-        out += f'<p class="subtitle">{html.escape(str(subtitle))}</p>\n'
-    if authors:
-        out += f'<p class="byline">{html.escape(", ".join(authors))}</p>\n'
+        out += f'<p class="subtitle">{html.escape(subtitle)}</p>\n'
+    if authors or date:
+        out += f'<p class="byline">{byline(authors, date)}</p>\n'
     return out + "</header>\n"
+
+
+def piece(chapter: Chapter) -> tuple[str, str | None, list[str], str | None]:
+    """A collection piece's own title, subtitle, authors and date, from its front matter."""
+    meta = chapter.meta
+    subtitle, date = meta.get("subtitle"), meta.get("date")
+    return (str(meta["title"]), str(subtitle) if subtitle else None, names(meta.get("author")),
+            str(date) if date else None)
+
+
+def byline(authors: list[str], date: str | None) -> str:
+    """Authors, then the date as a <time>: markup for one line of a head or contents entry."""
+    parts = [html.escape(name) for name in authors]
+    if date:
+        parts.append(f'<time datetime="{html.escape(date)}">{html.escape(date)}</time>')
+    return ", ".join(parts)
 
 
 def names(value) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from lxml import etree
@@ -10,7 +11,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 import pipeline
-from conftest import NS, epub_files, epubcheck, format_messages, make_project, pdf_text_by_page, source_date_epoch
+from conftest import (NS, epub_files, epubcheck, format_messages, make_project, pdf_lines_by_page, pdf_text_by_page,
+                      printed_folio, source_date_epoch)
+from test_epub_accessibility import ace_report, violations
 
 
 def _png(colour) -> bytes:
@@ -19,17 +22,26 @@ def _png(colour) -> bytes:
     return out.getvalue()
 
 
+def _filler(piece: str, count: int) -> str:
+    """Paragraphs enough to run a piece over several pages, each saying whose it is."""
+    return "".join(f"\n\nParagraph {n} of {piece} goes on for a while, so that the piece runs over "
+                   "pages of its own and shows its title in the running head of each right-hand one."
+                   for n in range(1, count + 1))
+
+
 FILES = {
     "source/c/publication.yaml": "title: An Anthology\nlang: en\ntype: collection\npublisher: A Press\n"
                                  "contents:\n  - one.md\n  - two.md\n",
-    "source/c/one.md": "---\ntitle: The First Piece\nauthor: Ann Writer\n---\n\n"
+    "source/c/one.md": "---\ntitle: The First Piece\nsubtitle: Notes on a Strike\nauthor: Ann Writer\n"
+                       "date: 2024-03-01\n---\n\n"
                        "See [](#figure-2) and [](two.md#a-section){.page}.\n\n"
                        "![A red box](red.png)\n\n/// figure-caption\nA red box.\n///\n\n"
                        "> We act.\n>\n> --- Ann Other, *A Speech*\n\n"
-                       "Energy is $E = mc^2$, and\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n",
-    "source/c/two.md": "---\ntitle: The Second Piece\nauthor:\n  - Bo Author\n  - Ann Writer\n---\n\n"
+                       "Energy is $E = mc^2$, and\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n"
+                       + _filler("the first piece", 40) + "\n",
+    "source/c/two.md": "---\ntitle: The Second Piece\nauthor:\n  - Bo Author\n  - Ann Writer\ndate: 2024-04\n---\n\n"
                        "Text.\n\n![A blue box](blue.png)\n\n/// figure-caption\nA blue box.\n///\n\n"
-                       "## A section\n\nMore text.\n",
+                       "## A section\n\nMore text.\n" + _filler("the second piece", 40) + "\n",
     "source/c/red.png": _png("red"),
     "source/c/blue.png": _png("blue"),
 }
@@ -57,18 +69,90 @@ def test_the_anthology_epub_is_valid(built):
     assert messages == [], format_messages(messages)
 
 
-def test_every_author_of_a_piece_is_a_creator_once(files):
+def test_the_anthology_passes_ace(built, tmp_path):
+    report = ace_report(built[0] / "dist" / "c.epub", tmp_path / "ace")
+    assert violations(report) == []
+
+
+def test_every_author_of_a_piece_is_a_creator_once_in_both_editions(built, files):
     opf = etree.fromstring(files["EPUB/content.opf"])
     assert [c.text for c in opf.findall(".//dc:creator", NS)] == ["Ann Writer", "Bo Author"]
+    reader = PdfReader(str(built[0] / "dist" / "c.pdf"))
+    assert reader.metadata["/Author"] == "Ann Writer, Bo Author"
+    assert reader.xmp_metadata.dc_creator == ["Ann Writer", "Bo Author"]
+    # The bookmarks: each piece by its title, its sections under it.
+    titles = [[i.title for i in item] if isinstance(item, list) else item.title for item in reader.outline]
+    assert titles == ["The First Piece", "The Second Piece", ["A section"]]
 
 
-def test_the_nav_lists_each_piece_with_its_authors_and_sections(files):
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def test_the_nav_lists_each_piece_with_its_subtitle_authors_date_and_sections(files):
     nav = _doc(files, "nav.xhtml")
     toc = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
     pieces = toc.findall("x:li", NS)
-    assert [p.find("x:a", NS).text for p in pieces] == [
-        "The First Piece (Ann Writer)", "The Second Piece (Bo Author, Ann Writer)"]
+    assert [_text(p.find("x:a", NS)) for p in pieces] == [
+        "The First Piece: Notes on a Strike (Ann Writer, 2024-03-01)",
+        "The Second Piece (Bo Author, Ann Writer, 2024-04)"]
     assert [a.text for a in pieces[1].findall("x:ol/x:li/x:a", NS)] == ["A section"]
+    first = pieces[0].find("x:a", NS)
+    assert first.find("x:span[@class='toc-subtitle']", NS) is not None
+    assert [t.get("datetime") for t in toc.iter("{%s}time" % NS["x"])] == ["2024-03-01", "2024-04"]
+
+
+def test_each_nav_entry_is_one_link_then_at_most_one_list(files):
+    # EPUB 3 (nav element restrictions): an <li> of the toc holds one <a> or
+    # <span>, then optionally one <ol>; what a piece adds goes inside the <a>.
+    toc = _doc(files, "nav.xhtml").find(".//x:nav[@epub:type='toc']", NS)
+    for li in toc.iter("{%s}li" % NS["x"]):
+        tags = [etree.QName(child).localname for child in li]
+        assert tags in (["a"], ["a", "ol"]), etree.tostring(li)[:200]
+        assert not (li.text or "").strip()
+
+
+def test_each_piece_opens_with_its_subtitle_and_a_byline_with_its_date(files):
+    head = _doc(files, "one.xhtml").find(".//x:header[@class='chapter-head']", NS)
+    assert [_text(el) for el in head] == ["The First Piece", "Notes on a Strike", "Ann Writer, 2024-03-01"]
+    assert head.find("x:p[@class='byline']/x:time", NS).get("datetime") == "2024-03-01"
+    head = _doc(files, "two.xhtml").find(".//x:header[@class='chapter-head']", NS)
+    assert [_text(el) for el in head] == ["The Second Piece", "Bo Author, Ann Writer, 2024-04"]
+
+
+def test_print_contents_give_each_piece_its_subtitle_byline_date_and_page(built):
+    pages = pdf_lines_by_page(built[0] / "dist" / "c.pdf")
+    [contents] = [lines for lines in pages if lines and lines[0] == "Contents"]
+    first = contents.index(next(line for line in contents if line.startswith("The First Piece")))
+    # The subtitle follows the title on the entry's line, the page after the leader;
+    # the authors and date are the line under it.
+    title_line, byline = contents[first], contents[first + 1]
+    assert title_line.startswith("The First Piece: Notes on a Strike . .")
+    assert byline == "Ann Writer, 2024-03-01"
+    opening = [i for i, lines in enumerate(pages) if lines[:3] == ["The First Piece", "Notes on a Strike",
+                                                                    "Ann Writer, 2024-03-01"]]
+    assert len(opening) == 1, "the piece opens with its title, subtitle and byline in print"
+    assert title_line.split()[-1] == str(printed_folio(pages[opening[0]]))
+    second = contents.index(next(line for line in contents if line.startswith("The Second Piece")))
+    assert re.fullmatch(r"The Second Piece[ .]+\d+", contents[second])
+    assert contents[second + 1] == "Bo Author, Ann Writer, 2024-04"
+
+
+def test_right_hand_running_heads_show_each_pieces_title(built):
+    # A left-hand page's running head is the collection's title, a right-hand
+    # one's the title of the piece on it; a piece's opening page has none.
+    pages = pdf_lines_by_page(built[0] / "dist" / "c.pdf")
+    seen = set()
+    for lines in pages:
+        piece = next((p for p in ("first", "second") if any(f"of the {p} piece" in line for line in lines)), None)
+        folio = printed_folio(lines)
+        if piece is None or folio is None or lines[0].startswith("The "):
+            continue
+        head = lines[-2]  # pypdf gives the running head last, before the folio
+        expected = "An Anthology" if folio % 2 == 0 else f"The {piece.title()} Piece"
+        assert head == expected, f"page {folio}: {head!r}"
+        seen.add((piece, folio % 2))
+    assert seen == {("first", 0), ("first", 1), ("second", 0), ("second", 1)}
 
 
 def test_figures_are_numbered_through_the_publication(files):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Heading, Publication
-from ..titles import names
+from ..titles import byline, piece
 from .frontmatter import pagebreak
 
 
@@ -21,18 +21,23 @@ def _ol(items: list[Heading], depth: int, limit: int) -> str:
 
 
 def _pieces(pub: Publication) -> str:
-    """A collection lists each piece by title and author, its sections under it."""
+    """A collection lists each piece by title and subtitle, authors and date,
+    its sections under it. All of it is inside the one <a>: EPUB 3 allows an
+    <li> of the toc only one link or span, then an optional <ol>."""
     out = ["<ol>"]
     for chapter in pub.chapters:
         sections = [h for h in pub.toc if h.chapter is chapter]
-        title = chapter.meta.get("title")
-        if not title:
+        if not chapter.meta.get("title"):
             out.append(_ol(sections, 1, pub.metadata.toc_depth)[4:-5])
             continue
-        authors = ", ".join(names(chapter.meta.get("author")))
-        label = f"{title} ({authors})" if authors else str(title)
+        title, subtitle, authors, date = piece(chapter)
+        label = html.escape(title)
+        if subtitle:
+            label += f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
+        if authors or date:
+            label += f' <span class="toc-byline">({byline(authors, date)})</span>'
         href = chapter.file_name.removeprefix("text/")
-        out.append(f'<li><a href="{href}">{html.escape(label)}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
+        out.append(f'<li><a href="{href}">{label}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
     out.append("</ol>")
     return "".join(out)
 

@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 
 from ..model import Publication
-from ..titles import names, title_lines
+from ..titles import byline, piece, title_lines
 from ..transforms import glyphs
 
 # The font stacks of base.css and print.css, first choice first.
@@ -54,22 +54,21 @@ def contents(pub: Publication) -> str:
 
 
 def pieces(pub: Publication, items) -> str:
-    """A collection's contents: each piece by its title and author, its sections under it."""
+    """A collection's contents: each piece by its title and subtitle, the
+    authors and date on a line below, its sections under it."""
     lis = []
     for chapter in pub.chapters:
         sections = [h for h in pub.toc if h.chapter is chapter]
         if not chapter.meta.get("title"):
             lis.append(items(sections, 1)[4:-5])  # a piece without a head: its sections only
             continue
-        authors = chapter_head_authors(chapter)
-        byline = f'<span class="toc-author">{html.escape(authors)}</span>' if authors else ""
-        lis.append(f'<li><a href="#{chapter.id}">{html.escape(str(chapter.meta["title"]))}</a>{byline}'
-                   f"{items(sections, 2)}</li>")
+        title, subtitle, authors, date = piece(chapter)
+        # Within the link, so that the leader and page number follow the subtitle.
+        label = html.escape(title) + (f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
+                                      if subtitle else "")
+        line = f'<span class="toc-author">{byline(authors, date)}</span>' if authors or date else ""
+        lis.append(f'<li><a href="#{chapter.id}">{label}</a>{line}{items(sections, 2)}</li>')
     return f"<ol>{''.join(lis)}</ol>"
-
-
-def chapter_head_authors(chapter) -> str:
-    return ", ".join(names(chapter.meta.get("author")))
 
 
 def fonts_used(pub: Publication, project: Path) -> list[tuple[str, str]]:
