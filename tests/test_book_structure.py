@@ -1,9 +1,12 @@
-"""A book's manifest: front matter, parts, back matter, in both editions."""
+"""A book's manifest: front matter, parts, back matter, in both editions; and a book without one."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 import pipeline
 from pipeline import BuildError
@@ -90,3 +93,40 @@ def test_a_wrong_manifest_entry_is_a_located_error(tmp_path, contents, message):
         pipeline.build(project)
     [error] = [d for d in caught.value.diagnostics if message in d.message]
     assert str(error.location) == "source/b/publication.yaml:2"
+
+
+# File names whose name order is neither the order of their numbers (1, 2,
+# 5, 10) nor of their titles; the .txt file is not a chapter.
+UNLISTED = {
+    "source/u/1-one.md": "# Mango\n\nText of one.\n",
+    "source/u/10-ten.md": "# Apple\n\nText of ten.\n",
+    "source/u/02-two.md": "---\ntitle: A Book Without a Manifest\nlang: en\n---\n\n# Zebra\n\nText of two.\n",
+    "source/u/05-five.markdown": "# Kiwi\n\nText of five.\n",
+    "source/u/00-notes.txt": "Not a chapter.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def unlisted(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("unlisted"), UNLISTED)
+    with source_date_epoch():
+        pipeline.build(project, formats=("epub", "pdf"))
+    return project / "dist"
+
+
+def test_a_book_without_a_manifest_takes_its_files_in_name_order(unlisted):
+    expected = ["Zebra", "Kiwi", "Mango", "Apple"]  # 02-two, 05-five, 1-one, 10-ten
+    files = epub_files(unlisted / "u.epub")
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    assert opf.findtext(".//dc:title", namespaces=NS) == "A Book Without a Manifest"  # the first file's front matter
+    hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
+    spine = [hrefs[ref.get("idref")] for ref in opf.iterfind(".//opf:spine/opf:itemref", NS)]
+    chapters = [h for h in spine if PurePosixPath(h).stem not in ("cover", "titlepage", "nav", "colophon")]
+    assert chapters == ["text/c-02-two.xhtml", "text/c-05-five.xhtml", "text/c-1-one.xhtml", "text/c-10-ten.xhtml"]
+    nav = etree.fromstring(files["EPUB/text/nav.xhtml"])
+    assert [a.text for a in nav.findall(".//x:nav[@epub:type='toc']/x:ol/x:li/x:a", NS)] == expected
+    assert [item.title for item in PdfReader(str(unlisted / "u.pdf")).outline] == expected
+    pages = pdf_text_by_page(unlisted / "u.pdf")
+    firsts = [next(i for i, t in enumerate(pages) if f"Text of {n}." in t) for n in ("two", "five", "one", "ten")]
+    assert firsts == sorted(firsts)
+    assert not any("Not a chapter." in t for t in pages)
