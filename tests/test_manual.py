@@ -379,6 +379,11 @@ def test_abbreviations_carry_their_expansion_and_print_in_small_capitals(chapter
                     in_small_caps[word], word = in_small_caps[word] + 1, ""
     assert {short: in_small_caps[short] for short in in_epub} == dict(in_epub)
     assert not any(f"*[{short}]" in pdf_text for short in in_epub)
+    # Copied or read aloud, an abbreviation is one case throughout: a
+    # small-capital glyph stands for one letter in the PDF ("epuB" is wrong).
+    for short in in_epub:
+        mixed = {w for w in re.findall(rf"\b{re.escape(short)}\b", pdf_text, re.I)} - {short, short.lower()}
+        assert not mixed, f"{short} reads as {sorted(mixed)} in the PDF's text"
 
 
 def test_admonitions_are_titled_boxes_in_both_editions(chapters, marks):
