@@ -103,9 +103,25 @@ def render(pub, project: Path, **options):
     return typeset(pub, project, **options)
 
 
-# What the typesetter notices that a writer can act on: low-resolution images,
+# What the typesetter notices that a writer can act on (besides low-resolution images):
 # notes pushed off their call's page, resources refused.
-REPORTED = ("image '", "note ", "refused: ")
+REPORTED = ("note ", "refused: ")
+
+
+def _low_resolution(pub, project: Path, name: str, dpi: int, page: int, needed: int) -> Diagnostic:
+    """A warning at the first place the image is used in the sources."""
+    asset = next((a for a in pub.assets.values() if a.name == name), None)
+    path, line, src = asset.first_use if asset and asset.first_use else (None, None, name)
+    where = Location(_relative(path, project), line) if path else Location(_where(pub, project))
+    return Diagnostic("warning", f"image '{src}' prints at {dpi} dpi on page {page}, below 300 dpi", where,
+                      f"use an image at least {needed} pixels wide, or set it smaller")
+
+
+def _relative(path: Path, project: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _where(pub, project: Path) -> str:
@@ -124,6 +140,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     rendered = render(pub, project, trim=pub.metadata.options.print.trim)
     pub.render_warnings = [Diagnostic("warning", m, Location(_where(pub, project)))
                            for m in rendered.messages if m.startswith(REPORTED)]
+    pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
     data = None

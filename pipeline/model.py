@@ -50,6 +50,7 @@ class Asset:
     source: Path
     name: str  # path inside the edition, e.g. images/map.png
     media_type: str
+    first_use: tuple[Path, int | None, str] | None = None  # (Markdown file, line, src as written)
 
 
 @dataclass

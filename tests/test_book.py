@@ -196,7 +196,11 @@ def test_book_builds_both_editions_without_diagnostics(book):
     assert {o.edition for o in result.outputs} == {"epub", "pdf", "pdf/a", "bag"}
     # The one thing said: the 120-pixel map prints far below 300 dpi.
     [low] = result.diagnostics
-    assert low.severity == "warning" and MAP_ALT in low.message and "dpi" in low.message
+    assert low.severity == "warning" and "image 'map.png' prints at" in low.message and "below 300 dpi" in low.message
+    # Where the image is first used, and how many pixels it needs at the size it is set.
+    line = ONE.splitlines().index(f"![{MAP_ALT}](map.png)") + 1
+    assert (low.location.path, low.location.line) == (f"source/{SLUG}/one.md", line)
+    assert re.search(r"at least \d{3,4} pixels wide", low.hint), low.hint
 
 
 def test_epubcheck_reports_no_message_at_all(epub_path):

@@ -59,6 +59,6 @@ def render_archival(pub: Publication, project: Path, printed: Rendered | None = 
     """The archival PDF; from the print edition's own layout when it allows it."""
     if printed is not None and printed.rewrite is not None:
         pdf = printed.rewrite(VARIANT, attachments(pub))
-        return Rendered(pdf, printed.page_count, printed.anchors, printed.positions, [], printed.folios)
+        return Rendered(pdf, printed.page_count, printed.anchors, printed.positions, folios=printed.folios)
     return render(pub, project, variant=VARIANT, trim=pub.metadata.options.print.trim,
                   attachments=attachments(pub))

@@ -102,6 +102,7 @@ def _embed(img, asset) -> None:
     uri = f"data:{asset.media_type};base64,{base64.b64encode(asset.source.read_bytes()).decode()}"
     if img.get("role") != "presentation":
         img.set("src", uri)
+        img.set("data-asset", asset.name)  # which image, for the resolution check (render.py)
         return
     width, height = _size(asset)
     span = lxml_html.Element("span", {"class": "decorative", "style": (

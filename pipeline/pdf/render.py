@@ -35,6 +35,7 @@ class Rendered:
     anchors: list[list[str]]  # ids on each page, in page order
     positions: list[str | None] = field(default_factory=list)  # where each page's text begins (positions.py)
     messages: list[str] = field(default_factory=list)
+    low_resolution: list[tuple[str, int, int, int]] = field(default_factory=list)  # render._low_resolution
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
 
@@ -98,19 +99,22 @@ class _LogCollector(logging.Handler):
 PRINT_DPI = 300
 
 
-def _low_resolution(document) -> list[str]:
-    """Raster images that print below 300 dpi at the size they were set."""
+def _low_resolution(document) -> list[tuple[str, int, int, int]]:
+    """(image name, dpi, page number, pixels wide it needs) for each raster
+    image that prints below 300 dpi at the size it was set, its first time."""
     found = {}
     for number, page in enumerate(document.pages, 1):
         for box in page._page_box.descendants():
             image = getattr(box, "replacement", None)
             width_px = getattr(image, "width", None)
-            if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio"):
+            if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio") \
+                    or box.element is None:
                 continue
-            dpi = width_px / (box.width / 96)  # box sizes are CSS px, 96 to the inch
-            src = box.element.get("alt") or box.element.get("src", "")[:40] if box.element is not None else ""
-            if dpi < PRINT_DPI and src not in found:
-                found[src] = f"image '{src}' prints at {dpi:.0f} dpi on page {number}, below {PRINT_DPI} dpi"
+            inches = box.width / 96  # box sizes are CSS px, 96 to the inch
+            dpi = width_px / inches
+            name = box.element.get("data-asset") or box.element.get("alt") or ""
+            if dpi < PRINT_DPI and name not in found:
+                found[name] = (name, round(dpi), number, round(inches * PRINT_DPI))
     return list(found.values())
 
 
@@ -178,9 +182,9 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     finally:
         logger.removeHandler(collector)
     anchors = [sorted(page.anchors) for page in document.pages]
-    messages = collector.messages + [f"refused: {u}" for u in fetcher.refused] + _low_resolution(document)
+    messages = collector.messages + [f"refused: {u}" for u in fetcher.refused]
     # Another variant of the same pages (the archival PDF/A) needs no second
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
-    return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages, _folios(document),
-                    rewrite)
+    return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
+                    _low_resolution(document), _folios(document), rewrite)

@@ -71,4 +71,6 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
                         chapter.source, line, hint="export it again as PNG, JPEG or SVG")
             img.drop_tree()
             continue
-        img.set("src", register(pub, path, project).name)
+        asset = register(pub, path, project)
+        asset.first_use = asset.first_use or (chapter.source, line, src)
+        img.set("src", asset.name)
