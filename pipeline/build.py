@@ -103,9 +103,9 @@ def render(pub, project: Path, **options):
     return typeset(pub, project, **options)
 
 
-# What the typesetter notices that a writer can act on (besides low-resolution images):
-# notes pushed off their call's page, resources refused.
-REPORTED = ("note ", "refused: ")
+# What the typesetter notices that a writer can act on (besides low-resolution
+# images and notes apart from their calls): resources refused.
+REPORTED = ("refused: ",)
 
 
 def _low_resolution(pub, project: Path, name: str, dpi: int, page: int, needed: int) -> Diagnostic:
@@ -115,6 +115,33 @@ def _low_resolution(pub, project: Path, name: str, dpi: int, page: int, needed: 
     where = Location(_relative(path, project), line) if path else Location(_where(pub, project))
     return Diagnostic("warning", f"image '{src}' prints at {dpi} dpi on page {page}, below 300 dpi", where,
                       f"use an image at least {needed} pixels wide, or set it smaller")
+
+
+def _note_apart(pub, project: Path, note: str, page: int) -> Diagnostic:
+    """A note that could not be kept on the page of its call, at its call's line."""
+    chapter = pub.anchors.get(note)
+    if chapter is None:
+        return Diagnostic("warning", f"note {note} starts after page {page}, the page of its call",
+                          Location(_where(pub, project)))
+    number = next((el.get("data-number") for el in chapter.body.iter("aside") if el.get("id") == note), "?")
+    line = _call_line(chapter, note)
+    return Diagnostic("warning", f"note {number} does not fit on page {page} beside its call and starts on the "
+                                 "next page", Location(_relative(chapter.source, project), line),
+                      "shorten the note, or move its call earlier in the paragraph")
+
+
+def _call_line(chapter, note: str) -> int | None:
+    """The line of a note's call ([^label]) in the chapter's source."""
+    try:
+        lines = chapter.source.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    label = note[3:] if note.startswith("fn-") else note
+    for candidate in (label, label.rsplit("-", 1)[0]):  # ids made unique across chapters gain a -N
+        for number, line in enumerate(lines, 1):
+            if f"[^{candidate}]" in line and not line.lstrip().startswith(f"[^{candidate}]:"):
+                return number
+    return None
 
 
 def _relative(path: Path, project: Path) -> str:
@@ -141,6 +168,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     pub.render_warnings = [Diagnostic("warning", m, Location(_where(pub, project)))
                            for m in rendered.messages if m.startswith(REPORTED)]
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
+    pub.render_warnings += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
     data = None

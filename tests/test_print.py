@@ -394,6 +394,20 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
         f"page breaks before {[(e.tag, e.get(ATTRIBUTE)) for e in broken]}, given for {pushed}"
 
 
+def test_a_note_too_long_for_the_page_of_its_call_is_a_warning_at_the_call(tmp_path):
+    rng = random.Random(1)
+    paragraphs = [_prose(rng, 6) for _ in range(6)]
+    paragraphs[3] += " A claim.[^big]"
+    text = "\n\n".join(paragraphs) + "\n\n[^big]: " + _prose(rng, 60) + "\n"
+    project = make_project(tmp_path, {"source/t/article.md": f"---\ntitle: A long note\n---\n\n## Text\n\n{text}"})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("pdf",))
+    [warning] = result.diagnostics
+    line = f"---\ntitle: A long note\n---\n\n## Text\n\n{text}".split("\n").index(paragraphs[3]) + 1
+    assert (warning.severity, str(warning.location)) == ("warning", f"source/t/article.md:{line}"), str(warning)
+    assert "note 1 does not fit on page" in warning.message and "shorten the note" in warning.hint
+
+
 def test_notes_are_numbered_per_chapter(book_pages):
     text = flat(book_pages)
     for number, _ in enumerate(CHAPTERS, 1):

@@ -18,6 +18,7 @@ with another, notes sent on are reported (``separated``) but not fixed.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 
@@ -32,6 +33,7 @@ SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
 BLOCKS = ("p", "li", "dd", "dt", "pre", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BREAK_INSIDE = {"td": "tr", "th": "tr", "figcaption": "figure"}  # where the page break goes instead
+ATTEMPTS = 2  # blocks moved for one note at most
 
 
 @contextlib.contextmanager
@@ -76,13 +78,13 @@ def filling_block(page_box, blocks) -> str | None:
     return None
 
 
-def _sent_on(page_box, reported) -> bool:
-    """Whether a note called on this page was sent on to the next."""
+def _sent_on(page_box, reported) -> set[int]:
+    """The notes (by identity) called on this page but sent on to the next."""
     if not reported:
-        return False
+        return set()
     waiting = {id(note) for note in reported}
-    return any(id(getattr(box, "footnote", None)) in waiting for box, _ in in_flow(page_box)
-               if getattr(box, "footnote", None) is not None)
+    return {id(box.footnote) for box, _ in in_flow(page_box)
+            if getattr(box, "footnote", None) is not None and id(box.footnote) in waiting}
 
 
 class _Breaks:
@@ -161,6 +163,7 @@ def _make_all_pages(context, root_box, html, pages, pushed):
     content changed (as in WeasyPrint), and from the start of a block given
     a page break because a note called on the page was sent on."""
     breaks = None
+    tries: collections.Counter = collections.Counter()
     made, states = [], []
     again_from = float("inf")  # pages from here on are made again, whatever their state
     context.rendered_notes = []
@@ -172,7 +175,11 @@ def _make_all_pages(context, root_box, html, pages, pushed):
             remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
             page, resume_at = weasy_page.remake_page(index, context, root_box, html)
             reported = context.reported_footnotes
-            if _sent_on(page, reported):
+            # A note still sent on after blocks were moved for it twice will
+            # not fit beside its call at all: it is left to be reported.
+            apart = {note for note in _sent_on(page, reported) if tries[note] < ATTEMPTS}
+            if apart:
+                tries.update(apart)
                 block = filling_block(page, BLOCKS)
                 if block is not None and block not in pushed:
                     breaks = breaks or _Breaks(root_box, BLOCKS)

@@ -36,6 +36,7 @@ class Rendered:
     positions: list[str | None] = field(default_factory=list)  # where each page's text begins (positions.py)
     messages: list[str] = field(default_factory=list)
     low_resolution: list[tuple[str, int, int, int]] = field(default_factory=list)  # render._low_resolution
+    notes_apart: list[tuple[str, int]] = field(default_factory=list)  # (note id, page number of its call)
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
 
@@ -161,8 +162,6 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
         document, apart = notes.keep_with_calls(typeset)
-        for note, page in sorted(apart.items()):
-            collector.messages.append(f"note {note} starts after page {page + 1}, the page of its call")
         meta = _Metadata(**vars(document.metadata))
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
@@ -187,4 +186,5 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
     return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
-                    _low_resolution(document), _folios(document), rewrite)
+                    _low_resolution(document), sorted((n, p + 1) for n, p in apart.items()), _folios(document),
+                    rewrite)
