@@ -683,3 +683,21 @@ def test_rendered_folios_are_the_printed_page_numbers(sample_pdf):
     assert rendered.folios == [number or "" for _, number in margin_texts(sample_pdf)]
     assert rendered.folios[:3] == ["", "ii", "1"]
     assert rendered.messages == []
+
+
+def test_page_references_kept_while_writing_change_no_byte():
+    """pdf/pagerefs.py only saves time: a tagged PDF of several pages comes out the same."""
+    import pydyf
+    from weasyprint import HTML
+
+    from pipeline.pdf.pagerefs import page_references_kept
+
+    html = "".join(f"<h1>Part {n}</h1><p>{'Text that fills a page. ' * 200}</p>" for n in range(4))
+    document = HTML(string=f"<html lang='en'><title>T</title><body>{html}</body></html>").render()
+    assert len(document.pages) > 4
+    plain = document.write_pdf(pdf_tags=True, pdf_identifier=b"x")
+    original = pydyf.PDF.page_references
+    with page_references_kept():
+        kept = document.write_pdf(pdf_tags=True, pdf_identifier=b"x")
+    assert pydyf.PDF.page_references is original
+    assert kept == plain

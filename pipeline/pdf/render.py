@@ -26,6 +26,7 @@ from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
 from .fonts import committed_only
+from .pagerefs import page_references_kept
 
 
 @dataclass
@@ -174,8 +175,9 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
 
         def write(variant, attachments, pdfx):
             finishers = [_info(m)] + ([press.finish] if pdfx else [])
-            return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
-                                      pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
+            with page_references_kept():
+                return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
+                                          pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
 
         pdf = write(variant, attachments, pdfx)
     finally:
