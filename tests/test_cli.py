@@ -257,7 +257,8 @@ def test_quiet_prints_only_the_problems(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == "", "no summary table"
     assert captured.err.splitlines() == [
-        "source/warned/article.md:8: warning: event handler 'onclick' on <p> was removed"], captured.err
+        "source/warned/article.md:8: warning: event handler 'onclick' on <p> was removed "
+        "(remove the attribute: no edition runs scripts)"], captured.err
     assert main(["clean", "-C", str(project), "-q"]) == Exit.OK
     assert capsys.readouterr() == ("", "")
     # Without --quiet, the same build also shows its progress and the table.
