@@ -167,9 +167,9 @@ def test_a_worker_out_of_memory_is_a_located_error_and_the_others_still_build(tm
     subprocess.run([sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "huge"),
                     "--chapters", "13"], check=True, capture_output=True)
     out = tmp_path / "out"
-    # A limit an article fits in (under 100 MiB resident) and a 100-page book
-    # (nearly 400 MiB) does not.
-    status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "--memory-limit", "200",
+    # A limit an article fits in (it builds under 100 MiB) and a 13-chapter book
+    # (about 190 MiB) does not: a wide margin on both sides.
+    status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "--memory-limit", "130",
                    "-q", "--format", "pdf"])
     err = capsys.readouterr().err
     assert status == Exit.ENVIRONMENT, err
