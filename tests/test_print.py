@@ -268,6 +268,39 @@ def test_sample_is_a_pamphlet_without_half_title(sample_pdf):
     assert pages[2][0] == "Mali: Mass protests and coup", "and the text starts on page 3, a recto"
 
 
+def _lines_with_height(path: Path, index: int) -> dict[str, float]:
+    """{text: height above the page's foot} of each run of text on one page."""
+    found: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.setdefault(text.strip(), tm[5] * cm[3] + cm[5])
+    PdfReader(str(path)).pages[index].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("sections", [3, 23, 40])  # 23: the contents end where the imprint stands
+def test_the_imprint_stands_at_the_foot_of_the_verso_below_the_contents(tmp_path, sections):
+    """Out of the flow when the contents are short; after them, never over
+    them, when the contents run down to it."""
+    text = "".join(f"## Section {i:02d} of the pamphlet\n\nSome text.\n\n" for i in range(sections))
+    project = make_project(tmp_path, {"source/p/article.md": (
+        "---\ntitle: A pamphlet\nlang: en\npublisher: Foot Press\nrights: All rights reserved\n---\n\n" + text)})
+    with source_date_epoch():
+        pipeline.build(project, formats=("pdf",))
+    pdf = project / "dist" / "p.pdf"
+    pages = pdf_lines_by_page(pdf)
+    [imprint] = [i for i, lines in enumerate(pages[:4]) if "All rights reserved" in lines]
+    last = f"Section {sections - 1:02d} of the pamphlet"
+    [contents_end] = [i for i, lines in enumerate(pages[:4])  # its entry: with a dotted leader
+                      if any(line.startswith(last) and ". ." in line for line in lines)]
+    assert imprint == contents_end, "the imprint shares the page where the contents end"
+    heights = _lines_with_height(pdf, imprint)
+    entries = [h for t, h in heights.items() if t.startswith("Section")]
+    assert heights["All rights reserved"] < min(entries) - 10, "the imprint is below the last entry, apart"
+    assert heights["All rights reserved"] < 160, "and at the foot of the page (about 55 mm up at most)"
+
+
 def test_chapters_open_on_right_hand_pages_after_blank_versos(long_book, book_pages):
     toc = contents_index(book_pages)
     margins = margin_texts(long_book[0])

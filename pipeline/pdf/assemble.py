@@ -147,8 +147,8 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
-def document(pub: Publication, project: Path) -> str:
-    """The print HTML."""
-    body = front_matter(pub, project) + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
+def document(pub: Publication, project: Path, flowing: bool = False) -> str:
+    """The print HTML (flowing: see front_matter)."""
+    body = front_matter(pub, project, flowing) + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

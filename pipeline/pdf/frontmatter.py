@@ -31,13 +31,13 @@ def half_title(pub: Publication) -> str:
     return f'<section class="halftitle"><p>{html.escape(pub.metadata.title)}</p></section>'
 
 
-def title_page(pub: Publication) -> str:
+def title_page(pub: Publication, fill: str = "fill") -> str:
     """The title block at the head of the page, the publisher at its foot
     (title_lines gives one element a line)."""
     lines = title_lines(pub).split("\n")
     foot = [line for line in lines if line.startswith('<p class="publisher">')]
     block = [line for line in lines if line not in foot]
-    return (f'<section class="titlepage fill" id="titlepage"><div class="title-block">{"".join(block)}</div>'
+    return (f'<section class="titlepage {fill}" id="titlepage"><div class="title-block">{"".join(block)}</div>'
             f'{"".join(foot) or "<div></div>"}</section>')
 
 
@@ -106,8 +106,12 @@ def imprint(pub: Publication, project: Path) -> str:
     return f'<section class="imprint" aria-label="Imprint">{"".join(lines)}</section>'
 
 
-def front_matter(pub: Publication, project: Path) -> list[str]:
+def front_matter(pub: Publication, project: Path, flowing: bool = False) -> list[str]:
+    """flowing: the title page and the verso as flex columns, their foot in
+    the flow (for when the flow would run into it at the page's foot)."""
+    fill = "fill flowing" if flowing else "fill"
     if is_pamphlet(pub):
-        return [title_page(pub), f'<div class="verso fill with-contents">{contents(pub)}{imprint(pub, project)}</div>']
-    return [half_title(pub), title_page(pub), f'<div class="verso fill">{imprint(pub, project)}</div>',
+        return [title_page(pub, fill),
+                f'<div class="verso {fill} with-contents">{contents(pub)}{imprint(pub, project)}</div>']
+    return [half_title(pub), title_page(pub, fill), f'<div class="verso {fill}">{imprint(pub, project)}</div>',
             contents(pub)]

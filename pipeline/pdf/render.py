@@ -21,7 +21,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import styles
 from ..model import Publication
-from . import assemble, geometry, notes, press
+from . import assemble, geometry, notes, pagefoot, press
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
@@ -157,12 +157,14 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        def typeset():
-            source = assemble.document(pub, project)
+        def typeset(flowing=False):
+            source = assemble.document(pub, project, flowing)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
         document, apart = notes.keep_with_calls(typeset)
+        if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
+            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True))
         meta = _Metadata(**vars(document.metadata))
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
