@@ -280,5 +280,20 @@ def main(argv: list[str] | None = None) -> int:
         return Exit.INTERNAL
 
 
+def run() -> None:
+    """The console script. A build makes millions of short-lived objects, so
+    the collector runs less often (it found little to free); and once main()
+    has returned, everything is written and closed, so the process ends at
+    once instead of freeing its objects one by one (a fifth of a second for
+    one article)."""
+    import gc
+
+    gc.set_threshold(50_000, 20, 20)
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -40,6 +40,25 @@ def test_version_prints_the_package_version(capsys):
     assert capsys.readouterr().out.strip() == f"pressroom {pipeline.__version__}"
 
 
+def test_the_installed_command_writes_all_its_output_and_its_status_before_it_ends(tmp_path):
+    """The console script ends the process at once after main(): what it
+    printed must be all there, and its status the command's."""
+    import subprocess
+
+    command = Path(sys.executable).with_name("pressroom")
+    good = make_project(tmp_path / "good", {"source/alpha/article.md": ALPHA})
+    done = subprocess.run([str(command), "build", "-C", str(good), "--format", "epub"],
+                          capture_output=True, text=True)
+    assert done.returncode == Exit.OK, done.stderr
+    assert "alpha.epub" in done.stdout and done.stdout.endswith("\n"), "the summary table, whole"
+    assert (good / "dist" / "alpha.epub").is_file()
+    bad = make_project(tmp_path / "bad", {"source/alpha/article.md": "---\ntitle: [unclosed\n---\n\nText.\n"})
+    failed = subprocess.run([str(command), "build", "-C", str(bad)], capture_output=True, text=True)
+    assert failed.returncode == Exit.INPUT
+    assert "source/alpha/article.md:2:17: error: malformed YAML" in failed.stderr
+    assert failed.stderr.splitlines()[-1].startswith("pressroom: build failed with 1 error"), failed.stderr
+
+
 def test_help_exits_zero_and_names_the_build_command(capsys):
     assert main(["--help"]) == Exit.OK
     out = capsys.readouterr().out
