@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import latex2mathml.converter
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -47,7 +46,12 @@ def _to_html(mathml: str):
 
 
 def render_math(chapter: Chapter, text: str, diags: Diagnostics) -> None:
-    for el in list(chapter.body.find_class("arithmatex")):
+    formulas = list(chapter.body.find_class("arithmatex"))
+    if not formulas:
+        return
+    import latex2mathml.converter  # here: most texts have no math, and it takes a while to load
+
+    for el in formulas:
         tex = _tex(el)
         block = el.tag == "div"
         try:
