@@ -64,6 +64,9 @@ class Publication:
     modified: str = ""  # ISO 8601 UTC timestamp, reproducible (see dates.py)
     sources: list[Path] = field(default_factory=list)
     anchors: dict[str, Chapter] = field(default_factory=dict)  # id -> chapter holding it
+    # Characters of the printed metadata and pieces' heads that no text font
+    # has, and the character the print edition shows instead (glyphs.py).
+    unprinted: tuple[frozenset, str] = (frozenset(), "")
 
     def toc_entries(self, depth: int | None = None):
         """Yield (heading, depth) over the contents tree, to the configured depth."""

@@ -253,3 +253,25 @@ def test_a_character_no_font_has_prints_as_a_replacement_character(tmp_path):
     files = epub_files(project / "dist" / "glyphs.epub")
     chapter = next(data.decode() for name, data in files.items() if "The sign" in data.decode(errors="ignore"))
     assert "The sign \u2603 is in no font." in chapter and "\u6f22" in chapter and "\ufffd" not in chapter
+
+
+def test_a_character_no_font_has_in_the_metadata_or_a_pieces_head_prints_as_a_replacement_character(tmp_path):
+    """The title page, the imprint, the contents, a piece's head and the
+    running heads show U+FFFD; the PDF's own metadata keeps the character."""
+    project = make_project(tmp_path, {
+        "source/c/publication.yaml": "title: Snow \u2603 Book\nlang: en\ntype: collection\n"
+                                     "publisher: The \u2603 Press\ncontents:\n  - one.md\n",
+        "source/c/one.md": "---\ntitle: A piece \u2603\nauthor: Ann Author\n---\n\nSome text of the piece.\n"})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("pdf",))
+    messages = [str(d) for d in result.diagnostics]
+    assert any(m.startswith("source/c/publication.yaml:1:13: warning:") and "U+2603 SNOWMAN" in m
+               and "U+FFFD REPLACEMENT CHARACTER" in m for m in messages), messages
+    assert any(m.startswith("source/c/one.md:2:16: warning:") for m in messages), messages
+    pdf = project / "dist" / "c.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "\u2603" not in text
+    for shown in ("Snow \ufffd Book", "The \ufffd Press", "A piece \ufffd"):
+        assert shown in text, f"{shown!r} is not printed: {text}"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Snow \u2603 Book" in info

@@ -142,13 +142,14 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
             _embed(img, asset)
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
-    head_html = chapter_head(pub, ch)
+    head_html = glyphs.printable_text(chapter_head(pub, ch), pub)
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
 def document(pub: Publication, project: Path, flowing: bool = False) -> str:
     """The print HTML (flowing: see front_matter)."""
-    body = front_matter(pub, project, flowing) + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
+    front = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
+    body = front + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

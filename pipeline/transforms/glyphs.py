@@ -145,12 +145,11 @@ def substitute(covered: tuple[frozenset, frozenset]) -> str:
 
 
 def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool,
-            instead: str | None = None) -> None:
-    """``instead``: the substitute printed in its place; None where the
-    print edition has no substitute (metadata, a piece's head)."""
+            instead: str) -> None:
+    """``instead``: the substitute printed in its place."""
     times = f" ({count} times)" if count > 1 else ""
     fonts = "code" if in_code else "text"
-    shown = f"shows {describe(instead)} in its place" if instead else "would show a blank box"
+    shown = f"shows {describe(instead)} in its place"
     diags.warning(f"no committed font has {describe(char)}{times}: the printed {fonts} {shown}",
                   path, line, column,
                   hint="use another character, or add a font that has it to styles/fonts/")
@@ -160,20 +159,23 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
     covered = coverage(project)
     if covered is None:
         return
+    instead = substitute(covered)
+    unprinted: set[str] = set()
     metadata_path = pub.sources[0] if pub.sources else None
     if metadata_path is not None and metadata_path.is_file():
         printed = [(str(v), False) for key in PRINTED_KEYS for v in _values(pub.metadata, key)]
         text = metadata_path.read_text(encoding="utf-8", errors="replace")
         for char, count in missing(printed, covered).items():
-            _report(diags, char, count, metadata_path, *locate(text, char), in_code=False)
-    instead = substitute(covered)
+            unprinted.add(char)
+            _report(diags, char, count, metadata_path, *locate(text, char), in_code=False, instead=instead)
     for chapter in pub.chapters:
         own = [(str(chapter.meta[k]), False) for k in ("title", "subtitle", "author") if chapter.meta.get(k)
                and pub.metadata.kind != "article"]  # a collection piece's head, from its front matter
         if own and chapter.source.is_file():
             head = chapter.source.read_text(encoding="utf-8", errors="replace")
             for char, count in missing(own, covered).items():
-                _report(diags, char, count, chapter.source, *locate(head, char), in_code=False)
+                unprinted.add(char)
+                _report(diags, char, count, chapter.source, *locate(head, char), in_code=False, instead=instead)
         runs = list(runs_of(chapter.body))
         in_text = missing([r for r in runs if not r[1]], covered)
         in_code = missing([r for r in runs if r[1]], covered)
@@ -184,6 +186,15 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
             line, column = locate(text, char, chapter.meta.get("_first_line", 1))
             _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
                     instead=instead)
+    pub.unprinted = (frozenset(unprinted), instead)
+
+
+def printable_text(text: str, pub: Publication) -> str:
+    """Printed metadata (front matter, a piece's head) with the substitute in
+    place of each character check() found no text font for. Only characters
+    outside ASCII are ever missing, so markup around the text is untouched."""
+    chars, instead = pub.unprinted
+    return "".join(instead if c in chars else c for c in text) if chars else text
 
 
 def printable(body, chapter) -> None:
