@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import EDITIONS, build
-from .workers import DEFAULT_MEMORY_LIMIT_MIB
+from .workers import DEFAULT_MEMORY_LIMIT_MIB, GC_THRESHOLDS
 from .errors import BuildError, Exit
 
 
@@ -281,14 +281,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console script. A build makes millions of short-lived objects, so
-    the collector runs less often (it found little to free); and once main()
-    has returned, everything is written and closed, so the process ends at
-    once instead of freeing its objects one by one (a fifth of a second for
-    one article)."""
+    """The console script. The collector runs less often (as in the workers);
+    and once main() has returned, everything is written and closed, so the
+    process ends at once instead of freeing its objects one by one (a fifth
+    of a second for one article)."""
     import gc
 
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()
