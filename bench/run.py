@@ -6,7 +6,9 @@ Prints wall time and peak memory for each build and their ratios against
 the targets of the speed issue. pandoc comes from the pypandoc-binary
 package (the `bench` extra); its PDF is made through WeasyPrint, as ours is.
 Every build is a fresh process (a cold start), measured by a small wrapper
-process so that peak memory covers exactly that build.
+process so that peak memory covers exactly that build. The sample article,
+a build of about a second, is measured over several rounds (--rounds),
+Pressroom and pandoc in turn, and the best time of each is compared.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ def files_in_order(publication: Path) -> list[Path]:
     return sorted(publication.glob("*.md"))
 
 
+def best(runs: list[dict]) -> dict:
+    """The fastest wall time and the highest peak memory of several runs."""
+    return {"wall": min(r["wall"] for r in runs), "rss_kib": max(r["rss_kib"] for r in runs)}
+
+
 def row(label: str, ours: dict, theirs: dict | None, target: float | None = None) -> None:
     ratio = f"{ours['wall'] / theirs['wall']:.2f}" if theirs else "-"
     verdict = "" if target is None or not theirs else ("  meets target" if ours["wall"] / theirs["wall"] <= target
@@ -78,6 +85,7 @@ def row(label: str, ours: dict, theirs: dict | None, target: float | None = None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 100-page book instead of 500 pages")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of the sample article, best taken (default 5)")
     args = parser.parse_args()
     pandoc_bin = pandoc()
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
@@ -93,10 +101,19 @@ def main() -> None:
         project = project_with(work / label.replace(" ", "-"), {"pub": source})
         files = [str(p) for p in files_in_order(source)]
         print(f"-- {label}")
-        ours_both = measure([str(BIN / "pressroom"), "build", "-q", "--format", "epub,pdf"], project)
-        p_epub = measure([pandoc_bin, *files, "-o", str(work / "p.epub")], source)
-        p_pdf = measure([pandoc_bin, *files, "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint"], source)
-        both = {"wall": p_epub["wall"] + p_pdf["wall"], "rss_kib": max(p_epub["rss_kib"], p_pdf["rss_kib"])}
+        # Short builds are taken at their best of several, turn about, so that a
+        # busy moment of the machine does not decide the ratio.
+        rounds = args.rounds if label == "sample article" else 1
+        ours_runs, theirs_runs = [], []
+        for _ in range(rounds):
+            ours_runs.append(measure([str(BIN / "pressroom"), "build", "-q", "--no-cache", "--format", "epub,pdf"],
+                                     project))
+            p_epub = measure([pandoc_bin, *files, "-o", str(work / "p.epub")], source)
+            p_pdf = measure([pandoc_bin, *files, "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint"], source)
+            theirs_runs.append({"wall": p_epub["wall"] + p_pdf["wall"],
+                                "rss_kib": max(p_epub["rss_kib"], p_pdf["rss_kib"])})
+        ours_both, both = best(ours_runs), best(theirs_runs)
+        measure([str(BIN / "pressroom"), "build", "-q", "--format", "epub,pdf"], project)  # fills the cache
         row("EPUB + PDF, cold start", ours_both, both, 1.0 if label == "sample article" else None)
         # Straight after the same build, so the cache holds exactly these editions.
         again = measure([str(BIN / "pressroom"), "build", "-q", "--format", "epub,pdf"], project)
