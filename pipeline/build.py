@@ -187,7 +187,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
         if "epub" in formats:
             yield "epub", f"{pub.slug}.epub", data, None
     if "archive" in formats:
-        from .archive import archive_edition
+        from .archive.edition import archive_edition
 
         say(f"{pub.slug}: typesetting the archival PDF and packing the bag")
         yield from archive_edition(pub, project, rendered, data)
@@ -478,7 +478,7 @@ class _PoolRunner:
         context = multiprocessing.get_context("forkserver")
         # The fork server imports the heavy libraries once; each worker is a fork of it.
         context.set_forkserver_preload(["pipeline.workers", "pipeline.build", "pipeline.document", "pipeline.pdf",
-                                        "pipeline.epub", "pipeline.archive"])
+                                        "pipeline.epub", "pipeline.archive.edition"])
         return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
                                    initargs=(self.memory_limit,))
 

@@ -161,7 +161,7 @@ def cmd_watch(args) -> int:
 # --- verify ------------------------------------------------------------------
 
 def cmd_verify(args) -> int:
-    from .archive import verify
+    from .archive.verify import verify
 
     target = Path(args.target) if args.target else Path(args.project) / "dist"
     try:
