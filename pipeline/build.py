@@ -161,6 +161,11 @@ def _where(pub, project: Path) -> str:
 def editions(pub, project: Path, formats, say: Callable[[str], None] | None = None):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order."""
     say = say or (lambda message: None)
+    cover = None
+    if "epub" in formats or "archive" in formats:
+        from .epub.package import start_cover
+
+        cover = start_cover(pub, project)
     # The print edition is typeset even for an EPUB alone: the EPUB's
     # page-list points at the print pages.
     say(f"{pub.slug}: typesetting the print edition")
@@ -183,7 +188,8 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
         # front matter); a page with no folio printed has no entry.
         starts = {target: rendered.folios[n - 1] if rendered.folios else str(n)
                   for target, n in starts.items() if not rendered.folios or rendered.folios[n - 1]}
-        data = build_epub(pub, project, starts, embed_fonts=pub.metadata.options.epub.embed_fonts)
+        data = build_epub(pub, project, starts, embed_fonts=pub.metadata.options.epub.embed_fonts,
+                          cover_png=cover.result() if cover else None)
         if "epub" in formats:
             yield "epub", f"{pub.slug}.epub", data, None
     if "archive" in formats:

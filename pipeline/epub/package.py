@@ -44,9 +44,10 @@ def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str,
 
 
 def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | None = None,
-               embed_fonts: bool = False) -> bytes:
+               embed_fonts: bool = False, cover_png: bytes | None = None) -> bytes:
     """The EPUB; with ``page_starts`` ({marker id: printed page label}, in page
-    order, from the print render) it carries a page-list."""
+    order, from the print render) it carries a page-list. ``cover_png``: the
+    generated cover, when it was made beforehand (see start_cover)."""
     page_starts = page_starts or {}
     m = pub.metadata
     book = epub.EpubBook()
@@ -90,7 +91,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
         spine.append(item if linear else (item, "no"))
         return item
 
-    cover_item = _cover(pub, project)
+    cover_item = _cover(pub, project, cover_png)
     book.add_item(cover_item)
     add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name))
     add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub, page_starts.get("titlepage")), "frontmatter")
@@ -125,13 +126,29 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     return finish.finish(raw.getvalue(), pub)
 
 
-def _cover(pub: Publication, project: Path) -> epub.EpubItem:
+def start_cover(pub: Publication, project: Path):
+    """Begin drawing the generated cover in a thread, or None when the
+    publication gives its own. Drawing and compressing the picture mostly
+    runs outside the interpreter lock, so it overlaps the typesetting that
+    comes before the EPUB; ``.result()`` gives the PNG."""
+    if pub.metadata.cover_image:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="pressroom-cover")
+    try:
+        return pool.submit(cover.generated, pub.metadata, project)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _cover(pub: Publication, project: Path, made: bytes | None = None) -> epub.EpubItem:
     given = pub.metadata.cover_image  # already checked: a file inside the publication
     if given:
         path = pub.folder / given
         data, media_type = path.read_bytes(), images.media_type_of(path)
     else:
-        data, media_type = cover.generated(pub.metadata, project), "image/png"
+        data, media_type = made or cover.generated(pub.metadata, project), "image/png"
     item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),
                          media_type=media_type, content=data)
     item.properties = ["cover-image"]
