@@ -158,11 +158,13 @@ def _where(pub, project: Path) -> str:
         return pub.slug
 
 
-def editions(pub, project: Path, formats, say: Callable[[str], None] | None = None):
-    """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order."""
+def editions(pub, project: Path, formats, say: Callable[[str], None] | None = None, alone: bool = False):
+    """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
+    alone: the only publication of the build, so another core is free for
+    the generated cover (a catalogue uses the cores through its workers)."""
     say = say or (lambda message: None)
     cover = None
-    if "epub" in formats or "archive" in formats:
+    if alone and ("epub" in formats or "archive" in formats):
         from .epub.package import start_cover
 
         cover = start_cover(pub, project)
@@ -349,7 +351,7 @@ def _build_here(tasks: list[Task], diags: Diagnostics, strict: bool, result: Bui
     result.diagnostics = list(diags.items)
     for task, pub in pubs:
         try:
-            for edition, name, blob, pages in editions(pub, task.project, task.formats, say):
+            for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone=len(tasks) == 1):
                 writer.edition(pub.slug, edition, name, blob, pages)
         except MemoryError:
             result.diagnostics.append(out_of_memory(task, None))
