@@ -35,7 +35,7 @@ from . import __version__
 CACHE_DIR = Path(".cache") / "pressroom"
 FORMAT = 1
 LIBRARIES = ("markdown", "pymdown-extensions", "ebooklib", "weasyprint", "pydyf", "lxml", "latex2mathml",
-             "ziamath")
+             "ziamath", "babel")
 
 
 def file_digest(path: Path) -> str:

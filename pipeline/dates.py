@@ -64,3 +64,22 @@ def source_date_epoch(value: str | None):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def in_words(date: str, lang: str) -> str:
+    """A W3C date (YYYY, YYYY-MM or YYYY-MM-DD, already validated) as the
+    publication's language writes it: "18 August 2020", "18. August 2020",
+    "August 2020". Unchanged when the language has no locale data."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date, format_skeleton
+
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return date
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return date
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=locale)
+    return format_date(dt.date(*parts), format="long", locale=locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from .dates import in_words
 from .model import Chapter, Publication
 
 
@@ -32,7 +33,7 @@ def chapter_head(pub: Publication, chapter: Chapter) -> str:
     if subtitle:
         out += f'<p class="subtitle">{html.escape(subtitle)}</p>\n'
     if authors or date:
-        out += f'<p class="byline">{byline(authors, date)}</p>\n'
+        out += f'<p class="byline">{byline(authors, date, lang_of(pub, chapter))}</p>\n'
     return out + "</header>\n"
 
 
@@ -44,11 +45,16 @@ def piece(chapter: Chapter) -> tuple[str, str | None, list[str], str | None]:
             str(date) if date else None)
 
 
-def byline(authors: list[str], date: str | None) -> str:
-    """Authors, then the date as a <time>: markup for one line of a head or contents entry."""
+def lang_of(pub: Publication, chapter: Chapter) -> str:
+    """The language a piece is written in: its own, else the publication's."""
+    return str(chapter.meta.get("lang") or pub.metadata.lang)
+
+
+def byline(authors: list[str], date: str | None, lang: str) -> str:
+    """Authors, then the date in words as a <time>: markup for one line of a head or contents entry."""
     parts = [html.escape(name) for name in authors]
     if date:
-        parts.append(f'<time datetime="{html.escape(date)}">{html.escape(date)}</time>')
+        parts.append(f'<time datetime="{html.escape(date)}">{html.escape(in_words(date, lang))}</time>')
     return ", ".join(parts)
 
 

@@ -315,7 +315,7 @@ def test_colophon_states_rights_publisher_edition_date_and_identifier(documents)
     assert found[0].get("role") == "doc-colophon"
     lines = [_text(p) for p in found[0].xpath("x:p", namespaces=NS)]
     for line in ("Copyright 2024 Ada Q. Lovelace. All rights reserved.", "Published by Pressroom Test Press.",
-                 "This edition: 2024-03-15.", f"Identifier: ISBN {ISBN}"):
+                 "This edition: 15 March 2024.", f"Identifier: ISBN {ISBN}"):
         assert line in lines, f"the colophon lacks {line!r}: {lines}"
 
 

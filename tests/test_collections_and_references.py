@@ -94,8 +94,8 @@ def test_the_nav_lists_each_piece_with_its_subtitle_authors_date_and_sections(fi
     toc = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
     pieces = toc.findall("x:li", NS)
     assert [_text(p.find("x:a", NS)) for p in pieces] == [
-        "The First Piece: Notes on a Strike (Ann Writer, 2024-03-01)",
-        "The Second Piece (Bo Author, Ann Writer, 2024-04)"]
+        "The First Piece: Notes on a Strike (Ann Writer, March 1, 2024)",
+        "The Second Piece (Bo Author, Ann Writer, April 2024)"]
     assert [a.text for a in pieces[1].findall("x:ol/x:li/x:a", NS)] == ["A section"]
     first = pieces[0].find("x:a", NS)
     assert first.find("x:span[@class='toc-subtitle']", NS) is not None
@@ -114,10 +114,10 @@ def test_each_nav_entry_is_one_link_then_at_most_one_list(files):
 
 def test_each_piece_opens_with_its_subtitle_and_a_byline_with_its_date(files):
     head = _doc(files, "one.xhtml").find(".//x:header[@class='chapter-head']", NS)
-    assert [_text(el) for el in head] == ["The First Piece", "Notes on a Strike", "Ann Writer, 2024-03-01"]
+    assert [_text(el) for el in head] == ["The First Piece", "Notes on a Strike", "Ann Writer, March 1, 2024"]
     assert head.find("x:p[@class='byline']/x:time", NS).get("datetime") == "2024-03-01"
     head = _doc(files, "two.xhtml").find(".//x:header[@class='chapter-head']", NS)
-    assert [_text(el) for el in head] == ["The Second Piece", "Bo Author, Ann Writer, 2024-04"]
+    assert [_text(el) for el in head] == ["The Second Piece", "Bo Author, Ann Writer, April 2024"]
 
 
 def test_print_contents_give_each_piece_its_subtitle_byline_date_and_page(built):
@@ -128,14 +128,14 @@ def test_print_contents_give_each_piece_its_subtitle_byline_date_and_page(built)
     # the authors and date are the line under it.
     title_line, byline = contents[first], contents[first + 1]
     assert title_line.startswith("The First Piece: Notes on a Strike . .")
-    assert byline == "Ann Writer, 2024-03-01"
+    assert byline == "Ann Writer, March 1, 2024"
     opening = [i for i, lines in enumerate(pages) if lines[:3] == ["The First Piece", "Notes on a Strike",
-                                                                    "Ann Writer, 2024-03-01"]]
+                                                                    "Ann Writer, March 1, 2024"]]
     assert len(opening) == 1, "the piece opens with its title, subtitle and byline in print"
     assert title_line.split()[-1] == str(printed_folio(pages[opening[0]]))
     second = contents.index(next(line for line in contents if line.startswith("The Second Piece")))
     assert re.fullmatch(r"The Second Piece[ .]+\d+", contents[second])
-    assert contents[second + 1] == "Bo Author, Ann Writer, 2024-04"
+    assert contents[second + 1] == "Bo Author, Ann Writer, April 2024"
 
 
 def test_right_hand_running_heads_show_each_pieces_title(built):
@@ -211,3 +211,25 @@ def _alt_texts(node) -> list[str]:
             if "/K" in item:
                 stack.append(item["/K"])
     return found
+
+
+@pytest.mark.parametrize("date, lang, shown", [
+    ("2020-08-18", "en", "August 18, 2020"), ("2020-08-18", "en-GB", "18 August 2020"),
+    ("2020-08-18", "de", "18. August 2020"), ("2020-08", "fr", "août 2020"), ("2020", "en", "2020"),
+    ("2020-08-18", "zxx", "2020-08-18")])
+def test_dates_are_shown_in_words_in_the_language_of_the_text(date, lang, shown):
+    """Year, month or day as the metadata gives it; as written when the
+    language has no locale data (zxx: no linguistic content)."""
+    from pipeline.dates import in_words
+
+    assert in_words(date, lang) == shown
+
+
+def test_a_piece_in_another_language_writes_its_date_in_that_language(tmp_path):
+    project = make_project(tmp_path, {
+        "source/c/publication.yaml": "title: Mixed\nlang: en\ntype: collection\ncontents: [one.md]\n",
+        "source/c/one.md": "---\ntitle: Ein Stück\nlang: de\nauthor: Eva Autorin\ndate: 2021-03-05\n---\n\nText.\n"})
+    with source_date_epoch():
+        pipeline.build(project, formats=("epub",))
+    head = _doc(epub_files(project / "dist" / "c.epub"), "one.xhtml").find(".//x:p[@class='byline']", NS)
+    assert _text(head) == "Eva Autorin, 5. März 2021"

@@ -120,7 +120,7 @@ def test_colophon_falls_back_on_the_build_date_and_the_derived_identifier(sample
              and etree.fromstring(data).xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
     lines = [_squash("".join(p.itertext())) for p in doc.xpath("//x:section[@epub:type='colophon']/x:p",
                                                                 namespaces=NS)]
-    assert lines == [TITLE, f"Published by {PUBLISHER}.", "This edition: 2023-11-14.", f"Identifier: {ident}"]
+    assert lines == [TITLE, f"Published by {PUBLISHER}.", "This edition: November 14, 2023.", f"Identifier: {ident}"]
 
 
 def test_accessibility_metadata_claims_nothing_the_article_lacks(opf):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from ..dates import in_words
 from ..model import Publication
 from ..titles import title_lines
 
@@ -35,7 +36,7 @@ def colophon(pub: Publication, fonts_embedded: bool) -> str:
         out.append(f"<p>{html.escape(m.rights)}</p>")
     if m.publisher:
         out.append(f"<p>Published by {html.escape(m.publisher)}.</p>")
-    edition = m.date or pub.modified[:10]
+    edition = in_words(m.date or pub.modified[:10], m.lang)
     out.append(f"<p>This edition: {html.escape(edition)}.</p>")
     ident = m.identifier
     label = f"{ident.scheme} " if ident.scheme and ident.scheme != "UUID" else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Heading, Publication
-from ..titles import byline, piece
+from ..titles import byline, lang_of, piece
 from .frontmatter import pagebreak
 
 
@@ -35,7 +35,7 @@ def _pieces(pub: Publication) -> str:
         if subtitle:
             label += f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
         if authors or date:
-            label += f' <span class="toc-byline">({byline(authors, date)})</span>'
+            label += f' <span class="toc-byline">({byline(authors, date, lang_of(pub, chapter))})</span>'
         href = chapter.file_name.removeprefix("text/")
         out.append(f'<li><a href="{href}">{label}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
     out.append("</ol>")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from ..dates import in_words
 from ..model import Publication
-from ..titles import byline, piece, title_lines
+from ..titles import byline, lang_of, piece, title_lines
 from ..transforms import glyphs
 
 # The font stacks of base.css and print.css, first choice first.
@@ -66,7 +67,7 @@ def pieces(pub: Publication, items) -> str:
         # Within the link, so that the leader and page number follow the subtitle.
         label = html.escape(title) + (f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
                                       if subtitle else "")
-        line = f'<span class="toc-author">{byline(authors, date)}</span>' if authors or date else ""
+        line = f'<span class="toc-author">{byline(authors, date, lang_of(pub, chapter))}</span>' if authors or date else ""
         lis.append(f'<li><a href="#{chapter.id}">{label}</a>{line}{items(sections, 2)}</li>')
     return f"<ol>{''.join(lis)}</ol>"
 
@@ -94,7 +95,7 @@ def imprint(pub: Publication, project: Path) -> str:
     lines = []
     if m.rights:
         lines.append(f'<p class="rights">{html.escape(m.rights)}</p>')
-    published = " \u00b7 ".join(html.escape(x) for x in (m.publisher, m.date) if x)
+    published = " \u00b7 ".join(html.escape(x) for x in (m.publisher, m.date and in_words(m.date, m.lang)) if x)
     if published:
         lines.append(f"<p>{published}</p>")
     shown = [SHOWN_SCHEMES[i.scheme.upper()].format(i.text) for i in m.identifiers
