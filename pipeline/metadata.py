@@ -19,6 +19,7 @@ import langcodes
 from stdnum import isbn as stdnum_isbn
 
 from .errors import Diagnostics
+from .terms import term
 from .options import Options, read_options
 
 # MARC relator codes that EPUB reading systems understand; others are refused
@@ -250,7 +251,7 @@ def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnost
     meta.subjects = r.texts("subject")
     meta.description = r.text("description")
     meta.cover_image = r.text("cover-image")
-    meta.toc_title = r.text("toc-title") or "Contents"
+    meta.toc_title = r.text("toc-title") or term("contents", meta.lang)
     depth = raw.get("toc-depth", 3)
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 6:
         r.error("toc-depth", f"'toc-depth' must be a whole number from 1 to 6, not {depth!r}")

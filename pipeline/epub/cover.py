@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..metadata import Metadata
+from ..terms import term
 
 WIDTH, HEIGHT, MARGIN = 1600, 2400, 160
 INK, PAPER, ACCENT = (246, 241, 232), (38, 36, 48), (196, 74, 54)
@@ -66,6 +67,6 @@ def file_name(media_type: str) -> str:
     return f"images/cover.{ext}"
 
 
-def cover_document(title: str, image_name: str) -> str:
-    return (f'<section epub:type="cover" class="cover" aria-label="Cover">'
-            f'<img src="../{image_name}" alt="Cover of {html.escape(title)}" role="doc-cover"/></section>')
+def cover_document(title: str, image_name: str, lang: str) -> str:
+    return (f'<section epub:type="cover" class="cover" aria-label="{html.escape(term("cover", lang))}">'
+            f'<img src="../{image_name}" alt="{html.escape(term("cover of", lang, title))}" role="doc-cover"/></section>')

@@ -6,6 +6,7 @@ import html
 
 from ..dates import in_words
 from ..model import Publication
+from ..terms import term
 from ..titles import title_lines
 
 
@@ -17,17 +18,17 @@ def pagebreak(number: int | None) -> str:
 
 
 def title_page(pub: Publication, page: int | None = None) -> str:
-    return (f'<section class="titlepage" epub:type="titlepage" aria-label="Title page">{pagebreak(page)}\n'
+    return (f'<section class="titlepage" epub:type="titlepage" aria-label="{term("title page", pub.metadata.lang)}">{pagebreak(page)}\n'
             f"{title_lines(pub)}\n</section>")
 
 
-FONT_NOTICE = ("Set in Charis SIL (SIL Open Font License 1.1) and DejaVu "
-               "(Bitstream Vera licence).")
+FONTS = "Charis SIL (SIL Open Font License 1.1), DejaVu (Bitstream Vera licence)"
 
 
 def colophon(pub: Publication, fonts_embedded: bool) -> str:
     m = pub.metadata
-    out = ['<section class="colophon" epub:type="colophon" role="doc-colophon" aria-label="Colophon">']
+    out = [f'<section class="colophon" epub:type="colophon" role="doc-colophon" '
+           f'aria-label="{term("colophon", m.lang)}">']
     out.append(f"<p><i>{html.escape(m.title)}</i>"
                + (f": {html.escape(m.subtitle)}" if m.subtitle else "") + "</p>")
     if m.authors:
@@ -35,13 +36,13 @@ def colophon(pub: Publication, fonts_embedded: bool) -> str:
     if m.rights:
         out.append(f"<p>{html.escape(m.rights)}</p>")
     if m.publisher:
-        out.append(f"<p>Published by {html.escape(m.publisher)}.</p>")
+        out.append(f"<p>{html.escape(term('published by', m.lang, m.publisher))}</p>")
     edition = in_words(m.date or pub.modified[:10], m.lang)
-    out.append(f"<p>This edition: {html.escape(edition)}.</p>")
+    out.append(f"<p>{html.escape(term('this edition', m.lang, edition))}</p>")
     ident = m.identifier
     label = f"{ident.scheme} " if ident.scheme and ident.scheme != "UUID" else ""
-    out.append(f"<p>Identifier: {html.escape(label + ident.text)}</p>")
+    out.append(f"<p>{html.escape(term('identifier', m.lang, label + ident.text))}</p>")
     if fonts_embedded:
-        out.append(f"<p>{FONT_NOTICE}</p>")
+        out.append(f"<p>{html.escape(term('set in', m.lang, FONTS))}</p>")
     out.append("</section>")
     return "\n".join(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..model import Heading, Publication
+from ..terms import term
 from ..titles import byline, lang_of, piece
 from .frontmatter import pagebreak
 
@@ -53,9 +54,9 @@ def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
     marks = "".join(f'<li><a epub:type="{kind}" href="{href}">{html.escape(label)}</a></li>'
                     for kind, href, label in landmarks)
     parts.append(f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'
-                 f'<h2 id="landmarks-title">Landmarks</h2><ol>{marks}</ol></nav>')
+                 f'<h2 id="landmarks-title">{term("landmarks", meta.lang)}</h2><ol>{marks}</ol></nav>')
     if pages:
         items = "".join(f'<li><a href="{href}">{html.escape(label)}</a></li>' for label, href in pages)
         parts.append(f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-labelledby="pages-title" hidden="hidden">'
-                     f'<h2 id="pages-title">Pages</h2><ol>{items}</ol></nav>')
+                     f'<h2 id="pages-title">{term("pages", meta.lang)}</h2><ol>{items}</ol></nav>')
     return "\n".join(parts)

@@ -16,6 +16,7 @@ from .. import styles
 from ..model import Publication
 from ..transforms import images
 from ..pagemarks import chapter_of, print_edition_id
+from ..terms import term
 from . import accessibility, cover, finish, frontmatter, navigation, xhtml
 
 XHTML = "application/xhtml+xml"
@@ -93,7 +94,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
 
     cover_item = _cover(pub, project, cover_png)
     book.add_item(cover_item)
-    add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name))
+    add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name, m.lang))
     add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub, page_starts.get("titlepage")), "frontmatter")
     nav_item = epub.EpubItem(uid="nav", file_name="text/nav.xhtml", media_type=XHTML)
     nav_item.properties = ["nav"]
@@ -102,13 +103,13 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     for chapter in pub.chapters:
         matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
         add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter)
-    add("colophon", "text/colophon.xhtml", "Colophon", frontmatter.colophon(pub, embed_fonts), "backmatter")
+    add("colophon", "text/colophon.xhtml", term("colophon", m.lang), frontmatter.colophon(pub, embed_fonts), "backmatter")
 
     # "Start of content" is the first chapter of the body, past any front matter.
     start = next((c for c in pub.chapters if c.role not in ("front",)), pub.chapters[0])
     first = start.file_name.removeprefix("text/")
-    landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", m.toc_title),
-                 ("bodymatter", first, "Start of content")]
+    landmarks = [("cover", "cover.xhtml", term("cover", m.lang)), ("titlepage", "titlepage.xhtml", term("title page", m.lang)),
+                 ("toc", "nav.xhtml#toc", m.toc_title), ("bodymatter", first, term("start", m.lang))]
     pages = _page_list(pub, page_starts)
     nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links)
     if pages:

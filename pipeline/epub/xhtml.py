@@ -9,6 +9,7 @@ from lxml import etree
 
 from ..model import Chapter, Publication
 from ..pagemarks import chapter_of, place
+from ..terms import term
 from ..titles import chapter_head
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
@@ -70,7 +71,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     for section in body.iter("section"):
         if "footnotes" in (section.get("class") or "").split():
             section.set("{%s}type" % EPUB_NS, "footnotes")
-            section.set("aria-label", "Notes")
+            section.set("aria-label", term("notes", pub.metadata.lang))
     for img in body.iter("img"):
         if img.get("src", "").startswith("images/"):
             img.set("src", "../" + img.get("src"))

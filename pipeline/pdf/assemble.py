@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from .. import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
+from ..terms import term
 from .mathsvg import replace_math
 from ..titles import chapter_head
 from ..transforms import glyphs
@@ -135,6 +136,8 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
     replace_math(body)
     _inline_notes(body)
     _mark_image_paragraphs(body)
+    for ref in body.find_class("page-ref"):
+        ref.set("data-page-word", term("page", pub.metadata.lang))
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))

@@ -7,6 +7,7 @@ ids a writer can guess (figure-3, table-1) for cross-references.
 from __future__ import annotations
 
 from ..model import Publication
+from ..terms import term
 
 
 def number(pub: Publication) -> dict[str, str]:
@@ -18,12 +19,12 @@ def number(pub: Publication) -> dict[str, str]:
             prefix = next(iter(figure.find_class("caption-prefix")), None)
             if prefix is None or not (prefix.text or "").strip():
                 continue
-            kind = prefix.text.split()[0]  # "Figure" or "Table"
+            kind = prefix.text.split()[0].lower()  # Python-Markdown writes "Figure" or "Table"
             counters[kind] = counters.get(kind, 0) + 1
-            label = f"{kind} {counters[kind]}"
+            label = f"{term(kind, pub.metadata.lang)} {counters[kind]}"
             prefix.text = f"{label}."
             if (figure.get("id") or "").startswith("__") or not figure.get("id"):
-                figure.set("id", f"{kind.lower()}-{counters[kind]}")
+                figure.set("id", f"{kind}-{counters[kind]}")
             figure.set("data-label", label)
             labels[figure.get("id")] = label
     return labels

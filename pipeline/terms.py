@@ -1,0 +1,46 @@
+"""The words Pressroom itself writes into an edition, in the language of the text.
+
+Captions ("Figure 3"), page references (", page 14"), the contents title,
+the EPUB's colophon and the labels a screen reader announces come from
+here, by the primary subtag of the publication's language; a language not
+in the table gets English. A publication still sets its contents title with
+``toc-title``.
+"""
+
+from __future__ import annotations
+
+TERMS: dict[str, dict[str, str]] = {
+    "en": {"figure": "Figure", "table": "Table", "page": "page", "contents": "Contents", "notes": "Notes",
+           "cover": "Cover", "cover of": "Cover of {}", "title page": "Title page", "colophon": "Colophon", "landmarks": "Landmarks",
+           "start": "Start of content", "pages": "Pages", "published by": "Published by {}.",
+           "this edition": "This edition: {}.", "identifier": "Identifier: {}",
+           "set in": "Set in {}."},
+    "de": {"figure": "Abbildung", "table": "Tabelle", "page": "Seite", "contents": "Inhalt",
+           "notes": "Anmerkungen", "cover": "Umschlag", "cover of": "Umschlag: {}", "title page": "Titelseite", "colophon": "Impressum",
+           "landmarks": "Orientierungspunkte", "start": "Beginn des Textes", "pages": "Seiten",
+           "published by": "Herausgegeben von {}.", "this edition": "Diese Ausgabe: {}.",
+           "identifier": "Kennung: {}", "set in": "Gesetzt aus {}."},
+    "fr": {"figure": "Figure", "table": "Tableau", "page": "page", "contents": "Table des matières",
+           "notes": "Notes", "cover": "Couverture", "cover of": "Couverture de {}", "title page": "Page de titre", "colophon": "Colophon",
+           "landmarks": "Repères", "start": "Début du texte", "pages": "Pages",
+           "published by": "Publié par {}.", "this edition": "Cette édition\u202f: {}.",
+           "identifier": "Identifiant\u202f: {}", "set in": "Composé en {}."},
+    "es": {"figure": "Figura", "table": "Tabla", "page": "página", "contents": "Índice", "notes": "Notas",
+           "cover": "Cubierta", "cover of": "Cubierta de {}", "title page": "Portada", "colophon": "Colofón", "landmarks": "Puntos de referencia",
+           "start": "Comienzo del texto", "pages": "Páginas", "published by": "Publicado por {}.",
+           "this edition": "Esta edición: {}.", "identifier": "Identificador: {}", "set in": "Compuesto en {}."},
+    "it": {"figure": "Figura", "table": "Tabella", "page": "pagina", "contents": "Indice", "notes": "Note",
+           "cover": "Copertina", "cover of": "Copertina di {}", "title page": "Frontespizio", "colophon": "Colophon", "landmarks": "Punti di riferimento",
+           "start": "Inizio del testo", "pages": "Pagine", "published by": "Pubblicato da {}.",
+           "this edition": "Questa edizione: {}.", "identifier": "Identificativo: {}", "set in": "Composto in {}."},
+    "pt": {"figure": "Figura", "table": "Tabela", "page": "página", "contents": "Sumário", "notes": "Notas",
+           "cover": "Capa", "cover of": "Capa de {}", "title page": "Folha de rosto", "colophon": "Colofão", "landmarks": "Pontos de referência",
+           "start": "Início do texto", "pages": "Páginas", "published by": "Publicado por {}.",
+           "this edition": "Esta edição: {}.", "identifier": "Identificador: {}", "set in": "Composto em {}."},
+}
+
+
+def term(key: str, lang: str, *values: str) -> str:
+    """The word or phrase ``key`` in ``lang`` (a BCP 47 tag), its ``{}`` filled with values."""
+    table = TERMS.get(lang.split("-")[0].lower(), TERMS["en"])
+    return table[key].format(*values)
