@@ -70,15 +70,15 @@ def in_words(date: str, lang: str) -> str:
     """A W3C date (YYYY, YYYY-MM or YYYY-MM-DD, already validated) as the
     publication's language writes it: "18 August 2020", "18. August 2020",
     "August 2020". Unchanged when the language has no locale data."""
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return date  # a year is written the same everywhere: no need to load Babel
     from babel import Locale, UnknownLocaleError
     from babel.dates import format_date, format_skeleton
 
     try:
         locale = Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return date
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) == 1:
         return date
     if len(parts) == 2:
         return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=locale)

@@ -19,8 +19,8 @@ import langcodes
 from stdnum import isbn as stdnum_isbn
 
 from .errors import Diagnostics
-from .terms import term
 from .options import Options, read_options
+from .terms import term
 
 # MARC relator codes that EPUB reading systems understand; others are refused
 # with a suggestion rather than passed on silently.

@@ -25,7 +25,7 @@ def runs_into_foot(document) -> bool:
     """True when, on a front-matter page, a line of the flow ends below the
     top of the foot placed there (or the foot stands on a page the flow fills)."""
     for page in document.pages[:FRONT_PAGES]:
-        feet, bottom, inside = [], None, []
+        feet, bottom = [], None
         for box, ancestors in in_flow(page._page_box):
             if _is_foot(box):
                 feet.append(box)
