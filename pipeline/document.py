@@ -7,8 +7,9 @@ from pathlib import Path
 
 from . import dates, styles
 from .errors import Diagnostics
-from .markdown_reader import converter, to_tree
 from .model import Chapter, Publication
+from .readers import reader_for
+from .reading_options import DIALECTS
 from .sources import Sources
 from .transforms import figures, glyphs, headings, ids, images, limits, math, notes, quotes, rawhtml, sanitize, xrefs
 
@@ -25,15 +26,20 @@ def _chapter_id(path: Path, taken: set) -> str:
 
 
 def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict: bool = False) -> Publication:
-    md = converter()
+    reading_options = sources.metadata.reading
+    readers = {}  # one per dialect: a file's front matter may choose its own
     chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
     for src in sources.files:
         meta = dict(src.meta or {})
+        dialect = meta.get("markdown") if meta.get("markdown") in DIALECTS else reading_options.dialect
+        if dialect not in readers:
+            readers[dialect] = reader_for(dialect, reading_options.extensions, sources.metadata.lang)
+        reading = readers[dialect].read(src.text)
         stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if "_part" in meta else src.path
-        chapter = Chapter(_chapter_id(stem, taken), src.path, to_tree(src.text, md), meta=meta,
+        chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta,
                           role=meta.get("_role", "body"))
         chapter.meta["_first_line"] = src.first_line
-        rawhtml.check_blocks(chapter, list(md.htmlStash.rawHtmlBlocks), src.text, diags)
+        rawhtml.report_reading(chapter, reading, src.text, diags)
         chapter.title = (src.meta or {}).get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)

@@ -20,6 +20,7 @@ from stdnum import isbn as stdnum_isbn
 
 from .errors import Diagnostics
 from .options import Options, read_options
+from .reading_options import ReadingOptions, read_reading_options
 from .terms import term
 
 # MARC relator codes that EPUB reading systems understand; others are refused
@@ -35,6 +36,7 @@ KEYS = {
     "title", "subtitle", "author", "creator", "contributor", "lang", "language",
     "identifier", "publisher", "date", "rights", "subject", "description",
     "cover-image", "toc-depth", "toc-title", "type", "contents", "print", "epub",
+    "markdown", "links", "html-elements",
 }
 
 
@@ -71,6 +73,7 @@ class Metadata:
     contents: list | None = None  # the manifest's file list, when given
     key_lines: dict = field(default_factory=dict)  # key -> line, for later messages
     options: Options = field(default_factory=Options)  # per-edition options
+    reading: ReadingOptions = field(default_factory=ReadingOptions)  # dialect, links, custom elements
 
     @property
     def authors(self) -> list[str]:
@@ -263,6 +266,7 @@ def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnost
     else:
         meta.kind = kind
     meta.options = read_options(raw, lines, path, diags)
+    meta.reading = read_reading_options(raw, lines, path, diags)
     contents = raw.get("contents")
     if contents is not None and not isinstance(contents, list):
         r.error("contents", "'contents' must be a list of files")

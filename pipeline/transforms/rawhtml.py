@@ -47,19 +47,64 @@ class _Balance(HTMLParser):
                 self.problems.append((f"<{top}> is not closed before </{tag}>", where))
 
 
-def check_blocks(chapter: Chapter, blocks: list[str], text: str, diags: Diagnostics) -> None:
-    for block in blocks:
-        if not block.lstrip().startswith("<") or len(block.strip()) < 4 or "\n" not in block.strip() and \
-                block.strip().count("<") == 1:
-            continue  # a lone inline tag: its partner is another piece
-        checker = _Balance()
-        checker.feed(block)
-        checker.close()
-        problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
-                                       if tag not in OPTIONAL_END]
-        first = line_of(chapter, text, block.strip()[:40])
-        skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
-        for problem, (line, offset) in problems:
-            where = (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
-            diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
-                          *where, hint="close every HTML element you open")
+def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> None:
+    """Report what the reader saw: its own warnings, what it left out on
+    purpose (one warning per kind and file, with the count and first line),
+    and raw HTML whose tags do not balance."""
+    first = chapter.meta.get("_first_line", 1)
+    for message, line, hint in reading.warnings:
+        diags.warning(message, chapter.source, first + line - 1, hint=hint)
+    dropped: dict[str, list[int]] = {}
+    for what, line in reading.dropped:
+        dropped.setdefault(what, []).append(line)
+    for what, lines in dropped.items():
+        count = f"{len(lines)} times, first here" if len(lines) > 1 else "here"
+        diags.warning(f"{what} is not part of the editions ({count})", chapter.source, first + lines[0] - 1,
+                      hint="nothing to do if it was a note to yourself")
+    check_raw_html(chapter, reading.raw_html, text, diags)
+
+
+def check_raw_html(chapter: Chapter, pieces: list, text: str, diags: Diagnostics) -> None:
+    """Check the raw HTML pieces of a file as one sequence: an element may
+    open in one block and close in another, with Markdown between them."""
+    located = [(html, line) for html, line in pieces if line is not None]
+    if located:
+        _check_sequence(chapter, located, diags)
+    for block in (html for html, line in pieces if line is None):
+        _check_block(chapter, block, text, diags)
+
+
+def _check_sequence(chapter: Chapter, pieces: list, diags: Diagnostics) -> None:
+    checker = _Balance()
+    starts = []  # (line in the fed text where a piece starts, its line in the body)
+    fed = 1
+    for html, line in pieces:
+        starts.append((fed, line))
+        piece = html if html.endswith("\n") else html + "\n"
+        checker.feed(piece)
+        fed += piece.count("\n")
+    checker.close()
+    problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
+                                   if tag not in OPTIONAL_END]
+    first = chapter.meta.get("_first_line", 1)
+    for problem, (line, offset) in problems:
+        start, source_line = max((s for s in starts if s[0] <= line), default=(1, 1))
+        diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
+                      first + source_line - 1 + line - start, offset + 1, hint="close every HTML element you open")
+
+
+def _check_block(chapter: Chapter, block: str, text: str, diags: Diagnostics) -> None:
+    if not block.lstrip().startswith("<") or len(block.strip()) < 4 or "\n" not in block.strip() and \
+            block.strip().count("<") == 1:
+        return  # a lone inline tag: its partner is another piece
+    checker = _Balance()
+    checker.feed(block)
+    checker.close()
+    problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
+                                   if tag not in OPTIONAL_END]
+    first = line_of(chapter, text, block.strip()[:40])
+    skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
+    for problem, (line, offset) in problems:
+        where = (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
+        diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
+                      *where, hint="close every HTML element you open")

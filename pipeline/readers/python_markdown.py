@@ -1,0 +1,92 @@
+"""The python-markdown dialect: Python-Markdown with the extensions MkDocs
+writers use (admonitions, attribute lists, abbreviations, definition lists,
+footnotes, tables, table of contents, pymdownx).
+
+One configured converter per publication; its output becomes the same
+document model as the CommonMark reader's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+from pymdownx.slugs import slugify
+
+from . import html5
+from .reading import Reading
+
+# Typographic substitutions as Unicode characters: Python-Markdown's defaults
+# are named entities, which are not XML.
+SMARTY = {
+    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
+    "ellipsis": "\u2026", "ndash": "\u2013", "mdash": "\u2014",
+}
+
+EXTENSIONS = [
+    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
+    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
+    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
+]
+
+# Extensions a project may add (mkdocs.yml's markdown_extensions) that read
+# into the same model; ``unsupported`` names the others, for a warning.
+OPTIONAL = {
+    "pymdownx.details", "pymdownx.mark", "pymdownx.smartsymbols", "pymdownx.betterem",
+    "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.saneheaders", "sane_lists", "nl2br",
+}
+# Already read by the defaults above (or what they replace), so nothing to add.
+COVERED = set(EXTENSIONS) | {"codehilite", "fenced_code", "extra", "meta", "pymdownx.superfences",
+                              "pymdownx.highlight", "pymdownx.arithmatex", "pymdownx.blocks.caption"}
+
+
+def canonical(name: str) -> str:
+    return name.removeprefix("markdown.extensions.")
+
+
+def unsupported(names) -> list[str]:
+    """The extensions of a list that this reader does not provide."""
+    return [n for n in names if canonical(n) not in OPTIONAL | COVERED]
+
+
+CONFIG = {
+    "smarty": {"smart_angled_quotes": True, "substitutions": SMARTY},
+    "toc": {"slugify": slugify(case="lower-ascii"), "permalink": False},
+    "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
+    "pymdownx.arithmatex": {"generic": True},
+    "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
+}
+
+
+def converter(extra: tuple = ()) -> markdown.Markdown:
+    wanted = [canonical(e) for e in extra]
+    chosen = EXTENSIONS + sorted({e for e in wanted if e in OPTIONAL} - set(EXTENSIONS))
+    config = {k: v for k, v in CONFIG.items() if k in chosen}
+    return markdown.Markdown(extensions=chosen, extension_configs=config, output_format="xhtml")
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+class PythonMarkdownReader:
+    dialect = "python-markdown"
+
+    def __init__(self, extensions: tuple = ()):
+        self.md = converter(extensions)
+
+    def read(self, text: str) -> Reading:
+        md = self.md
+        md.reset()
+        html = md.convert(text)
+        blocks = list(md.htmlStash.rawHtmlBlocks)
+        reading = Reading(html5.to_tree(html, raw=bool(blocks)))
+        reading.raw_html = [(block, None) for block in blocks]
+        # Comments go with the raw HTML; say where they were.
+        for block in blocks:
+            for match in _COMMENT.finditer(block):
+                index = text.find(match.group(0))
+                if index >= 0:
+                    reading.dropped.append(("an HTML comment", text.count("\n", 0, index) + 1))
+        return reading

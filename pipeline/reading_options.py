@@ -1,0 +1,93 @@
+"""How a publication's Markdown is read: the dialect, links that leave the
+book, and what elements that are not HTML stand for.
+
+``markdown: commonmark | python-markdown`` (default commonmark),
+``links: {base: URL}`` and ``html-elements: {NAME: {as: figure, caption: TEMPLATE}}``
+are checked here like every other metadata key, each problem at its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import Diagnostics
+
+DIALECTS = ("commonmark", "python-markdown")
+RENDERINGS = ("figure", "div", "span", "aside")
+_ELEMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9\-]*$")
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    """How an element that is not HTML is set: as ``render`` (figure, div,
+    span, aside), with a caption made from its attributes, e.g.
+    ``Listing {number}: {caption}``."""
+
+    render: str = "div"
+    caption: str | None = None
+
+
+@dataclass
+class ReadingOptions:
+    dialect: str = "commonmark"
+    link_base: str | None = None  # relative links leaving the book resolve against it
+    elements: dict[str, ElementRule] = field(default_factory=dict)  # lower-case name -> rule
+    extensions: tuple = ()  # Python-Markdown extensions asked for (mkdocs.yml), beyond the defaults
+
+
+def read_dialect(value, path: Path, line: int | None, diags: Diagnostics) -> str | None:
+    if value is None:
+        return None
+    if value not in DIALECTS:
+        diags.error(f"'markdown' must be commonmark or python-markdown, not {value!r}", path, line,
+                    hint="commonmark reads GitHub and pandoc Markdown; python-markdown reads MkDocs sources")
+        return None
+    return value
+
+
+def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> ReadingOptions:
+    options = ReadingOptions()
+    options.dialect = read_dialect(raw.get("markdown"), path, lines.get("markdown"), diags) or "commonmark"
+    links = raw.get("links")
+    if links is not None:
+        line = lines.get("links")
+        if not isinstance(links, dict) or set(links) - {"base"}:
+            diags.error("'links' must be a mapping with the key 'base'", path, line,
+                        hint="links: {base: https://example.org/book/}")
+        else:
+            base = links.get("base")
+            parts = urlsplit(str(base or ""))
+            if not isinstance(base, str) or parts.scheme not in ("http", "https") or not parts.netloc:
+                diags.error(f"'links: base' must be a web address, not {base!r}", path, line,
+                            hint="give the address the book is published at, ending with '/'")
+            else:
+                options.link_base = base if base.endswith("/") else base + "/"
+    elements = raw.get("html-elements")
+    if elements is not None:
+        line = lines.get("html-elements")
+        if not isinstance(elements, dict):
+            diags.error("'html-elements' must map element names to {as: figure|div|span|aside, caption: TEXT}",
+                        path, line)
+            return options
+        for name, rule in elements.items():
+            if not isinstance(name, str) or not _ELEMENT_NAME.match(name):
+                diags.error(f"'{name}' in 'html-elements' is not an element name", path, line)
+                continue
+            if not isinstance(rule, dict) or set(rule) - {"as", "caption"}:
+                diags.error(f"'html-elements: {name}' must be a mapping with 'as' and, for a figure, "
+                            "'caption'", path, line, hint="Listing: {as: figure, caption: 'Listing {number}: {caption}'}")
+                continue
+            render = rule.get("as", "div")
+            caption = rule.get("caption")
+            if render not in RENDERINGS:
+                diags.error(f"'html-elements: {name}: as' must be one of {', '.join(RENDERINGS)}, not {render!r}",
+                            path, line)
+                continue
+            if caption is not None and not isinstance(caption, str):
+                diags.error(f"'html-elements: {name}: caption' must be text", path, line)
+                continue
+            options.elements[name.lower()] = ElementRule(render, caption)
+    return options
