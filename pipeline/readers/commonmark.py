@@ -14,6 +14,12 @@ class CommonMarkReader:
     def __init__(self, lang: str = "en"):
         self.md = MarkdownIt("commonmark", {"html": True})
 
+    def core_html(self, text: str) -> str:
+        """The HTML of the CommonMark core with Pressroom's syntax extensions,
+        before Pressroom's own transforms (smart punctuation, heading ids,
+        the model's conventions): what the spec's examples are checked against."""
+        return self.md.render(text)
+
     def read(self, text: str) -> Reading:
         tokens = self.md.parse(text, {})
         html = self.md.renderer.render(tokens, self.md.options, {})
