@@ -1,0 +1,762 @@
+"""Nothing lost: what a Markdown source says, and where the editions say it.
+
+The source is read by markdown-it-py itself (CommonMark with the plugins the
+CommonMark reader uses, configured here, not taken from the reader), and its
+token stream gives:
+
+- the *words* of its text, in order: text and inline tokens' content, outside
+  markup, code, math and front matter; a footnote's words, and a table's
+  ``Table:`` caption paragraph (which the reader moves), each on their own;
+- its *code blocks* (fenced and indented: their content) and code spans;
+- its *headings*, with their text;
+- what the reader leaves out on purpose (HTML comments) and must report;
+- a few structural facts: list items and their depth, task items, hard
+  breaks, tables, notes.
+
+The editions are read back: the EPUB's spine in order (text outside code,
+navigation and hidden elements), and the print PDF with ``pdftotext``.
+Words are compared as a subsequence, in order, after normalising quotes,
+dashes, ligatures and case, so what an edition adds (titles, running heads,
+folios, note numbers) does not matter and what it loses does. A word
+hyphenated at a line's end is joined again.
+
+Each ``check_*`` function returns a list of problems, empty when nothing is
+lost; the messages name the source line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import subprocess
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
+
+# --- words ----------------------------------------------------------------
+
+_SAME = {**{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
+         **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"},
+         **{ord(c): "-" for c in "\u2010\u2011"},
+         **{ord(c): " " for c in "\u2012\u2013\u2014\u2015\u2212"},
+         0x00AD: None, 0x200B: None, 0x2060: None, 0xFEFF: None}
+# A word: letters and digits, with apostrophes and hyphens inside it.
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def normal(text: str) -> str:
+    """Ligatures and compatibility forms undone (NFKC), typographic quotes
+    as ASCII quotes, dashes as spaces (``--`` and ``–`` alike separate words),
+    soft hyphens gone."""
+    return unicodedata.normalize("NFKC", text).translate(_SAME)
+
+
+def key(word: str) -> str:
+    """What two spellings of a word share: case, apostrophes and hyphens aside
+    (``Don't`` and ``don’t``; ``well-known`` and ``well-`` + ``known``)."""
+    return word.casefold().replace("'", "").replace("-", "")
+
+
+def words_of(text: str) -> list[str]:
+    return [key(m.group()) for m in _WORD.finditer(normal(text))]
+
+
+@dataclass(frozen=True)
+class Word:
+    key: str
+    text: str
+    line: int  # in the source file, from 1
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A word of an edition; ``partial``: it ends a line with a hyphen, so
+    the rest of it is the next word."""
+    key: str
+    partial: bool = False
+
+
+# --- the source -----------------------------------------------------------
+
+def _trailing_attributes(state: StateCore) -> None:
+    """``# Heading {#id .class}`` and a paragraph whose last line is only
+    ``{lang=fr}``: attributes, not text (pandoc, kramdown, attr_list)."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens[:-1]):
+        inline = tokens[i + 1]
+        if inline.type != "inline":
+            continue
+        if token.type == "heading_open":
+            inline.content = re.sub(r"(?<=\S)[ \t]+\{[^{}\n]*\}[ \t]*$", "", inline.content)
+        elif token.type == "paragraph_open":
+            inline.content = re.sub(r"\n[ \t]*\{[^{}\n]*\}[ \t]*$", "", inline.content)
+
+
+def source_parser() -> MarkdownIt:
+    """markdown-it-py as the CommonMark reader configures it: CommonMark with
+    raw HTML, the GitHub extensions (tables, strikethrough, task lists,
+    alerts, extended autolinks, footnotes), definition lists, dollar math
+    with pandoc's rules, sub- and superscript, attributes, fenced divs
+    (``:::``) and Pressroom's caption blocks (``/// figure-caption``)."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.options["maxNesting"] = 60
+    md.enable(["table", "strikethrough"])
+    md.options["tasklists"] = True
+    md.options["alerts"] = True
+    md.use(front_matter_plugin)
+    md.use(gfm_autolink_plugin)
+    md.use(footnote_plugin, inline=True)
+    md.use(deflist_plugin)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           allow_blank_lines=False, double_inline=True)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
+    md.use(attrs_plugin, spans=True)
+    md.use(attrs_block_plugin)
+    md.use(container_plugin, name="div", marker=":",
+           validate=lambda params, *args: bool(re.fullmatch(r"\s*(\{[^\n]*\}|[^\s{}:][^\s{}]*)\s*:*\s*", params)))
+    md.use(container_plugin, name="caption", marker="/",
+           validate=lambda params, *args: bool(re.match(r"\s*(figure|table)-caption\b", params)))
+    md.core.ruler.after("block", "trailing_attributes", _trailing_attributes)
+    return md
+
+
+@dataclass
+class CodeBlock:
+    content: str
+    line: int
+    in_note: bool = False
+
+
+@dataclass
+class Heading:
+    words: tuple[str, ...]
+    text: str
+    line: int
+
+
+@dataclass
+class Source:
+    """What one Markdown file says; see the module's docstring."""
+    name: str
+    text: list[Word] = field(default_factory=list)  # the words of the running text, in order
+    apart: list[tuple[str, list[Word]]] = field(default_factory=list)  # notes, moved captions: (what, words)
+    table_words: list[list[Word]] = field(default_factory=list)  # each table's words (also in `text`)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    code_spans: list[tuple[str, int]] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    comments: list[int] = field(default_factory=list)  # lines of HTML comments
+    unclosed_fences: list[int] = field(default_factory=list)  # lines where they open
+    list_items: list[tuple[int, int]] = field(default_factory=list)  # (depth from 1, line)
+    task_items: list[int] = field(default_factory=list)
+    hard_breaks: int = 0
+    tables: int = 0
+    notes: int = 0
+    note_calls: int = 0
+    fence_markers_in_text: int = 0  # ``` or ~~~ written in the text itself (escaped, in code spans...)
+
+
+_PARSER = None
+
+
+def _parser() -> MarkdownIt:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = source_parser()
+    return _PARSER
+
+
+_BREAKING_TAGS = {"br", "p", "div", "li", "td", "th", "tr", "table", "hr", "img", "ul", "ol", "dl", "dt", "dd",
+                  "blockquote", "figure", "figcaption", "section", "aside", "h1", "h2", "h3", "h4", "h5", "h6"}
+# Raw HTML whose content the sanitiser removes on purpose, with a warning.
+_DROPPED_ELEMENTS = {"script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "form",
+                     "video", "audio", "noscript", "textarea", "select", "button", "head", "title"}
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+
+
+class _HtmlText(HTMLParser):
+    """The text of a raw HTML block, as (text, line in the block) pieces."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[str, int]] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _DROPPED_ELEMENTS:
+            self.skipping.append(tag)
+        if tag in _BREAKING_TAGS:
+            self.pieces.append((" ", self.getpos()[0]))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BREAKING_TAGS:
+            self.pieces.append((" ", self.getpos()[0]))
+
+    def handle_endtag(self, tag):
+        if tag in self.skipping:
+            while self.skipping and self.skipping.pop() != tag:
+                pass
+        if tag in _BREAKING_TAGS:
+            self.pieces.append((" ", self.getpos()[0]))
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.pieces.append((data, self.getpos()[0]))
+
+
+class _Text:
+    """Text pieces of one block with the line each starts on; words come
+    from the joined text, so a word split by markup (``foo*bar*``) is one."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.lines: list[int] = []
+        self.size = 0
+
+    def add(self, text: str, line: int) -> None:
+        text = normal(text)
+        if text:
+            self.parts.append(text)
+            self.starts.append(self.size)
+            self.lines.append(line)
+            self.size += len(text)
+
+    def words(self) -> list[Word]:
+        return [Word(key(m.group()), m.group(), self.lines[bisect.bisect_right(self.starts, m.start()) - 1])
+                for m in _WORD.finditer("".join(self.parts))]
+
+
+def _line_of(src: str, offsets: list[int], position: int) -> int:
+    return bisect.bisect_right(offsets, position)
+
+
+def analyse(text: str, name: str = "source.md") -> Source:
+    """What the Markdown file `text` (front matter included) says."""
+    source = Source(name)
+    line_starts = [m.end() for m in re.finditer("\n", text)]
+    tokens = _parser().parse(text, {})
+    cursor = 0  # where in the text the last located inline piece was found
+
+    def locate(piece: str, fallback: int) -> int:
+        """The line of `piece`, searched from the last place found."""
+        nonlocal cursor
+        start = line_starts[fallback - 2] if fallback >= 2 and fallback - 2 < len(line_starts) else 0
+        position = text.find(piece, max(cursor, start))
+        if position < 0:
+            return fallback
+        cursor = position + len(piece)
+        return _line_of(text, line_starts, position) + 1
+
+    lines = text.split("\n")
+    depth, in_note, in_alert_title, table_index = 0, False, False, None
+    note_words: list[Word] | None = None
+    caption_paragraphs = _table_captions(tokens)
+    for index, token in enumerate(tokens):
+        first = token.map[0] + 1 if token.map else None
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open" and not in_note:
+            source.list_items.append((depth, first or 0))
+            if token.meta and "checked" in token.meta:
+                source.task_items.append(first or 0)
+        elif kind == "footnote_open":
+            in_note, note_words = True, []
+            source.notes += 1
+        elif kind == "footnote_close":
+            source.apart.append((f"note {source.notes}", note_words or []))
+            in_note, note_words = False, None
+        elif kind == "alert_title_open":
+            in_alert_title = True  # Pressroom writes the title (in the language of the text)
+        elif kind == "alert_title_close":
+            in_alert_title = False
+        elif kind == "table_open":
+            source.tables += 1
+            table_index = len(source.table_words)
+            source.table_words.append([])
+        elif kind == "table_close":
+            table_index = None
+        elif kind in ("fence", "code_block"):
+            source.code_blocks.append(CodeBlock(token.content, first or 0, in_note))
+            if kind == "fence" and token.map:
+                end = token.map[1]
+                closing = lines[end - 1] if end - 1 < len(lines) else ""
+                marker = token.markup
+                closed = end - 1 > token.map[0] and re.match(
+                    rf"^[\s>]*{re.escape(marker[0])}{{{len(marker)},}}\s*$", closing)
+                if not closed:
+                    source.unclosed_fences.append(first)
+        elif kind == "html_block":
+            for match in _COMMENT.finditer(token.content):
+                source.comments.append(first + token.content.count("\n", 0, match.start()))
+            parser = _HtmlText()
+            parser.feed(token.content)
+            parser.close()
+            block = _Text()
+            for piece, line in parser.pieces:
+                block.add(piece, first + line - 1)
+            words = block.words()
+            (note_words if in_note else source.text).extend(words)
+        elif kind == "inline" and not in_alert_title:
+            block = _Text()
+            is_heading = index > 0 and tokens[index - 1].type == "heading_open"
+            heading_text = _Text() if is_heading else None
+            line = first or 0
+            for child in token.children or []:
+                ctype = child.type
+                if ctype in ("text", "text_special"):
+                    block.add(child.content, line)
+                    if heading_text:
+                        heading_text.add(child.content, line)
+                    source.fence_markers_in_text += len(re.findall(r"```|~~~", child.content))
+                elif ctype in ("softbreak", "hardbreak"):
+                    block.add(" ", line)
+                    if heading_text:
+                        heading_text.add(" ", line)
+                    line += 1
+                    if ctype == "hardbreak":
+                        source.hard_breaks += 1
+                elif ctype == "code_inline":
+                    block.add(" ", line)
+                    if heading_text:
+                        heading_text.add(child.content, line)
+                    source.code_spans.append((child.content, line))
+                    source.fence_markers_in_text += len(re.findall(r"```|~~~", child.content))
+                elif ctype == "html_inline":
+                    if child.content.startswith("<!--"):
+                        source.comments.append(locate(child.content, line))
+                    tag = re.match(r"</?([A-Za-z][A-Za-z0-9-]*)", child.content)
+                    if tag and tag.group(1).lower() in _BREAKING_TAGS:
+                        block.add(" ", line)
+                    line += child.content.count("\n")
+                elif ctype == "footnote_ref":
+                    block.add(" ", line)
+                    source.note_calls += 1
+                elif ctype in ("image", "math_inline", "math_inline_double"):
+                    block.add(" ", line)
+            words = block.words()
+            if in_note:
+                note_words.extend(words)
+            elif index in caption_paragraphs:
+                source.apart.append((f"table caption at line {first}", words))
+            else:
+                source.text.extend(words)
+                if table_index is not None:
+                    source.table_words[table_index].extend(words)
+            if heading_text is not None:
+                hw = heading_text.words()
+                source.headings.append(Heading(tuple(w.key for w in hw), " ".join(w.text for w in hw), first or 0))
+    return source
+
+
+def _table_captions(tokens) -> set[int]:
+    """Indexes of the inline tokens of ``Table: ...`` (or ``: ...``)
+    paragraphs right after or before a table: the reader makes them the
+    table's caption, set before or after it."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token.type != "paragraph_open" or i + 2 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        if not inline.content.lstrip().startswith(("Table:", ": ")) or inline.content.startswith(":::"):
+            continue
+        before = tokens[i - 1].type if i > 0 else ""
+        after = tokens[i + 3].type if i + 3 < len(tokens) else ""
+        if before == "table_close" or after == "table_open":
+            found.add(i + 1)
+    return found
+
+
+# --- the EPUB -------------------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font"}
+_NOT_TEXT = {"pre", "code", "math", "script", "style", "nav", "svg", "head", "title"}
+
+
+def _local(element) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _types(element) -> set[str]:
+    return set((element.get(EPUB_TYPE) or "").split()) | {(element.get("role") or "").removeprefix("doc-")}
+
+
+def _is_call(element) -> bool:
+    return "noteref" in _types(element) or "noteref" in (element.get("class") or "").split()
+
+
+def _is_note(element) -> bool:
+    return bool(_types(element) & {"footnote", "endnote", "rearnote"}) or (
+        _local(element) == "aside" and "footnote" in (element.get("class") or "").split())
+
+
+@dataclass
+class Edition:
+    """What an edition shows, read back."""
+    words: list[Tok] = field(default_factory=list)
+    prose: str = ""  # the text outside code, as one string
+    code_blocks: list[str] = field(default_factory=list)
+    code_spans: list[str] = field(default_factory=list)
+    headings: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    list_items: list[tuple[int, str]] = field(default_factory=list)  # (depth, text)
+    breaks: int = 0
+    tables: int = 0
+    notes: int = 0
+    note_calls: int = 0
+    compact: str = ""  # PDF: all text with no whitespace, to find code lines in
+
+
+def spine_documents(epub: Path) -> list[tuple[str, etree._Element]]:
+    """The XHTML documents of the spine, in reading order."""
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_name = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_name))
+        base = PurePosixPath(opf_name).parent
+        items = {item.get("id"): item for item in opf.iterfind(".//{*}manifest/{*}item")}
+        documents = []
+        for ref in opf.iterfind(".//{*}spine/{*}itemref"):
+            item = items[ref.get("idref")]
+            if item.get("media-type") != "application/xhtml+xml":
+                continue
+            name = str(base / item.get("href"))
+            documents.append((name, etree.fromstring(z.read(name))))
+    return documents
+
+
+def epub_edition(epub: Path) -> Edition:
+    """The EPUB's spine, read back."""
+    return documents_edition([document for _, document in spine_documents(epub)])
+
+
+def documents_edition(documents) -> Edition:
+    """XHTML documents (lxml elements, in reading order), read back."""
+    edition = Edition()
+    text: list[str] = []
+    own_heading_places = {"header", "nav"}
+
+    def walk(element, lists: int, own: bool, in_note: bool) -> None:
+        visit(element, lists, own, in_note)
+        if element.tail:
+            text.append(element.tail)
+
+    def visit(element, lists: int, own: bool, in_note: bool) -> None:
+        name = _local(element)
+        if not name:  # a comment or processing instruction
+            return
+        if element.get("hidden") is not None or name == "nav":
+            text.append(" ")
+            return
+        own = own or name in own_heading_places or bool(_types(element) & {"titlepage", "colophon", "cover"})
+        in_note = in_note or _is_note(element)
+        if _is_note(element):
+            edition.notes += 1
+        if _is_call(element):
+            edition.note_calls += 1
+            text.append(" ")
+            return
+        if name == "pre":
+            edition.code_blocks.append("".join(element.itertext()))
+        elif name == "code":
+            edition.code_spans.append("".join(element.itertext()))
+        elif name == "br":
+            edition.breaks += 1
+        elif name == "table":
+            edition.tables += 1
+        elif name in ("h1", "h2", "h3", "h4", "h5", "h6") and not own:
+            heading = "".join(t for t in _heading_text(element))
+            edition.headings.append((tuple(words_of(heading)), " ".join(heading.split())))
+        elif name == "li" and not in_note and not own:
+            edition.list_items.append((lists, " ".join("".join(element.itertext()).split())))
+        if name in ("ul", "ol"):
+            lists += 1
+        if name in _NOT_TEXT:
+            text.append(" ")
+        else:
+            if name not in _INLINE:
+                text.append(" ")
+            if element.text:
+                text.append(element.text)
+            for child in element:
+                walk(child, lists, own, in_note)
+            if name not in _INLINE:
+                text.append(" ")
+
+    for document in documents:
+        body = document.find(f"{XHTML}body")
+        if body is not None:
+            walk(body, 0, False, False)
+    edition.prose = "".join(text)
+    edition.words = [Tok(w) for w in words_of(edition.prose)]
+    return edition
+
+
+def _heading_text(element):
+    """A heading's text, code included, note calls and math left out."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if _is_call(child) or _local(child) in ("math", "svg"):
+            pass
+        elif _local(child):
+            yield from _heading_text(child)
+        if child.tail:
+            yield child.tail
+
+
+# --- the PDF --------------------------------------------------------------
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in the order it is drawn (``-raw``), which is the
+    document's order: pdftotext's reading-order guess puts a table's wrapped
+    cell lines after the table."""
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdf_edition(pdf: Path) -> Edition:
+    return text_edition(pdf_text(pdf))
+
+
+def text_edition(text: str) -> Edition:
+    """Plain text as pdftotext gives it, read back."""
+    edition = Edition(prose=text)
+    normalised = normal(text)
+    for m in _WORD.finditer(normalised):
+        rest = normalised[m.end():m.end() + 8]
+        partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
+        edition.words.append(Tok(key(m.group()), partial))
+    edition.compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return edition
+
+
+# --- comparing ------------------------------------------------------------
+
+def _same(word: str, tok: str) -> bool:
+    """The same word, a note's number glued to it aside (``word1``)."""
+    if tok == word:
+        return True
+    if not tok.endswith(word) and not tok.startswith(word):
+        return False
+    return bool(re.fullmatch(rf"\d*{re.escape(word)}\d*", tok))
+
+
+def _find(word: str, toks: list[Tok], start: int, limit: int | None = None) -> int | None:
+    """The position after `word` at or after `start`, or None."""
+    end = len(toks) if limit is None else min(len(toks), start + limit)
+    for i in range(start, end):
+        tok = toks[i]
+        if _same(word, tok.key):
+            return i + 1
+        if tok.partial and word.startswith(tok.key) and len(word) > len(tok.key):
+            rest = word[len(tok.key):]
+            # The rest of the word follows after the line's end; on a page
+            # break, after the folio and running head.
+            for j in range(i + 1, min(len(toks), i + 40)):
+                if _same(rest, toks[j].key):
+                    return j + 1
+    return None
+
+
+def in_order(words: list[Word], toks: list[Tok], what: str, edition: str, limit: int = 12) -> list[str]:
+    """Problems: runs of `words` not found, in order, among `toks`."""
+    problems, position, missing = [], 0, []
+
+    def flush():
+        if missing:
+            shown = " ".join(w.text for w in missing[:15]) + (" ..." if len(missing) > 15 else "")
+            problems.append(f"line {missing[0].line}: {what}: '{shown}' ({len(missing)} words) "
+                            f"not in the {edition}, in order")
+            missing.clear()
+
+    lost = 0
+    for word in words:
+        found = _find(word.key, toks, position)
+        if found is None:
+            missing.append(word)
+            lost += 1
+        else:
+            flush()
+            position = found
+        if len(problems) >= limit or lost > 300:  # enough to see what is wrong
+            break
+    flush()
+    return problems
+
+
+def _subsequence(needles: list, hay: list, same) -> tuple[list, set[int]]:
+    """Greedy: which needles are found in order in hay, and where."""
+    missing, used, position = [], set(), 0
+    for needle in needles:
+        for i in range(position, len(hay)):
+            if same(needle, hay[i]):
+                used.add(i)
+                position = i + 1
+                break
+        else:
+            missing.append(needle)
+    return missing, used
+
+
+def _code(text: str) -> str:
+    return text.rstrip("\n")
+
+
+def check_epub(sources: list[Source], epub: Edition, own_headings=()) -> list[str]:
+    """Every word, code block, code span, heading, list item, task item, hard
+    break, table and note of the sources, in the EPUB; no fence printed; no
+    heading that the sources do not have, but the publication's own
+    (`own_headings`: their texts, such as part titles)."""
+    problems = []
+    for source in sources:
+        problems += [f"{source.name}: {p}" for p in in_order(source.text, epub.words, "text", "EPUB")]
+        for what, words in source.apart:
+            problems += [f"{source.name}: {p}" for p in in_order(words, epub.words, what, "EPUB")]
+    blocks = [b for s in sources for b in s.code_blocks]
+    main = [b for b in blocks if not b.in_note]
+    missing, _ = _subsequence(main, epub.code_blocks, lambda b, pre: _code(b.content) == _code(pre))
+    noted = [b for b in blocks if b.in_note and not any(_code(b.content) == _code(p) for p in epub.code_blocks)]
+    for block in missing + noted:
+        problems.append(f"line {block.line}: code block {_code(block.content)[:60]!r} is not a code block "
+                        f"(<pre>) with the same text in the EPUB")
+    spans = [s for src in sources for s in src.code_spans]
+    missing, _ = _subsequence(spans, epub.code_spans, lambda s, code: s[0] == code)
+    for span, line in missing[:10]:
+        problems.append(f"line {line}: code span {span!r} is not code in the EPUB, in order")
+    problems += _check_headings(sources, epub, {tuple(words_of(h)) for h in own_headings})
+    problems += _check_lists(sources, epub)
+    breaks = sum(s.hard_breaks for s in sources)
+    if epub.breaks < breaks:
+        problems.append(f"{breaks} hard line breaks in the sources, {epub.breaks} <br> in the EPUB")
+    for what, theirs, ours in (("tables", sum(s.tables for s in sources), epub.tables),
+                               ("notes", sum(s.notes for s in sources), epub.notes),
+                               ("note calls", sum(s.note_calls for s in sources), epub.note_calls)):
+        if ours < theirs:
+            problems.append(f"{theirs} {what} in the sources, {ours} in the EPUB")
+    fences = len(re.findall(r"```|~~~", epub.prose))
+    written = sum(s.fence_markers_in_text for s in sources)
+    if fences > written:
+        problems.append(f"a code fence is printed as text in the EPUB ({fences} times)")
+    return problems
+
+
+def _check_headings(sources: list[Source], edition: Edition, own: set) -> list[str]:
+    problems = []
+    headings = [h for s in sources for h in s.headings]
+    missing, used = _subsequence(headings, edition.headings, lambda h, e: h.words == e[0])
+    for heading in missing:
+        problems.append(f"line {heading.line}: heading '{heading.text}' is not a heading with that text in the "
+                        f"EPUB, in order")
+    for i, (words, text) in enumerate(edition.headings):
+        if i not in used and words not in own:
+            problems.append(f"the EPUB has a heading '{text}' that is no heading in the source")
+    return problems
+
+
+def _check_lists(sources: list[Source], edition: Edition) -> list[str]:
+    problems = []
+    theirs = [(depth, line) for s in sources for depth, line in s.list_items]
+    ours = edition.list_items
+    if [d for d, _ in theirs] != [d for d, _ in ours]:
+        for i, (depth, line) in enumerate(theirs):
+            got = ours[i][0] if i < len(ours) else None
+            if got != depth:
+                problems.append(f"line {line}: list item {i + 1} is at depth {depth} in the source and "
+                                f"{'missing' if got is None else f'at depth {got}'} in the EPUB "
+                                f"({len(theirs)} items in the source, {len(ours)} in the EPUB)")
+                break
+        else:
+            problems.append(f"{len(theirs)} list items in the source, {len(ours)} in the EPUB")
+    literal = [text for _, text in ours if re.match(r"\[[ xX]\]", text)]
+    tasks = [line for s in sources for line in s.task_items]
+    if tasks and literal:
+        problems.append(f"line {tasks[0]}: task list items are set with literal brackets: {literal[0]!r}")
+    return problems
+
+
+def check_pdf(sources: list[Source], pdf: Edition, tables_apart: bool = False) -> list[str]:
+    """Every word of the sources in the PDF's text, in order (each note and
+    moved caption on its own; with `tables_apart`, each table on its own, for
+    text read in another order than drawn), and every line of every code
+    block."""
+    problems = []
+    for source in sources:
+        table_keys = {id(w) for t in source.table_words for w in t} if tables_apart else set()
+        text = [w for w in source.text if id(w) not in table_keys]
+        problems += [f"{source.name}: {p}" for p in in_order(text, pdf.words, "text", "PDF")]
+        apart = list(source.apart)
+        if tables_apart:
+            apart += [(f"table {i + 1}", t) for i, t in enumerate(source.table_words)]
+        for what, words in apart:
+            problems += [f"{source.name}: {p}" for p in in_order(words, pdf.words, what, "PDF")]
+    position = 0
+    for source in sources:
+        for block in source.code_blocks:
+            start = 0 if block.in_note else position
+            for offset, line in enumerate(block.content.split("\n")):
+                compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+                if not compact:
+                    continue
+                found = pdf.compact.find(compact, start)
+                if found < 0:
+                    problems.append(f"{source.name}: line {block.line + 1 + offset}: code line {line.strip()!r} "
+                                    f"is not in the PDF, in order")
+                    break
+                start = found + len(compact)
+            if not block.in_note:
+                position = max(position, start)
+    fences = len(re.findall(r"```|~~~", pdf.prose))
+    written = sum(s.fence_markers_in_text for s in sources) + sum(
+        len(re.findall(r"```|~~~", b.content)) for s in sources for b in s.code_blocks)
+    if fences > written:
+        problems.append(f"a code fence is printed as text in the PDF ({fences - written} times)")
+    return problems
+
+
+def check_warnings(sources: list[tuple[str, Source]], diagnostics) -> list[str]:
+    """What the reader leaves out on purpose is reported at its line: each
+    file with HTML comments has a warning about them at the first one's line,
+    and either one at every comment's line or one that gives their number;
+    each unclosed code fence has a warning at the line where it opens. `sources`: (path relative to
+    the project, Source)."""
+    problems = []
+    warnings = [d for d in diagnostics if d.severity == "warning" and d.location is not None]
+    for path, source in sources:
+        here = [w for w in warnings if w.location.path == path]
+        if source.comments:
+            about = [w for w in here if "comment" in w.message.lower()]
+            lines = {w.location.line for w in about}
+            first = min(source.comments)
+            counted = any(w.location.line == first and str(len(source.comments)) in w.message for w in about)
+            if first not in lines:
+                problems.append(f"{path}: line {first}: no warning that an HTML comment is left out "
+                                f"(warnings: {[str(w) for w in here]})")
+            elif not counted and not set(source.comments) <= lines:
+                problems.append(f"{path}: {len(source.comments)} HTML comments (lines {sorted(set(source.comments))}), "
+                                f"but the warnings neither count them nor name each line: {[str(w) for w in about]}")
+        for line in source.unclosed_fences:
+            if not any(w.location.line == line and re.search(r"fence|code block", w.message, re.I) for w in here):
+                problems.append(f"{path}: line {line}: no warning that the code fence opened here is not closed")
+    return problems
