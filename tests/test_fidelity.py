@@ -119,7 +119,13 @@ def inline(draw, notes: list) -> str:
     if kind == "comment":
         return f"<!-- {w} {draw(word)} --> {draw(word)}"
     if kind == "note":
-        notes.append(" ".join(draw(st.lists(word, min_size=1, max_size=6))))
+        text = " ".join(draw(st.lists(word, min_size=1, max_size=6)))
+        more = draw(st.sampled_from(["", "", "list", "code"]))
+        if more == "list":  # a note of several blocks, indented under its label
+            text += "\n\n" + "\n".join(f"    - {draw(word)} {draw(word)}" for _ in range(draw(st.integers(1, 3))))
+        elif more == "code":
+            text += f"\n\n    ```{draw(st.sampled_from(INFO))}\n    {draw(code_line)}\n    ```"
+        notes.append(text)
         return f"{w}[^n{len(notes)}]"
     if kind == "strike":
         return f"~~{w}~~"
@@ -152,6 +158,11 @@ def list_block(draw, notes: list) -> str:
         for _ in range(draw(st.integers(1, 3))):
             task = "" if ordered else draw(st.sampled_from(["", "", "[ ] ", "[x] "]))
             lines.append(f"{' ' * indent}{marker} {task}{draw(sentence(notes, 5))}")
+            if draw(st.integers(0, 5)) == 0:  # a code block inside the item, at its content's indent
+                inner = " " * (indent + len(marker) + 1)
+                code = draw(st.lists(code_line, min_size=1, max_size=2))
+                lines.extend(["", f"{inner}```{draw(st.sampled_from(INFO))}", *(inner + c for c in code),
+                              f"{inner}```", ""])
             if level < 3 and draw(st.integers(0, 2)) == 0:
                 step = draw(st.sampled_from([3, 4] if ordered else [2, 4]))
                 items(indent + step, level + 1)
