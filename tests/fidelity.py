@@ -27,6 +27,7 @@ lost; the messages name the source line.
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import subprocess
 import unicodedata
@@ -548,7 +549,7 @@ def text_edition(text: str) -> Edition:
         rest = normalised[m.end():m.end() + 8]
         partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
         edition.words.append(Tok(key(m.group()), partial))
-    edition.compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    edition.compact = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFKC", text)))
     return edition
 
 
@@ -580,29 +581,66 @@ def _find(word: str, toks: list[Tok], start: int, limit: int | None = None) -> i
     return None
 
 
-def in_order(words: list[Word], toks: list[Tok], what: str, edition: str, limit: int = 12) -> list[str]:
-    """Problems: runs of `words` not found, in order, among `toks`."""
-    problems, position, missing = [], 0, []
-
-    def flush():
-        if missing:
-            shown = " ".join(w.text for w in missing[:15]) + (" ..." if len(missing) > 15 else "")
-            problems.append(f"line {missing[0].line}: {what}: '{shown}' ({len(missing)} words) "
-                            f"not in the {edition}, in order")
-            missing.clear()
-
-    lost = 0
-    for word in words:
+def _first_missing(words: list[Word], toks: list[Tok]) -> int | None:
+    """Greedy, which is exact for a subsequence: the index of the first word
+    not found in order, or None when every word is."""
+    position = 0
+    for i, word in enumerate(words):
         found = _find(word.key, toks, position)
         if found is None:
-            missing.append(word)
-            lost += 1
+            return i
+        position = found
+    return None
+
+
+def _comparable(toks: list[Tok], vocabulary: set[str]) -> list[str]:
+    """The edition's words for an alignment: a word hyphenated at a line's end
+    joined to its rest, a note's number glued to a word taken off, where that
+    gives a word of the source."""
+    keys, i = [], 0
+    while i < len(toks):
+        tok = toks[i].key
+        if toks[i].partial and i + 1 < len(toks) and tok + toks[i + 1].key in vocabulary:
+            keys.append(tok + toks[i + 1].key)
+            i += 2
+            continue
+        bare = re.sub(r"^\d+|\d+$", "", tok)
+        keys.append(bare if tok not in vocabulary and bare in vocabulary else tok)
+        i += 1
+    return keys
+
+
+def in_order(words: list[Word], toks: list[Tok], what: str, edition: str, limit: int = 12) -> list[str]:
+    """Problems: the words not found, in order, among the edition's.
+
+    Whether every word is there is decided exactly (greedy subsequence);
+    what is missing is then shown from an alignment of the two (difflib's
+    matching blocks), in runs with their source lines, so one loss is not
+    reported as the loss of everything after it."""
+    first = _first_missing(words, toks)
+    if first is None:
+        return []
+    theirs = [w.key for w in words]
+    matcher = difflib.SequenceMatcher(None, theirs, _comparable(toks, set(theirs)), autojunk=False)
+    matched = set()
+    for block in matcher.get_matching_blocks():
+        matched.update(range(block.a, block.a + block.size))
+    runs: list[list[Word]] = []
+    for i, word in enumerate(words):
+        if i in matched:
+            continue
+        if runs and runs[-1][-1] is words[i - 1]:
+            runs[-1].append(word)
         else:
-            flush()
-            position = found
-        if len(problems) >= limit or lost > 300:  # enough to see what is wrong
-            break
-    flush()
+            runs.append([word])
+    if not runs:
+        runs = [[words[first]]]
+    problems = []
+    for run in runs[:limit]:
+        shown = " ".join(w.text for w in run[:15]) + (" ..." if len(run) > 15 else "")
+        problems.append(f"line {run[0].line}: {what}: '{shown}' ({len(run)} words) not in the {edition}, in order")
+    if len(runs) > limit:
+        problems.append(f"{what}: {len(runs) - limit} more runs of words not in the {edition}")
     return problems
 
 
@@ -696,35 +734,74 @@ def _check_lists(sources: list[Source], edition: Edition) -> list[str]:
     return problems
 
 
-def check_pdf(sources: list[Source], pdf: Edition, tables_apart: bool = False) -> list[str]:
+def unprintable(diagnostics) -> set[str]:
+    """The characters the build warned no font has: the print edition shows
+    U+FFFD in their place, on purpose."""
+    found = set()
+    for d in diagnostics:
+        if d.severity == "warning" and "font" in d.message:
+            found.update(chr(int(code, 16)) for code in re.findall(r"U\+([0-9A-F]{4,6})", d.message))
+    return found
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _right_to_left(c: str) -> bool:
+    return unicodedata.bidirectional(c) in ("R", "AL")
+
+
+def _code_patterns(line: str, missing: set[str]) -> list[re.Pattern]:
+    """A code line without its whitespace, as patterns to find in order: a
+    character no font has may be U+FFFD; right-to-left letters, and the
+    punctuation around them that pdftotext's bidi reordering moves, are left
+    out, and the line is looked for in the pieces between them."""
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+    pieces = [compact]
+    if any(_right_to_left(c) for c in compact):
+        rtl = "".join(sorted({c for c in compact if _right_to_left(c)}))
+        pieces = re.split(rf"[^\w]*[{re.escape(rtl)}][{re.escape(rtl)}\W]*", compact)
+    return [re.compile("".join(f"(?:{re.escape(c)}|\ufffd)" if c in missing else re.escape(c) for c in piece))
+            for piece in pieces if piece]
+
+
+def check_pdf(sources: list[Source], pdf: Edition, missing_glyphs: set[str] = frozenset(),
+              tables_apart: bool = False) -> list[str]:
     """Every word of the sources in the PDF's text, in order (each note and
     moved caption on its own; with `tables_apart`, each table on its own, for
     text read in another order than drawn), and every line of every code
-    block."""
+    block. A word with a character of `missing_glyphs` (see ``unprintable``)
+    is not looked for, and in code such a character may be U+FFFD."""
+    def printable(words: list[Word]) -> list[Word]:
+        if not missing_glyphs:
+            return words
+        return [w for w in words if not set(w.text) & missing_glyphs]
+
     problems = []
     for source in sources:
         table_keys = {id(w) for t in source.table_words for w in t} if tables_apart else set()
         text = [w for w in source.text if id(w) not in table_keys]
-        problems += [f"{source.name}: {p}" for p in in_order(text, pdf.words, "text", "PDF")]
+        problems += [f"{source.name}: {p}" for p in in_order(printable(text), pdf.words, "text", "PDF")]
         apart = list(source.apart)
         if tables_apart:
             apart += [(f"table {i + 1}", t) for i, t in enumerate(source.table_words)]
         for what, words in apart:
-            problems += [f"{source.name}: {p}" for p in in_order(words, pdf.words, what, "PDF")]
+            problems += [f"{source.name}: {p}" for p in in_order(printable(words), pdf.words, what, "PDF")]
     position = 0
     for source in sources:
         for block in source.code_blocks:
             start = 0 if block.in_note else position
             for offset, line in enumerate(block.content.split("\n")):
-                compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
-                if not compact:
-                    continue
-                found = pdf.compact.find(compact, start)
-                if found < 0:
+                found = None
+                for pattern in _code_patterns(line, missing_glyphs):
+                    found = pattern.search(pdf.compact, start)
+                    if found is None:
+                        break
+                    start = found.end()
+                if found is None and line.strip():
                     problems.append(f"{source.name}: line {block.line + 1 + offset}: code line {line.strip()!r} "
                                     f"is not in the PDF, in order")
                     break
-                start = found + len(compact)
             if not block.in_note:
                 position = max(position, start)
     fences = len(re.findall(r"```|~~~", pdf.prose))

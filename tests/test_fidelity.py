@@ -65,7 +65,8 @@ def _problems(project: Path, slug: str, result, out_dir: Path, pdf: bool = True)
     sources = [source for _, source in files]
     problems = F.check_epub(sources, F.epub_edition(out_dir / f"{slug}.epub"), own_headings=parts)
     if pdf:
-        problems += F.check_pdf(sources, F.pdf_edition(out_dir / f"{slug}.pdf"))
+        problems += F.check_pdf(sources, F.pdf_edition(out_dir / f"{slug}.pdf"),
+                                missing_glyphs=F.unprintable(result.diagnostics))
     problems += F.check_warnings(files, result.diagnostics)
     return problems
 
