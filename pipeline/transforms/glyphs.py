@@ -26,6 +26,7 @@ from ..errors import Diagnostics
 from ..model import Publication
 
 CODE = {"code", "pre", "kbd", "samp"}
+SET_AS_CODE = {"task-box"}  # classes the style sheets set in the code font (a task list's ballot boxes)
 NOT_PRINTED = {"backlink"}  # classes the print edition leaves out
 # Default-ignorable characters are never drawn, so need no glyph.
 _IGNORED_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0x034F, 0x034F))
@@ -101,12 +102,16 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {name} ({char})"
 
 
+def _in_code_font(el) -> bool:
+    return el.tag in CODE or bool(SET_AS_CODE & set((el.get("class") or "").split()))
+
+
 def runs_of(body):
     """(text, in_code) for every piece of printed text, in document order."""
     def walk(el, in_code):
         if not isinstance(el.tag, str) or set((el.get("class") or "").split()) & NOT_PRINTED:
             return
-        inside = in_code or el.tag in CODE
+        inside = in_code or _in_code_font(el)
         if el.text:
             yield el.text, inside
         for child in el:
@@ -213,7 +218,7 @@ def printable(body, chapter) -> None:
         # Math is drawn as a picture with its own font.
         if not isinstance(el.tag, str) or el.tag.endswith("math"):
             return
-        inside = inside or el.tag in CODE
+        inside = inside or _in_code_font(el)
         el.text = fix(el.text, inside)
         for child in el:
             walk(child, inside)
