@@ -218,3 +218,36 @@ def test_an_unclosed_fence_is_a_warning_where_it_opens():
 def test_a_file_may_choose_the_python_markdown_dialect():
     reading = reader_for("python-markdown").read("!!! note \"Careful\"\n    Body.\n")
     assert reading.tree.find_class("admonition")[0].find("p").text == "Careful"
+
+
+def _read_publication(project, slug):
+    from pipeline import sources
+    from pipeline.document import read_publication
+
+    diags = Diagnostics(root=project)
+    loaded = sources.load(project / "source" / slug, diags)
+    pub = read_publication(loaded, project, diags) if loaded else None
+    return pub, [str(d) for d in diags.items]
+
+
+def test_each_file_may_name_its_dialect_and_both_read_into_the_same_model(tmp_path):
+    from conftest import make_project
+
+    project = make_project(tmp_path, {
+        "source/b/publication.yaml": "title: Two Dialects\ncontents: [one.md, two.md]\n",
+        "source/b/one.md": "# One\n\n> [!NOTE]\n> GitHub's way.\n",
+        "source/b/two.md": "---\nmarkdown: python-markdown\n---\n\n# Two\n\n!!! note\n    MkDocs' way.\n",
+    })
+    pub, messages = _read_publication(project, "b")
+    assert messages == []
+    titles = [[p.text for p in c.body.find_class("admonition-title")] for c in pub.chapters]
+    assert titles == [["Note"], ["Note"]]
+
+
+def test_an_unknown_dialect_is_an_error_at_its_line(tmp_path):
+    from conftest import make_project
+
+    project = make_project(tmp_path, {"source/a/a.md": "---\ntitle: A\nmarkdown: gfm\n---\n\nText.\n"})
+    _, messages = _read_publication(project, "a")
+    assert messages[0].startswith("source/a/a.md:3: error: 'markdown' must be commonmark or python-markdown, "
+                                  "not 'gfm'")
