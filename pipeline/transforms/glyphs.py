@@ -187,11 +187,31 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         if in_text or in_code:
             chapter.meta[UNPRINTED] = (frozenset(in_text), frozenset(in_code), instead)
         text = texts.get(chapter.id, "")
+        # Characters first met on the same line (a word in another script) make one warning.
+        by_line: dict = {}
         for char, count in missing(runs, covered).items():
             line, column = locate(text, char, chapter.meta.get("_first_line", 1))
-            _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
-                    instead=instead)
+            by_line.setdefault(line if line is not None else object(), []).append((char, count, line, column))
+        for found in by_line.values():
+            if len(found) == 1:
+                char, count, line, column = found[0]
+                _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
+                        instead=instead)
+            else:
+                _report_many(diags, found, chapter.source, in_code=all(c not in in_text for c, *_ in found),
+                             instead=instead)
     pub.unprinted = (frozenset(unprinted), instead)
+
+
+def _report_many(diags: Diagnostics, found: list, path: Path, in_code: bool, instead: str) -> None:
+    """Several characters no font has, first met on one line."""
+    _, _, line, column = min(found, key=lambda f: f[3] or 0)
+    chars = "".join(c for c, *_ in found)
+    names = ", ".join(f"U+{ord(c):04X}" for c, *_ in found[:4]) + (", ..." if len(found) > 4 else "")
+    fonts = "code" if in_code else "text"
+    diags.warning(f"no committed font has {len(found)} characters first met here, {chars} ({names}): "
+                  f"the printed {fonts} shows {describe(instead)} in their place", path, line, column,
+                  hint="use other characters, or add a font that has them to styles/fonts/")
 
 
 def printable_text(text: str, pub: Publication) -> str:
