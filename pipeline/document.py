@@ -45,16 +45,18 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         chapters.append(chapter)
     pub = Publication(sources.slug, sources.folder, sources.metadata, chapters)
     pub.sources = [sources.metadata_path] + [f.path for f in sources.files]
+    unknown: dict = {}  # elements that are not HTML, over the whole publication
     for chapter in chapters:
         if not limits.check_depth(chapter, texts[chapter.id], diags):
             chapter.body.clear()  # nothing more can be done with it; the build fails
             continue
-        sanitize.sanitize(chapter, texts[chapter.id], diags, strict)
+        sanitize.sanitize(chapter, texts[chapter.id], diags, strict, reading_options.elements, unknown)
         sanitize.content_model(chapter, texts[chapter.id], diags)
         math.render_math(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
         quotes.attribute(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
+    sanitize.report_unknown(unknown, diags)
     _check_cover(pub, project, diags)
     styles.check_own_sheets(sources.folder, diags)
     figures.number(pub)

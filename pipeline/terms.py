@@ -11,12 +11,14 @@ from __future__ import annotations
 
 TERMS: dict[str, dict[str, str]] = {
     "en": {
+        "note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution",
         "figure": "Figure", "table": "Table", "page": "page", "contents": "Contents", "notes": "Notes",
         "cover": "Cover", "cover of": "Cover of {}", "title page": "Title page", "colophon": "Colophon",
         "landmarks": "Landmarks", "start": "Start of content", "pages": "Pages", "published by": "Published by {}.",
         "this edition": "This edition: {}.", "identifier": "Identifier: {}", "set in": "Set in {}.",
     },
     "de": {
+        "note": "Hinweis", "tip": "Tipp", "important": "Wichtig", "warning": "Warnung", "caution": "Vorsicht",
         "figure": "Abbildung", "table": "Tabelle", "page": "Seite", "contents": "Inhalt", "notes": "Anmerkungen",
         "cover": "Umschlag", "cover of": "Umschlag: {}", "title page": "Titelseite", "colophon": "Impressum",
         "landmarks": "Orientierungspunkte", "start": "Beginn des Textes", "pages": "Seiten",
@@ -24,6 +26,7 @@ TERMS: dict[str, dict[str, str]] = {
         "set in": "Gesetzt aus {}.",
     },
     "fr": {
+        "note": "Remarque", "tip": "Astuce", "important": "Important", "warning": "Avertissement", "caution": "Attention",
         "figure": "Figure", "table": "Tableau", "page": "page", "contents": "Table des matières", "notes": "Notes",
         "cover": "Couverture", "cover of": "Couverture de {}", "title page": "Page de titre",
         "colophon": "Colophon", "landmarks": "Repères", "start": "Début du texte", "pages": "Pages",
@@ -31,6 +34,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identifiant\u202f: {}", "set in": "Composé en {}.",
     },
     "es": {
+        "note": "Nota", "tip": "Consejo", "important": "Importante", "warning": "Advertencia", "caution": "Precaución",
         "figure": "Figura", "table": "Tabla", "page": "página", "contents": "Índice", "notes": "Notas",
         "cover": "Cubierta", "cover of": "Cubierta de {}", "title page": "Portada", "colophon": "Colofón",
         "landmarks": "Puntos de referencia", "start": "Comienzo del texto", "pages": "Páginas",
@@ -38,6 +42,7 @@ TERMS: dict[str, dict[str, str]] = {
         "set in": "Compuesto en {}.",
     },
     "it": {
+        "note": "Nota", "tip": "Suggerimento", "important": "Importante", "warning": "Avvertenza", "caution": "Attenzione",
         "figure": "Figura", "table": "Tabella", "page": "pagina", "contents": "Indice", "notes": "Note",
         "cover": "Copertina", "cover of": "Copertina di {}", "title page": "Frontespizio", "colophon": "Colophon",
         "landmarks": "Punti di riferimento", "start": "Inizio del testo", "pages": "Pagine",
@@ -45,6 +50,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificativo: {}", "set in": "Composto in {}.",
     },
     "pt": {
+        "note": "Nota", "tip": "Dica", "important": "Importante", "warning": "Aviso", "caution": "Cuidado",
         "figure": "Figura", "table": "Tabela", "page": "página", "contents": "Sumário", "notes": "Notas",
         "cover": "Capa", "cover of": "Capa de {}", "title page": "Folha de rosto", "colophon": "Colofão",
         "landmarks": "Pontos de referência", "start": "Início do texto", "pages": "Páginas",

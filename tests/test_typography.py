@@ -275,3 +275,16 @@ def test_a_character_no_font_has_in_the_metadata_or_a_pieces_head_prints_as_a_re
         assert shown in text, f"{shown!r} is not printed: {text}"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Snow \u2603 Book" in info
+
+
+def test_characters_no_font_has_first_met_on_one_line_make_one_warning(tmp_path):
+    """A word in a script the fonts lack is one warning, not one per letter."""
+    project = make_project(tmp_path, {"source/hello/article.md":
+                                      "---\ntitle: Greetings\n---\n\nIn Hindi: नमस्ते, and again नमस्ते.\n\nA snowman: \u2603.\n"})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("epub",))
+    messages = [str(d) for d in result.diagnostics]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("source/hello/article.md:5:11: warning: no committed font has 6 characters "
+                                  "first met here, नमस्ते (U+0928, U+092E, U+0938, U+094D, ...)"), messages
+    assert "U+2603 SNOWMAN" in messages[1]

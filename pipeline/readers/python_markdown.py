@@ -68,6 +68,22 @@ def converter(extra: tuple = ()) -> markdown.Markdown:
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+
+
+def unclosed_fence(text: str) -> tuple[int, str] | None:
+    """The line and marker of a code fence that is opened and never closed."""
+    opened = None
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _FENCE.match(line)
+        if not match:
+            continue
+        marker, rest = match.groups()
+        if opened is None:
+            opened = (number, marker)
+        elif marker[0] == opened[1][0] and len(marker) >= len(opened[1]) and not rest.strip():
+            opened = None
+    return opened
 
 
 class PythonMarkdownReader:
@@ -83,10 +99,15 @@ class PythonMarkdownReader:
         blocks = list(md.htmlStash.rawHtmlBlocks)
         reading = Reading(html5.to_tree(html, raw=bool(blocks)))
         reading.raw_html = [(block, None) for block in blocks]
+        unclosed = unclosed_fence(text)
+        if unclosed:
+            line, marker = unclosed
+            reading.warnings.append((f"the code block opened here with {marker} is never closed; "
+                                     "its lines are read as text", line, f"close it with a line {marker}"))
         # Comments go with the raw HTML; say where they were.
         for block in blocks:
             for match in _COMMENT.finditer(block):
                 index = text.find(match.group(0))
                 if index >= 0:
-                    reading.dropped.append(("an HTML comment", text.count("\n", 0, index) + 1))
+                    reading.dropped.append(("HTML comment", text.count("\n", 0, index) + 1))
         return reading

@@ -26,6 +26,7 @@ from ..errors import Diagnostics
 from ..model import Publication
 
 CODE = {"code", "pre", "kbd", "samp"}
+SET_AS_CODE = {"task-box"}  # classes the style sheets set in the code font (a task list's ballot boxes)
 NOT_PRINTED = {"backlink"}  # classes the print edition leaves out
 # Default-ignorable characters are never drawn, so need no glyph.
 _IGNORED_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0x034F, 0x034F))
@@ -101,12 +102,16 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {name} ({char})"
 
 
+def _in_code_font(el) -> bool:
+    return el.tag in CODE or bool(SET_AS_CODE & set((el.get("class") or "").split()))
+
+
 def runs_of(body):
     """(text, in_code) for every piece of printed text, in document order."""
     def walk(el, in_code):
         if not isinstance(el.tag, str) or set((el.get("class") or "").split()) & NOT_PRINTED:
             return
-        inside = in_code or el.tag in CODE
+        inside = in_code or _in_code_font(el)
         if el.text:
             yield el.text, inside
         for child in el:
@@ -182,11 +187,31 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         if in_text or in_code:
             chapter.meta[UNPRINTED] = (frozenset(in_text), frozenset(in_code), instead)
         text = texts.get(chapter.id, "")
+        # Characters first met on the same line (a word in another script) make one warning.
+        by_line: dict = {}
         for char, count in missing(runs, covered).items():
             line, column = locate(text, char, chapter.meta.get("_first_line", 1))
-            _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
-                    instead=instead)
+            by_line.setdefault(line if line is not None else object(), []).append((char, count, line, column))
+        for found in by_line.values():
+            if len(found) == 1:
+                char, count, line, column = found[0]
+                _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
+                        instead=instead)
+            else:
+                _report_many(diags, found, chapter.source, in_code=all(c not in in_text for c, *_ in found),
+                             instead=instead)
     pub.unprinted = (frozenset(unprinted), instead)
+
+
+def _report_many(diags: Diagnostics, found: list, path: Path, in_code: bool, instead: str) -> None:
+    """Several characters no font has, first met on one line."""
+    _, _, line, column = min(found, key=lambda f: f[3] or 0)
+    chars = "".join(c for c, *_ in found)
+    names = ", ".join(f"U+{ord(c):04X}" for c, *_ in found[:4]) + (", ..." if len(found) > 4 else "")
+    fonts = "code" if in_code else "text"
+    diags.warning(f"no committed font has {len(found)} characters first met here, {chars} ({names}): "
+                  f"the printed {fonts} shows {describe(instead)} in their place", path, line, column,
+                  hint="use other characters, or add a font that has them to styles/fonts/")
 
 
 def printable_text(text: str, pub: Publication) -> str:
@@ -213,7 +238,7 @@ def printable(body, chapter) -> None:
         # Math is drawn as a picture with its own font.
         if not isinstance(el.tag, str) or el.tag.endswith("math"):
             return
-        inside = inside or el.tag in CODE
+        inside = inside or _in_code_font(el)
         el.text = fix(el.text, inside)
         for child in el:
             walk(child, inside)

@@ -58,9 +58,9 @@ def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> 
     for what, line in reading.dropped:
         dropped.setdefault(what, []).append(line)
     for what, lines in dropped.items():
-        count = f"{len(lines)} times, first here" if len(lines) > 1 else "here"
-        diags.warning(f"{what} is not part of the editions ({count})", chapter.source, first + lines[0] - 1,
-                      hint="nothing to do if it was a note to yourself")
+        said = f"this {what} is left out of the editions" if len(lines) == 1 else \
+            f"{len(lines)} {what}s are left out of the editions; the first is here"
+        diags.warning(said, chapter.source, first + lines[0] - 1, hint="nothing to do if it was a note to yourself")
     check_raw_html(chapter, reading.raw_html, text, diags)
 
 

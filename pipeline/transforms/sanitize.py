@@ -94,8 +94,14 @@ def _reporter(diags: Diagnostics, strict: bool):
     return refuse
 
 
-def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = False) -> None:
+def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = False,
+             elements: dict | None = None, unknown: dict | None = None) -> None:
+    """``elements``: how the publication sets elements that are not HTML
+    (``html-elements``); ``unknown``: the others met, name -> (count, first
+    place), tallied over the publication and reported by report_unknown."""
     report = _reporter(diags, strict)
+    elements = elements or {}
+    unknown = {} if unknown is None else unknown
     for el in list(chapter.body.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
@@ -111,12 +117,46 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
         if el.getparent() is not None and _inside_foreign(el):
             _clean_foreign(el, chapter, text, report)
             continue
-        if tag not in HTML_ELEMENTS:
-            diags.warning(f"<{tag}> is not an HTML element; its content was kept without it",
-                          chapter.source, line_of(chapter, text, f"<{tag}"))
+        if tag in elements:
+            _set_as(el, tag, elements[tag])
+        elif tag not in HTML_ELEMENTS:
+            count, where = unknown.get(tag, (0, None))
+            unknown[tag] = (count + 1, where or (chapter.source, line_of(chapter, text, f"<{tag}")))
             el.drop_tag()
             continue
         _clean_attributes(el, chapter, text, report)
+
+
+def report_unknown(unknown: dict, diags: Diagnostics) -> None:
+    """One warning per element name, with its count and first place."""
+    for tag, (count, (path, line)) in sorted(unknown.items()):
+        times = f", {count} times, first here" if count > 1 else ""
+        diags.warning(f"<{tag}> is not an HTML element{times}; its content was kept without it",
+                      path, line, hint=f"to set it as a figure, a div or a span, give it under 'html-elements' "
+                                       f"in publication.yaml: {tag}: {{as: figure, caption: '{{title}}'}}")
+
+
+def _set_as(el, tag: str, rule) -> None:
+    """An element the publication describes (``html-elements``) becomes the
+    HTML it stands for; a figure's caption is made from its attributes."""
+    attributes = {k.lower(): v for k, v in el.attrib.items()}
+    for name in list(el.attrib):
+        del el.attrib[name]
+    el.tag = rule.render
+    el.set("class", tag)
+    if rule.render == "figure" and rule.caption:
+        words = re.sub(r"\{([\w\-:.]+)\}", lambda m: attributes.get(m.group(1).lower(), ""), rule.caption)
+        if words.strip():
+            el.append(_inline_caption(words.strip()))
+
+
+def _inline_caption(words: str):
+    """A caption attribute may hold Markdown (`code`, *emphasis*); its HTML is escaped."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).renderInline(words)
+    caption = lxml_html.fragment_fromstring(html, create_parent="figcaption")
+    return caption
 
 
 PHRASING = set("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong "
