@@ -31,7 +31,13 @@ AT_LEAST = 649  # 99% of 655, rounded up
 
 # Examples whose text means something else once Pressroom's extensions are on:
 # {number: reason}. Keep every reason specific to the example.
-EXPECTED_TO_FAIL: dict[int, str] = {}
+EXPECTED_TO_FAIL: dict[int, str] = {
+    610: "GFM extended autolinks: the bare URL inside '< https://foo.bar >' (not an autolink by the spec, "
+         "because of the spaces) is linked",
+    613: "GFM extended autolinks: a bare 'https://example.com' is linked; the spec leaves it as text",
+    614: "GFM extended autolinks: a bare e-mail address 'foo@bar.example.com' becomes a mailto: link; the spec "
+         "leaves it as text",
+}
 
 
 # --- the spec's examples --------------------------------------------------
