@@ -386,6 +386,151 @@ def _table_captions(tokens) -> set[int]:
     return found
 
 
+# --- a source in the python-markdown dialect -------------------------------
+
+# The dialect's extensions (pipeline/readers/python_markdown.py).
+PYTHON_MARKDOWN_EXTENSIONS = [
+    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
+    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
+    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
+]
+
+
+class _Locator:
+    """Approximate source lines for what Python-Markdown's HTML says (it
+    keeps none): each text is looked for after the last one found."""
+
+    def __init__(self, text: str, first_line: int):
+        self.text, self.first, self.cursor, self.line = text, first_line, 0, first_line
+
+    def find(self, piece: str) -> int:
+        match = _WORD.search(piece)
+        if match:
+            found = self.text.find(match.group(), self.cursor)
+            if 0 <= found < self.cursor + 3000:
+                self.cursor = found + len(match.group())
+                self.line = self.first + self.text.count("\n", 0, found)
+        return self.line
+
+    def comment(self, comment: str) -> int:
+        found = self.text.find(comment, self.cursor)
+        if found < 0:
+            found = self.text.find(comment)
+        return self.first + self.text.count("\n", 0, found) if found >= 0 else self.line
+
+
+_PM_BLOCKS = _BREAKING_TAGS | {"div", "dl", "pre", "figure", "thead", "tbody", "tfoot", "caption", "details",
+                               "summary"}
+
+
+def analyse_python_markdown(body: str, name: str, first_line: int = 1, extensions=()) -> Source:
+    """What a source in the python-markdown dialect says, as Python-Markdown
+    with the dialect's extensions reads it: `body` is the file without its
+    front matter, starting at `first_line`."""
+    import markdown
+    from lxml import html as lxml_html
+
+    chosen = PYTHON_MARKDOWN_EXTENSIONS + [e for e in extensions if e not in PYTHON_MARKDOWN_EXTENSIONS]
+    md = markdown.Markdown(extensions=chosen, extension_configs={"pymdownx.arithmatex": {"generic": True}},
+                           output_format="xhtml")
+    root = lxml_html.fragment_fromstring(md.convert(body), create_parent="div")
+    source, where = Source(name), _Locator(body, first_line)
+    state = {"note": None, "table": None, "block": _Text(), "heading": None}
+
+    def add(text: str | None, locate: bool = True) -> None:
+        if text:
+            source.fence_markers_in_text += len(re.findall(r"```|~~~", text))
+            state["block"].add(text, where.find(text) if locate else where.line)
+            if state["heading"] is not None:
+                state["heading"].add(text, where.line)
+
+    def flush() -> None:
+        words = state["block"].words()
+        state["block"] = _Text()
+        if state["note"] is not None:
+            state["note"].extend(words)
+        else:
+            source.text.extend(words)
+            if state["table"] is not None:
+                source.table_words[state["table"]].extend(words)
+
+    def visit(element, depth: int) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        classes = (element.get("class") or "").split()
+        if not tag:
+            if isinstance(element, etree._Comment):
+                source.comments.append(where.comment(f"<!--{element.text}-->"))
+            return
+        if tag == "pre":
+            flush()
+            text = "".join(element.itertext())
+            source.code_blocks.append(CodeBlock(text, where.find(text), state["note"] is not None))
+            return
+        if tag == "code":
+            text = "".join(element.itertext())
+            add(" ", False)
+            source.code_spans.append((text, where.line))
+            source.fence_markers_in_text += len(re.findall(r"```|~~~", text))
+            if state["heading"] is not None:
+                state["heading"].add(text, where.line)
+            return
+        if tag == "sup" and element.find(".//a[@class='footnote-ref']") is not None:
+            add(" ", False)
+            source.note_calls += 1
+            return
+        if {"footnote-backref", "arithmatex", "caption-prefix"} & set(classes) or tag in ("img", "script", "style",
+                                                                                          "hr"):
+            add(" ", False)
+            return
+        if tag == "br":
+            add(" ", False)
+            source.hard_breaks += 1
+            return
+        if tag == "div" and "footnote" in classes:
+            flush()
+            ol = element.find("ol")
+            for li in (ol if ol is not None else []):
+                if not isinstance(li.tag, str):
+                    continue
+                source.notes += 1
+                state["note"] = []
+                children(li, depth)
+                flush()
+                source.apart.append((f"note {source.notes}", state["note"]))
+                state["note"] = None
+            return
+        block = tag in _PM_BLOCKS
+        if block:
+            flush()
+        if tag == "li" and state["note"] is None:
+            source.list_items.append((depth, where.find("".join(element.itertext())[:80])))
+        if tag == "table":
+            source.tables += 1
+            state["table"] = len(source.table_words)
+            source.table_words.append([])
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            state["heading"] = _Text()
+        children(element, depth + 1 if tag in ("ul", "ol") else depth)
+        if block:
+            flush()
+        if tag == "table":
+            state["table"] = None
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            hw = state["heading"].words()
+            state["heading"] = None
+            source.headings.append(Heading(tuple(w.key for w in hw), " ".join(w.text for w in hw), where.line))
+
+    def children(element, depth: int) -> None:
+        add(element.text)
+        for child in element:
+            visit(child, depth)
+            add(child.tail)
+
+    children(root, 0)
+    flush()
+    return source
+
+
 # --- the EPUB -------------------------------------------------------------
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -672,17 +817,18 @@ def check_epub(sources: list[Source], epub: Edition, own_headings=()) -> list[st
         problems += [f"{source.name}: {p}" for p in in_order(source.text, epub.words, "text", "EPUB")]
         for what, words in source.apart:
             problems += [f"{source.name}: {p}" for p in in_order(words, epub.words, what, "EPUB")]
-    blocks = [b for s in sources for b in s.code_blocks]
-    main = [b for b in blocks if not b.in_note]
-    missing, _ = _subsequence(main, epub.code_blocks, lambda b, pre: _code(b.content) == _code(pre))
-    noted = [b for b in blocks if b.in_note and not any(_code(b.content) == _code(p) for p in epub.code_blocks)]
-    for block in missing + noted:
-        problems.append(f"line {block.line}: code block {_code(block.content)[:60]!r} is not a code block "
+    blocks = [(s.name, b) for s in sources for b in s.code_blocks]
+    main = [(name, b) for name, b in blocks if not b.in_note]
+    missing, _ = _subsequence(main, epub.code_blocks, lambda nb, pre: _code(nb[1].content) == _code(pre))
+    noted = [(name, b) for name, b in blocks
+             if b.in_note and not any(_code(b.content) == _code(p) for p in epub.code_blocks)]
+    for name, block in missing + noted:
+        problems.append(f"{name}: line {block.line}: code block {_code(block.content)[:60]!r} is not a code block "
                         f"(<pre>) with the same text in the EPUB")
-    spans = [s for src in sources for s in src.code_spans]
-    missing, _ = _subsequence(spans, epub.code_spans, lambda s, code: s[0] == code)
-    for span, line in missing[:10]:
-        problems.append(f"line {line}: code span {span!r} is not code in the EPUB, in order")
+    spans = [(src.name, span, line) for src in sources for span, line in src.code_spans]
+    missing, _ = _subsequence(spans, epub.code_spans, lambda s, code: s[1] == code)
+    for name, span, line in missing[:10]:
+        problems.append(f"{name}: line {line}: code span {span!r} is not code in the EPUB, in order")
     problems += _check_headings(sources, epub, {tuple(words_of(h)) for h in own_headings})
     problems += _check_lists(sources, epub)
     breaks = sum(s.hard_breaks for s in sources)
@@ -702,11 +848,11 @@ def check_epub(sources: list[Source], epub: Edition, own_headings=()) -> list[st
 
 def _check_headings(sources: list[Source], edition: Edition, own: set) -> list[str]:
     problems = []
-    headings = [h for s in sources for h in s.headings]
-    missing, used = _subsequence(headings, edition.headings, lambda h, e: h.words == e[0])
-    for heading in missing:
-        problems.append(f"line {heading.line}: heading '{heading.text}' is not a heading with that text in the "
-                        f"EPUB, in order")
+    headings = [(s.name, h) for s in sources for h in s.headings]
+    missing, used = _subsequence(headings, edition.headings, lambda nh, e: nh[1].words == e[0])
+    for name, heading in missing:
+        problems.append(f"{name}: line {heading.line}: heading '{heading.text}' is not a heading with that text "
+                        f"in the EPUB, in order")
     for i, (words, text) in enumerate(edition.headings):
         if i not in used and words not in own:
             problems.append(f"the EPUB has a heading '{text}' that is no heading in the source")
@@ -715,22 +861,22 @@ def _check_headings(sources: list[Source], edition: Edition, own: set) -> list[s
 
 def _check_lists(sources: list[Source], edition: Edition) -> list[str]:
     problems = []
-    theirs = [(depth, line) for s in sources for depth, line in s.list_items]
+    theirs = [(depth, f"{s.name}: line {line}") for s in sources for depth, line in s.list_items]
     ours = edition.list_items
     if [d for d, _ in theirs] != [d for d, _ in ours]:
         for i, (depth, line) in enumerate(theirs):
             got = ours[i][0] if i < len(ours) else None
             if got != depth:
-                problems.append(f"line {line}: list item {i + 1} is at depth {depth} in the source and "
+                problems.append(f"{line}: list item {i + 1} is at depth {depth} in the source and "
                                 f"{'missing' if got is None else f'at depth {got}'} in the EPUB "
                                 f"({len(theirs)} items in the source, {len(ours)} in the EPUB)")
                 break
         else:
             problems.append(f"{len(theirs)} list items in the source, {len(ours)} in the EPUB")
     literal = [text for _, text in ours if re.match(r"\[[ xX]\]", text)]
-    tasks = [line for s in sources for line in s.task_items]
+    tasks = [f"{s.name}: line {line}" for s in sources for line in s.task_items]
     if tasks and literal:
-        problems.append(f"line {tasks[0]}: task list items are set with literal brackets: {literal[0]!r}")
+        problems.append(f"{tasks[0]}: task list items are set with literal brackets: {literal[0]!r}")
     return problems
 
 

@@ -47,16 +47,25 @@ def _build(project: Path, slugs=None, out_dir: Path | None = None):
 
 def _publication_sources(project: Path, slug: str):
     """(path relative to the project, analysed source) of each file, in
-    reading order, and the titles of the book's parts."""
+    reading order, and the titles of the book's parts. A file in the
+    python-markdown dialect is read by Python-Markdown, any other by
+    markdown-it-py."""
     folder = project / "source" / slug
     loaded = loading.load(folder, Diagnostics(root=project))
+    reading = loaded.metadata.reading
     files, parts = [], []
     for source_file in loaded.files:
-        if "_part" in (source_file.meta or {}):
-            parts.append(source_file.meta["_part"])
+        meta = source_file.meta or {}
+        if "_part" in meta:
+            parts.append(meta["_part"])
             continue
         relative = source_file.path.resolve().relative_to(project.resolve()).as_posix()
-        files.append((relative, F.analyse(source_file.path.read_text(encoding="utf-8"), relative)))
+        if meta.get("markdown", reading.dialect) == "python-markdown":
+            source = F.analyse_python_markdown(source_file.text, relative, source_file.first_line,
+                                               tuple(reading.extensions))
+        else:
+            source = F.analyse(source_file.path.read_text(encoding="utf-8"), relative)
+        files.append((relative, source))
     return files, parts
 
 
