@@ -18,7 +18,8 @@ navigation and hidden elements), and the print PDF with ``pdftotext``.
 Words are compared as a subsequence, in order, after normalising quotes,
 dashes, ligatures and case, so what an edition adds (titles, running heads,
 folios, note numbers) does not matter and what it loses does. A word
-hyphenated at a line's end is joined again.
+hyphenated at a line's end, or broken there without a hyphen (a long word in
+a narrow table column), is joined again.
 
 Each ``check_*`` function returns a list of problems, empty when nothing is
 lost; the messages name the source line.
@@ -87,9 +88,11 @@ class Word:
 @dataclass(frozen=True)
 class Tok:
     """A word of an edition; ``partial``: it ends a line with a hyphen, so
-    the rest of it is the next word."""
+    the rest of it is the next word; ``eol``: it ends a line, where a long
+    word may be broken without a hyphen (a narrow table column)."""
     key: str
     partial: bool = False
+    eol: bool = False
 
 
 # --- the source -----------------------------------------------------------
@@ -693,7 +696,8 @@ def text_edition(text: str) -> Edition:
     for m in _WORD.finditer(normalised):
         rest = normalised[m.end():m.end() + 8]
         partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
-        edition.words.append(Tok(key(m.group()), partial))
+        eol = bool(re.match(r"[ \t]*(\n|\f)", rest))
+        edition.words.append(Tok(key(m.group()), partial, eol))
     edition.compact = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFKC", text)))
     return edition
 
@@ -716,7 +720,7 @@ def _find(word: str, toks: list[Tok], start: int, limit: int | None = None) -> i
         tok = toks[i]
         if _same(word, tok.key):
             return i + 1
-        if tok.partial and word.startswith(tok.key) and len(word) > len(tok.key):
+        if (tok.partial or tok.eol) and word.startswith(tok.key) and len(word) > len(tok.key):
             rest = word[len(tok.key):]
             # The rest of the word follows after the line's end; on a page
             # break, after the folio and running head.
@@ -745,7 +749,7 @@ def _comparable(toks: list[Tok], vocabulary: set[str]) -> list[str]:
     keys, i = [], 0
     while i < len(toks):
         tok = toks[i].key
-        if toks[i].partial and i + 1 < len(toks) and tok + toks[i + 1].key in vocabulary:
+        if (toks[i].partial or toks[i].eol) and i + 1 < len(toks) and tok + toks[i + 1].key in vocabulary:
             keys.append(tok + toks[i + 1].key)
             i += 2
             continue

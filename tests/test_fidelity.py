@@ -328,6 +328,8 @@ def test_the_pdf_check_tolerates_layout_but_not_loss():
               "\u201cquoted\u201d and don\u2019t \u2013 a note.1\n1 The note\u2019s text.\n12\n\f"
               "Running head\nfn f<'a>(x: &'a str) ->\nVec<u8> { x.into() }\n13\n")
     assert F.check_pdf([source], F.text_edition(layout)) == []
+    broken = layout.replace("antidisestab\u2010\nlishment", "antidisestab\nlishment")  # no hyphen: a narrow cell
+    assert F.check_pdf([source], F.text_edition(broken)) == []
     split_on_page = layout.replace("antidisestab\u2010\nlishment", "antidisestab\u2010\n12\n\fRunning head\nlishment")
     assert F.check_pdf([source], F.text_edition(split_on_page)) == []
     curled = layout.replace("&'a str", "&\u2019a str")
