@@ -119,7 +119,8 @@ def inline(draw, notes: list) -> str:
     if kind == "strong":
         return f"**{w}**"
     if kind == "link":
-        return f"[{w} {draw(word)}](https://example.com/{draw(st.text(string.ascii_lowercase, min_size=1, max_size=8))})"
+        path = draw(st.text(string.ascii_lowercase, min_size=1, max_size=8))
+        return f"[{w} {draw(word)}](https://example.com/{path})"
     if kind == "code":
         return f"`{draw(code_span_text)}`"
     if kind == "quote":
