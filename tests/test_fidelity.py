@@ -185,9 +185,11 @@ def list_block(draw, notes: list) -> str:
 @st.composite
 def block(draw, notes: list) -> str:
     kind = draw(st.sampled_from(["para", "para", "para", "atx", "setext", "list", "quote", "fence", "indented",
-                                 "table", "comment"]))
+                                 "table", "comment", "deflist", "div", "alert", "math", "html"]))
     if kind == "atx":
-        return "#" * draw(st.integers(1, 6)) + " " + " ".join(draw(st.lists(word, min_size=1, max_size=5)))
+        heading = "#" * draw(st.integers(1, 6)) + " " + " ".join(draw(st.lists(word, min_size=1, max_size=5)))
+        extra = draw(st.sampled_from(["", "", " `code`", " *em*", " {#own-id}", " {.unlisted}"]))
+        return heading + extra
     if kind == "setext":
         return " ".join(draw(st.lists(word, min_size=1, max_size=5))) + "\n" + draw(st.sampled_from(["===", "---"]))
     if kind == "list":
@@ -209,6 +211,17 @@ def block(draw, notes: list) -> str:
                          + ["| " + " | ".join(row) + " |" for row in rows[1:]])
     if kind == "comment":
         return f"<!-- {draw(word)} {draw(word)} -->"
+    if kind == "deflist":
+        return f"{draw(word)} {draw(word)}\n:   {draw(sentence(notes, 5))}"
+    if kind == "div":
+        return f"::: {draw(st.sampled_from(['note', 'aside', '{.box}']))}\n{draw(paragraph(notes))}\n:::"
+    if kind == "alert":
+        kind = draw(st.sampled_from(["NOTE", "TIP", "WARNING"]))
+        return f"> [!{kind}]\n> {draw(sentence(notes, 6))}"
+    if kind == "math":
+        return f"{draw(word)} $x^2 + y_1$ {draw(word)}\n\n$$\n\\frac{{a}}{{b}}\n$$"
+    if kind == "html":
+        return f'<div class="box">\n<p>{draw(word)} <em>{draw(word)}</em> {draw(word)}</p>\n</div>'
     return draw(paragraph(notes))
 
 
