@@ -251,3 +251,12 @@ def test_an_unknown_dialect_is_an_error_at_its_line(tmp_path):
     _, messages = _read_publication(project, "a")
     assert messages[0].startswith("source/a/a.md:3: error: 'markdown' must be commonmark or python-markdown, "
                                   "not 'gfm'")
+
+
+def test_fenced_divs_pair_openers_and_closers_once_for_the_whole_file():
+    # An opener left open stays text; the div inside it still closes; a fence's ::: is code.
+    tree = read("::: a\n::: b\nX\n\n```\n:::\n```\n:::\n\n" + "::: c\n" * 50 + "::: d\nY\n:::\n").tree
+    divs = list(tree.iter("div"))
+    assert [d.get("class") for d in divs if d.get("class") in ("a", "b", "c", "d")] == ["b", "d"]
+    assert tree.find(".//div[@class='b']//code").text == ":::\n"
+    assert sum(p.text.count("::: c") for p in tree.iter("p") if p.text) == 50

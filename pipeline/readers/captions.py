@@ -63,17 +63,14 @@ def table_figures(tree) -> None:
         if p is None:
             continue
         words = deepcopy(p)
-        words.text = (words.text or "").lstrip()
-        words.text = words.text[len("Table:"):] if words.text.startswith("Table:") else words.text[1:]
-        words.text = words.text.lstrip()
+        text = (words.text or "").lstrip()
+        words.text = text.removeprefix("Table:").removeprefix(":").lstrip()
         figure = lxml_html.Element("figure")
-        figure.tail = table.tail
         table.addprevious(figure)
-        figure.append(table)
-        table.tail = None
+        figure.append(table)  # the table's tail goes with it, and stays inside
         figure.append(_caption("Table", words))
-        figure.tail = (figure.tail or "") + (p.tail or "") if p is after else figure.tail
-        p.getparent().remove(p) if p.getparent() is not None else None
+        figure.tail, p.tail = p.tail, None
+        parent.remove(p)
 
 
 def caption_blocks(tree) -> None:

@@ -121,6 +121,9 @@ def add_render_rules(md: MarkdownIt, lang: str) -> None:
     md.add_render_rule("list_item_open", _list_item_open)
 
 
+ALERTS = ("note", "tip", "important", "warning", "caution")
+
+
 def admonitions(tokens, lang: str) -> None:
     """GitHub's alerts (``> [!NOTE]``) as the model's admonitions, titled in
     the language of the text."""
@@ -130,9 +133,9 @@ def admonitions(tokens, lang: str) -> None:
             token.attrSet("class", f"admonition {kind}")
         elif token.type == "alert_title_open":
             token.attrSet("class", "admonition-title")
-            inline = tokens[i + 1]
-            kind = inline.content.lower()
-            for child in inline.children or []:
-                if child.type == "text":
-                    child.content = term(kind, lang) if kind in ("note", "tip", "important", "warning",
-                                                                 "caution") else child.content
+            title = tokens[i + 1]
+            kind = title.content.lower()
+            if kind in ALERTS:
+                for child in title.children or []:
+                    if child.type == "text":
+                        child.content = term(kind, lang)

@@ -41,32 +41,60 @@ def _line(state: StateBlock, n: int) -> str:
     return state.src[state.bMarks[n] + state.tShift[n]:state.eMarks[n]]
 
 
+def _is_div_open(text: str):
+    opening = _DIV_OPEN.match(text)
+    if opening and opening.group(2).startswith("{") and parse_attributes(opening.group(2)) is None:
+        return None
+    return opening
+
+
+def _is_div_close(text: str) -> bool:
+    return _DIV_CLOSE.match(text) is not None
+
+
+def _closing_line(state: StateBlock, start: int, end: int, kind: str, opens, closes) -> int | None:
+    """The line that closes the block opened at ``start``, or None.
+
+    One pass pairs every opener of the region (the lines up to ``end`` or
+    to where the container ends) with its closer, and is kept for the
+    region's later openers: scanning again from each would take a time
+    that grows with the square of the lines, which a hostile source of
+    unclosed fences would exploit."""
+    cache = state.env.setdefault("_pressroom_blocks", {})
+    key = (kind, end, state.blkIndent, state.parentType)
+    here = _line(state, start)
+    table = cache.get(key)
+    if table is None or table.get(start, (None,))[0] != here:
+        table, stack, fence = {}, [], None
+        for n in range(start, end):
+            if n > start and state.sCount[n] < state.blkIndent and not state.isEmpty(n):
+                break  # the container (a list item, a quote) ends here
+            text = _line(state, n)
+            if fence:
+                if text.startswith(fence):
+                    fence = None
+                continue
+            found = _FENCE.match(text)
+            if found:
+                fence = found.group(1)
+            elif opens(text):
+                stack.append(n)
+                table[n] = (text, None)
+            elif closes(text) and stack:
+                opener = stack.pop()
+                table[opener] = (table[opener][0], n)
+        cache[key] = table
+    return table.get(start, (None, None))[1]
+
+
 def fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Pandoc's fenced divs; nested ones may use fences of the same length."""
     if state.is_code_block(start):
         return False
-    opening = _DIV_OPEN.match(_line(state, start))
-    if not opening or (opening.group(2).startswith("{") and parse_attributes(opening.group(2)) is None):
+    opening = _is_div_open(_line(state, start))
+    if not opening:
         return False
-    depth, fence, close = 1, None, None
-    for n in range(start + 1, end):
-        if state.sCount[n] < state.blkIndent and not state.isEmpty(n):
-            break  # the div's container (a list item, a quote) ended first
-        text = _line(state, n)
-        if fence:
-            if text.startswith(fence):
-                fence = None
-            continue
-        found = _FENCE.match(text)
-        if found:
-            fence = found.group(1)
-        elif _DIV_OPEN.match(text):
-            depth += 1
-        elif _DIV_CLOSE.match(text):
-            depth -= 1
-            if depth == 0:
-                close = n
-                break
+    close = _closing_line(state, start, end, "div", _is_div_open, _is_div_close)
     if close is None:
         return False  # unclosed: pandoc reads it as text, and so do we
     if silent:
@@ -101,8 +129,7 @@ def caption_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
     opening = _CAPTION_OPEN.match(_line(state, start))
     if not opening:
         return False
-    close = next((n for n in range(start + 1, end) if _line(state, n).strip() == "///"
-                  and state.sCount[n] >= state.blkIndent), None)
+    close = _closing_line(state, start, end, "caption", _CAPTION_OPEN.match, lambda text: text.strip() == "///")
     if close is None:
         return False
     if silent:
