@@ -246,10 +246,6 @@ class _Text:
                 for m in _WORD.finditer("".join(self.parts))]
 
 
-def _line_of(src: str, offsets: list[int], position: int) -> int:
-    return bisect.bisect_right(offsets, position)
-
-
 def analyse(text: str, name: str = "source.md") -> Source:
     """What the Markdown file `text` (front matter included) says."""
     source = Source(name)
@@ -265,7 +261,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
         if position < 0:
             return fallback
         cursor = position + len(piece)
-        return _line_of(text, line_starts, position) + 1
+        return bisect.bisect_right(line_starts, position) + 1
 
     lines = text.split("\n")
     depth, in_note, in_alert_title, table_index = 0, False, False, None
