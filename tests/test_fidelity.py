@@ -14,6 +14,7 @@ reported as warnings at their lines.
 
 from __future__ import annotations
 
+import shutil
 import string
 import tempfile
 from pathlib import Path
@@ -89,10 +90,14 @@ def _report(problems: list[str], source_text: str | None = None) -> str:
 
 
 def _article(text: str, prefix: str):
+    """Build `text` as an article in a project of its own; the problems found."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    project = make_project(folder, {"source/a/a.md": text})
-    result = _build(project)
-    return _problems(project, "a", result, project / "dist")
+    try:
+        project = make_project(folder, {"source/a/a.md": text})
+        result = _build(project)
+        return _problems(project, "a", result, project / "dist")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- (a) generated Markdown -----------------------------------------------
