@@ -90,10 +90,26 @@ def _inline_notes(body) -> None:
                 child.tail = None
         if len(span) and span.text is None and span[0].text:
             span[0].text = span[0].text.lstrip()
+        _blocks_as_spans(span)
         sup = ref.getparent()
         anchor = sup if sup is not None and sup.tag == "sup" else ref
         span.tail = anchor.tail
         anchor.getparent().replace(anchor, span)
+
+
+# Elements that would close the paragraph around a note's call when the
+# print HTML is parsed again; in a note they become spans that print.css
+# sets as the blocks they were (.fn-ul, .fn-li, .fn-pre...).
+_NOTE_BLOCKS = {"ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "table", "thead", "tbody",
+                "tfoot", "tr", "td", "th", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+                "section", "aside", "hr", "details", "summary", "address"}
+
+
+def _blocks_as_spans(note) -> None:
+    for el in note.iter():
+        if el is not note and el.tag in _NOTE_BLOCKS:
+            el.set("class", f"fn-{el.tag} {el.get('class') or ''}".strip())
+            el.tag = "span"
 
 
 def _embed(img, asset) -> None:

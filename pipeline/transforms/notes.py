@@ -20,7 +20,7 @@ def restructure(chapter: Chapter) -> None:
             continue
         notes = lxml_html.Element("section", {"class": "footnotes"})
         number = 0
-        for li in block.iter("li"):
+        for li in block.iterfind("ol/li"):  # the notes; a list inside a note stays its content
             number += 1
             note = lxml_html.Element("aside", {"class": "footnote", "id": li.get("id", "")})
             note.set("data-number", str(number))
