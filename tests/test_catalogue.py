@@ -172,6 +172,28 @@ def test_strict_fails_only_the_publication_with_a_warning(tmp_path, capsys):
     assert after["beta.epub"][1:] != before["beta.epub"][1:], "beta was built and replaced"
 
 
+def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys):
+    """A low-resolution image is found only when the print edition is laid
+    out: with --strict it fails the publication like any other warning."""
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(png, "PNG")
+    project = make_project(tmp_path / "project", {
+        "source/alpha/article.md": _article("alpha", "\n\n![A blue box](box.png)"),
+        "source/alpha/box.png": png.getvalue()})
+    assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub"]) == Exit.OK
+    assert "source/alpha/article.md:12: warning: image 'box.png' prints at" in capsys.readouterr().err
+    before = _state(project / "dist")
+    status = main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub", "--strict"])
+    err = capsys.readouterr().err
+    assert status == Exit.INPUT, err
+    assert "source/alpha/article.md:12: error: image 'box.png' prints at" in err, err
+    assert _state(project / "dist") == before
+
+
 # --- an internal error in one publication ---------------------------------------
 
 def _failing_render_of(monkeypatch, slug: str) -> None:
