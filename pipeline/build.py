@@ -1,28 +1,36 @@
 """The build, as a sequence of named stages:
 load sources -> read into the model -> transform -> write editions.
 
-Nothing is written until every publication has been read without error, and
-each edition is written to a temporary file that replaces the old one only
-when complete, so a failed build leaves dist/ as it was.
+Each publication is read and built on its own (workers.make_task), in this
+process, in local worker processes or on a Dask cluster alike. Its editions
+are staged in a folder of the output folder and moved into place as one set,
+with their SHA256SUMS entries, only when every one of them was made without
+error (pipeline/output.py). A publication that fails (a problem in its
+sources, with --strict a warning, running out of memory, a lost worker, an
+internal error) keeps its previous editions and its cache entry; the others
+are built all the same. build() then raises BuildError carrying the result,
+so that a partial build is never taken for a whole one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
-from .errors import BuildError, Diagnostic, Diagnostics, Exit, Location
+from .errors import BuildError, Diagnostic, Diagnostics, Exit, Location, failing, strictly
+from .output import Staging, Unwritable, locked, publish, stage
 from .styles import font_files
-from .workers import DEFAULT_MEMORY_LIMIT_MIB, LOST, Outcome, Task, out_of_memory, stopped
+from .workers import (DEFAULT_MEMORY_LIMIT_MIB, Outcome, Task, internal_error, out_of_memory, stopped,
+                      unwritable)
 
 EDITIONS = ("epub", "pdf", "archive")
+# When publications fail for different reasons, the build's status is the gravest.
+GRAVITY = (Exit.INTERNAL, Exit.ENVIRONMENT, Exit.INPUT)
 
 
 @dataclass
@@ -35,36 +43,29 @@ class Output:
 
 
 @dataclass
+class Failure:
+    """A publication that was not built: its previous editions were kept."""
+
+    publication: str
+    diagnostics: list[Diagnostic]  # all of its own, errors and warnings, located
+    # Exit.INPUT: a problem in its sources; Exit.ENVIRONMENT: out of memory, a
+    # lost worker, an output folder that cannot be written; Exit.INTERNAL: a bug.
+    exit_code: Exit = Exit.INPUT
+    details: str | None = None  # the traceback of an internal error
+
+
+@dataclass
 class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)  # publications whose editions were kept (the cache)
+    failed: dict[str, Failure] = field(default_factory=dict)  # by publication, in publication order
 
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextlib.contextmanager
-def _locked(folder: Path):
-    """An exclusive lock on the output folder itself (no lock file to leave behind)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    @property
+    def exit_code(self) -> Exit:
+        """Exit.OK, or the gravest status among the failed publications."""
+        codes = {f.exit_code for f in self.failed.values()}
+        return min(codes, key=lambda c: GRAVITY.index(c) if c in GRAVITY else len(GRAVITY), default=Exit.OK)
 
 
 def _discover(source_dir: Path) -> list[Path]:
@@ -202,47 +203,53 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
 
 
 class _Writer:
-    """The parent's side: writes each publication's editions atomically, then
-    its SHA256SUMS entries and its cache entry, under the output folder's lock."""
+    """The parent's side: takes each publication's outcome as it comes, puts
+    its diagnostics through the --strict gate, and either records its failure
+    or moves its editions into place as one set, with its SHA256SUMS entries
+    and its cache entry, under the output folder's lock."""
 
-    def __init__(self, project: Path, out: Path, result: BuildResult, cache, keys: dict[str, str]):
-        self.project, self.out, self.result, self.cache, self.keys = project, out, result, cache, keys
+    def __init__(self, project: Path, staging: Staging, result: BuildResult, cache, keys: dict[str, str],
+                 strict: bool, say):
+        self.project, self.staging, self.result, self.cache, self.keys = project, staging, result, cache, keys
+        self.out, self.strict, self.say = staging.out, strict, say
+        self.reports: dict[str, list[Diagnostic]] = {}  # each publication's diagnostics, after the gate
 
-    def edition(self, slug: str, edition: str, name: str, blob: bytes, pages: int | None) -> None:
-        path = self.out / name
-        write_atomically(path, blob)
-        self.result.outputs.append(Output(slug, edition, path, len(blob), pages))
+    def take(self, task: Task, outcome: Outcome) -> None:
+        slug = task.folder.name
+        diagnostics = self.reports[slug] = strictly(outcome.diagnostics, self.strict)
+        failure = outcome.failure
+        try:
+            if failure is None and not any(d.severity == "error" for d in diagnostics):
+                try:
+                    self._place(slug, outcome, diagnostics)
+                    return
+                except Unwritable as exc:
+                    diagnostics.append(unwritable(task, exc))
+                    failure = Exit.ENVIRONMENT
+            self.result.failed[slug] = Failure(slug, diagnostics, failure or Exit.INPUT, outcome.details)
+            self.say(f"{slug}: failed; its editions were left as they were")
+        finally:
+            self.staging.discard(slug)
 
-    def place(self, slug: str, edition: str, name: str, staged: Path, pages: int | None) -> None:
-        """Move an edition written complete into a staging folder of out/ into place."""
-        path = self.out / name
-        size = staged.stat().st_size
-        os.replace(staged, path)
-        self.result.outputs.append(Output(slug, edition, path, size, pages))
-
-    def finish(self, slug: str, complete: bool, inputs=(), warnings=()) -> None:
-        from .archive import checksums
-
-        outputs = [o for o in self.result.outputs if o.publication == slug]
-        if not outputs and self.cache is None:
+    def _place(self, slug: str, outcome: Outcome, diagnostics: list[Diagnostic]) -> None:
+        staged = [(edition, made if isinstance(made, Path) else stage(self.staging.folder, slug, name, made), pages)
+                  for edition, name, made, pages in outcome.editions]
+        if not staged:
             return
-        # After each publication, so that the manifest never lags what is in out/.
-        self.out.mkdir(parents=True, exist_ok=True)
-        with _locked(self.out):  # two builds at once must not lose each other's entries
-            if outputs:
-                write_atomically(self.out / checksums.NAME, checksums.updated(self.out, [o.path for o in outputs]))
-            if self.cache is not None:
-                if complete and slug in self.keys:
-                    from .cache import file_digest
+        outputs = [Output(slug, edition, self.out / path.name, path.stat().st_size, pages)
+                   for edition, path, pages in staged]
+        with locked(self.out):  # two builds at once must not lose each other's entries
+            publish(self.out, [path for _, path, _ in staged])
+            if self.cache is not None and slug in self.keys:
+                from .cache import file_digest
 
-                    self.cache.record(slug, self.keys[slug],
-                                      [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
-                                      {p.relative_to(self.project).as_posix(): file_digest(p) for p in inputs
-                                       if p.is_relative_to(self.project)},
-                                      [_as_dict(d) for d in warnings])
-                else:
-                    self.cache.forget(slug)
+                self.cache.record(slug, self.keys[slug], [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
+                                  {p.relative_to(self.project).as_posix(): file_digest(p) for p in outcome.inputs
+                                   if p.is_relative_to(self.project)},
+                                  [_as_dict(d) for d in diagnostics])
                 self.cache.save()
+        self.result.outputs += outputs
+        self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written")
 
 
 def _as_dict(d: Diagnostic) -> dict:
@@ -256,11 +263,6 @@ def _from_dict(d: dict) -> Diagnostic:
     return Diagnostic(d["severity"], d["message"], Location(**loc) if loc else None, d.get("hint"))
 
 
-def _strictly(diags: Diagnostics, strict: bool) -> None:
-    if strict and diags.warnings:
-        diags.items = [Diagnostic("error", d.message, d.location, d.hint) for d in diags.items]
-
-
 def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_dir: str | Path | None = None,
           strict: bool = False, progress: Callable[[str], None] | None = None, *, jobs: int | None = 1,
           executor: str = "local", scheduler: str | None = None, use_cache: bool = False,
@@ -271,6 +273,15 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     process. executor "dask" sends the work to the Dask scheduler at `scheduler`.
     use_cache: keep the editions of a publication whose inputs are unchanged
     (see pipeline/cache.py). memory_limit: MiB of address space per local worker.
+
+    Returns the BuildResult when every publication was built (or up to date).
+    When any failed, the others are built all the same, and BuildError is
+    raised with the result as ``.result``: ``.result.failed`` names each failed
+    publication with its diagnostics, ``.result.outputs`` what was written, and
+    ``.exit_code`` is the gravest failure's (Exit.INPUT for the sources,
+    Exit.ENVIRONMENT, Exit.INTERNAL). A BuildError without a result means that
+    nothing was attempted (a wrong argument, no publications, no fonts, no
+    Dask cluster).
     """
     project = Path(project).resolve()
     out = Path(out_dir).resolve() if out_dir else project / "dist"
@@ -290,8 +301,8 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     if jobs is not None and jobs < 1:
         diags.error(f"--jobs must be 1 or more, not {jobs}")
         raise BuildError(diags.items, Exit.USAGE)
-    folders = _select(project, publications, diags)
-    if folders and not font_files(project):
+    chosen = _select(project, publications, diags)
+    if chosen and not font_files(project):
         # Every edition needs them: the EPUB's page-list comes from the print layout.
         diags.error("there are no fonts in styles/fonts/: editions are typeset only in the "
                     "project's own fonts", project / "styles" / "fonts",
@@ -299,173 +310,96 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     diags.raise_if_errors(Exit.INPUT)
 
     result = BuildResult()
-    cache, keys = None, {}
+    reports: dict[str, list[Diagnostic]] = {}
+    cache, keys, folders = None, {}, chosen
     if use_cache and folders:
         from .cache import Cache, publication_key, styles_digest
 
         cache = Cache(project, out)
         styles = styles_digest(project)
-        todo = []
-        for folder in folders:
+        folders = []
+        for folder in chosen:
             key = publication_key(project, folder, formats, styles)
             entry = cache.fresh(folder.name, key, project)
-            if entry is not None and not (strict and entry.get("warnings")):
+            kept = [_from_dict(w) for w in entry.get("warnings", [])] if entry is not None else []
+            if entry is not None and not failing(kept, strict):
                 say(f"{folder.name}: up to date")
                 result.up_to_date.append(folder.name)
-                diags.items += [_from_dict(w) for w in entry.get("warnings", [])]
+                reports[folder.name] = kept
             else:
                 keys[folder.name] = key
-                todo.append(folder)
-        folders = todo
+                folders.append(folder)
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     tasks = [Task(project, folder, tuple(formats), strict, epoch) for folder in folders]
-    writer = _Writer(project, out, result, cache, keys)
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    if executor == "local" and workers <= 1:
-        _build_here(tasks, diags, strict, result, writer, say)
-    elif tasks:
-        _build_with_workers(tasks, diags, strict, result, writer, say, executor, scheduler, workers, memory_limit)
-    else:
-        result.diagnostics = list(diags.items)
-    order = {f.name: i for i, f in enumerate(folders)}
+    with Staging(out) as staging:
+        writer = _Writer(project, staging, result, cache, keys, strict, say)
+        if not tasks:
+            pass
+        elif executor == "dask":
+            _build_on_dask(tasks, writer, say, scheduler, diags)
+        elif workers <= 1:
+            _build_here(tasks, writer, say)
+        else:
+            _build_with_workers(tasks, writer, say, workers, memory_limit)
+    reports.update(writer.reports)
+    order = {f.name: i for i, f in enumerate(chosen)}
+    in_order = sorted(reports, key=lambda slug: order.get(slug, -1))
+    result.diagnostics = list(diags.items) + [d for slug in in_order for d in reports[slug]]
+    result.failed = {slug: result.failed[slug] for slug in in_order if slug in result.failed}
     result.outputs.sort(key=lambda o: order.get(o.publication, -1))  # stable: editions keep their order
+    if result.failed:
+        raise BuildError(result.diagnostics, result.exit_code, result)
     return result
 
 
-def _build_here(tasks: list[Task], diags: Diagnostics, strict: bool, result: BuildResult, writer: _Writer,
-                say) -> None:
+def _build_here(tasks: list[Task], writer: _Writer, say) -> None:
     """Everything in this process, one publication after another (--jobs 1)."""
-    from .workers import outside_inputs, read
+    from .workers import make_task
 
-    pubs, own = [], {}
     for task in tasks:
         say(f"reading {task.folder.name}")
-        before = len(diags.items)
-        pub = read(task, diags)
-        own[task.folder.name] = diags.items[before:]
-        if pub is not None:
-            pubs.append((task, pub))
-    _strictly(diags, strict)
-    diags.raise_if_errors()
-    result.diagnostics = list(diags.items)
-    for task, pub in pubs:
-        try:
-            for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone=len(tasks) == 1):
-                writer.edition(pub.slug, edition, name, blob, pages)
-        except MemoryError:
-            result.diagnostics.append(out_of_memory(task, None))
-            writer.finish(pub.slug, complete=False)
-            continue
-        result.diagnostics += getattr(pub, "render_warnings", [])
-        writer.finish(pub.slug, complete=True, inputs=outside_inputs(pub),
-                      warnings=own[pub.slug] + getattr(pub, "render_warnings", []))
+        writer.take(task, make_task(task, writer.staging.folder, say, alone=len(tasks) == 1))
 
 
-def _build_with_workers(tasks, diags, strict, result, writer, say, executor, scheduler, workers,
-                        memory_limit) -> None:
-    """Each publication in a worker. Local workers read and make each one in
-    a single stage (_staged); on a cluster, first all are read (and every
-    problem collected), then, if none has an error, their editions are made
-    and sent back to be written here as each one arrives."""
-    from .workers import build_task, check_task
-
-    if executor == "local":
-        with _PoolRunner(workers, memory_limit) as runner:
-            _staged(runner, tasks, diags, strict, result, writer, say, memory_limit)
-        return
-    runner = _DaskRunner(scheduler, diags)
-    memory_limit = None  # the cluster's workers have their own limits
-    with runner:
-        say(f"reading {len(tasks)} publications on {runner.where}")
-        found, lost = {}, {}
-        for task, value in runner.run(check_task, tasks):
-            if isinstance(value, BaseException) or value is LOST:
-                # Not a problem of the sources: this one is left out, the others go on.
-                lost[task.folder.name] = _lost(task, value, memory_limit)
-                continue
-            found[task.folder.name] = value
-        for task in tasks:  # in publication order, whatever order the workers finished in
-            diags.items += found.get(task.folder.name, [])
-        _strictly(diags, strict)
-        diags.raise_if_errors()
-        result.diagnostics = list(diags.items) + [lost[t.folder.name] for t in tasks if t.folder.name in lost]
-        tasks = [t for t in tasks if t.folder.name not in lost]
-        if tasks:
-            say(f"building {len(tasks)} publications on {runner.where}")
-        for task, outcome in runner.run(build_task, tasks):
-            slug = task.folder.name
-            if isinstance(outcome, BaseException):
-                if not _is_lost_worker(outcome):
-                    raise outcome
-                outcome = Outcome(slug, [_lost(task, outcome, memory_limit)])
-            result.diagnostics += outcome.diagnostics
-            if any(d.severity == "error" for d in outcome.diagnostics):
-                writer.finish(slug, complete=False)
-                continue
-            say(f"{slug}: writing {len(outcome.editions)} files")
-            for edition, name, blob, pages in outcome.editions:
-                writer.edition(slug, edition, name, blob, pages)
-            writer.finish(slug, complete=True, inputs=outcome.inputs,
-                          warnings=[d for d in found[slug] if d.severity == "warning"] + outcome.diagnostics)
-
-
-def _staged(runner, tasks, diags, strict, result, writer, say, memory_limit) -> None:
-    """Workers read each publication and write its editions into a staging
-    folder inside the output folder; when every publication has been read
-    without errors, the editions are moved into place (a rename each),
-    otherwise the staging folder goes and the output folder is as it was."""
+def _build_with_workers(tasks: list[Task], writer: _Writer, say, workers: int, memory_limit: int | None) -> None:
+    """Each publication in a local worker process, which writes its editions
+    into the staging folder; each is moved into place as it is done."""
     import functools
-    import shutil
 
     from .workers import make_task
 
-    writer.out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pressroom-staging-", dir=writer.out))
-    try:
+    with _PoolRunner(workers, memory_limit) as runner:
         say(f"building {len(tasks)} publications on {runner.where}")
-        outcomes, lost = {}, {}
-        for task, value in runner.run(functools.partial(make_task, staging=staging), tasks):
-            if isinstance(value, BaseException):
-                lost[task.folder.name] = _lost(task, value, memory_limit)
-            else:
-                outcomes[task.folder.name] = value
-        for task in tasks:  # in publication order, whatever order the workers finished in
-            diags.items += outcomes[task.folder.name].read if task.folder.name in outcomes else []
-        _strictly(diags, strict)
-        diags.raise_if_errors()
-        result.diagnostics = list(diags.items) + [lost[t.folder.name] for t in tasks if t.folder.name in lost]
-        for task in tasks:
-            slug = task.folder.name
-            if slug not in outcomes:
-                continue
-            outcome = outcomes[slug]
-            result.diagnostics += outcome.diagnostics
-            if any(d.severity == "error" for d in outcome.diagnostics):
-                writer.finish(slug, complete=False)
-                continue
-            for edition, name, staged, pages in outcome.editions:
-                writer.place(slug, edition, name, staged, pages)
-            writer.finish(slug, complete=True, inputs=outcome.inputs,
-                          warnings=[d for d in outcome.read if d.severity == "warning"] + outcome.diagnostics)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for task, value in runner.run(functools.partial(make_task, staging=writer.staging.folder), tasks):
+            writer.take(task, _outcome(task, value, memory_limit))
 
 
-def _is_lost_worker(exc: BaseException) -> bool:
+def _build_on_dask(tasks: list[Task], writer: _Writer, say, scheduler: str, diags: Diagnostics) -> None:
+    """Each publication on a worker of a Dask cluster, which sends its
+    editions back; they are staged here, then moved into place as a set."""
+    from .workers import make_task
+
+    with _DaskRunner(scheduler, diags) as runner:
+        say(f"building {len(tasks)} publications on {runner.where}")
+        for task, value in runner.run(make_task, tasks):
+            writer.take(task, _outcome(task, value, None))  # the cluster's workers have their own limits
+
+
+def _outcome(task: Task, value, memory_limit: int | None) -> Outcome:
+    """A worker's outcome, or the failure of one whose worker gave none."""
     from concurrent.futures.process import BrokenProcessPool
 
-    return isinstance(exc, (BrokenProcessPool, MemoryError))
-
-
-def _lost(task: Task, exc, memory_limit) -> Diagnostic:
-    from concurrent.futures.process import BrokenProcessPool
-
-    if isinstance(exc, BrokenProcessPool):
-        return stopped(task, memory_limit)
-    if exc is LOST or _is_lost_worker(exc):
-        return out_of_memory(task, memory_limit)
-    raise exc
+    if isinstance(value, Outcome):
+        return value
+    slug = task.folder.name
+    if isinstance(value, BrokenProcessPool) or type(value).__name__ == "KilledWorker":  # Dask's lost worker
+        return Outcome(slug, [stopped(task, memory_limit)], failure=Exit.ENVIRONMENT)
+    if isinstance(value, MemoryError):
+        return Outcome(slug, [out_of_memory(task, memory_limit)], failure=Exit.ENVIRONMENT)
+    return Outcome(slug, [internal_error(task, value)], failure=Exit.INTERNAL,
+                   details="".join(traceback.format_exception(value)))
 
 
 class _PoolRunner:

@@ -122,7 +122,7 @@ class Cache:
         self.path = project / CACHE_DIR / f"{name}.json"
         self.out = out
         self.entries = self._load()
-        self.changed: dict[str, dict | None] = {}
+        self.changed: dict[str, dict] = {}
 
     def _load(self) -> dict:
         try:
@@ -163,19 +163,12 @@ class Cache:
             "warnings": warnings,
         }
 
-    def forget(self, slug: str) -> None:
-        self.changed[slug] = None
-
     def save(self) -> None:
         """Merge this build's entries into the file (call under the output folder's lock)."""
         if not self.changed:
             return
         entries = self._load()  # another build may have recorded its own since
-        for slug, entry in self.changed.items():
-            if entry is None:
-                entries.pop(slug, None)
-            else:
-                entries[slug] = entry
+        entries.update(self.changed)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"format": FORMAT, "publications": entries}, indent=1, sort_keys=True).encode()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")

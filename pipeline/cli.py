@@ -52,14 +52,17 @@ def cmd_build(args) -> int:
                        jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
                        use_cache=not args.no_cache, memory_limit=args.memory_limit)
     except BuildError as exc:
-        _report(exc.diagnostics)
-        errors = sum(d.severity == "error" for d in exc.diagnostics)
-        _stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
-                "nothing in the output folder was changed", "31")
-        return exc.exit_code
-    _report(result.diagnostics)
+        if exc.result is None:  # nothing was attempted
+            _report(exc.diagnostics)
+            errors = sum(d.severity == "error" for d in exc.diagnostics)
+            _stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
+                    "nothing in the output folder was changed", "31")
+            return exc.exit_code
+        result = exc.result
+    failures = {id(d) for f in result.failed.values() for d in f.diagnostics}
+    _report([d for d in result.diagnostics if id(d) not in failures])
     checks = {}
-    if args.check:
+    if args.check and result.outputs:
         from .checks import check_outputs
         out = Path(args.output) if args.output else Path(args.project) / "dist"
         for c in check_outputs(out, Path(args.project).resolve(), [o.publication for o in result.outputs], progress):
@@ -75,12 +78,33 @@ def cmd_build(args) -> int:
     failed = [c for cs in checks.values() for c in cs if c.passed is False]
     for c in failed:
         _stderr(f"{c.path.name}: {c.name} failed: " + "; ".join(c.details[:5]), "31")
-    lost = sum(d.severity == "error" for d in result.diagnostics)  # e.g. a worker out of memory
-    if lost:
-        _stderr(f"pressroom: {lost} publication{'s' * (lost != 1)} could not be built; "
-                "the others were written", "31")
-        return Exit.ENVIRONMENT
+    if result.failed:
+        _report_failures(result, args.verbose)
+        return result.exit_code
     return Exit.CHECK if failed else Exit.OK
+
+
+def _report_failures(result, verbose: bool) -> None:
+    """Each failed publication with all its diagnostics, then one line that
+    says what the output folder holds now."""
+    errors = 0
+    for slug, failure in result.failed.items():
+        n = sum(d.severity == "error" for d in failure.diagnostics)
+        errors += n
+        _stderr(f"pressroom: {slug} failed with {n} error{'s' * (n != 1)}; "
+                "its editions in the output folder were left as they were", "31")
+        _report(failure.diagnostics)
+        if verbose and failure.details:
+            sys.stderr.write(failure.details)
+    built = len({o.publication for o in result.outputs})
+    if not built:
+        _stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
+                "nothing in the output folder was changed", "31")
+        return
+    n, kept = len(result.failed), len(result.up_to_date)
+    _stderr(f"pressroom: {n} of {n + built + kept} publications failed with {errors} error{'s' * (errors != 1)} "
+            f"and were left as they were; {built} {'was' if built == 1 else 'were'} built"
+            + (f", {kept} {'was' if kept == 1 else 'were'} up to date" if kept else ""), "31")
 
 
 # --- check -------------------------------------------------------------------
@@ -269,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except KeyboardInterrupt:
-        _stderr("pressroom: interrupted; finished editions were kept")
+        _stderr("pressroom: interrupted; the publications written before were kept, "
+                "nothing else in the output folder was changed")
         return Exit.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
         if args.verbose:

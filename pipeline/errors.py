@@ -1,7 +1,8 @@
 """Errors as data: located diagnostics, collected before a build fails.
 
 The library never prints or exits; it raises :class:`BuildError` carrying
-every problem found, and the CLI decides how to show them.
+every problem found (and, when some publications were built and others
+failed, the result of the build), and the CLI decides how to show them.
 """
 
 from __future__ import annotations
@@ -93,11 +94,31 @@ class Diagnostics:
             raise BuildError(list(self.items), exit_code)
 
 
-class BuildError(Exception):
-    """A build could not complete; carries every diagnostic and an exit status."""
+def strictly(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
+    """The --strict gate, for one publication's diagnostics: with strict,
+    every warning is an error. A publication fails when this leaves an error."""
+    if not strict:
+        return list(diagnostics)
+    return [Diagnostic("error", d.message, d.location, d.hint) if d.severity == "warning" else d
+            for d in diagnostics]
 
-    def __init__(self, diagnostics: list[Diagnostic], exit_code: Exit = Exit.INPUT):
+
+def failing(diagnostics: list[Diagnostic], strict: bool) -> bool:
+    return any(d.severity == "error" for d in strictly(diagnostics, strict))
+
+
+class BuildError(Exception):
+    """A build could not complete; carries every diagnostic and an exit status.
+
+    result: when the build went ahead publication by publication, what it
+    did (``pipeline.BuildResult``): the editions written for the publications
+    that were built, and ``result.failed`` for the ones that were not. None
+    when nothing was attempted (a wrong command line, no fonts, no cluster).
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic], exit_code: Exit = Exit.INPUT, result=None):
         self.diagnostics = diagnostics
         self.exit_code = exit_code
+        self.result = result
         errors = [d for d in diagnostics if d.severity == "error"]
         super().__init__("\n".join(str(d) for d in errors) or "build failed")

@@ -1,7 +1,11 @@
 """The per-publication work, as plain functions that run anywhere: in the
 build's own process (``--jobs 1``), in local worker processes, or on a Dask
-cluster. Tasks and results are plain data (paths, bytes, diagnostics), so
-the parent alone writes into the output folder.
+cluster: the same function, make_task, in all three. Tasks and results are
+plain data (paths, bytes, diagnostics). The work writes a publication's
+editions into a staging folder at most (or, on a cluster, sends them back);
+the parent alone moves them into place, one publication's set at a time.
+A publication that fails, whatever the reason, is its outcome's failure:
+the others go on.
 
 A local worker runs under a memory limit, so that one huge book cannot take
 the machine down: running out of memory becomes a located error for that
@@ -13,11 +17,13 @@ above it stops anything that grows faster than the watch can see.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import source_date_epoch
-from .errors import Diagnostic, Diagnostics
+from .errors import BuildError, Diagnostic, Diagnostics, Exit, failing
+from .output import Unwritable, stage
 
 DEFAULT_MEMORY_LIMIT_MIB = 4096
 # A build makes millions of short-lived objects and few cycles: the
@@ -44,12 +50,19 @@ class Task:
 
 @dataclass
 class Outcome:
+    """What the work on one publication gave. Plain data: it travels back from a worker."""
+
     slug: str
+    # What reading and then typesetting found, in that order, before the --strict gate.
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # (edition, file name, bytes or the staged file, pages), in the order the editions are written
+    # (edition, file name, the staged file or the bytes, pages), in the order the editions are made
     editions: list[tuple[str, str, bytes | Path, int | None]] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # files outside the folder the editions used
-    read: list[Diagnostic] = field(default_factory=list)  # what reading the sources found (make_task)
+    # A failure that is not a problem of the sources: Exit.ENVIRONMENT (out of
+    # memory, a lost worker, an output folder that cannot be written) or
+    # Exit.INTERNAL (a bug); None when the diagnostics alone decide.
+    failure: Exit | None = None
+    details: str | None = None  # the traceback of an internal error
 
 
 def init_worker(memory_limit_mib: int | None) -> None:
@@ -149,63 +162,68 @@ def stopped(task: Task, limit_mib: int | None) -> Diagnostic:
     return diags.items[0]
 
 
-LOST = "out of memory"  # what check_task returns when the worker ran out of memory
-
-
-def check_task(task: Task) -> list[Diagnostic] | str:
-    """First stage in a worker: read the publication only, for its diagnostics."""
+def internal_error(task: Task, exc: BaseException) -> Diagnostic:
+    """A bug met while building one publication: its failure, not the build's."""
+    text = str(exc)
+    if len(text) > 300:
+        text = text[:300] + "..."
     diags = Diagnostics(root=task.project)
-    if _within_limit(lambda: read(task, diags), task.epoch):
-        return diags.items
-    return LOST
+    diags.error(f"internal error: {type(exc).__name__}: {text}; its editions were not written", task.folder,
+                hint="please report this with the publication that caused it (--verbose shows the details)")
+    return diags.items[0]
 
 
-def build_task(task: Task) -> Outcome:
-    """Second stage in a worker: read the publication again and make its editions."""
+def unwritable(task: Task, exc: Unwritable) -> Diagnostic:
+    diags = Diagnostics(root=task.project)
+    diags.error(f"could not write the editions of '{task.folder.name}' into the output folder: "
+                f"{exc.error.strerror or exc.error}", exc.path,
+                hint="make room on its disk, make it writable, or choose another folder with -o")
+    return diags.items[0]
+
+
+def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = False) -> Outcome:
+    """The work on one publication, wherever it runs (this process, a local
+    worker, a Dask worker): read it and, when it reads without errors (with
+    --strict, without warnings), make its editions, into staging/<slug>/ when
+    a staging folder (one of the output folder's own) is given, so that the
+    bytes never travel between processes; else as bytes in the outcome.
+
+    Whatever goes wrong is the outcome's failure, never an exception, so that
+    the other publications of the build go on: out of memory, an output folder
+    that cannot be written, an internal error (with its traceback)."""
     outcome = Outcome(task.folder.name)
-    if not _within_limit(lambda: _make(task, outcome), task.epoch):
-        outcome.editions = []
-        outcome.diagnostics = [out_of_memory(task, _memory_limit_mib)]
-    return outcome
+    try:
+        if _within_limit(lambda: _make(task, outcome, staging, say, alone), task.epoch):
+            return outcome
+        return _failed(outcome, out_of_memory(task, _memory_limit_mib), Exit.ENVIRONMENT)
+    except Unwritable as exc:
+        return _failed(outcome, unwritable(task, exc), Exit.ENVIRONMENT)
+    except BuildError as exc:  # a stage that gave up with its own diagnostics
+        outcome.diagnostics += exc.diagnostics
+        return _failed(outcome, None, exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - a bug in one publication is that publication's failure
+        return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
 
 
-def make_task(task: Task, staging: Path) -> Outcome:
-    """The one stage of a local worker: read the publication and, when it
-    reads without errors, write its editions into the staging folder (a
-    folder of the output folder's own). The parent moves them into place
-    once every publication has been read without errors, so a publication
-    is read once and its bytes never travel between processes."""
-    outcome = Outcome(task.folder.name)
-    if not _within_limit(lambda: _make(task, outcome, staging), task.epoch):
-        outcome.editions = []
-        outcome.diagnostics = [out_of_memory(task, _memory_limit_mib)]
-    return outcome
+def _failed(outcome: Outcome, error: Diagnostic | None, failure: Exit, details: str | None = None) -> Outcome:
+    return Outcome(outcome.slug, outcome.diagnostics + ([error] if error else []), failure=failure,
+                   details=details)
 
 
-def _make(task: Task, outcome: Outcome, staging: Path | None = None) -> None:
-    from .build import editions, write_atomically
+def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) -> None:
+    from .build import editions
 
     diags = Diagnostics(root=task.project)
     pub = read(task, diags)
-    outcome.read = list(diags.items)
-    if pub is None or diags.errors:
-        if staging is None:
-            outcome.diagnostics = diags.errors or [Diagnostic("error", "the publication could not be read")]
-        elif pub is None and not diags.errors:
-            outcome.read.append(Diagnostic("error", "the publication could not be read"))
-        return
-    if staging is not None and task.strict and diags.warnings:
-        return  # the build fails on these warnings: nothing to make
-    made = editions(pub, task.project, task.formats)
-    if staging is None:
-        outcome.editions = list(made)
-    else:
-        folder = staging / task.folder.name
-        folder.mkdir(parents=True, exist_ok=True)
-        for edition, name, blob, pages in made:
-            write_atomically(folder / name, blob)
-            outcome.editions.append((edition, name, folder / name, pages))
-    outcome.diagnostics = list(getattr(pub, "render_warnings", []))
+    if pub is None and not diags.errors:
+        diags.error("the publication could not be read", task.folder)
+    outcome.diagnostics = list(diags.items)
+    if pub is None or failing(diags.items, task.strict):
+        return  # it fails on these: nothing to make
+    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone):
+        made = stage(staging, pub.slug, name, blob) if staging is not None else blob
+        outcome.editions.append((edition, name, made, pages))
+    outcome.diagnostics += getattr(pub, "render_warnings", [])
     outcome.inputs = outside_inputs(pub)
 
 

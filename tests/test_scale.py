@@ -148,18 +148,19 @@ def test_two_jobs_give_the_same_bytes_as_one(tmp_path):
         [(o.publication, o.edition, o.path.name) for o in two.outputs]
 
 
-def test_reading_errors_are_collected_from_every_worker_and_nothing_is_written(tmp_path, capsys):
+def test_reading_errors_are_collected_from_every_worker_and_the_others_are_built(tmp_path, capsys):
     project = make_project(tmp_path / "project", {
         "source/alpha/article.md": "---\ntitle: Alpha\nlang: xx-not-a-tag-at-all\n---\n\nText.\n",
         "source/beta/article.md": "---\nlang: en\n---\n\nText.\n",
         "source/gamma/article.md": ALPHA,
     })
     out = tmp_path / "out"
-    status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "-q"])
+    status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "-q", "--format", "epub,pdf"])
     err = capsys.readouterr().err
     assert status == Exit.INPUT
-    assert "source/alpha/article.md" in err and "source/beta/article.md" in err, err
-    assert not out.exists() or list(out.iterdir()) == []
+    assert "source/alpha/article.md:3:" in err and "source/beta/article.md:1:" in err, err
+    assert "pressroom: alpha failed" in err and "pressroom: beta failed" in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "gamma.epub", "gamma.pdf"]
 
 
 def test_a_worker_out_of_memory_is_a_located_error_and_the_others_still_build(tmp_path, capsys):
