@@ -171,9 +171,11 @@ def test_book_toml_problems_are_located_in_book_toml(tmp_path):
 
 
 def test_malformed_book_toml_a_missing_title_and_a_missing_summary_are_located(tmp_path):
-    project = _project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n"},
+    project = _project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n",
+                                        "README.md": "# Not a chapter\n\n![](nothing.png)\n"},
                                        '[book]\ntitle = "A Book\n'))
-    _, diags = _load(project, "b")
+    loaded, diags = _load(project, "b")
+    assert loaded is None, "the folder is not read as a book of its own files instead"
     [error] = diags.items
     assert (error.location.path, error.location.line) == ("source/b/book.toml", 2)
     assert "malformed TOML" in error.message

@@ -38,7 +38,9 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def find(folder: Path, diags: Diagnostics) -> Layout | None:
-    """The folder's layout, or None for Pressroom's own."""
+    """The folder's layout, or None for Pressroom's own. A configuration that
+    cannot be read gives a layout with no files: its errors are reported, and
+    the folder is not read as something else instead."""
     from . import mdbook, mkdocs
 
     for module, names in ((mdbook, (mdbook.CONFIG,)), (mkdocs, mkdocs.CONFIGS)):
@@ -46,11 +48,12 @@ def find(folder: Path, diags: Diagnostics) -> Layout | None:
             config = folder / name
             if not config.is_file():
                 continue
+            unread = Layout(module.__name__.rsplit(".", 1)[-1], config, {}, {}, [], folder)
             if (diags.root is not None and not inside(config, diags.root)) or not inside(config, folder):
                 diags.error("the file is a link to a place outside the project; it was not read", config,
                             hint="copy the file into the project instead of linking to it")
-                return None
-            return module.load(folder, diags)
+                return unread
+            return module.load(folder, diags) or unread
     return None
 
 
