@@ -2,7 +2,8 @@
 
 A publication is a folder under ``source/``: one Markdown file for an
 article, or many for a book, ordered by ``publication.yaml`` (its
-``contents`` list) or else by file name. Text is decoded here and nowhere else.
+``contents`` list), by an mdBook's or a MkDocs project's own configuration
+(``layouts/``), or else by file name. Text is decoded here and nowhere else.
 """
 
 from __future__ import annotations
