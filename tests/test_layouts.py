@@ -30,10 +30,6 @@ from test_epub_accessibility import ace_report, violations
 DATA = REPO / "tests" / "data"
 
 
-def _project(tmp_path: Path, files: dict) -> Path:
-    return make_project(tmp_path, files)
-
-
 def _load(project: Path, slug: str):
     diags = Diagnostics(root=project)
     return load(project / "source" / slug, diags), diags
@@ -110,7 +106,7 @@ def _book(files: dict, toml: str = '[book]\ntitle = "A Book"\nlanguage = "en"\n'
 
 
 def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(tmp_path):
-    project = _project(tmp_path, _book({
+    project = make_project(tmp_path, _book({
         "src/SUMMARY.md": "- [One](one.md)\n    - [Draft]()\n        - [Under the draft](under.md)\n"
                           "    - [Missing](missing.md)\n"
                           "# A Part\n- [Two](two.md)\n    - [Two A](two-a.md)\n- [One again](one.md)\n"
@@ -144,7 +140,7 @@ def test_book_toml_gives_the_metadata_and_publication_yaml_overrides_it(tmp_path
     toml = ('[book]\ntitle = "A Book"\nauthors = ["Ann Writer", "Bo Author"]\nlanguage = "fr"\n'
             'description = "About it."\n\n[output.html]\nsite-url = "https://example.org/book/"\n')
     files = _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# Un\n"}, toml)
-    project = _project(tmp_path, files)
+    project = make_project(tmp_path, files)
     loaded, diags = _load(project, "b")
     meta = loaded.metadata
     assert diags.items == []
@@ -161,7 +157,7 @@ def test_book_toml_gives_the_metadata_and_publication_yaml_overrides_it(tmp_path
 def test_book_toml_problems_are_located_in_book_toml(tmp_path):
     toml = ('[book]\ntitle = "A Book"\nlanguage = "klingon please"\nauthors = "Ann"\n\n'
             '[preprocessor.admonish]\ncommand = "mdbook-admonish"\n')
-    project = _project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n"}, toml))
+    project = make_project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n"}, toml))
     _, diags = _load(project, "b")
     found = {(d.severity, d.location.line): d.message for d in diags.items}
     assert all(d.location.path == "source/b/book.toml" for d in diags.items), _where(diags)
@@ -171,7 +167,7 @@ def test_book_toml_problems_are_located_in_book_toml(tmp_path):
 
 
 def test_malformed_book_toml_a_missing_title_and_a_missing_summary_are_located(tmp_path):
-    project = _project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n",
+    project = make_project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n",
                                         "README.md": "# Not a chapter\n\n![](nothing.png)\n"},
                                        '[book]\ntitle = "A Book\n'))
     loaded, diags = _load(project, "b")
@@ -301,7 +297,7 @@ def test_hidden_lines_go_only_from_rust_code_blocks():
 
 
 def test_a_message_about_included_text_names_the_included_file_and_line(tmp_path):
-    project = _project(tmp_path, _book({
+    project = make_project(tmp_path, _book({
         "src/SUMMARY.md": "- [One](one.md)\n",
         "src/one.md": "# One\n\n```rust\n# fn main() {\nlet x = 1;\n# }\n```\n\n{{#include ../shared/notes.md}}\n\n"
                       "After [a link](#nowhere-here).\n",
@@ -324,7 +320,7 @@ def test_mkdocs_nav_sections_are_parts_and_sections_in_sections_deeper_parts(tmp
               "theme:\n  name: material\n  language: de\n"
               "nav:\n  - index.md\n  - Guide:\n    - First: guide/first.md\n    - Deeper:\n"
               "      - guide/deep.md\n  - Issues: https://example.org/issues\n  - Gone: gone.md\n")
-    project = _project(tmp_path, _site({"docs/index.md": "# Home\n", "docs/guide/first.md": "# First\n",
+    project = make_project(tmp_path, _site({"docs/index.md": "# Home\n", "docs/guide/first.md": "# First\n",
                                         "docs/guide/deep.md": "# Deep\n"}, config))
     loaded, diags = _load(project, "m")
     assert [(f.path.name, f.meta.get("_part"), f.meta.get("_offset")) for f in loaded.files] == [
@@ -344,7 +340,7 @@ def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
               "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {}\n"
               "  - admonition\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
               "  - markdown_include.include\n")
-    project = _project(tmp_path, _site({"docs/index.md": "# Home\n"}, config))
+    project = make_project(tmp_path, _site({"docs/index.md": "# Home\n"}, config))
     loaded, diags = _load(project, "m")
     assert not marker.exists(), "a YAML tag ran a command"
     assert loaded.metadata.title == "A Site" and loaded.metadata.authors == []
@@ -355,7 +351,7 @@ def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
 
 
 def test_mkdocs_without_nav_takes_the_files_in_name_order_index_first(tmp_path):
-    project = _project(tmp_path, _site({
+    project = make_project(tmp_path, _site({
         "docs/zebra.md": "# Zebra\n", "docs/index.md": "# Home\n", "docs/apple.md": "# Apple\n",
         "docs/more-notes/b.md": "# B\n", "docs/more-notes/a.md": "# A\n",
         "docs/page.md": "---\ntitle: Page\nhide: [navigation]\n---\n# Page\n"}, "site_name: A Site\n"))
@@ -399,7 +395,7 @@ def _hrefs(pub, chapter_name: str) -> dict:
 def _linking(tmp_path: Path, site: str = "") -> Path:
     files = {"source/b/" + name: text for name, text in LINKING.items()}
     files["source/b/book.toml"] = '[book]\ntitle = "Links"\nlanguage = "en"\n' + site
-    return _project(tmp_path, files)
+    return make_project(tmp_path, files)
 
 
 def test_links_written_for_mdbook_reach_their_chapter_and_heading(tmp_path):
@@ -439,7 +435,7 @@ BROKEN_ARTICLE = ("---\ntitle: Broken\nlang: en\n---\n\nSee [the missing part](#
 
 
 def test_a_broken_link_is_a_warning_and_reaches_neither_edition_as_a_link(tmp_path):
-    project = _project(tmp_path, {"source/a/article.md": BROKEN_ARTICLE})
+    project = make_project(tmp_path, {"source/a/article.md": BROKEN_ARTICLE})
     with source_date_epoch():
         result = pipeline.build(project, formats=("epub", "pdf"))
     found = [(d.severity, d.location.path, d.location.line) for d in result.diagnostics if "broken link" in d.message]
