@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import dates, styles
 from .errors import Diagnostics
+from .layouts.linemap import relocated
 from .model import Chapter, Publication
 from .readers import reader_for
 from .reading_options import DIALECTS
@@ -26,6 +27,8 @@ def _chapter_id(path: Path, taken: set) -> str:
 
 
 def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict: bool = False) -> Publication:
+    # Lines counted in an expanded chapter (mdBook's includes) are reported where they came from.
+    diags = relocated(diags, sources.files)
     reading_options = sources.metadata.reading
     readers = {}  # one per dialect: a file's front matter may choose its own
     chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
@@ -59,6 +62,10 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
     sanitize.report_unknown(unknown, diags)
     _check_cover(pub, project, diags)
     styles.check_own_sheets(sources.folder, diags)
+    # A layout's own files (SUMMARY.md, included listings) are sources too;
+    # links that leave its site's folder leave the book.
+    pub.sources += sources.others
+    pub.site_root = sources.site_root
     figures.number(pub)
     renames = ids.unique_ids(pub, texts, diags)
     ids.resolve_links(pub, renames, texts, diags)

@@ -64,6 +64,9 @@ class Publication:
     modified: str = ""  # ISO 8601 UTC timestamp, reproducible (see dates.py)
     sources: list[Path] = field(default_factory=list)
     anchors: dict[str, Chapter] = field(default_factory=dict)  # id -> chapter holding it
+    # The folder an mdBook's or MkDocs' site is made from (src/, docs/): a
+    # relative link that leaves it leaves the book. None: the publication's folder.
+    site_root: Path | None = None
     # Characters of the printed metadata and pieces' heads that no text font
     # has, and the character the print edition shows instead (glyphs.py).
     unprinted: tuple[frozenset, str] = (frozenset(), "")

@@ -2,7 +2,8 @@
 
 A publication is a folder under ``source/``: one Markdown file for an
 article, or many for a book, ordered by ``publication.yaml`` (its
-``contents`` list) or else by file name. Text is decoded here and nowhere else.
+``contents`` list), by an mdBook's or a MkDocs project's own configuration
+(``layouts/``), or else by file name. Text is decoded here and nowhere else.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ class SourceFile:
     first_line: int  # line number of the body's first line in the file
     meta: dict | None = field(default_factory=dict)  # None: its front matter was malformed
     meta_lines: dict = field(default_factory=dict)
+    # Where each line of text came from (file, line), when it is not simply this
+    # file from first_line on: mdBook's includes (layouts/includes.py).
+    origins: list[tuple[Path, int]] | None = None
+    included: list[Path] = field(default_factory=list)  # files whose text it includes
 
 
 @dataclass
@@ -36,6 +41,8 @@ class Sources:
     metadata: Metadata
     files: list[SourceFile]
     metadata_path: Path
+    others: list[Path] = field(default_factory=list)  # other files read: SUMMARY.md, included listings
+    site_root: Path | None = None  # the folder a layout's site is made from (layouts/)
 
 
 def discover(source_dir: Path) -> list[Path]:
@@ -119,7 +126,7 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) 
     return raw, key_lines
 
 
-def _read_source(path: Path, diags: Diagnostics) -> SourceFile | None:
+def _read_source(path: Path, diags: Diagnostics, front_matter: bool = True) -> SourceFile | None:
     if diags.root is not None and not path.resolve().is_relative_to(diags.root.resolve()):
         diags.error("the file is a link to a place outside the project; it was not read", path,
                     hint="copy the file into the project instead of linking to it")
@@ -127,7 +134,10 @@ def _read_source(path: Path, diags: Diagnostics) -> SourceFile | None:
     text = read_text(path, diags)
     if text is None:
         return None
-    meta, meta_lines, body, first = split_front_matter(text, path, diags)
+    if front_matter:
+        meta, meta_lines, body, first = split_front_matter(text, path, diags)
+    else:  # mdBook has none: a first line '---' is a rule
+        meta, meta_lines, body, first = {}, {}, text, 1
     if not body.strip():
         diags.error("the source is empty", path, first, hint="write some text, or remove the file")
     return SourceFile(path, body, first, meta, meta_lines)
@@ -174,6 +184,8 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
 
 def load(folder: Path, diags: Diagnostics) -> Sources | None:
     """Read one publication folder into sources and validated metadata."""
+    from . import layouts
+
     manifest = folder / MANIFEST
     local = Diagnostics(diags.root)
     raw, lines, meta_path = {}, {}, manifest
@@ -184,9 +196,13 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
         text = read_text(manifest, local)
         if text is not None:
             raw, lines = parse_yaml(text, manifest, local)
+    # An mdBook or MkDocs folder as it stands; publication.yaml may add to it.
+    layout = layouts.find(folder, local)
     contents = (raw or {}).get("contents")
     if isinstance(contents, list):
         entries = _manifest_files(folder, contents, manifest, lines, local)
+    elif layout is not None:
+        entries = layout.entries
     else:
         entries = [(p, {}) for p in sorted(folder.iterdir()) if p.suffix in MARKDOWN_SUFFIXES and p.is_file()]
     if not entries and not local.errors:
@@ -195,31 +211,45 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     files, own = [], []  # own: each file's front matter as written, before the book's additions
     for path, book_says in entries:
         if "_part" in book_says:
-            files.append(SourceFile(path, f"# {book_says['_part']}\n", lines.get("contents", 1), dict(book_says)))
+            first = book_says.get("_line", lines.get("contents", 1))
+            files.append(SourceFile(path, f"# {book_says['_part']}\n", first, dict(book_says)))
             continue
-        source = _read_source(path, local)
-        if source is not None:
-            own.append((source.path, source.meta, source.meta_lines))
-            source.meta = None if source.meta is None else {**source.meta, **book_says}
-            files.append(source)
+        source = _read_source(path, local, front_matter=layout is None or layout.front_matter)
+        if source is None:
+            continue
+        if layout is not None and layout.prepare is not None:
+            layout.prepare(source, local)
+        if layout is not None and layout.page_keys is not None and source.meta:
+            source.meta = {k: v for k, v in source.meta.items() if k in layout.page_keys}
+        own.append((source.path, source.meta, source.meta_lines))
+        source.meta = None if source.meta is None else {**source.meta, **book_says}
+        files.append(source)
     if not files:
         diags.extend(local)
         return None
-    if not manifest.is_file():
-        # An article (or a book without a manifest) keeps its metadata in the
-        # front matter of its first file.
-        raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
-        files[0].meta, files[0].meta_lines = {}, {}
-        own = own[1:]
-    # Metadata problems do not stop the reading: the text's own problems are
-    # reported in the same run.
-    metadata = read_metadata(raw or {}, lines, meta_path, folder.name, local, require_title=raw is not None)
+    others = []
+    if layout is not None:
+        metadata = layouts.metadata(layout, raw or {}, lines, manifest, folder.name, local)
+        meta_path = manifest if manifest.is_file() else layout.config
+        others = [layout.config, *layout.others, *([manifest] if manifest.is_file() else [])]
+        others += [p for f in files for p in f.included]
+    else:
+        if not manifest.is_file():
+            # An article (or a book without a manifest) keeps its metadata in the
+            # front matter of its first file.
+            raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
+            files[0].meta, files[0].meta_lines = {}, {}
+            own = own[1:]
+        # Metadata problems do not stop the reading: the text's own problems are
+        # reported in the same run.
+        metadata = read_metadata(raw or {}, lines, meta_path, folder.name, local, require_title=raw is not None)
+        if len(files) > 1 and "type" not in (raw or {}):
+            metadata.kind = "book"
     # A chapter's or a piece's own front matter is checked like the
     # publication's: a misspelt key or an impossible date must not pass unseen.
     for path, meta, meta_lines in own:
         if meta:
             read_metadata(meta, meta_lines, path, folder.name, local, require_title=False)
-    if len(files) > 1 and "type" not in (raw or {}):
-        metadata.kind = "book"
     diags.extend(local)
-    return Sources(folder.name, folder, metadata, files, meta_path)
+    return Sources(folder.name, folder, metadata, files, meta_path, list(dict.fromkeys(others)),
+                   layout.root if layout is not None else None)

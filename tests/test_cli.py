@@ -238,7 +238,7 @@ def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypa
 
 # --- colour, --quiet and --verbose -------------------------------------------
 
-BROKEN = "---\ntitle: Broken\nlang: en\n---\n\nSee [nothing](#nowhere).\n"
+BROKEN = "---\ntitle: Broken\nlang: en\n---\n\nSee ![a map](gone.png).\n"
 WARNED = "---\ntitle: Warned\nlang: en\n---\n\nText.\n\n<p onclick=\"x()\">Press.</p>\n"
 
 
@@ -256,7 +256,7 @@ def test_no_color_keeps_escape_codes_out_of_messages(no_color, coloured, tmp_pat
     project = make_project(tmp_path, {"source/broken/article.md": BROKEN})
     assert main(["build", "-C", str(project), "-q", "-j", "1"]) == Exit.INPUT
     err = capsys.readouterr().err
-    assert "source/broken/article.md:6: error: broken link '#nowhere'" in err, err
+    assert "source/broken/article.md:6: error: image 'gone.png' does not exist" in err, err
     if coloured:
         assert "\033[31msource/broken/article.md:6: error:" in err and err.rstrip().endswith("\033[0m"), err
     else:

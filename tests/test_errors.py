@@ -109,14 +109,15 @@ CASES = [
          ARTICLE, 7, "alternative text", hint="decorative",
          good={ARTICLE: IMAGE_ARTICLE, "source/piece/box.png": _png()}),
     Case("broken-link", {ARTICLE: GOOD_ARTICLE.replace("(#somewhere)", "(#nowhere)")},
-         ARTICLE, 10, "'#nowhere': nothing in the publication has the id 'nowhere'"),
+         ARTICLE, 10, "'#nowhere': nothing in the publication has the id 'nowhere'", strict=True),
     Case("broken-link-across-files",
          {"source/piece/one.md": "# One\n\nThe first chapter, see [two](two.md#no-such-heading).\n"},
-         "source/piece/one.md", 3, "'two.md#no-such-heading': nothing in that file has the id", good=BOOK),
+         "source/piece/one.md", 3, "'two.md#no-such-heading': nothing in that file has the id", good=BOOK,
+         strict=True),
     Case("link-to-a-missing-file",
          {"source/piece/one.md": "# One\n\nThe first chapter, see [three](three.md).\n"},
          "source/piece/one.md", 3, "'three.md': no such file in the publication", hint="check the file name",
-         good=BOOK),
+         good=BOOK, strict=True),
     Case("not-utf8", {ARTICLE: "---\ntitle: A Fine Piece\n---\n\nSome text.\nCaf\xe9 au lait.\n".encode("latin-1")},
          ARTICLE, 6, "not UTF-8", column=4),
     Case("missing-cover-image", {ARTICLE: _article("title: A Fine Piece\nlang: en\ncover-image: gone.png\n")},
@@ -143,10 +144,11 @@ CASES = [
                                            "contents:\n  - one.md\n  - two.md\n"},
          "source/piece/publication.yaml", 2, "malformed YAML", column=14, hint="quote values", good=BOOK),
     Case("broken-cross-reference", {ARTICLE: XREF_ARTICLE.replace("#figure-1", "#figure-9")},
-         ARTICLE, 5, "'#figure-9': nothing in the publication has the id", hint="figure-1, figure-2", good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png()}),
+         ARTICLE, 5, "'#figure-9': nothing in the publication has the id", hint="figure-1, figure-2",
+         good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png()}, strict=True),
     Case("broken-cross-reference-across-files",
          {"source/piece/one.md": XREF_BOOK["source/piece/one.md"].replace("#a-section", "#a-sektion")},
-         "source/piece/one.md", 3, "two.md#a-sektion", good=XREF_BOOK),
+         "source/piece/one.md", 3, "two.md#a-sektion", good=XREF_BOOK, strict=True),
     # Chapters' and pieces' own front matter is checked like the publication's.
     Case("piece-unknown-key", {"source/piece/two.md": _article("titel: The Second Piece\n")},
          "source/piece/two.md", 2, "unknown metadata key 'titel'", hint="did you mean 'title'", good=COLLECTION),
@@ -334,7 +336,7 @@ def test_cli_reports_every_problem_and_counts_them(tmp_path):
     project = make_project(tmp_path, {
         "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md]\n",
         "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
-        "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
+        "source/piece/two.md": "# Two\n\nSee ![a chart](chart.png).\n",
     })
     proc = _cli(project)
     assert proc.returncode == Exit.INPUT, proc.stderr

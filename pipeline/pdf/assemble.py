@@ -162,13 +162,21 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
     head_html = glyphs.printable_text(chapter_head(pub, ch), pub)
+    if ch.meta.get("_continues") and not first:
+        return f'<section class="continued" id="{ch.id}">{head_html}{inner}</section>'
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
 
 
 def document(pub: Publication, project: Path, flowing: bool = False) -> str:
-    """The print HTML (flowing: see front_matter)."""
-    front = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
-    body = front + [chapter(pub, ch, first=i == 0) for i, ch in enumerate(pub.chapters)]
+    """The print HTML (flowing: see front_matter). A file nested in an mdBook
+    chapter goes inside that chapter's article, so it opens no new page."""
+    body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
+    for i, ch in enumerate(pub.chapters):
+        html_text = chapter(pub, ch, first=i == 0)
+        if html_text.startswith("<section") and body[-1].endswith("</article>"):
+            body[-1] = body[-1][:-len("</article>")] + html_text + "</article>"
+        else:
+            body.append(html_text)
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

@@ -11,14 +11,26 @@ def text_of(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
+def offset(chapter) -> int:
+    """How many levels a chapter's headings sit below its source's: one per
+    part it is in and, for a file nested in an mdBook chapter, one per level
+    of nesting, counted from its shallowest heading (# or ##, as authors write them)."""
+    levels = chapter.meta.get("_offset", 0)
+    if chapter.meta.get("_continues"):
+        written = [int(el.tag[1]) for el in chapter.body.iter(*HEADINGS)]
+        levels += 1 - min(written, default=1)
+    return levels
+
+
 def build_toc(pub: Publication) -> None:
     found = []
     for chapter in pub.chapters:
+        shift = offset(chapter)
         for el in chapter.body.iter(*HEADINGS):
             # An empty heading has nothing to show in the contents.
             if el.get("id") and text_of(el) and "unlisted" not in (el.get("class") or "").split():
                 # Chapters inside a part sit one level below the part's title.
-                found.append((int(el.tag[1]) + chapter.meta.get("_offset", 0), el, chapter))
+                found.append((int(el.tag[1]) + shift, el, chapter))
     if not found:
         return
     stack: list[tuple[int, Heading]] = []  # (source level, heading)
@@ -33,9 +45,11 @@ def build_toc(pub: Publication) -> None:
         # writers, so its sections start at h2.
         titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
         el.tag = f"h{min(6, heading.level + titled)}"
-        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.meta.get("_offset", 0):
+        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.meta.get("_offset", 0) \
+                and not chapter.meta.get("_continues"):
             # The chapter's own title, whatever its depth under parts: the
             # print sheet sets it as a chapter opening and a running head.
+            # A file nested in an mdBook chapter continues it: its title is a section's.
             el.set("class", " ".join(((el.get("class") or "").split()) + ["chapter-title"]))
         chapter.headings.append(heading)
         if chapter.title is None and heading.level == 1:
@@ -45,4 +59,4 @@ def build_toc(pub: Publication) -> None:
     for chapter in pub.chapters:
         if chapter.title is None:
             chapter.title = chapter.meta.get("title") or (
-                chapter.headings[0].title if chapter.headings else pub.metadata.title)
+                chapter.headings[0].title if chapter.headings else chapter.meta.get("_label") or pub.metadata.title)

@@ -1,0 +1,183 @@
+"""A MkDocs project as it stands: mkdocs.yml for the order and the metadata,
+read in the python-markdown dialect with the extensions it lists.
+
+``nav`` gives the order: ``file.md`` or ``Title: file.md``, and sections
+(``Title: [...]``) that become parts (a section in a section, a part in a
+part). Without ``nav``, the files of ``docs_dir`` in name order, ``index.md``
+first, each folder a section after them, as MkDocs does. ``site_name``,
+``site_author``, ``site_description``, ``copyright``, ``theme: language``
+and ``site_url`` (the base of links that leave the book) give the metadata.
+
+mkdocs.yml files use tags such as ``!ENV`` and ``!!python/name:``: they are
+read as plain values and never acted on (``!ENV [NAME, default]`` gives its
+default: the environment does not change a publication).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..errors import Diagnostics
+from . import Layout, inside
+
+CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
+# What Pressroom takes from a page's front matter; the rest (hide, template,
+# tags...) is the site's.
+PAGE_KEYS = ("markdown",)
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Safe YAML that reads every tag as the plain value it is written with."""
+
+
+def _plain(loader: _Tolerant, suffix: str, node: yaml.Node):
+    if node.tag == "!ENV":
+        values = [loader.construct_object(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else []
+        return values[-1] if len(values) > 1 else None
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return loader.construct_scalar(node)
+
+
+_Tolerant.add_multi_constructor("", _plain)
+
+
+def load(folder: Path, diags: Diagnostics) -> Layout | None:
+    from ..sources import read_text
+
+    config = next(folder / name for name in CONFIGS if (folder / name).is_file())
+    text = read_text(config, diags)
+    if text is None:
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Tolerant)
+        data = yaml.load(text, Loader=_Tolerant)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        diags.error(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", config,
+                    mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                    hint="check the indentation and quote values that contain ': '")
+        return None
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        diags.error("mkdocs.yml must be a mapping of settings", config, 1)
+        return None
+    nodes = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    raw, raw_lines = _metadata(data, lines)
+    docs_name = data.get("docs_dir", "docs")
+    docs = (folder / str(docs_name)).resolve()
+    if not inside(docs, folder) or not docs.is_dir():
+        diags.error(f"docs_dir '{docs_name}' is not a folder inside the publication's", config,
+                    lines.get("docs_dir", 1), hint="MkDocs reads the pages from docs/ beside mkdocs.yml")
+        return None
+    layout = Layout("mkdocs", config, raw, raw_lines, [], docs, page_keys=PAGE_KEYS)
+    layout.title_hint = "give the site a name in mkdocs.yml: site_name: ..."
+    layout.extensions = _extensions(data.get("markdown_extensions"), config, lines.get("markdown_extensions"),
+                                    diags)
+    if "nav" in nodes:
+        nav(nodes["nav"], docs, folder, config, diags, 0, layout.entries, {})
+    else:
+        layout.entries = in_name_order(docs, folder, config, 0)
+    return layout
+
+
+def _metadata(data: dict, lines: dict) -> tuple[dict, dict]:
+    raw, raw_lines = {"markdown": "python-markdown"}, {}
+    for ours, theirs in (("title", "site_name"), ("author", "site_author"),
+                         ("description", "site_description"), ("rights", "copyright")):
+        if data.get(theirs) is not None:
+            raw[ours], raw_lines[ours] = data[theirs], lines.get(theirs)
+    theme = data.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("language"), str):
+        raw["lang"], raw_lines["lang"] = theme["language"], lines.get("theme")
+    site = data.get("site_url")
+    if isinstance(site, str) and urlsplit(site).scheme in ("http", "https") and urlsplit(site).netloc:
+        raw["links"], raw_lines["links"] = {"base": site}, lines.get("site_url")
+    return raw, raw_lines
+
+
+def _extensions(value, config: Path, line: int | None, diags: Diagnostics) -> tuple:
+    """The names in markdown_extensions; those the reader lacks are named in one warning."""
+    from ..readers.python_markdown import unsupported
+
+    if value is None:
+        return ()
+    names = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and len(item) == 1:
+            item = next(iter(item))
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            diags.error("each of markdown_extensions must be a name, or a name with its settings", config, line)
+    missing = unsupported(names)
+    if missing:
+        diags.warning(f"Pressroom does not provide the Markdown extension{'s' if len(missing) > 1 else ''} "
+                      f"{', '.join(missing)}; what {'they' if len(missing) > 1 else 'it'} would make is set "
+                      "as written", config, line, hint="check the pages that use it in the editions")
+    return tuple(n for n in names if n not in missing)
+
+
+def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnostics, depth: int,
+        out: list, seen: dict) -> None:
+    """nav's entries, in order, into out; a section is a part, its entries one level deeper."""
+    if not isinstance(node, yaml.SequenceNode):
+        diags.error("nav must be a list of pages and sections", config, node.start_mark.line + 1)
+        return
+    for item in node.value:
+        line = item.start_mark.line + 1
+        title, target = None, None
+        if isinstance(item, yaml.ScalarNode):
+            target = item.value
+        elif isinstance(item, yaml.MappingNode) and len(item.value) == 1 \
+                and isinstance(item.value[0][0], yaml.ScalarNode):
+            title, value = item.value[0][0].value, item.value[0][1]
+            if isinstance(value, yaml.SequenceNode):
+                out.append((config, {"_part": title, "_role": "part", "_offset": depth, "_line": line}))
+                nav(value, docs, folder, config, diags, depth + 1, out, seen)
+                continue
+            if isinstance(value, yaml.ScalarNode):
+                target = value.value
+        if not target:
+            diags.error("each entry of nav must be a page (file.md or Title: file.md) or a section "
+                        "(Title: [...])", config, line)
+            continue
+        if "://" in target or target.startswith("mailto:"):
+            diags.warning(f"the nav entry '{title or target}' is a web address, not a page; it is left out",
+                          config, line, hint="a book holds only its own pages")
+            continue
+        path = (docs / target.lstrip("/")).resolve()
+        if not inside(path, folder):
+            diags.error(f"'{target}' is outside the publication's folder", config, line)
+        elif not path.is_file():
+            diags.error(f"'{target}' does not exist", config, line,
+                        hint=f"the pages of nav are relative to {docs.name}/")
+        elif path in seen:
+            diags.error(f"'{target}' is already in the book, at line {seen[path]}", config, line,
+                        hint="a page can be in the book only once")
+        else:
+            seen[path] = line
+            out.append((path, {"_role": "body", "_offset": depth, "_label": title}))
+
+
+def in_name_order(docs: Path, folder: Path, config: Path, depth: int) -> list[tuple[Path, dict]]:
+    """Without nav: the pages in name order, the index first, then each folder as a section."""
+    def key(p: Path):
+        return (p.stem.lower() not in ("index", "readme"), p.name)
+
+    files = sorted((p for p in docs.iterdir() if p.suffix in (".md", ".markdown") and p.is_file()
+                    and inside(p, folder)), key=key)
+    out = [(p.resolve(), {"_role": "body", "_offset": depth}) for p in files]
+    for sub in sorted(p for p in docs.iterdir() if p.is_dir() and not p.name.startswith(".")
+                      and inside(p, folder)):
+        inner = in_name_order(sub, folder, config, depth + 1)
+        if inner:
+            # MkDocs' title for a folder: its name, words separated, capitalised.
+            title = sub.name.replace("-", " ").replace("_", " ").capitalize()
+            out += [(config, {"_part": title, "_role": "part", "_offset": depth})] + inner
+    return out
