@@ -187,11 +187,13 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         if in_text or in_code:
             chapter.meta[UNPRINTED] = (frozenset(in_text), frozenset(in_code), instead)
         text = texts.get(chapter.id, "")
-        # Characters first met on the same line (a word in another script) make one warning.
+        # Letters of one script first met on the same line (a word in another
+        # script) make one warning; other characters one each.
         by_line: dict = {}
         for char, count in missing(runs, covered).items():
             line, column = locate(text, char, chapter.meta.get("_first_line", 1))
-            by_line.setdefault(line if line is not None else object(), []).append((char, count, line, column))
+            key = (line, _script(char)) if line is not None else object()
+            by_line.setdefault(key, []).append((char, count, line, column))
         for found in by_line.values():
             if len(found) == 1:
                 char, count, line, column = found[0]
@@ -201,6 +203,13 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
                 _report_many(diags, found, chapter.source, in_code=all(c not in in_text for c, *_ in found),
                              instead=instead)
     pub.unprinted = (frozenset(unprinted), instead)
+
+
+def _script(char: str) -> str:
+    """The script of a letter or mark, from its name (DEVANAGARI, CJK, ARABIC); any other character is its own."""
+    if unicodedata.category(char)[0] in "LM":
+        return unicodedata.name(char, "").split(" ")[0] or char
+    return char
 
 
 def _report_many(diags: Diagnostics, found: list, path: Path, in_code: bool, instead: str) -> None:
