@@ -694,8 +694,23 @@ def text_edition(text: str) -> Edition:
         partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
         eol = bool(re.match(r"[ \t]*(\n|\f)", rest))
         edition.words.append(Tok(key(m.group()), partial, eol))
-    edition.compact = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFKC", text)))
+    plain = unicodedata.normalize("NFKC", _without_furniture(text))
+    edition.compact = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", plain))
     return edition
+
+
+def _without_furniture(text: str) -> str:
+    """The text without each page's folio and running head, which pdftotext
+    gives at the page's end: a code line split by a page break is whole again."""
+    pages = [page.split("\n") for page in text.split("\f")]
+    for lines in pages:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if lines and re.fullmatch(r"[0-9]+|[ivxlcdm]+", lines[-1].strip()):
+            lines.pop()
+    last = [lines[-1] for lines in pages if lines]
+    heads = {line for line in last if last.count(line) >= 3}
+    return "\f".join("\n".join(lines[:-1] if lines and lines[-1] in heads else lines) for lines in pages)
 
 
 # --- comparing ------------------------------------------------------------

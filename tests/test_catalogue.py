@@ -25,8 +25,8 @@ from pipeline.cli import main
 from conftest import make_project, source_date_epoch
 
 SLUGS = ("alpha", "beta", "gamma")
-# The broken link is on line 8 of the file.
-BROKEN = "---\ntitle: Beta\nlang: en\n---\n\nThe beta article.\n\nSee [nothing](#nowhere).\n"
+# The missing image is on line 8 of the file.
+BROKEN = "---\ntitle: Beta\nlang: en\n---\n\nThe beta article.\n\n![A map of the district](missing.png)\n"
 BROKEN_AT = "source/beta/article.md:8:"
 ALL = ["SHA256SUMS"] + [f"{slug}{suffix}" for slug in SLUGS
                         for suffix in (".archival.pdf", ".bag.tar", ".epub", ".pdf")]
@@ -109,7 +109,7 @@ def test_a_publication_with_a_source_error_keeps_its_editions_and_the_others_are
     assert status == Exit.INPUT, captured.err
     assert "Traceback" not in captured.err
     # The failure is named with its located error, after the table of what was built.
-    assert f"{BROKEN_AT} error: broken link '#nowhere'" in captured.err, captured.err
+    assert f"{BROKEN_AT} error: image 'missing.png' does not exist" in captured.err, captured.err
     assert "pressroom: beta failed with 1 error" in captured.err, captured.err
     assert "1 of 3 publications failed" in captured.err and "2 were built" in captured.err, captured.err
     assert "nothing in the output folder was changed" not in captured.err

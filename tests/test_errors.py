@@ -40,9 +40,9 @@ More text, and [a link](#somewhere).
 """
 
 
-def _png() -> bytes:
+def _png(size=(40, 30)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "blue").save(buffer, "PNG")
+    Image.new("RGB", size, "blue").save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -145,7 +145,8 @@ CASES = [
          "source/piece/publication.yaml", 2, "malformed YAML", column=14, hint="quote values", good=BOOK),
     Case("broken-cross-reference", {ARTICLE: XREF_ARTICLE.replace("#figure-1", "#figure-9")},
          ARTICLE, 5, "'#figure-9': nothing in the publication has the id", hint="figure-1, figure-2",
-         good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png()}, strict=True),
+         # Large enough for print: under --strict a low-resolution image fails the build too.
+         good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png((1600, 1200))}, strict=True),
     Case("broken-cross-reference-across-files",
          {"source/piece/one.md": XREF_BOOK["source/piece/one.md"].replace("#a-section", "#a-sektion")},
          "source/piece/one.md", 3, "two.md#a-sektion", good=XREF_BOOK, strict=True),

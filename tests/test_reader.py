@@ -260,3 +260,15 @@ def test_fenced_divs_pair_openers_and_closers_once_for_the_whole_file():
     assert [d.get("class") for d in divs if d.get("class") in ("a", "b", "c", "d")] == ["b", "d"]
     assert tree.find(".//div[@class='b']//code").text == ":::\n"
     assert sum(p.text.count("::: c") for p in tree.iter("p") if p.text) == 50
+
+
+def test_a_ruby_without_its_annotation_keeps_its_text_and_is_reported():
+    text = 'Word <ruby class="fr">h</ruby> and <ruby>漢<rt>kan</rt></ruby>.\n'
+    reading = read(text)
+    chapter = Chapter("c", Path("book/chapter.md"), reading.tree, meta={"_first_line": 1})
+    diags = Diagnostics()
+    sanitize.content_model(chapter, text, diags)
+    out = etree.tostring(chapter.body, encoding="unicode")
+    assert "Word h and <ruby>漢<rt>kan</rt></ruby>." in out
+    assert [str(d) for d in diags.items] == ["book/chapter.md:1: warning: <ruby> has no <rt> annotation; its content "
+                                             "was kept without it (give the reading in <rt>...</rt>)"]

@@ -185,6 +185,11 @@ def content_model(chapter: Chapter, text: str, diags: Diagnostics) -> None:
                               chapter.source, line_of(chapter, text, f"<{el.tag}"))
                 el.drop_tag()
                 changed = True
+    for ruby in list(chapter.body.iter("ruby")):
+        if ruby.find("rt") is None and not _inside_foreign(ruby):  # a ruby needs its annotation
+            diags.warning("<ruby> has no <rt> annotation; its content was kept without it",
+                          chapter.source, line_of(chapter, text, "<ruby"), hint="give the reading in <rt>...</rt>")
+            ruby.drop_tag()
     for container, item in (("ul", "li"), ("ol", "li"), ("dl", "dd")):
         for el in list(chapter.body.iter(container)):
             if _wrap_strays(el, item):
