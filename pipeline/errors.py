@@ -60,6 +60,7 @@ class Diagnostics:
 
     root: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    _said: set = field(default_factory=set, repr=False, compare=False)
 
     def _where(self, path, line, column) -> Location | None:
         if path is None:
@@ -73,10 +74,17 @@ class Diagnostics:
         return Location(path.as_posix(), line, column)
 
     def error(self, message, path=None, line=None, column=None, hint=None) -> None:
-        self.items.append(Diagnostic("error", message, self._where(path, line, column), hint))
+        self._add(Diagnostic("error", message, self._where(path, line, column), hint))
 
     def warning(self, message, path=None, line=None, column=None, hint=None) -> None:
-        self.items.append(Diagnostic("warning", message, self._where(path, line, column), hint))
+        self._add(Diagnostic("warning", message, self._where(path, line, column), hint))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        # The same problem at the same place (two links on one line to one
+        # missing page) is said once.
+        if diagnostic not in self._said:
+            self._said.add(diagnostic)
+            self.items.append(diagnostic)
 
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)

@@ -272,3 +272,12 @@ def test_a_ruby_without_its_annotation_keeps_its_text_and_is_reported():
     assert "Word h and <ruby>漢<rt>kan</rt></ruby>." in out
     assert [str(d) for d in diags.items] == ["book/chapter.md:1: warning: <ruby> has no <rt> annotation; its content "
                                              "was kept without it (give the reading in <rt>...</rt>)"]
+
+
+def test_the_same_problem_at_the_same_place_is_said_once():
+    diags = Diagnostics()
+    for _ in range(2):
+        diags.warning("broken link 'x.html'", "a.md", 3)
+    diags.warning("broken link 'x.html'", "a.md", 4)
+    assert [str(d) for d in diags.items] == ["a.md:3: warning: broken link 'x.html'",
+                                             "a.md:4: warning: broken link 'x.html'"]
