@@ -76,6 +76,12 @@ def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics)
             if not isinstance(name, str) or not _ELEMENT_NAME.match(name):
                 diags.error(f"'{name}' in 'html-elements' is not an element name", path, line)
                 continue
+            from .transforms.sanitize import DANGEROUS, HTML_ELEMENTS  # here: the loading stage stays light
+
+            if name.lower() in HTML_ELEMENTS | DANGEROUS:
+                diags.error(f"'{name}' in 'html-elements' is an HTML element, which is set as HTML", path, line,
+                            hint="name only elements that are not HTML, such as an mdBook book's Listing")
+                continue
             if not isinstance(rule, dict) or set(rule) - {"as", "caption"}:
                 diags.error(f"'html-elements: {name}' must be a mapping with 'as' and, for a figure, "
                             "'caption'", path, line, hint="Listing: {as: figure, caption: 'Listing {number}: {caption}'}")

@@ -281,3 +281,14 @@ def test_the_same_problem_at_the_same_place_is_said_once():
     diags.warning("broken link 'x.html'", "a.md", 4)
     assert [str(d) for d in diags.items] == ["a.md:3: warning: broken link 'x.html'",
                                              "a.md:4: warning: broken link 'x.html'"]
+
+
+def test_html_elements_names_only_elements_that_are_not_html(tmp_path):
+    from conftest import make_project
+
+    project = make_project(tmp_path, {"source/a/a.md": "---\ntitle: A\nhtml-elements:\n  div: {as: figure}\n"
+                                                        "  Listing: {as: table}\n---\n\nText.\n"})
+    _, messages = _read_publication(project, "a")
+    assert messages[0].startswith("source/a/a.md:3: error: 'div' in 'html-elements' is an HTML element")
+    assert messages[1].startswith("source/a/a.md:3: error: 'html-elements: Listing: as' must be one of figure, "
+                                  "div, span, aside, not 'table'")

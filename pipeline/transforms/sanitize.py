@@ -117,7 +117,7 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
         if el.getparent() is not None and _inside_foreign(el):
             _clean_foreign(el, chapter, text, report)
             continue
-        if tag in elements:
+        if tag in elements and tag not in HTML_ELEMENTS:
             _set_as(el, tag, elements[tag])
         elif tag not in HTML_ELEMENTS:
             count, where = unknown.get(tag, (0, None))
