@@ -145,7 +145,19 @@ def _mark_image_paragraphs(body) -> None:
             p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
 
 
-def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
+def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = ()) -> str:
+    """A chapter's article; ``nested``: the files that continue it (an
+    mdBook chapter's sections), set inside it as sections, so that they open
+    no new page."""
+    sections = "".join(f'<section class="continued" id="{c.id}">{"".join(_content(pub, c))}</section>'
+                       for c in nested)
+    head_html, inner = _content(pub, ch)
+    classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
+    return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}{sections}</article>'
+
+
+def _content(pub: Publication, ch: Chapter) -> tuple[str, str]:
+    """The chapter's head and its body, as print HTML."""
     body = copy.deepcopy(ch.body)
     glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
@@ -161,22 +173,18 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False) -> str:
             _embed(img, asset)
     inner = (body.text and html.escape(body.text) or "") + "".join(
         etree.tostring(child, method="html", encoding="unicode") for child in body)
-    head_html = glyphs.printable_text(chapter_head(pub, ch), pub)
-    if ch.meta.get("_continues") and not first:
-        return f'<section class="continued" id="{ch.id}">{head_html}{inner}</section>'
-    classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
-    return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}</article>'
+    return glyphs.printable_text(chapter_head(pub, ch), pub), inner
 
 
 def document(pub: Publication, project: Path, flowing: bool = False) -> str:
-    """The print HTML (flowing: see front_matter). A file nested in an mdBook
-    chapter goes inside that chapter's article, so it opens no new page."""
-    body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
-    for i, ch in enumerate(pub.chapters):
-        html_text = chapter(pub, ch, first=i == 0)
-        if html_text.startswith("<section") and body[-1].endswith("</article>"):
-            body[-1] = body[-1][:-len("</article>")] + html_text + "</article>"
+    """The print HTML (flowing: see front_matter)."""
+    groups: list[list[Chapter]] = []  # a chapter and the files nested in it
+    for ch in pub.chapters:
+        if ch.meta.get("_continues") and groups:
+            groups[-1].append(ch)
         else:
-            body.append(html_text)
+            groups.append([ch])
+    body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
+    body += [chapter(pub, group[0], first=i == 0, nested=tuple(group[1:])) for i, group in enumerate(groups)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

@@ -47,6 +47,13 @@ class _Balance(HTMLParser):
                 self.problems.append((f"<{top}> is not closed before </{tag}>", where))
 
 
+def _problems(checker: _Balance) -> list:
+    """Everything fed is read: what was closed wrongly, then what was never closed."""
+    checker.close()
+    return checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
+                               if tag not in OPTIONAL_END]
+
+
 def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> None:
     """Report what the reader saw: its own warnings, what it left out on
     purpose (one warning per kind and file, with the count and first line),
@@ -83,11 +90,8 @@ def _check_sequence(chapter: Chapter, pieces: list, diags: Diagnostics) -> None:
         piece = html if html.endswith("\n") else html + "\n"
         checker.feed(piece)
         fed += piece.count("\n")
-    checker.close()
-    problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
-                                   if tag not in OPTIONAL_END]
     first = chapter.meta.get("_first_line", 1)
-    for problem, (line, offset) in problems:
+    for problem, (line, offset) in _problems(checker):
         start, source_line = max((s for s in starts if s[0] <= line), default=(1, 1))
         diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
                       first + source_line - 1 + line - start, offset + 1, hint="close every HTML element you open")
@@ -99,12 +103,9 @@ def _check_block(chapter: Chapter, block: str, text: str, diags: Diagnostics) ->
         return  # a lone inline tag: its partner is another piece
     checker = _Balance()
     checker.feed(block)
-    checker.close()
-    problems = checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
-                                   if tag not in OPTIONAL_END]
     first = line_of(chapter, text, block.strip()[:40])
     skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
-    for problem, (line, offset) in problems:
+    for problem, (line, offset) in _problems(checker):
         where = (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
         diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
                       *where, hint="close every HTML element you open")

@@ -7,6 +7,7 @@ is a warning naming the file and line.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import langcodes
@@ -152,11 +153,16 @@ def _set_as(el, tag: str, rule) -> None:
 
 def _inline_caption(words: str):
     """A caption attribute may hold Markdown (`code`, *emphasis*); its HTML is escaped."""
+    html = _caption_parser().renderInline(words)
+    return lxml_html.fragment_fromstring(html, create_parent="figcaption")
+
+
+@functools.lru_cache(maxsize=1)
+def _caption_parser():
+    """One parser for every caption: a book may have hundreds of listings."""
     from markdown_it import MarkdownIt
 
-    html = MarkdownIt("commonmark", {"html": False}).renderInline(words)
-    caption = lxml_html.fragment_fromstring(html, create_parent="figcaption")
-    return caption
+    return MarkdownIt("commonmark", {"html": False})
 
 
 PHRASING = set("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong "
