@@ -292,3 +292,11 @@ def test_html_elements_names_only_elements_that_are_not_html(tmp_path):
     assert messages[0].startswith("source/a/a.md:3: error: 'div' in 'html-elements' is an HTML element")
     assert messages[1].startswith("source/a/a.md:3: error: 'html-elements: Listing: as' must be one of figure, "
                                   "div, span, aside, not 'table'")
+
+
+def test_a_formula_never_reaches_across_a_code_span():
+    text = ("this directory will be *$HOME/.cargo/bin*. Ensure that\n"
+            "it is in your `$PATH` to run them, and $x^2$ is math.\n")
+    out = html(text)
+    assert "<em>$HOME/.cargo/bin</em>" in out and "<code>$PATH</code>" in out
+    assert out.count("arithmatex") == 1 and "\\(x^2\\)" in out

@@ -47,12 +47,32 @@ def core_parser() -> MarkdownIt:
     # one, so "$5 and $10" stays money.
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
            allow_blank_lines=False, double_inline=True)
+    _no_code_in_math(md)
     md.use(sub_plugin)
     md.use(superscript_plugin)
     md.use(attrs_plugin, spans=True)
     md.use(attrs_block_plugin)
     add_syntax(md)
     return md
+
+
+def _no_code_in_math(md: MarkdownIt) -> None:
+    """Inline math never reaches across a backtick: in ``*$HOME/bin*, put it
+    in your `$PATH```, the dollars are a shell's, and the code span stays code."""
+    rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == "math_inline")
+
+    def math_inline(state, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if "`" not in state.src[start:state.pos]:
+            return True
+        state.pos = start
+        if len(state.tokens) > count and state.tokens[-1].type.startswith("math"):
+            state.tokens.pop()  # text it flushed before the formula stays, in order
+        return False
+
+    md.inline.ruler.at("math_inline", math_inline)
 
 
 class CommonMarkReader:
