@@ -688,13 +688,14 @@ def pdf_edition(pdf: Path) -> Edition:
 def text_edition(text: str) -> Edition:
     """Plain text as pdftotext gives it, read back."""
     edition = Edition(prose=text)
+    text = _without_furniture(text)  # a word hyphenated across a page break is joined again
     normalised = normal(text)
     for m in _WORD.finditer(normalised):
         rest = normalised[m.end():m.end() + 8]
         partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
         eol = bool(re.match(r"[ \t]*(\n|\f)", rest))
         edition.words.append(Tok(key(m.group()), partial, eol))
-    plain = unicodedata.normalize("NFKC", _without_furniture(text))
+    plain = unicodedata.normalize("NFKC", text)
     edition.compact = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", plain))
     return edition
 
@@ -703,14 +704,18 @@ def _without_furniture(text: str) -> str:
     """The text without each page's folio and running head, which pdftotext
     gives at the page's end: a code line split by a page break is whole again."""
     pages = [page.split("\n") for page in text.split("\f")]
-    for lines in pages:
+    folioed = set()
+    for number, lines in enumerate(pages):
         while lines and not lines[-1].strip():
             lines.pop()
         if lines and re.fullmatch(r"[0-9]+|[ivxlcdm]+", lines[-1].strip()):
             lines.pop()
-    last = [lines[-1] for lines in pages if lines]
+            folioed.add(number)
+    # A running head is the line before the folio, the same on many pages.
+    last = [lines[-1] for number, lines in enumerate(pages) if lines and number in folioed]
     heads = {line for line in last if last.count(line) >= 3}
-    return "\f".join("\n".join(lines[:-1] if lines and lines[-1] in heads else lines) for lines in pages)
+    return "\f".join("\n".join(lines[:-1] if number in folioed and lines and lines[-1] in heads else lines)
+                      for number, lines in enumerate(pages))
 
 
 # --- comparing ------------------------------------------------------------
