@@ -128,6 +128,21 @@ def source_parser() -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
            allow_blank_lines=False, double_inline=True)
+    # As the reader: a formula that would reach across a backtick is no formula.
+    math = next(r.fn for r in md.inline.ruler.__rules__ if r.name == "math_inline")
+
+    def math_inline(state, silent):
+        start, count = state.pos, len(state.tokens)
+        if not math(state, silent):
+            return False
+        if "`" in state.src[start:state.pos]:
+            state.pos = start
+            if len(state.tokens) > count and state.tokens[-1].type.startswith("math"):
+                state.tokens.pop()
+            return False
+        return True
+
+    md.inline.ruler.at("math_inline", math_inline)
     md.use(sub_plugin)
     md.use(superscript_plugin)
     md.use(attrs_plugin, spans=True)
