@@ -80,6 +80,11 @@ def _discover(source_dir: Path) -> list[Path]:
 
 def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
     folders = _discover(project / "source")
+    from .confine import leading_out
+
+    for link, target in leading_out(project / "source", project):
+        diags.warning(f"the folder is a link to {target}, outside the project; it is not read as a publication",
+                      link, hint="copy the publication into source/ instead of linking to it")
     if not names:
         if not folders:
             diags.error("no publications found", project / "source",
