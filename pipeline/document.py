@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 from . import confine, dates, styles
+from .archive import used
 from .errors import Diagnostics
 from .layouts.linemap import relocated
 from .model import Chapter, Publication
+from .options import line_of_key
 from .readers import reader_for
 from .reading_options import DIALECTS
 from .sources import Sources
@@ -61,6 +63,9 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     sanitize.report_unknown(unknown, diags)
     _check_cover(pub, project, diags)
+    archive_line = sources.metadata.key_lines.get("archive")
+    pub.extras = used.extra_files(sources.folder, sources.metadata.options.archive.extra, sources.metadata_path,
+                                  line_of_key(sources.metadata_path, "extra", archive_line) or archive_line, diags)
     styles.check_files(project, sources.folder, diags)
     styles.check_own_sheets(sources.folder, diags)
     # A layout's own files (SUMMARY.md, included listings) are sources too;
