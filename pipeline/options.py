@@ -71,7 +71,8 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
         elif isinstance(default, list):
             values = value if isinstance(value, list) else [value]
             if not all(isinstance(v, str) and v.strip() for v in values):
-                diags.error(f"'{key}.{name}' must be a list of file names, not {value!r}", path, line,
+                diags.error(f"'{key}.{name}' must be a list of file names, not {value!r}", path,
+                            line_of_key(path, name, line) or line,
                             hint=f"{key}: {{{name}: [notes/README.txt, data/*.csv]}}")
             else:
                 setattr(result, f.name, [v.strip() for v in values])
