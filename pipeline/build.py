@@ -88,7 +88,7 @@ def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
     if not names:
         if not folders:
             diags.error("no publications found", project / "source",
-                        hint="make one with 'pressroom new source/NAME'")
+                        hint="make one with 'pressroom new NAME'")
         return folders
     by_name = {f.name: f for f in folders}
     chosen = []
