@@ -51,7 +51,7 @@ def discover(source_dir: Path) -> list[Path]:
     """Every publication folder under source/, in name order."""
     if not source_dir.is_dir():
         return []
-    root = source_dir.resolve().parent
+    root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
     return sorted(p for p in source_dir.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 

@@ -241,3 +241,29 @@ def test_a_link_loop_is_named_at_its_own_place_in_messages(tmp_path):
     loop.symlink_to(loop)
     diags.error("x", loop, 1)
     assert diags.errors[0].location.path == "source/loop.md"
+
+
+def test_a_source_folder_leading_out_of_the_project_is_an_error(tmp_path):
+    outside = _outside(tmp_path)
+    (outside / "pubs" / "a").mkdir(parents=True)
+    (outside / "pubs" / "a" / "a.md").write_text(_article(MARKER), encoding="utf-8")
+    project = make_project(tmp_path / "project", {})
+    (project / "source").rmdir()
+    (project / "source").symlink_to(outside / "pubs")
+    with source_date_epoch(), pytest.raises(BuildError) as caught:
+        pipeline.build(project, formats=("epub",))
+    assert [(d.location.path, d.severity) for d in caught.value.diagnostics] == [("source", "error")]
+    _no_marker_left(project)
+
+
+def test_a_link_to_a_loop_of_links_or_to_an_impossible_name_is_only_broken(tmp_path):
+    from pipeline.document import read_publication
+    from pipeline.sources import load
+
+    project = make_project(tmp_path, {"source/b/publication.yaml": "title: B\nlang: en\ncontents: [a.md]\n",
+                                      "source/b/a.md": "# A\n\n[x](loop.md) and [y](a%00b.md)\n"})
+    (project / "source" / "b" / "loop.md").symlink_to(project / "source" / "b" / "loop.md")
+    diags = Diagnostics(root=project)
+    read_publication(load(project / "source" / "b", diags), project, diags)
+    assert not diags.errors
+    assert [(d.location.path, d.location.line) for d in diags.warnings] == [("source/b/a.md", 3)] * 2
