@@ -33,15 +33,23 @@ class Refused(OSError):
         self.refusal = refusal
 
 
+# Opened without waiting (a pipe put in a file's place is not waited on), and not inherited.
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
           (stat.S_ISSOCK, "a socket"))
 
 
+def _printable(text: str) -> str:
+    """A name as a message may show it: control characters escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _shown(path: Path, within: Path) -> str:
     try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(within)).as_posix()
+        return _printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(within)).as_posix())
     except ValueError:
-        return str(path)
+        return _printable(str(path))
 
 
 def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
@@ -55,7 +63,7 @@ def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
             continue
         try:
             if os.path.islink(current):
-                return _shown(current, within), os.readlink(current), os.path.exists(current)
+                return _shown(current, within), _printable(os.readlink(current)), os.path.exists(current)
         except OSError:
             return None
     return None
@@ -94,7 +102,7 @@ def _check(path: Path, within: Path, scope: str) -> Path | Refusal:
         kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a plain file")
         return Refusal(f"is {kind}, not a plain file; it was not read", "put a plain file in its place")
     try:
-        os.close(os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)))
+        os.close(os.open(real, _OPEN))
     except OSError as exc:
         return _unreadable(exc)
     return real
@@ -134,7 +142,7 @@ def leading_out(folder: Path, within: Path) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
     root = os.path.realpath(within)
-    return [(p, os.readlink(p)) for p in sorted(folder.iterdir())
+    return [(p, _printable(os.readlink(p))) for p in sorted(folder.iterdir())
             if p.is_symlink() and p.is_dir() and not Path(os.path.realpath(p)).is_relative_to(root)]
 
 
@@ -150,7 +158,7 @@ def read_bytes(path: Path, within: Path, scope: str = PROJECT) -> bytes:
     found = check(path, within, scope)
     if isinstance(found, Refusal):
         raise Refused(found)
-    fd = os.open(found, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(found, _OPEN)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise Refused(Refusal("is not a plain file; it was not read", "put a plain file in its place"))
