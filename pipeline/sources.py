@@ -56,6 +56,16 @@ def discover(source_dir: Path) -> list[Path]:
                   if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 
 
+def listed(folder: Path, diags: Diagnostics) -> list[Path]:
+    """The entries of a folder in name order; one that cannot be listed is an error."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        diags.error(f"the folder cannot be read: {exc.strerror or exc}", folder,
+                    hint="let your user read the folder (chmod a+rx)")
+        return []
+
+
 def is_candidate(path: Path) -> bool:
     """Whether a file found by its name is read. A hidden one only when it is
     a plain file: an editor's lock file (.#chapter.md) is a link to nowhere."""
@@ -209,7 +219,7 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     else:
         # Every name that looks like Markdown: a folder, a pipe or a link
         # leading elsewhere under such a name is refused where it is read.
-        entries = [(p, {}) for p in sorted(folder.iterdir()) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
+        entries = [(p, {}) for p in listed(folder, local) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
     if not entries and not local.errors:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")

@@ -267,3 +267,22 @@ def test_a_link_to_a_loop_of_links_or_to_an_impossible_name_is_only_broken(tmp_p
     read_publication(load(project / "source" / "b", diags), project, diags)
     assert not diags.errors
     assert [(d.location.path, d.location.line) for d in diags.warnings] == [("source/b/a.md", 3)] * 2
+
+
+def test_a_publication_folder_that_cannot_be_listed_is_a_located_error(tmp_path, monkeypatch):
+    from pipeline.sources import load
+
+    project = make_project(tmp_path, {"source/a/a.md": _article()})
+    folder = project / "source" / "a"
+    listing = Path.iterdir
+
+    def denied(self):
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", denied)  # the tests may run as root, whom chmod does not stop
+    diags = Diagnostics(root=project)
+    assert load(folder, diags) is None
+    assert [(d.location.path, d.message) for d in diags.errors] == [
+        ("source/a", "the folder cannot be read: Permission denied")]

@@ -84,7 +84,7 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     if "nav" in nodes:
         nav(nodes["nav"], docs, folder, config, diags, 0, layout.entries, {})
     else:
-        layout.entries = in_name_order(docs, folder, config, 0)
+        layout.entries = in_name_order(docs, folder, config, 0, diags=diags)
     return layout
 
 
@@ -166,10 +166,13 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
 
 
 def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
-                  seen: set | None = None) -> list[tuple[Path, dict]]:
+                  seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, dict]]:
     """Without nav: the pages in name order, the index first, then each folder
     as a section; a folder reached again through a link is left out."""
-    from ..sources import is_candidate
+    from ..sources import is_candidate, listed
+
+    diags = diags if diags is not None else Diagnostics()
+    entries = listed(docs, diags)
 
     seen = seen if seen is not None else set()
     seen.add(os.path.realpath(docs))
@@ -178,11 +181,11 @@ def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
         return (p.stem.lower() not in ("index", "readme"), p.name)
 
     # A page that is a link leading elsewhere, a folder or a pipe is refused when it is read.
-    files = sorted((p for p in docs.iterdir() if p.suffix in (".md", ".markdown") and is_candidate(p)), key=key)
+    files = sorted((p for p in entries if p.suffix in (".md", ".markdown") and is_candidate(p)), key=key)
     out = [(p, {"_role": "body", "_offset": depth}) for p in files]
-    for sub in sorted(p for p in docs.iterdir() if p.is_dir() and not p.name.startswith(".")
+    for sub in sorted(p for p in entries if p.is_dir() and not p.name.startswith(".")
                       and inside(p, folder) and os.path.realpath(p) not in seen):
-        inner = in_name_order(sub, folder, config, depth + 1, seen)
+        inner = in_name_order(sub, folder, config, depth + 1, seen, diags)
         if inner:
             # MkDocs' title for a folder: its name, words separated, capitalised.
             title = sub.name.replace("-", " ").replace("_", " ").capitalize()
