@@ -13,6 +13,7 @@ from pathlib import Path
 from . import confine
 
 STYLES = "styles"
+OWN = ("style.css", "epub.css", "print.css")  # a publication's own sheets
 
 
 def _project_sheets(project: Path, edition: str, with_fonts: bool) -> list[Path]:
@@ -52,9 +53,6 @@ def check_files(project: Path, publication_folder: Path, diags) -> None:
 
 
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import[^;]*;""", re.I)
-
-
-OWN = ("style.css", "epub.css", "print.css")
 
 
 def own_sheets(publication_folder: Path) -> list[Path]:
