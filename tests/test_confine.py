@@ -286,3 +286,13 @@ def test_a_publication_folder_that_cannot_be_listed_is_a_located_error(tmp_path,
     assert load(folder, diags) is None
     assert [(d.location.path, d.message) for d in diags.errors] == [
         ("source/a", "the folder cannot be read: Permission denied")]
+
+
+def test_an_editors_lock_file_beside_an_article_is_not_taken_for_a_chapter(tmp_path):
+    from pipeline.sources import load
+
+    project = make_project(tmp_path, {"source/a/a.md": _article()})
+    (project / "source" / "a" / ".#a.md").symlink_to("someone@host.1234:1700000000")  # as Emacs makes it
+    diags = Diagnostics(root=project)
+    loaded = load(project / "source" / "a", diags)
+    assert not diags.errors and [f.path.name for f in loaded.files] == ["a.md"]
