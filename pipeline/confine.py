@@ -40,16 +40,16 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_I
           (stat.S_ISSOCK, "a socket"))
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """A name as a message may show it: control characters escaped."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _shown(path: Path, within: Path) -> str:
     try:
-        return _printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(within)).as_posix())
+        return printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(within)).as_posix())
     except ValueError:
-        return _printable(str(path))
+        return printable(str(path))
 
 
 def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
@@ -63,7 +63,7 @@ def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
             continue
         try:
             if os.path.islink(current):
-                return _shown(current, within), _printable(os.readlink(current)), os.path.exists(current)
+                return _shown(current, within), printable(os.readlink(current)), os.path.exists(current)
         except OSError:
             return None
     return None
@@ -124,7 +124,7 @@ def confined(path: Path, diags, within: Path, scope: str = PROJECT, *, what: str
     if isinstance(found, Path):
         return found
     missing = found.reason.startswith("does not exist")
-    diags.error(f"{what} {found.reason}", at if at is not None else path, line, column,
+    diags.error(printable(f"{what} {found.reason}"), at if at is not None else path, line, column,
                 hint=hint if missing and hint else found.hint)
     return None
 
@@ -142,7 +142,7 @@ def leading_out(folder: Path, within: Path) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
     root = os.path.realpath(within)
-    return [(p, _printable(os.readlink(p))) for p in sorted(folder.iterdir())
+    return [(p, printable(os.readlink(p))) for p in sorted(folder.iterdir())
             if p.is_symlink() and p.is_dir() and not Path(os.path.realpath(p)).is_relative_to(root)]
 
 

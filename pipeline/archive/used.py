@@ -14,6 +14,7 @@ import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .. import confine
+from ..confine import printable
 from ..errors import Diagnostics
 
 WILDCARDS = ("*", "?", "[")
@@ -41,16 +42,17 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
     found: list[Path] = []
     root = Path(os.path.realpath(folder))
     for pattern in patterns:
+        shown = printable(pattern)
         parts = PurePosixPath(pattern).parts
         if pattern.startswith("/") or "\\" in pattern or PureWindowsPath(pattern).drive or ".." in parts:
-            diags.error(f"'archive.extra': '{pattern}' is not a path inside the publication's folder",
+            diags.error(f"'archive.extra': '{shown}' is not a path inside the publication's folder",
                         where, line, hint=HINT)
             continue
         if any(w in pattern for w in WILDCARDS):
             try:
                 matches = sorted(folder.glob(pattern))
             except (ValueError, OSError) as exc:
-                diags.error(f"'archive.extra': '{pattern}' is not a pattern: {exc}", where, line, hint=HINT)
+                diags.error(f"'archive.extra': '{shown}' is not a pattern: {exc}", where, line, hint=HINT)
                 continue
             # A pattern takes hidden files only when it names them (.config/*).
             if not any(p.startswith(".") for p in parts):
@@ -58,7 +60,7 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
         else:
             matches = [folder / pattern] if os.path.lexists(folder / pattern) else []
         if not matches:
-            diags.error(f"'archive.extra': no file of the publication's folder matches '{pattern}'",
+            diags.error(f"'archive.extra': no file of the publication's folder matches '{shown}'",
                         where, line, hint="check the name; paths are relative to the publication's folder")
             continue
         refused = Diagnostics(diags.root)
@@ -71,15 +73,15 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
             else:
                 candidates = [match]
             for candidate in candidates:
-                shown = candidate.relative_to(folder).as_posix()
+                name = candidate.relative_to(folder).as_posix()
                 path = confine.confined(candidate, refused, folder, confine.FOLDER,
-                                        what=f"'archive.extra': '{shown}'", at=where, line=line)
+                                        what=f"'archive.extra': '{name}'", at=where, line=line)
                 if path is not None:
                     found.append(path)
         for diagnostic in refused.items[:MAX_REFUSED]:
             diags.error(diagnostic.message, where, line, hint=diagnostic.hint)
         if len(refused.items) > MAX_REFUSED:
-            diags.error(f"'archive.extra': '{pattern}': {len(refused.items) - MAX_REFUSED} more files refused",
+            diags.error(f"'archive.extra': '{shown}': {len(refused.items) - MAX_REFUSED} more files refused",
                         where, line, hint=HINT)
     return list(dict.fromkeys(found))
 
