@@ -73,17 +73,27 @@ def _discover(source_dir: Path) -> list[Path]:
     without importing the reading stage (YAML, language tags) on the fast path."""
     if not source_dir.is_dir():
         return []
-    root = source_dir.resolve().parent
+    root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
     return sorted(p for p in source_dir.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 
 
 def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
+    from .confine import leading_out
+
+    for link, target in leading_out(project, project):
+        if link.name == "source":
+            diags.error(f"source/ is a link to {target}, outside the project; no publication was read", link,
+                        hint="make source/ a folder of the project")
+            return []
     folders = _discover(project / "source")
+    for link, target in leading_out(project / "source", project):
+        diags.warning(f"the folder is a link to {target}, outside the project; it is not read as a publication",
+                      link, hint="copy the publication into source/ instead of linking to it")
     if not names:
         if not folders:
             diags.error("no publications found", project / "source",
-                        hint="make one with 'pressroom new source/NAME'")
+                        hint="make one with 'pressroom new NAME'")
         return folders
     by_name = {f.name: f for f in folders}
     chosen = []

@@ -46,8 +46,9 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _tree(h, root: Path) -> None:
-    """Feed every file under root (sorted relative path, then bytes) into h."""
+def _tree(h, root: Path, within: Path | None = None) -> None:
+    """Feed every file under root (sorted relative path, then bytes) into h;
+    with ``within``, only files inside it are read."""
     if not root.is_dir():
         h.update(b"\0absent\0")
         return
@@ -56,11 +57,20 @@ def _tree(h, root: Path) -> None:
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         files += [Path(folder) / n for n in names]
     for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        rel = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+        # A link leading out of the project by what it says: the build
+        # refuses it, and nothing outside is read here.
+        if within is not None and path.is_symlink() and \
+                not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(within)):
+            h.update(len(rel).to_bytes(8, "big") + rel + b"\0link\0" + os.fsencode(os.readlink(path)))
+            continue
         if not path.is_file():
             continue
-        rel = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
         h.update(len(rel).to_bytes(8, "big") + rel)
-        h.update(file_digest(path).encode())
+        try:
+            h.update(file_digest(path).encode())
+        except OSError:  # unreadable: the build says so, and the key changes when it can be read
+            h.update(b"\0unreadable\0")
 
 
 _software: str | None = None
@@ -86,7 +96,7 @@ def software() -> str:
 
 def styles_digest(project: Path) -> str:
     h = hashlib.sha256()
-    _tree(h, project / "styles")
+    _tree(h, project / "styles", project)
     return h.hexdigest()
 
 
@@ -110,7 +120,7 @@ def publication_key(project: Path, folder: Path, formats, styles: str) -> str:
     h = hashlib.sha256()
     h.update(f"software {software()}\nstyles {styles}\nformats {','.join(sorted(formats))}\n".encode())
     h.update(f"slug {folder.name}\nmoment {_moment(folder)}\n".encode())
-    _tree(h, folder)
+    _tree(h, folder, project)
     return h.hexdigest()
 
 

@@ -256,7 +256,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
     _common(p)
     p = sub.add_parser("new", help="start a publication that builds at once")
-    p.add_argument("folder", help="its name (made under source/) or a folder path")
+    p.add_argument("folder", metavar="NAME", help="its folder's name, made under source/")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--article", action="store_true", help="one Markdown file (the default)")
     kind.add_argument("--book", action="store_true", help="chapters in order, with publication.yaml")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import dates, styles
+from . import confine, dates, styles
+from .archive import used
 from .errors import Diagnostics
 from .layouts.linemap import relocated
 from .model import Chapter, Publication
+from .options import line_of_key
 from .readers import reader_for
 from .reading_options import DIALECTS
 from .sources import Sources
@@ -61,6 +63,10 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
     sanitize.report_unknown(unknown, diags)
     _check_cover(pub, project, diags)
+    archive_line = sources.metadata.key_lines.get("archive")
+    pub.extras = used.extra_files(sources.folder, sources.metadata.options.archive.extra, sources.metadata_path,
+                                  line_of_key(sources.metadata_path, "extra", archive_line) or archive_line, diags)
+    styles.check_files(project, sources.folder, diags)
     styles.check_own_sheets(sources.folder, diags)
     # A layout's own files (SUMMARY.md, included listings) are sources too;
     # links that leave its site's folder leave the book.
@@ -81,11 +87,10 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
     given = pub.metadata.cover_image
     if not given:
         return
-    path = (pub.folder / given).resolve()
     where, line = pub.sources[0], pub.metadata.key_lines.get("cover-image")
-    if not path.is_relative_to(pub.folder.resolve()) or not path.is_file():
-        diags.error(f"cover image '{given}' does not exist in the publication's folder", where, line,
-                    hint="put the image beside the sources and give its file name")
+    path = confine.confined(pub.folder / given, diags, pub.folder, confine.FOLDER, what=f"cover image '{given}'",
+                            at=where, line=line, hint="put the image beside the sources and give its file name")
+    if path is None:
         pub.metadata.cover_image = None
     elif images.media_type_of(path) not in ("image/png", "image/jpeg"):
         diags.error(f"cover image '{given}' must be a PNG or JPEG file", where, line,

@@ -8,6 +8,7 @@ failed, the result of the build), and the CLI decides how to show them.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,10 +68,11 @@ class Diagnostics:
             return None
         path = Path(path)
         if self.root is not None:
-            try:
-                path = path.resolve().relative_to(self.root.resolve())
-            except ValueError:
-                pass
+            # As named (a link is named, not where it leads), else links followed.
+            for mine, root in ((os.path.abspath(path), os.path.abspath(self.root)),
+                               (os.path.realpath(path), os.path.realpath(self.root))):
+                if Path(mine).is_relative_to(root):
+                    return Location(Path(mine).relative_to(root).as_posix(), line, column)
         return Location(path.as_posix(), line, column)
 
     def error(self, message, path=None, line=None, column=None, hint=None) -> None:

@@ -36,7 +36,7 @@ KEYS = {
     "title", "subtitle", "author", "creator", "contributor", "lang", "language",
     "identifier", "publisher", "date", "rights", "subject", "description",
     "cover-image", "toc-depth", "toc-title", "type", "contents", "print", "epub",
-    "markdown", "links", "html-elements",
+    "markdown", "links", "html-elements", "archive",
 }
 
 

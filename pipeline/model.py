@@ -70,6 +70,8 @@ class Publication:
     # Characters of the printed metadata and pieces' heads that no text font
     # has, and the character the print edition shows instead (glyphs.py).
     unprinted: tuple[frozenset, str] = (frozenset(), "")
+    # Files the bag holds besides those the editions are made from (archive: {extra: [...]}).
+    extras: list[Path] = field(default_factory=list)
 
     def toc_entries(self, depth: int | None = None):
         """Yield (heading, depth) over the contents tree, to the configured depth."""

@@ -1,4 +1,4 @@
-"""Per-edition options in the metadata: ``print:`` and ``epub:`` mappings.
+"""Per-edition options in the metadata: ``print:``, ``epub:`` and ``archive:`` mappings.
 
 Each edition's options are a small typed schema: unknown keys get a
 suggestion, wrong types name the line of the edition's key.
@@ -35,9 +35,17 @@ class EpubOptions:
 
 
 @dataclass
+class ArchiveOptions:
+    # Files of the publication's folder the bag holds besides those the
+    # editions are made from: names or patterns (notes/README.txt, data/*.csv).
+    extra: list = field(default_factory=list)
+
+
+@dataclass
 class Options:
     print: PrintOptions = field(default_factory=PrintOptions)
     epub: EpubOptions = field(default_factory=EpubOptions)
+    archive: ArchiveOptions = field(default_factory=ArchiveOptions)
 
 
 def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
@@ -60,6 +68,14 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
             diags.error(f"'{key}.{name}' must be true or false, not {value!r}", path, line)
         elif isinstance(default, str) and not isinstance(value, (str, int, float)):
             diags.error(f"'{key}.{name}' must be text, not {value!r}", path, line)
+        elif isinstance(default, list):
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str) and v.strip() for v in values):
+                diags.error(f"'{key}.{name}' must be a list of file names, not {value!r}", path,
+                            line_of_key(path, name, line) or line,
+                            hint=f"{key}: {{{name}: [notes/README.txt, data/*.csv]}}")
+            else:
+                setattr(result, f.name, [v.strip() for v in values])
         else:
             setattr(result, f.name, str(value) if isinstance(default, str) else value)
     return result
@@ -69,6 +85,7 @@ def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Opti
     options = Options(
         print=_read(PrintOptions, "print", raw.get("print"), lines.get("print"), path, diags),
         epub=_read(EpubOptions, "epub", raw.get("epub"), lines.get("epub"), path, diags),
+        archive=_read(ArchiveOptions, "archive", raw.get("archive"), lines.get("archive"), path, diags),
     )
     _check_trim(options.print, lines.get("print"), path, diags)
     return options
@@ -81,7 +98,7 @@ def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> 
     try:
         trim = parse_trim(options.trim)
     except ValueError as problem:
-        diags.error(f"'print.trim': {problem}", path, _line_of_key(path, "trim", line) or line, hint=HINT)
+        diags.error(f"'print.trim': {problem}", path, line_of_key(path, "trim", line) or line, hint=HINT)
         options.trim = DEFAULT_TRIM
         trim = parse_trim(DEFAULT_TRIM)
     wrong = False
@@ -92,7 +109,7 @@ def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> 
             parse_length(value)
         except ValueError as problem:
             key = f"margin-{side}"
-            diags.error(f"'print.{key}': {problem}", path, _line_of_key(path, key, line) or line, hint=MARGIN_HINT)
+            diags.error(f"'print.{key}': {problem}", path, line_of_key(path, key, line) or line, hint=MARGIN_HINT)
             setattr(options, f"margin_{side}", "")
             wrong = True
     if not wrong:
@@ -104,7 +121,7 @@ def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> 
                 setattr(options, f"margin_{side}", "")
 
 
-def _line_of_key(path: Path, key: str, after) -> int | None:
+def line_of_key(path: Path, key: str, after) -> int | None:
     """The line of a nested key, at or after its parent's line."""
     if not after:
         return None

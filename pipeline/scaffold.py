@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -78,13 +79,60 @@ def _files(kind: str, title: str) -> dict[str, str]:
     return files
 
 
+# Names Windows keeps for devices, with or without an extension (con.txt).
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+NOT_PORTABLE = set('<>:"|?*')
+MAX_NAME_BYTES = 255
+
+
+def name_problem(name: str) -> str | None:
+    """Why a publication name cannot be a folder under source/ on every system, or None."""
+    if not name.strip():
+        return "the name is empty"
+    if "/" in name or "\\" in name:
+        return "a publication name is the name of one folder under source/, without '/' or '\\'"
+    if name.startswith("."):
+        return "a name starting with '.' is hidden, and '.' and '..' are not folders of their own"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "the name holds a control character"
+    bad = sorted({c for c in name if c in NOT_PORTABLE})
+    if bad:
+        return f"the name holds {' '.join(bad)}, which Windows and macOS do not allow in a folder's name"
+    if name[-1] in ". " or name[0] == " ":
+        return "the name starts with a space or ends with a space or a dot, which Windows drops"
+    if name.split(".")[0].lower() in RESERVED:
+        return f"'{name.split('.')[0]}' is the name of a device on Windows"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"the name is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def _refuse(message: str, where: Path, hint: str, code: Exit = Exit.USAGE) -> BuildError:
+    return BuildError([Diagnostic("error", message, Location(str(where)), hint)], code)
+
+
 def new(project: Path, name: str, kind: str = "article") -> Path:
-    """Create source/NAME (or the folder NAME when it has a path) with a starter publication."""
-    target = Path(name) if ("/" in name or name.startswith(".")) else project / "source" / name
+    """Create source/NAME with a starter publication; NAME is one plain folder name."""
+    source = project / "source"
+    problem = name_problem(name)
+    if problem:
+        shown = name.encode("unicode_escape").decode("ascii") if problem.endswith("control character") else name
+        raise _refuse(f"'{shown}' cannot be a publication's name: {problem}", source,
+                      "give a plain name such as 'leaflet' or 'annual-report-2024': "
+                      "letters, digits, '-' and '_' are safe everywhere")
+    target = source / name
+    if os.path.lexists(source) and not Path(os.path.realpath(source)).is_relative_to(os.path.realpath(project)):
+        raise _refuse("source/ is a link to a place outside the project; nothing was made", source,
+                      "make source/ a folder of the project")
+    if os.path.islink(target) or (target.exists() and not target.is_dir()):
+        raise _refuse("the name is taken by a file or a link", target, "choose another name")
     if target.exists() and any(target.iterdir()):
-        raise BuildError([Diagnostic("error", "the folder already exists and is not empty",
-                                     Location(str(target)), "choose another name")], Exit.USAGE)
-    target.mkdir(parents=True, exist_ok=True)
-    for file_name, text in _files(kind, _title(target)).items():
-        (target / file_name).write_text(text, encoding="utf-8")
+        raise _refuse("the folder already exists and is not empty", target, "choose another name")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for file_name, text in _files(kind, _title(target)).items():
+            (target / file_name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _refuse(f"the publication could not be made: {exc.strerror or exc}", target,
+                      "check that the project's folder can be written", Exit.ENVIRONMENT) from None
     return target

@@ -8,11 +8,13 @@ article, or many for a book, ordered by ``publication.yaml`` (its
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import confine
 from .errors import Diagnostics
 from .metadata import Metadata, read_metadata
 
@@ -49,23 +51,43 @@ def discover(source_dir: Path) -> list[Path]:
     """Every publication folder under source/, in name order."""
     if not source_dir.is_dir():
         return []
-    root = source_dir.resolve().parent
+    root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
     return sorted(p for p in source_dir.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 
 
-def read_text(path: Path, diags: Diagnostics) -> str | None:
-    """Read a UTF-8 source, reporting the first undecodable byte by line and column."""
+def listed(folder: Path, diags: Diagnostics) -> list[Path]:
+    """The entries of a folder in name order; one that cannot be listed is an error."""
     try:
-        size = path.stat().st_size
+        return sorted(folder.iterdir())
     except OSError as exc:
-        diags.error(f"cannot read the file: {exc.strerror}", path)
+        diags.error(f"the folder cannot be read: {exc.strerror or exc}", folder,
+                    hint="let your user read the folder (chmod a+rx)")
+        return []
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file found by its name is read. A hidden one only when it is
+    a plain file: an editor's lock file (.#chapter.md) is a link to nowhere."""
+    return not path.name.startswith(".") or path.is_file()
+
+
+def read_text(path: Path, diags: Diagnostics, within: Path, scope: str = confine.FOLDER) -> str | None:
+    """Read a UTF-8 source inside ``within`` (confine.py), reporting the first
+    undecodable byte by line and column."""
+    real = confine.confined(path, diags, within, scope)
+    if real is None:
         return None
-    if size > MAX_SOURCE_BYTES:
-        diags.error(f"the file is {size / 1048576:.1f} MiB, over the limit of "
-                    f"{MAX_SOURCE_BYTES // 1048576} MiB", path, 1, hint="split it into chapters")
+    try:
+        size = real.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            diags.error(f"the file is {size / 1048576:.1f} MiB, over the limit of "
+                        f"{MAX_SOURCE_BYTES // 1048576} MiB", path, 1, hint="split it into chapters")
+            return None
+        data = confine.read_bytes(real, within, scope)
+    except OSError as exc:
+        diags.error(f"the file cannot be read: {exc.strerror or exc}", path, hint="check the file and the disk")
         return None
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,12 +148,8 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) 
     return raw, key_lines
 
 
-def _read_source(path: Path, diags: Diagnostics, front_matter: bool = True) -> SourceFile | None:
-    if diags.root is not None and not path.resolve().is_relative_to(diags.root.resolve()):
-        diags.error("the file is a link to a place outside the project; it was not read", path,
-                    hint="copy the file into the project instead of linking to it")
-        return None
-    text = read_text(path, diags)
+def _read_source(path: Path, folder: Path, diags: Diagnostics, front_matter: bool = True) -> SourceFile | None:
+    text = read_text(path, diags, folder)
     if text is None:
         return None
     if front_matter:
@@ -172,12 +190,9 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
         if role not in ROLES:
             diags.error(f"role '{role}' of '{name}' must be front, body or back", manifest, line)
             continue
-        path = (folder / name).resolve()
-        if not path.is_relative_to(folder.resolve()):
-            diags.error(f"'{name}' is outside the publication's folder", manifest, line)
-        elif not path.is_file():
-            diags.error(f"'{name}' does not exist", manifest, line, hint="check the file name in 'contents'")
-        else:
+        path = confine.confined(folder / name, diags, folder, confine.FOLDER, what=f"'{name}'", at=manifest,
+                                line=line, hint="check the file name in 'contents'")
+        if path is not None:
             files.append((path, {"_role": role, "_offset": depth}))
     return files
 
@@ -189,11 +204,9 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     manifest = folder / MANIFEST
     local = Diagnostics(diags.root)
     raw, lines, meta_path = {}, {}, manifest
-    if manifest.is_file() and diags.root is not None and not manifest.resolve().is_relative_to(diags.root.resolve()):
-        local.error("the file is a link to a place outside the project; it was not read", manifest,
-                    hint="copy the file into the project instead of linking to it")
-    elif manifest.is_file():
-        text = read_text(manifest, local)
+    has_manifest = os.path.lexists(manifest)  # a link that leads nowhere is reported, not taken for none
+    if has_manifest:
+        text = read_text(manifest, local, folder)
         if text is not None:
             raw, lines = parse_yaml(text, manifest, local)
     # An mdBook or MkDocs folder as it stands; publication.yaml may add to it.
@@ -204,7 +217,9 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     elif layout is not None:
         entries = layout.entries
     else:
-        entries = [(p, {}) for p in sorted(folder.iterdir()) if p.suffix in MARKDOWN_SUFFIXES and p.is_file()]
+        # Every name that looks like Markdown: a folder, a pipe or a link
+        # leading elsewhere under such a name is refused where it is read.
+        entries = [(p, {}) for p in listed(folder, local) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
     if not entries and not local.errors:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")
@@ -214,7 +229,7 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
             first = book_says.get("_line", lines.get("contents", 1))
             files.append(SourceFile(path, f"# {book_says['_part']}\n", first, dict(book_says)))
             continue
-        source = _read_source(path, local, front_matter=layout is None or layout.front_matter)
+        source = _read_source(path, folder, local, front_matter=layout is None or layout.front_matter)
         if source is None:
             continue
         if layout is not None and layout.prepare is not None:
@@ -230,11 +245,11 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     others = []
     if layout is not None:
         metadata = layouts.metadata(layout, raw or {}, lines, manifest, folder.name, local)
-        meta_path = manifest if manifest.is_file() else layout.config
-        others = [layout.config, *layout.others, *([manifest] if manifest.is_file() else [])]
+        meta_path = manifest if has_manifest else layout.config
+        others = [layout.config, *layout.others, *([manifest] if has_manifest else [])]
         others += [p for f in files for p in f.included]
     else:
-        if not manifest.is_file():
+        if not has_manifest:
             # An article (or a book without a manifest) keeps its metadata in the
             # front matter of its first file.
             raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path

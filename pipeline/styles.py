@@ -6,41 +6,65 @@ use the same list, so what was applied is always known.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+from . import confine
+
 STYLES = "styles"
+OWN = ("style.css", "epub.css", "print.css")  # a publication's own sheets
+
+
+def _project_sheets(project: Path, edition: str, with_fonts: bool) -> list[Path]:
+    styles = project / STYLES
+    sheets = [styles / "fonts.css"] if with_fonts else []
+    return sheets + [styles / "base.css", styles / f"{edition}.css", styles / "highlight.css"]
 
 
 def stack(project: Path, edition: str, publication_folder: Path, with_fonts: bool) -> list[Path]:
-    styles = project / STYLES
-    sheets = [styles / "fonts.css"] if with_fonts else []
-    sheets += [styles / "base.css", styles / f"{edition}.css", styles / "highlight.css"]
+    """The sheets that may be read (confine.py; the others were reported when
+    the publication was read)."""
+    sheets = [s for s in _project_sheets(project, edition, with_fonts) if confine.allowed(s, project)]
     # A publication may restyle itself: style.css for every edition, then
     # epub.css or print.css for one.
-    for name in ("style.css", f"{edition}.css"):
-        own = publication_folder / name
-        if own.is_file():
-            sheets.append(own)
-    return [s for s in sheets if s.is_file()]
+    return sheets + [s for s in own_sheets(publication_folder) if s.name in ("style.css", f"{edition}.css")]
 
 
 def font_files(project: Path) -> list[Path]:
-    return sorted((project / STYLES / "fonts").rglob("*.ttf")) + sorted((project / STYLES / "fonts").rglob("*.otf"))
+    fonts = project / STYLES / "fonts"
+    return [p for p in sorted(fonts.rglob("*.ttf")) + sorted(fonts.rglob("*.otf")) if confine.allowed(p, project)]
+
+
+def check_files(project: Path, publication_folder: Path, diags) -> None:
+    """Report every sheet and font an edition would read but may not (a link
+    leading out of the project, a folder, a pipe) or cannot (not UTF-8)."""
+    from .sources import read_text
+
+    for sheet in dict.fromkeys(_project_sheets(project, "epub", True) + _project_sheets(project, "print", True)):
+        if os.path.lexists(sheet):
+            read_text(sheet, diags, project, confine.PROJECT)
+    for name in OWN:
+        if os.path.lexists(publication_folder / name):
+            read_text(publication_folder / name, diags, publication_folder, confine.FOLDER)
+    fonts = project / STYLES / "fonts"
+    for font in sorted(fonts.rglob("*.ttf")) + sorted(fonts.rglob("*.otf")):
+        confine.confined(font, diags, project, confine.PROJECT)
 
 
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import[^;]*;""", re.I)
 
 
 def own_sheets(publication_folder: Path) -> list[Path]:
-    return [p for p in (publication_folder / n for n in ("style.css", "epub.css", "print.css")) if p.is_file()]
+    return [p for p in (publication_folder / n for n in OWN)
+            if os.path.lexists(p) and confine.allowed(p, publication_folder)]
 
 
 def check_own_sheets(publication_folder: Path, diags) -> None:
     """A publication's sheets may not pull in anything: the editions carry only
     the committed fonts and the publication's images."""
     for sheet in own_sheets(publication_folder):
-        text = sheet.read_text(encoding="utf-8", errors="replace")
+        text = confine.read_bytes(sheet, publication_folder, confine.FOLDER).decode("utf-8", errors="replace")
         for match in _URL.finditer(text):
             target = match.group(2) if match.group(0).lower().startswith("url") else match.group(0)
             if target and target.startswith("data:"):

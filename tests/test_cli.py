@@ -179,6 +179,30 @@ def test_new_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys)
     assert main(["new", "-C", str(project), "my-first"]) == Exit.USAGE
 
 
+@pytest.mark.parametrize("name", ["../..", "..", ".", "", " ", "/tmp/elsewhere", "source/x", "a\\b", ".hidden",
+                                  "CON", "lpt1.md", "a:b", "what?", "dot.", "tab\there", "x" * 256])
+def test_new_refuses_a_name_that_is_not_one_portable_folder_under_source(name, tmp_path, capsys):
+    project = tmp_path / "p"
+    (project / "source").mkdir(parents=True)
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["new", "-C", str(project), name]) == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "cannot be a publication's name" in err and "(give a plain name" in err, err
+    assert sorted(tmp_path.rglob("*")) == before  # nothing made, here or elsewhere
+
+
+def test_new_refuses_a_name_taken_by_a_file_or_a_link(tmp_path, capsys):
+    project = tmp_path / "p"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "taken").write_text("a file\n")
+    (tmp_path / "outside").mkdir()
+    (project / "source" / "linked").symlink_to(tmp_path / "outside")
+    assert main(["new", "-C", str(project), "taken"]) == Exit.USAGE
+    assert main(["new", "-C", str(project), "linked"]) == Exit.USAGE
+    assert "taken by a file or a link" in capsys.readouterr().err
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
 def test_clean_removes_built_editions_only(project, capsys):
     assert main(["build", "-C", str(project), "-q", "alpha"]) == Exit.OK
     (project / "dist" / ".gitkeep").write_text("")

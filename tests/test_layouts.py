@@ -280,7 +280,7 @@ def test_include_problems_are_errors_at_their_file_line_and_column(tmp_path):
         ("error", "pub/self.md", 1, 1),  # the include that goes once too deep
     ]
     missing, anchor, leaves, linked, deep = (d.message for d in diags.items)
-    assert "no file '../missing.rs'" in missing
+    assert "'../missing.rs' does not exist" in missing
     assert "no anchor 'nope'" in anchor and "ANCHOR: nope" in diags.items[1].hint
     assert "outside the publication's folder" in leaves and "outside the publication's folder" in linked
     assert "nested more than 10 deep" in deep

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from weasyprint import Attachment, URLFetcher
 
+from .. import confine
 from ..model import Publication
 from ..pdf import render
 from ..pdf.render import Rendered
@@ -48,7 +49,7 @@ def attachments(pub: Publication) -> list[Attachment]:
     found = []
     for path in source_files(pub):
         media = MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
-        url = f"data:{media};charset=utf-8;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        url = f"data:{media};charset=utf-8;base64,{base64.b64encode(confine.read_bytes(path, pub.folder, confine.FOLDER)).decode('ascii')}"
         what = ("Markdown source" if media == "text/markdown" else
                 "publication metadata" if path.suffix.lower() in METADATA else "included file")
         found.append(Attachment(url=url, url_fetcher=fetcher, name=relative_name(pub, path),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -59,7 +60,22 @@ def _quiet_bagit():
         logger.disabled = before
 
 
+TOP = re.compile(r"bagit\.txt|bag-info\.txt|(tag)?manifest-[a-z0-9]+\.txt|data")
+
+
+def _strays(root: Path) -> list[str]:
+    """Files and folders at the top of a bag that are none of its own: bagit
+    checks only what the tag manifests list."""
+    return [f"{p.name}: not part of the bag (only bagit.txt, bag-info.txt, the manifests and data/ "
+            "belong at its top)" for p in sorted(root.iterdir()) if not TOP.fullmatch(p.name)]
+
+
 def _bag_problems(root: Path, prefix: str = "") -> tuple[list[str], int]:
+    problems, checked = _bagit_problems(root, prefix)
+    return problems + [f"{prefix}{line}" for line in _strays(root)], checked
+
+
+def _bagit_problems(root: Path, prefix: str = "") -> tuple[list[str], int]:
     with _quiet_bagit():
         try:
             bag = bagit.Bag(str(root))

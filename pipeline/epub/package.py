@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from .. import styles
+from .. import confine, styles
 from ..model import Publication
 from ..transforms import images
 from ..pagemarks import chapter_of, print_edition_id
@@ -23,11 +23,16 @@ XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
+def _text(sheet: Path, project: Path) -> str:
+    # Checked when the publication was read (styles.check_files); read through
+    # the same door so that nothing swapped in since is read.
+    return confine.read_bytes(sheet, project).decode("utf-8")
+
+
 def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     sheets = styles.stack(project, "epub", pub.folder, with_fonts=embed_fonts)
     own = set(styles.own_sheets(pub.folder))
-    text = "\n".join(styles.without_urls(s.read_text(encoding="utf-8")) if s in own
-                     else s.read_text(encoding="utf-8") for s in sheets)
+    text = "\n".join(styles.without_urls(_text(s, project)) if s in own else _text(s, project) for s in sheets)
     # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
@@ -75,10 +80,10 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
         for path in styles.font_files(project):
             rel = path.relative_to(project / "styles").as_posix()
             book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=rel,
-                                        media_type=FONT_TYPES[path.suffix], content=path.read_bytes()))
+                                        media_type=FONT_TYPES[path.suffix], content=confine.read_bytes(path, project)))
     for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
         book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
-                                    content=asset.source.read_bytes()))
+                                    content=confine.read_bytes(asset.source, project)))
 
     links = ["../styles/edition.css"]
     lang = m.lang
@@ -147,7 +152,7 @@ def _cover(pub: Publication, project: Path, made: bytes | None = None) -> epub.E
     given = pub.metadata.cover_image  # already checked: a file inside the publication
     if given:
         path = pub.folder / given
-        data, media_type = path.read_bytes(), images.media_type_of(path)
+        data, media_type = confine.read_bytes(path, project), images.media_type_of(path)
     else:
         data, media_type = made or cover.generated(pub.metadata, project), "image/png"
     item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),

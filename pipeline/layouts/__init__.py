@@ -8,6 +8,7 @@ beside it may add or override metadata keys (and give ``contents``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,8 +34,12 @@ class Layout:
 
 
 def inside(path: Path, folder: Path) -> bool:
-    """Whether a path, links followed, lies inside the folder."""
-    return path.resolve().is_relative_to(folder.resolve())
+    """Whether a path, links followed, lies inside the folder (for folders:
+    files are checked by confine.py when read)."""
+    from ..confine import real_path
+
+    real = real_path(path)
+    return real is not None and real.is_relative_to(os.path.realpath(folder))
 
 
 def find(folder: Path, diags: Diagnostics) -> Layout | None:
@@ -46,14 +51,10 @@ def find(folder: Path, diags: Diagnostics) -> Layout | None:
     for module, names in ((mdbook, (mdbook.CONFIG,)), (mkdocs, mkdocs.CONFIGS)):
         for name in names:
             config = folder / name
-            if not config.is_file():
+            if not os.path.lexists(config):
                 continue
             unread = Layout(module.__name__.rsplit(".", 1)[-1], config, {}, {}, [], folder)
-            if (diags.root is not None and not inside(config, diags.root)) or not inside(config, folder):
-                diags.error("the file is a link to a place outside the project; it was not read", config,
-                            hint="copy the file into the project instead of linking to it")
-                return unread
-            return module.load(folder, diags) or unread
+            return module.load(config, diags) or unread
     return None
 
 

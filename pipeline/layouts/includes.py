@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import confine
 from ..errors import Diagnostics
 
 Line = tuple[str, tuple[Path, int]]  # a line's text and where it came from
@@ -95,20 +96,16 @@ def _include(kind: str, argument: str, base: Path, folder: Path, where, diags: D
 
     spec, *properties = argument.split()
     name, _, selector = spec.partition(":")
-    target = (base / name).resolve()
-    if not target.is_relative_to(folder):
-        diags.error(f"'{{{{#{kind} {spec}}}}}' reads a file outside the publication's folder; it was not read",
-                    *where, hint="copy the file into the publication's folder and include the copy")
-        return None
-    if not target.is_file():
-        diags.error(f"'{{{{#{kind} {spec}}}}}': there is no file '{name}' beside this one", *where,
-                    hint="a path is relative to the file that includes it")
+    target = confine.confined(base / name, diags, folder, confine.FOLDER,
+                              what=f"'{{{{#{kind} {spec}}}}}': '{name}'", at=where[0], line=where[1],
+                              column=where[2], hint="a path is relative to the file that includes it")
+    if target is None:
         return None
     if depth >= MAX_DEPTH:
         diags.error(f"'{{{{#{kind} {spec}}}}}': includes nested more than {MAX_DEPTH} deep", *where,
                     hint="check for a file that includes itself")
         return None
-    text = read_text(target, diags)
+    text = read_text(target, diags, folder)
     if text is None:
         return None
     result.included.append(target)

@@ -8,6 +8,7 @@ chapter's line map, so a message names the file and line the words are in.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import Diagnostics, Location
@@ -19,11 +20,12 @@ class Relocated(Diagnostics):
     def __init__(self, inner: Diagnostics, maps: dict[Path, tuple[int, list[tuple[Path, int]]]]):
         super().__init__(inner.root, inner.items)
         # path -> (line number of the text's first line, origin of each line)
-        self.maps = {path.resolve(): value for path, value in maps.items()}
+        # realpath, not resolve(): a message may be about a loop of links
+        self.maps = {Path(os.path.realpath(path)): value for path, value in maps.items()}
 
     def _where(self, path, line, column) -> Location | None:
         if path is not None and line is not None:
-            found = self.maps.get(Path(path).resolve())
+            found = self.maps.get(Path(os.path.realpath(path)))
             if found is not None:
                 first, origins = found
                 if 0 <= line - first < len(origins):

@@ -9,11 +9,13 @@ of the sources (default ``src``).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import confine
 from ..errors import Diagnostics
 from . import Layout, includes, inside, summary
 
@@ -22,11 +24,11 @@ CONFIG = "book.toml"
 OWN_PREPROCESSORS = {"links", "index"}
 
 
-def load(folder: Path, diags: Diagnostics) -> Layout | None:
+def load(config: Path, diags: Diagnostics) -> Layout | None:
     from ..sources import read_text
 
-    config = folder / CONFIG
-    text = read_text(config, diags)
+    folder = config.parent
+    text = read_text(config, diags, folder)
     if text is None:
         return None
     try:
@@ -41,8 +43,8 @@ def load(folder: Path, diags: Diagnostics) -> Layout | None:
     raw, raw_lines = _metadata(data, lines, config, diags)
     book = data.get("book") if isinstance(data.get("book"), dict) else {}
     src = book.get("src", "src")
-    root = (folder / str(src)).resolve()
-    if not inside(root, folder) or not root.is_dir():
+    root = confine.real_path(folder / str(src))
+    if root is None or not inside(root, folder) or not root.is_dir():
         diags.error(f"the sources' folder '{src}' is not a folder inside the publication's", config,
                     lines.get("book.src", 1), hint="mdBook reads the chapters from src/ beside book.toml")
         return None
@@ -54,13 +56,13 @@ def load(folder: Path, diags: Diagnostics) -> Layout | None:
     layout.title_hint = "give the book a title in book.toml: [book] title = \"...\""
     layout.prepare = lambda source, local: _prepare(source, folder, local)
     contents = root / "SUMMARY.md"
-    if not inside(contents, folder) or not contents.is_file():
+    if not os.path.lexists(contents):
         diags.error(f"there is no {src}/SUMMARY.md beside book.toml: it gives the order of the chapters",
                     config, hint="list the chapters in SUMMARY.md as mdBook does: - [Title](file.md)")
         return layout
-    layout.others.append(contents)
-    summary_text = read_text(contents, diags)
+    summary_text = read_text(contents, diags, folder)
     if summary_text is not None:
+        layout.others.append(contents)
         layout.entries = entries(summary.parse(summary_text, contents, diags), root, folder, contents, diags)
     return layout
 
@@ -139,13 +141,11 @@ def entries(items: list[summary.Item], root: Path, folder: Path, contents: Path,
             diags.warning(f"'{item.title}' is a draft chapter (no file yet); it is left out", contents,
                           item.line, hint="give it a file when it is written: [Title](file.md)")
             continue
-        path = (root / item.path).resolve()
-        if not inside(path, folder):
-            diags.error(f"'{item.path}' is outside the publication's folder", contents, item.line)
-        elif not path.is_file():
-            diags.error(f"'{item.path}' does not exist", contents, item.line,
-                        hint=f"the files of SUMMARY.md are relative to {root.name}/")
-        elif path in seen:
+        path = confine.confined(root / item.path, diags, folder, confine.FOLDER, what=f"'{item.path}'",
+                                at=contents, line=item.line, hint=f"the files of SUMMARY.md are relative to {root.name}/")
+        if path is None:
+            continue
+        if path in seen:
             diags.error(f"'{item.path}' is already in the book, at line {seen[path]}", contents, item.line,
                         hint="a file can be a chapter only once")
         else:

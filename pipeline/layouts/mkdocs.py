@@ -15,11 +15,13 @@ default: the environment does not change a publication).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from .. import confine
 from ..errors import Diagnostics
 from . import Layout, inside
 
@@ -47,11 +49,11 @@ def _plain(loader: _Tolerant, suffix: str, node: yaml.Node):
 _Tolerant.add_multi_constructor("", _plain)
 
 
-def load(folder: Path, diags: Diagnostics) -> Layout | None:
+def load(config: Path, diags: Diagnostics) -> Layout | None:
     from ..sources import read_text
 
-    config = next(folder / name for name in CONFIGS if (folder / name).is_file())
-    text = read_text(config, diags)
+    folder = config.parent
+    text = read_text(config, diags, folder)
     if text is None:
         return None
     try:
@@ -70,8 +72,8 @@ def load(folder: Path, diags: Diagnostics) -> Layout | None:
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     raw, raw_lines = _metadata(data, lines)
     docs_name = data.get("docs_dir", "docs")
-    docs = (folder / str(docs_name)).resolve()
-    if not inside(docs, folder) or not docs.is_dir():
+    docs = confine.real_path(folder / str(docs_name))
+    if docs is None or not inside(docs, folder) or not docs.is_dir():
         diags.error(f"docs_dir '{docs_name}' is not a folder inside the publication's", config,
                     lines.get("docs_dir", 1), hint="MkDocs reads the pages from docs/ beside mkdocs.yml")
         return None
@@ -82,7 +84,7 @@ def load(folder: Path, diags: Diagnostics) -> Layout | None:
     if "nav" in nodes:
         nav(nodes["nav"], docs, folder, config, diags, 0, layout.entries, {})
     else:
-        layout.entries = in_name_order(docs, folder, config, 0)
+        layout.entries = in_name_order(docs, folder, config, 0, diags=diags)
     return layout
 
 
@@ -151,13 +153,11 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
             diags.warning(f"the nav entry '{title or target}' is a web address, not a page; it is left out",
                           config, line, hint="a book holds only its own pages")
             continue
-        path = (docs / target.lstrip("/")).resolve()
-        if not inside(path, folder):
-            diags.error(f"'{target}' is outside the publication's folder", config, line)
-        elif not path.is_file():
-            diags.error(f"'{target}' does not exist", config, line,
-                        hint=f"the pages of nav are relative to {docs.name}/")
-        elif path in seen:
+        path = confine.confined(docs / target.lstrip("/"), diags, folder, confine.FOLDER, what=f"'{target}'",
+                                at=config, line=line, hint=f"the pages of nav are relative to {docs.name}/")
+        if path is None:
+            continue
+        if path in seen:
             diags.error(f"'{target}' is already in the book, at line {seen[path]}", config, line,
                         hint="a page can be in the book only once")
         else:
@@ -165,17 +165,27 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
             out.append((path, {"_role": "body", "_offset": depth, "_label": title}))
 
 
-def in_name_order(docs: Path, folder: Path, config: Path, depth: int) -> list[tuple[Path, dict]]:
-    """Without nav: the pages in name order, the index first, then each folder as a section."""
+def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
+                  seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, dict]]:
+    """Without nav: the pages in name order, the index first, then each folder
+    as a section; a folder reached again through a link is left out."""
+    from ..sources import is_candidate, listed
+
+    diags = diags if diags is not None else Diagnostics()
+    entries = listed(docs, diags)
+
+    seen = seen if seen is not None else set()
+    seen.add(os.path.realpath(docs))
+
     def key(p: Path):
         return (p.stem.lower() not in ("index", "readme"), p.name)
 
-    files = sorted((p for p in docs.iterdir() if p.suffix in (".md", ".markdown") and p.is_file()
-                    and inside(p, folder)), key=key)
-    out = [(p.resolve(), {"_role": "body", "_offset": depth}) for p in files]
-    for sub in sorted(p for p in docs.iterdir() if p.is_dir() and not p.name.startswith(".")
-                      and inside(p, folder)):
-        inner = in_name_order(sub, folder, config, depth + 1)
+    # A page that is a link leading elsewhere, a folder or a pipe is refused when it is read.
+    files = sorted((p for p in entries if p.suffix in (".md", ".markdown") and is_candidate(p)), key=key)
+    out = [(p, {"_role": "body", "_offset": depth}) for p in files]
+    for sub in sorted(p for p in entries if p.is_dir() and not p.name.startswith(".")
+                      and inside(p, folder) and os.path.realpath(p) not in seen):
+        inner = in_name_order(sub, folder, config, depth + 1, seen, diags)
         if inner:
             # MkDocs' title for a folder: its name, words separated, capitalised.
             title = sub.name.replace("-", " ").replace("_", " ").capitalize()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .. import styles
+from .. import confine, styles
 from ..errors import Diagnostics
 from ..model import Publication
 
@@ -167,7 +167,7 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
     instead = substitute(covered)
     unprinted: set[str] = set()
     metadata_path = pub.sources[0] if pub.sources else None
-    if metadata_path is not None and metadata_path.is_file():
+    if metadata_path is not None and confine.allowed(metadata_path, pub.folder):
         printed = [(str(v), False) for key in PRINTED_KEYS for v in _values(pub.metadata, key)]
         text = metadata_path.read_text(encoding="utf-8", errors="replace")
         for char, count in missing(printed, covered).items():
@@ -176,7 +176,7 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
     for chapter in pub.chapters:
         own = [(str(chapter.meta[k]), False) for k in ("title", "subtitle", "author") if chapter.meta.get(k)
                and pub.metadata.kind != "article"]  # a collection piece's head, from its front matter
-        if own and chapter.source.is_file():
+        if own and confine.allowed(chapter.source, pub.folder):
             head = chapter.source.read_text(encoding="utf-8", errors="replace")
             for char, count in missing(own, covered).items():
                 unprinted.add(char)

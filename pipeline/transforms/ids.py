@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..confine import real_path
 from ..errors import Diagnostics
 from ..model import Publication
 from .headings import HEADINGS, text_of
@@ -115,7 +116,9 @@ class _Links:
                            "link to a web address or a file")
         target = chapter
         if parts.path:
-            path = (chapter.source.parent / unquote(parts.path)).resolve()
+            path = real_path(chapter.source.parent / unquote(parts.path))
+            if path is None:
+                return _Broken("no file can have that name", "check the link's address")
             target = self._chapter(path, parts.path)
             if target is None:
                 return self._elsewhere(href, path, chapter)

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from .. import confine
 from ..errors import Diagnostics
 from ..model import Asset, Chapter, Publication
 from .sanitize import line_of
@@ -55,15 +56,11 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
                         hint="put the image beside the Markdown file and give its relative path")
             img.drop_tree()
             continue
-        path = (chapter.source.parent / unquote(parts.path)).resolve()
-        if not path.is_relative_to(project.resolve()):
-            diags.error(f"image '{src}' is outside the project", chapter.source, line,
-                        hint="copy the image into the publication's folder")
-            img.drop_tree()
-            continue
-        if not path.is_file():
-            diags.error(f"image '{src}' does not exist", chapter.source, line,
-                        hint="check the file name and its folder")
+        # Inside the project: images may be shared by publications.
+        path = confine.confined(chapter.source.parent / unquote(parts.path), diags, project, confine.PROJECT,
+                                what=f"image '{src}'", at=chapter.source, line=line,
+                                hint="check the file name and its folder")
+        if path is None:
             img.drop_tree()
             continue
         if media_type_of(path) is None:
