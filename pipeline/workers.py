@@ -158,6 +158,15 @@ def no_room(task: Task, exc: OSError) -> Diagnostic:
     return diags.items[0]
 
 
+def unreadable(task: Task, exc: OSError) -> Diagnostic:
+    """A file of the project that went away or changed under the build (deleted, renamed, locked)."""
+    diags = Diagnostics(root=task.project)
+    diags.error(f"could not build '{task.folder.name}': {exc.strerror or exc}; its editions were not written",
+                os.fsdecode(exc.filename),
+                hint="if the file was moved or deleted while the build ran, build again once it is in place")
+    return diags.items[0]
+
+
 def stopped(task: Task, limit_mib: int | None) -> Diagnostic:
     """A worker that died without a word: a library crashed, most often for want of memory."""
     diags = Diagnostics(root=task.project)
@@ -215,6 +224,8 @@ def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = F
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             return _failed(outcome, no_room(task, exc), Exit.ENVIRONMENT)
+        if exc.filename and Path(os.fsdecode(exc.filename)).resolve().is_relative_to(task.project.resolve()):
+            return _failed(outcome, unreadable(task, exc), Exit.INPUT)
         return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
     except Exception as exc:  # noqa: BLE001 - a bug in one publication is that publication's failure
         return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())

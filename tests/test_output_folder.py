@@ -129,3 +129,21 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_editions_are_in_place
     with zipfile.ZipFile(project / "dist/alpha.epub") as epub:
         assert any("Later." in epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
     assert main(["verify", "-C", str(project), "-q"]) == Exit.OK
+
+
+def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(project, capsys, monkeypatch):
+    before = _built(project)
+    build_module = sys.modules["pipeline.build"]
+    real = build_module.render
+
+    def render(pub, project, **options):
+        (project / "source/alpha/article.md").unlink()
+        with (project / "source/alpha/article.md").open(encoding="utf-8"):  # as a later stage reading it again
+            pass
+        return real(pub, project, **options)
+
+    monkeypatch.setattr(build_module, "render", render)
+    err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.INPUT)
+    assert "source/alpha/article.md: error: could not build 'alpha': No such file or directory" in err, err
+    assert "build again" in err
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
