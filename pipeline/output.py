@@ -208,7 +208,7 @@ def left_over(out: Path) -> list[tuple[Path, list[str], bool]]:
     for folder in sorted(out.glob(f"{STAGING_PREFIX}*")) if out.is_dir() else []:
         if folder.is_dir() and not folder.is_symlink():
             placing = [slug.name for slug in sorted(folder.iterdir())
-                       if slug.is_dir() and _journal(slug) is not None]
+                       if slug.is_dir() and not slug.is_symlink() and _journal(slug) is not None]
             found.append((folder, placing, _held(folder)))
     return found
 
@@ -232,8 +232,10 @@ def recover(out: Path) -> list[str]:
                 for slug in placing:
                     names = _journal(folder / slug) or []
                     for name in names:
-                        if name != checksums.NAME and (folder / slug / name).is_file():
-                            os.replace(folder / slug / name, out / name)
+                        staged = folder / slug / name
+                        # Only files a build made: a link could bring in a file from elsewhere.
+                        if name != checksums.NAME and staged.is_file() and not staged.is_symlink():
+                            os.replace(staged, out / name)
                     editions = [out / n for n in names if n != checksums.NAME and (out / n).is_file()]
                     if editions:
                         write_atomically(out / checksums.NAME, checksums.updated(out, editions))

@@ -219,3 +219,38 @@ def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start):
     assert build.returncode == Exit.INTERRUPTED, err
     assert "nothing else in the output folder was changed" in err and "Traceback" not in err, err
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.iterdir()} == before
+
+
+# --- what the next build does with what a stopped build left ----------------------
+
+def test_the_next_build_completes_a_half_placed_set_with_its_own_files_only_and_leaves_running_builds_be(tmp_path):
+    import json
+
+    from pipeline import output
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "alpha.pdf").write_bytes(b"new pdf")  # moved before the build was killed
+    (out / "alpha.epub").write_bytes(b"old epub")
+    (out / "beta.pdf").write_bytes(b"beta's, untouched")
+    slug = out / ".pressroom-staging-stopped" / "alpha"
+    slug.mkdir(parents=True)
+    (slug / "alpha.epub").write_bytes(b"new epub")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_bytes(b"not made by a build")
+    (slug / "alpha.bag.tar").symlink_to(elsewhere)
+    (slug / output.JOURNAL).write_text(json.dumps(["alpha.pdf", "alpha.epub", "alpha.bag.tar"]))
+    (out / ".pressroom-staging-unfinished" / "gamma").mkdir(parents=True)  # killed before placing anything
+    with output.Staging(out) as running:
+        running.open()
+        assert [(f.name, placing, held) for f, placing, held in output.left_over(out)] == [
+            (running.folder.name, [], True), (".pressroom-staging-stopped", ["alpha"], False),
+            (".pressroom-staging-unfinished", [], False)]
+
+        assert output.recover(out) == ["alpha"]
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
+            "alpha.pdf": b"new pdf", "alpha.epub": b"new epub", "beta.pdf": b"beta's, untouched",
+            "SHA256SUMS": checksums.render({"alpha.epub": checksums.digest(out / "alpha.epub"),
+                                            "alpha.pdf": checksums.digest(out / "alpha.pdf")})}
+        assert [p.name for p in _staging(out)] == [running.folder.name]
+    assert _staging(out) == [] and elsewhere.read_bytes() == b"not made by a build"
