@@ -21,7 +21,6 @@ Only the standard library is imported here.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import json
 import os
@@ -88,9 +87,10 @@ class Staging:
             self.out.mkdir(exist_ok=True)
             self.folder.mkdir()
             self._held = os.open(self.folder, os.O_RDONLY)
-            fcntl.flock(self._held, fcntl.LOCK_EX)
         except OSError as exc:
             raise Unwritable(self.out, exc) from exc
+        with contextlib.suppress(OSError):  # a file system without locks: others then leave it be (_held)
+            fcntl.flock(self._held, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     def __enter__(self):
         return self
@@ -182,8 +182,8 @@ def _held(folder: Path) -> bool:
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        return exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN)
+    except OSError:
+        return True  # held, or no locks on this file system: then it cannot be told, and is left be
     finally:
         os.close(fd)
     return False

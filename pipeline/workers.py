@@ -224,11 +224,15 @@ def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = F
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             return _failed(outcome, no_room(task, exc), Exit.ENVIRONMENT)
-        if exc.filename and Path(os.fsdecode(exc.filename)).resolve().is_relative_to(task.project.resolve()):
+        if isinstance(exc.filename, (str, bytes)) and _in_project(os.fsdecode(exc.filename), task.project):
             return _failed(outcome, unreadable(task, exc), Exit.INPUT)
         return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
     except Exception as exc:  # noqa: BLE001 - a bug in one publication is that publication's failure
         return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
+
+
+def _in_project(name: str, project: Path) -> bool:
+    return Path(os.path.abspath(name)).is_relative_to(Path(os.path.abspath(project)))
 
 
 def _failed(outcome: Outcome, error: Diagnostic | None, failure: Exit, details: str | None = None) -> Outcome:
