@@ -335,8 +335,11 @@ def run() -> None:
     process ends at once instead of freeing its objects one by one (a fifth
     of a second for one article)."""
     import gc
+    import signal
 
     gc.set_threshold(*GC_THRESHOLDS)
+    # Stopped by the system or a job runner: end as after Ctrl-C, the output folder as it was.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()

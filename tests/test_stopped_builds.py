@@ -204,21 +204,23 @@ def test_the_workers_of_a_killed_build_end_with_it_and_the_next_build_removes_it
 
 # --- Ctrl-C -----------------------------------------------------------------------------
 
-def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
+def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start, stop):
     project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha")})
     dist = project / "dist"
     assert _pressroom("build", "-C", str(project), "-q", "-f", "epub").returncode == Exit.OK
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.iterdir()}
     (project / "source/alpha/article.md").write_text(_article("alpha", LATER), encoding="utf-8")
 
-    build = start("import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))",
+    build = start("import sys; from pipeline.cli import run; sys.argv[0] = 'pressroom'; run()",
                    "build", "-C", str(project), "-j", "1", "-f", "epub", PRESSROOM_TEST_STALL="alpha")
     _until(lambda: _staging(dist), "the staging folder", build)
-    build.send_signal(signal.SIGINT)
+    build.send_signal(stop)
     _out, err = build.communicate(timeout=BOUND)
     assert build.returncode == Exit.INTERRUPTED, err
     assert "nothing else in the output folder was changed" in err and "Traceback" not in err, err
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.iterdir()} == before
+    assert _staging(dist) == []
 
 
 # --- what the next build does with what a stopped build left ----------------------
