@@ -153,8 +153,13 @@ def cmd_new(args) -> int:
 
 def cmd_clean(args) -> int:
     from .output import left_over
+    from .output_folder import unusable
 
     out = Path(args.output) if args.output else Path(args.project) / "dist"
+    problem = unusable(out.resolve(), Path(args.project).resolve())
+    if problem is not None and out.exists():  # never the sources, the styles or the project itself
+        _stderr(f"{out}: error: {problem.message} ({problem.hint}); nothing was removed", "31")
+        return problem.exit_code
     removed = 0
     for path in sorted(out.iterdir()) if out.is_dir() else []:
         if path.name != ".gitkeep" and path.is_file():

@@ -147,3 +147,11 @@ def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(proj
     assert "source/alpha/article.md: error: could not build 'alpha': No such file or directory" in err, err
     assert "build again" in err
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
+
+
+@pytest.mark.parametrize("where", ["source/alpha", "styles", "."])
+def test_clean_never_empties_the_sources_the_styles_or_the_project(project, capsys, where):
+    before = _tree(project)
+    err = _failed(["clean", "-C", str(project), "-o", str(project / where)], capsys, Exit.USAGE)
+    assert "error: the output folder" in err and "nothing was removed" in err, err
+    assert _tree(project) == before
