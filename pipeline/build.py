@@ -245,18 +245,20 @@ class _Writer:
             if self.cache is not None and slug in self.keys:
                 from .cache import file_digest
 
-                self.cache.record(slug, self.keys[slug], [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
-                                  {p.relative_to(self.project).as_posix(): file_digest(p) for p in outcome.inputs
-                                   if p.is_relative_to(self.project)},
-                                  [_as_dict(d) for d in diagnostics])
-                try:
+                try:  # a shared image gone since it was used: no entry, so it is built again next time
+                    self.cache.record(slug, self.keys[slug],
+                                      [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
+                                      {p.relative_to(self.project).as_posix(): file_digest(p)
+                                       for p in outcome.inputs if p.is_relative_to(self.project)},
+                                      [_as_dict(d) for d in diagnostics])
                     self.cache.save()
                 except OSError as exc:  # the editions are in place: only the next build's shortcut is lost
                     self.cache.changed = {}
                     diagnostics.append(Diagnostic(
                         "warning", f"could not record the build in the cache: {exc.strerror or exc}",
                         Location(_relative(self.cache.path, self.project)),
-                        "make room on the project's disk; until then its editions are made again each time"))
+                        "its editions are in place; until the cache can be written (room on the disk, a "
+                        "writable .cache/ folder), they are made again at each build"))
         self.result.outputs += outputs
         self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written")
 
