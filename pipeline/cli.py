@@ -263,7 +263,7 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="rebuild every edition even when its sources, styles and software are unchanged")
     p.add_argument("--memory-limit", type=_positive, default=DEFAULT_MEMORY_LIMIT_MIB, metavar="MIB",
-                   help="memory the process building a publication may use, in MiB "
+                   help="memory the build of each publication may use, in MiB "
                         f"(default: {DEFAULT_MEMORY_LIMIT_MIB})")
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
                    help="time each publication may take before it is stopped and its previous editions kept "

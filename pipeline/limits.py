@@ -128,16 +128,21 @@ def _watch(interrupt: _Interrupter, done: threading.Event, limit: int | None, de
 
 @contextlib.contextmanager
 def limited(memory_mib: int | None = None, seconds: float | None = None, hard: bool = False):
-    """Run the block under a memory limit (MiB of the process's resident
-    memory) and a time limit (seconds); either may be None. Raises
-    OutOfMemory or OutOfTime out of the block when it passes one.
-    hard: the process is a worker of its own, which may be ended."""
+    """Run the block under a memory limit (MiB of resident memory) and a time
+    limit (seconds); either may be None. Raises OutOfMemory or OutOfTime out
+    of the block when it passes one. hard: the process is a worker of its
+    own, which may be ended, and whose whole memory is the work's; else the
+    limit is on what the block adds to the memory the process holds."""
     if not memory_mib and not seconds:
         yield
         return
     limit = int(memory_mib) << 20 if memory_mib else None
     if limit is not None and resident() is None:
         limit = None  # no cheap way to read resident memory here: the backstop alone holds
+    elif limit is not None and not hard:
+        # A process that does other things too (the library's caller): the
+        # limit is on what the work adds to what the process already holds.
+        limit += resident() or 0
     deadline = time.monotonic() + seconds if seconds else None
     interrupt = _Interrupter()
     done = threading.Event()

@@ -54,7 +54,7 @@ def _greedy(limit_mib: int):
     """Takes memory, a few MiB at a time, until well past the limit (and
     then gives up, so that a build without a limit ends)."""
     def take():
-        held, ceiling = [], (limit_mib + 256) << 20
+        held, ceiling = [], (limits.resident() or 0) + ((limit_mib + 256) << 20)
         while (limits.resident() or 0) < ceiling:
             held.append(b"x" * (4 << 20))
     return take
@@ -71,7 +71,7 @@ def test_a_single_publication_built_in_this_process_keeps_to_the_memory_limit(tm
     project = _project(tmp_path, "alpha")
     assert main(["build", "-C", str(project), "-q", "-f", "epub"]) == Exit.OK
     before = _state(project / "dist")
-    limit = ((limits.resident() or 0) >> 20) + 64  # what this process holds now, and some room
+    limit = 64  # MiB more than this process holds when the build starts
     _patch_render(monkeypatch, _greedy(limit))
     capsys.readouterr()
 
@@ -97,6 +97,17 @@ def test_a_single_publication_built_in_this_process_keeps_to_the_time_limit(tmp_
     assert "--timeout SECONDS" in err and "Traceback" not in err
     assert "nothing in the output folder was changed" in err
     assert _state(project / "dist") == before
+
+
+def test_the_memory_limit_of_a_build_in_this_process_is_on_what_the_build_adds():
+    """A library caller may hold more than the limit already: its build is not failed for that."""
+    held = b"x" * (96 << 20)
+    with limits.limited(memory_mib=32, seconds=None):
+        more = b"y" * (8 << 20)
+    with pytest.raises(limits.OutOfMemory):
+        with limits.limited(memory_mib=32, seconds=None):
+            _greedy(32)()
+    assert len(held) + len(more) > 0
 
 
 def test_the_limits_end_with_the_work_they_watch(tmp_path, monkeypatch):
