@@ -207,8 +207,12 @@ def left_over(out: Path) -> list[tuple[Path, list[str], bool]]:
     found = []
     for folder in sorted(out.glob(f"{STAGING_PREFIX}*")) if out.is_dir() else []:
         if folder.is_dir() and not folder.is_symlink():
-            placing = [slug.name for slug in sorted(folder.iterdir())
-                       if slug.is_dir() and not slug.is_symlink() and _journal(slug) is not None]
+            try:
+                placing = [slug.name for slug in sorted(folder.iterdir())
+                           if slug.is_dir() and not slug.is_symlink() and _journal(slug) is not None]
+            except OSError:  # not ours to read: left be
+                found.append((folder, [], True))
+                continue
             found.append((folder, placing, _held(folder)))
     return found
 
