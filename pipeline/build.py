@@ -23,10 +23,11 @@ from typing import Callable
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
 from .errors import BuildError, Diagnostic, Diagnostics, Exit, Location, failing, strictly
-from .output import Staging, Unwritable, locked, publish, stage
+from .output import Staging, Unwritable, locked, publish, recover, stage
+from .output_folder import unusable
 from .styles import font_files
-from .workers import (DEFAULT_MEMORY_LIMIT_MIB, Outcome, Task, internal_error, out_of_memory, stopped,
-                      unwritable)
+from .workers import (DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, Outcome, Task, internal_error,
+                      out_of_memory, stopped, timed_out, unwritable)
 
 EDITIONS = ("epub", "pdf", "archive")
 # When publications fail for different reasons, the build's status is the gravest.
@@ -59,6 +60,7 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)  # publications whose editions were kept (the cache)
+    completed: list[str] = field(default_factory=list)  # publications whose placement a stopped build left half done
     failed: dict[str, Failure] = field(default_factory=dict)  # by publication, in publication order
 
     @property
@@ -253,11 +255,20 @@ class _Writer:
             if self.cache is not None and slug in self.keys:
                 from .cache import file_digest
 
-                self.cache.record(slug, self.keys[slug], [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
-                                  {p.relative_to(self.project).as_posix(): file_digest(p) for p in outcome.inputs
-                                   if p.is_relative_to(self.project)},
-                                  [_as_dict(d) for d in diagnostics])
-                self.cache.save()
+                try:  # a shared image gone since it was used: no entry, so it is built again next time
+                    self.cache.record(slug, self.keys[slug],
+                                      [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
+                                      {p.relative_to(self.project).as_posix(): file_digest(p)
+                                       for p in outcome.inputs if p.is_relative_to(self.project)},
+                                      [_as_dict(d) for d in diagnostics])
+                    self.cache.save()
+                except OSError as exc:  # the editions are in place: only the next build's shortcut is lost
+                    self.cache.changed = {}
+                    diagnostics.append(Diagnostic(
+                        "warning", f"could not record the build in the cache: {exc.strerror or exc}",
+                        Location(_relative(self.cache.path, self.project)),
+                        "its editions are in place; until the cache can be written (room on the disk, a "
+                        "writable .cache/ folder), they are made again at each build"))
         self.result.outputs += outputs
         self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written")
 
@@ -276,13 +287,16 @@ def _from_dict(d: dict) -> Diagnostic:
 def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_dir: str | Path | None = None,
           strict: bool = False, progress: Callable[[str], None] | None = None, *, jobs: int | None = 1,
           executor: str = "local", scheduler: str | None = None, use_cache: bool = False,
-          memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB) -> BuildResult:
+          memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
+          timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
     jobs: worker processes (None: one per core); with 1, everything runs in this
     process. executor "dask" sends the work to the Dask scheduler at `scheduler`.
     use_cache: keep the editions of a publication whose inputs are unchanged
-    (see pipeline/cache.py). memory_limit: MiB of address space per local worker.
+    (see pipeline/cache.py). memory_limit: MiB of resident memory of the process
+    building a publication (this one or a worker); timeout: seconds each
+    publication may take. None: no limit.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -311,6 +325,9 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     if jobs is not None and jobs < 1:
         diags.error(f"--jobs must be 1 or more, not {jobs}")
         raise BuildError(diags.items, Exit.USAGE)
+    if (problem := unusable(out, project)) is not None:
+        diags.error(problem.message, out, hint=problem.hint)
+        raise BuildError(diags.items, problem.exit_code)
     chosen = _select(project, publications, diags)
     if chosen and not font_files(project):
         # Every edition needs them: the EPUB's page-list comes from the print layout.
@@ -320,6 +337,12 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     diags.raise_if_errors(Exit.INPUT)
 
     result = BuildResult()
+    try:  # what a build stopped outright left in the output folder, before the cache looks at it
+        result.completed = recover(out)
+    except Unwritable as exc:
+        _cannot_write(diags, out, exc)
+    for slug in result.completed:
+        say(f"{slug}: the editions a stopped build was putting in place were put in place")
     reports: dict[str, list[Diagnostic]] = {}
     cache, keys, folders = None, {}, chosen
     if use_cache and folders:
@@ -341,9 +364,15 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
                 folders.append(folder)
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    tasks = [Task(project, folder, tuple(formats), strict, epoch) for folder in folders]
+    limit = memory_limit if executor == "local" else None  # the cluster's workers have their own limits
+    tasks = [Task(project, folder, tuple(formats), strict, epoch, limit, timeout or None) for folder in folders]
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     with Staging(out) as staging:
+        if tasks:
+            try:
+                staging.open()
+            except Unwritable as exc:
+                _cannot_write(diags, out, exc)
         writer = _Writer(project, staging, result, cache, keys, strict, say)
         if not tasks:
             pass
@@ -362,6 +391,13 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     if result.failed:
         raise BuildError(result.diagnostics, result.exit_code, result)
     return result
+
+
+def _cannot_write(diags: Diagnostics, out: Path, exc: Unwritable) -> None:
+    """The output folder refused the build before anything was made: nothing was attempted."""
+    diags.error(f"cannot write into the output folder: {exc.error.strerror or exc.error}", out,
+                hint="make it writable, make room on its disk, or choose another folder with -o")
+    raise BuildError(diags.items, Exit.ENVIRONMENT) from None
 
 
 def _build_here(tasks: list[Task], writer: _Writer, say) -> None:
@@ -394,12 +430,14 @@ def _build_on_dask(tasks: list[Task], writer: _Writer, say, scheduler: str, diag
     with _DaskRunner(scheduler, diags) as runner:
         say(f"building {len(tasks)} publications on {runner.where}")
         for task, value in runner.run(make_task, tasks):
-            writer.take(task, _outcome(task, value, None))  # the cluster's workers have their own limits
+            writer.take(task, _outcome(task, value, None))
 
 
 def _outcome(task: Task, value, memory_limit: int | None) -> Outcome:
     """A worker's outcome, or the failure of one whose worker gave none."""
     from concurrent.futures.process import BrokenProcessPool
+
+    from .limits import OutOfTime
 
     if isinstance(value, Outcome):
         return value
@@ -408,6 +446,8 @@ def _outcome(task: Task, value, memory_limit: int | None) -> Outcome:
         return Outcome(slug, [stopped(task, memory_limit)], failure=Exit.ENVIRONMENT)
     if isinstance(value, MemoryError):
         return Outcome(slug, [out_of_memory(task, memory_limit)], failure=Exit.ENVIRONMENT)
+    if isinstance(value, OutOfTime):
+        return Outcome(slug, [timed_out(task)], failure=Exit.ENVIRONMENT)
     return Outcome(slug, [internal_error(task, value)], failure=Exit.INTERNAL,
                    details="".join(traceback.format_exception(value)))
 
@@ -431,8 +471,7 @@ class _PoolRunner:
         # The fork server imports the heavy libraries once; each worker is a fork of it.
         context.set_forkserver_preload(["pipeline.workers", "pipeline.build", "pipeline.document", "pipeline.pdf",
                                         "pipeline.epub", "pipeline.archive.edition"])
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                   initargs=(self.memory_limit,))
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),))
 
     def __enter__(self):
         self.pool = self._pool(self.workers)
@@ -461,11 +500,18 @@ class _PoolRunner:
                 value = exc
             yield futures[future], value
         if again:
+            import time
+
+            from .limits import OutOfTime
+
             self.pool.shutdown(wait=True, cancel_futures=True)
             for task in again:
                 with self._pool(1) as alone:
+                    began = time.monotonic()
                     try:
                         value = alone.submit(fn, task).result()
+                    except BrokenProcessPool as exc:  # ended by the time limit's backstop, or it crashed
+                        value = OutOfTime() if task.timeout and time.monotonic() - began >= task.timeout else exc
                     except Exception as exc:  # noqa: BLE001
                         value = exc
                 yield task, value

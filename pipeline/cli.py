@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import EDITIONS, build
-from .workers import DEFAULT_MEMORY_LIMIT_MIB, GC_THRESHOLDS
+from .workers import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, GC_THRESHOLDS
 from .errors import BuildError, Exit
 
 
@@ -50,7 +50,7 @@ def cmd_build(args) -> int:
     try:
         result = build(args.project, args.publications, formats, args.output, args.strict, progress,
                        jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                       use_cache=not args.no_cache, memory_limit=args.memory_limit)
+                       use_cache=not args.no_cache, memory_limit=args.memory_limit, timeout=args.timeout)
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted
             _report(exc.diagnostics)
@@ -98,8 +98,10 @@ def _report_failures(result, verbose: bool) -> None:
             sys.stderr.write(failure.details)
     built = len({o.publication for o in result.outputs})
     if not built:
+        changed = (f"only the editions of {', '.join(result.completed)} that a stopped build left half in place "
+                   "were completed" if result.completed else "nothing")
         _stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
-                "nothing in the output folder was changed", "31")
+                f"{changed} in the output folder was changed", "31")
         return
     n, kept = len(result.failed), len(result.up_to_date)
     _stderr(f"pressroom: {n} of {n + built + kept} publications failed with {errors} error{'s' * (errors != 1)} "
@@ -150,14 +152,22 @@ def cmd_new(args) -> int:
 
 
 def cmd_clean(args) -> int:
+    from .output import left_over
+    from .output_folder import unusable
+
     out = Path(args.output) if args.output else Path(args.project) / "dist"
+    problem = unusable(out.resolve(), Path(args.project).resolve())
+    if problem is not None and out.exists():  # never the sources, the styles or the project itself
+        _stderr(f"{out}: error: {problem.message} ({problem.hint}); nothing was removed", "31")
+        return problem.exit_code
     removed = 0
     for path in sorted(out.iterdir()) if out.is_dir() else []:
         if path.name != ".gitkeep" and path.is_file():
             path.unlink()
             removed += 1
-        elif path.is_dir() and path.name.startswith(".pressroom-staging-"):  # left by a killed build
-            shutil.rmtree(path)
+    for staging, _placing, running in left_over(out):
+        if not running:  # left by a killed build; a running build's is its own
+            shutil.rmtree(staging)
     if not args.quiet:
         print(f"removed {removed} file{'s' * (removed != 1)} from {out}")
     return Exit.OK
@@ -226,6 +236,21 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float | None:
+    """A time limit: seconds, or 0 / none for no limit."""
+    if text.strip().lower() in ("none", "0"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value == 0:
+        return None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (or 0 or 'none' for no limit)")
+    return value
+
+
 def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
     p.add_argument("-f", "--format", default=formats, metavar="LIST",
@@ -238,7 +263,11 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="rebuild every edition even when its sources, styles and software are unchanged")
     p.add_argument("--memory-limit", type=_positive, default=DEFAULT_MEMORY_LIMIT_MIB, metavar="MIB",
-                   help=f"memory each worker process may use, in MiB (default: {DEFAULT_MEMORY_LIMIT_MIB})")
+                   help="memory the build of each publication may use, in MiB "
+                        f"(default: {DEFAULT_MEMORY_LIMIT_MIB})")
+    p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
+                   help="time each publication may take before it is stopped and its previous editions kept "
+                        f"(default: {DEFAULT_TIMEOUT_SECONDS}); 0 or 'none' for no limit")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where the work runs: local processes (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
@@ -311,8 +340,11 @@ def run() -> None:
     process ends at once instead of freeing its objects one by one (a fifth
     of a second for one article)."""
     import gc
+    import signal
 
     gc.set_threshold(*GC_THRESHOLDS)
+    # Stopped by the system or a job runner: end as after Ctrl-C, the output folder as it was.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()

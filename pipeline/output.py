@@ -8,6 +8,13 @@ those already moved are put back as they were. A publication whose editions
 were not all made leaves nothing but its staging folder, which the build
 removes, so its previous editions stay as they were.
 
+A build killed outright (kill -9, a power cut) cannot put anything back.
+So before the first file of a set is moved, the set's list is written
+beside it (a journal): the next build, before anything else, moves the
+rest of a set whose journal it finds, and removes every staging folder
+that no running build holds (each build holds a lock on its own).
+`pressroom verify` names what such a build left.
+
 Only the standard library is imported here.
 """
 
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import secrets
 import shutil
@@ -22,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 STAGING_PREFIX = ".pressroom-staging-"  # `pressroom clean` removes what a killed build left
+JOURNAL = ".placing"  # in a publication's staging folder: the set being moved into place
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -60,20 +69,37 @@ class Unwritable(Exception):
 
 class Staging:
     """One build's staging folder, OUT/.pressroom-staging-XXXX/, with a folder
-    per publication. Nothing is created until the first edition is staged,
-    and everything (the output folder too, when the build made it and left
-    it empty) is removed when the build ends, however it ends."""
+    per publication. Nothing is created until open() (a build with nothing
+    to make leaves the output folder untouched); from then on the build
+    holds a lock on it, so that another build knows it is not left over.
+    Everything (the output folder too, when the build made it and left it
+    empty) is removed when the build ends, however it ends."""
 
     def __init__(self, out: Path):
         self.out = out
         self.folder = out / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
         self._made_out = not out.exists()
+        self._held: int | None = None
+
+    def open(self) -> None:
+        """Make the staging folder and hold it; Unwritable when the output folder cannot be written."""
+        try:
+            self.out.mkdir(exist_ok=True)
+            self.folder.mkdir()
+            self._held = os.open(self.folder, os.O_RDONLY)
+        except OSError as exc:
+            raise Unwritable(self.out, exc) from exc
+        with contextlib.suppress(OSError):  # a file system without locks: others then leave it be (_held)
+            fcntl.flock(self._held, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
         if self._made_out:
             with contextlib.suppress(OSError):
                 self.out.rmdir()  # only when empty: nothing was built
@@ -104,11 +130,16 @@ def publish(out: Path, staged: list[Path]) -> None:
     from .archive import checksums
 
     manifest = staged[0].parent / checksums.NAME
+    journal = staged[0].parent / JOURNAL
     try:
         write_atomically(manifest, checksums.updated(out, staged))
+        write_atomically(journal, json.dumps([p.name for p in staged]).encode())
     except OSError as exc:
         raise Unwritable(out, exc) from exc
-    replace_set(out, [*staged, manifest])
+    try:
+        replace_set(out, [*staged, manifest])
+    finally:
+        journal.unlink(missing_ok=True)  # placed, or put back as it was
 
 
 def replace_set(out: Path, staged: list[Path]) -> None:
@@ -139,3 +170,81 @@ def replace_set(out: Path, staged: list[Path]) -> None:
         if isinstance(exc, OSError):
             raise Unwritable(out, exc) from exc
         raise
+
+
+# --- what a stopped build left ------------------------------------------------------
+
+def _held(folder: Path) -> bool:
+    """Whether a running build holds this staging folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True  # held, or no locks on this file system: then it cannot be told, and is left be
+    finally:
+        os.close(fd)
+    return False
+
+
+def _journal(slug_folder: Path) -> list[str] | None:
+    """The names of a set being placed, or None when there is none (or it cannot be read)."""
+    try:
+        names = json.loads((slug_folder / JOURNAL).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n == Path(n).name and n not in ("", ".", "..")
+                                               for n in names):
+        return None
+    return names
+
+
+def left_over(out: Path) -> list[tuple[Path, list[str], bool]]:
+    """Each staging folder in out: (folder, publications whose set was being
+    placed when the build stopped, whether a running build holds it)."""
+    found = []
+    for folder in sorted(out.glob(f"{STAGING_PREFIX}*")) if out.is_dir() else []:
+        if folder.is_dir() and not folder.is_symlink():
+            try:
+                placing = [slug.name for slug in sorted(folder.iterdir())
+                           if slug.is_dir() and not slug.is_symlink() and _journal(slug) is not None]
+            except OSError:  # not ours to read: left be
+                found.append((folder, [], True))
+                continue
+            found.append((folder, placing, _held(folder)))
+    return found
+
+
+def recover(out: Path) -> list[str]:
+    """Finish what stopped builds left in out: move the rest of each set whose
+    placement had begun (and bring SHA256SUMS up to date for it), then remove
+    their staging folders. Returns the publications whose sets were
+    completed. Staging folders of running builds are left alone."""
+    from .archive import checksums
+
+    stale = [(folder, placing) for folder, placing, held in left_over(out) if not held]
+    if not stale:
+        return []
+    completed = []
+    try:
+        with locked(out):
+            for folder, placing in stale:
+                if _held(folder):
+                    continue
+                for slug in placing:
+                    names = _journal(folder / slug) or []
+                    for name in names:
+                        staged = folder / slug / name
+                        # Only files a build made: a link could bring in a file from elsewhere.
+                        if name != checksums.NAME and staged.is_file() and not staged.is_symlink():
+                            os.replace(staged, out / name)
+                    editions = [out / n for n in names if n != checksums.NAME and (out / n).is_file()]
+                    if editions:
+                        write_atomically(out / checksums.NAME, checksums.updated(out, editions))
+                    completed.append(slug)
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError as exc:
+        raise Unwritable(out, exc) from exc
+    return completed

@@ -7,36 +7,36 @@ the parent alone moves them into place, one publication's set at a time.
 A publication that fails, whatever the reason, is its outcome's failure:
 the others go on.
 
-A local worker runs under a memory limit, so that one huge book cannot take
-the machine down: running out of memory becomes a located error for that
-publication only. The limit is on resident memory, watched by a thread that
-interrupts the work between two Python steps (never inside a C library, which
-may not survive a failed allocation); an address-space limit (RLIMIT_AS) well
-above it stops anything that grows faster than the watch can see.
+Every publication is built under a memory limit and a time limit
+(pipeline/limits.py), in this process as in a worker: one huge or slow
+book cannot take the machine down, and running out of either becomes a
+located error for that publication only. A local worker process dies with
+the build that started it. One process builds one publication at a time,
+even when it runs tasks in threads (Dask): a build sets the process's
+environment (SOURCE_DATE_EPOCH, fontconfig's file) and patches libraries.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import source_date_epoch
 from .errors import BuildError, Diagnostic, Diagnostics, Exit, failing
+from .limits import OutOfMemory, OutOfTime, limited
 from .output import Unwritable, stage
 
 DEFAULT_MEMORY_LIMIT_MIB = 4096
+DEFAULT_TIMEOUT_SECONDS = 600
 # A build makes millions of short-lived objects and few cycles: the
 # collector runs less often than Python's default (700, 10, 10).
 GC_THRESHOLDS = (50_000, 20, 20)
-_memory_limit_mib: int | None = None
-_WATCH_SECONDS = 0.02
-_watching = __import__("threading").Event()  # set while a task runs
-
-
-class OutOfMemory(BaseException):
-    """Raised in a worker's main thread when its resident memory passes the
-    limit. Not an Exception, so no library's ``except Exception`` hides it."""
+_in_worker = False  # a process of its own, which the time limit may end
+_one_at_a_time = threading.Lock()  # see the module's docstring
 
 
 @dataclass
@@ -46,6 +46,8 @@ class Task:
     formats: tuple[str, ...]
     strict: bool = False
     epoch: str | None = None  # SOURCE_DATE_EPOCH of the parent: remote workers have their own environment
+    memory_limit: int | None = None  # MiB of the process's resident memory; None: no limit
+    timeout: float | None = None  # seconds; None: no limit
 
 
 @dataclass
@@ -65,56 +67,43 @@ class Outcome:
     details: str | None = None  # the traceback of an internal error
 
 
-def init_worker(memory_limit_mib: int | None) -> None:
-    """Initializer of a local worker process (runs in its main thread)."""
-    global _memory_limit_mib
+def init_worker(parent: int | None = None) -> None:
+    """Initializer of a local worker process (runs in its main thread):
+    the worker ends when the build that started it ends, even by kill -9."""
+    global _in_worker
     import gc
 
+    _in_worker = True
     gc.set_threshold(*GC_THRESHOLDS)
-    if not memory_limit_mib:
-        return
-    import os
-    import resource
-    import signal
-    import threading
+    try:  # Linux: the kernel kills the worker when its parent (the fork server) dies
+        import ctypes
 
-    _memory_limit_mib = int(memory_limit_mib)
-    limit = _memory_limit_mib * 1024 * 1024
-    # Address space runs well ahead of resident memory (thread stacks, mapped
-    # fonts, allocator arenas), so the hard stop sits far above the limit.
-    backstop = 2 * limit + 1024 * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        backstop = min(backstop, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (backstop, hard))
-    if not os.path.exists("/proc/self/statm"):
-        return  # no cheap way to read resident memory here: the backstop alone holds
-
-    def interrupt(signum, frame):
-        if _watching.is_set():  # a late interrupt between two tasks is dropped
-            raise OutOfMemory
-
-    signal.signal(signal.SIGUSR1, interrupt)
-    threading.Thread(target=_watch, args=(limit,), name="pressroom-memory-watch", daemon=True).start()
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
+    threading.Thread(target=_orphan_watch, args=(parent,), name="pressroom-parent-watch", daemon=True).start()
 
 
-def _resident() -> int:
-    import os
-
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _watch(limit: int) -> None:
-    import _thread
-    import signal
+def _orphan_watch(parent: int | None) -> None:
+    """Elsewhere, and in case the fork server outlives the build: end the
+    worker once its parent or the build is gone."""
     import time
 
+    ppid = os.getppid()
     while True:
-        if _watching.is_set() and _resident() > limit:
-            _thread.interrupt_main(signal.SIGUSR1)
-            time.sleep(0.5)  # give the main thread time to unwind and free
-        time.sleep(_WATCH_SECONDS)
+        time.sleep(0.5)
+        if os.getppid() != ppid or (parent is not None and not _alive(parent)):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: it exists
+    return True
 
 
 def _release() -> None:
@@ -146,8 +135,35 @@ def out_of_memory(task: Task, limit_mib: int | None) -> Diagnostic:
     limit = f" (the limit is {limit_mib} MiB)" if limit_mib else ""
     diags.error(f"ran out of memory building '{task.folder.name}'{limit}; its editions were not written",
                 task.folder,
-                hint="raise the limit with --memory-limit MIB, build it alone with "
-                     f"'pressroom build --jobs 1 {task.folder.name}', or split it into smaller publications")
+                hint="raise the limit with --memory-limit MIB, or split it into smaller publications")
+    return diags.items[0]
+
+
+def timed_out(task: Task) -> Diagnostic:
+    diags = Diagnostics(root=task.project)
+    diags.error(f"building '{task.folder.name}' took longer than {task.timeout:g} seconds and was stopped; "
+                "its editions were not written", task.folder,
+                hint="raise the limit with --timeout SECONDS (0: no limit), or split it into smaller publications")
+    return diags.items[0]
+
+
+def no_room(task: Task, exc: OSError) -> Diagnostic:
+    """A disk that filled up (or a read-only one) while the editions were made."""
+    diags = Diagnostics(root=task.project)
+    where = f" ({exc.filename})" if exc.filename else ""
+    diags.error(f"could not build '{task.folder.name}': {exc.strerror or exc}{where}; "
+                "its editions were not written", task.folder,
+                hint="make room on the disk of the output folder and of the temporary folder (TMPDIR), "
+                     "then build again")
+    return diags.items[0]
+
+
+def unreadable(task: Task, exc: OSError) -> Diagnostic:
+    """A file of the project that went away or changed under the build (deleted, renamed, locked)."""
+    diags = Diagnostics(root=task.project)
+    diags.error(f"could not build '{task.folder.name}': {exc.strerror or exc}; its editions were not written",
+                os.fsdecode(exc.filename),
+                hint="if the file was moved or deleted while the build ran, build again once it is in place")
     return diags.items[0]
 
 
@@ -193,16 +209,30 @@ def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = F
     that cannot be written, an internal error (with its traceback)."""
     outcome = Outcome(task.folder.name)
     try:
-        if _within_limit(lambda: _make(task, outcome, staging, say, alone), task.epoch):
+        with _one_at_a_time:
+            lost = _within_limits(task, lambda: _make(task, outcome, staging, say, alone))
+        if lost is None:
             return outcome
-        return _failed(outcome, out_of_memory(task, _memory_limit_mib), Exit.ENVIRONMENT)
+        if lost is OutOfTime:
+            return _failed(outcome, timed_out(task), Exit.ENVIRONMENT)
+        return _failed(outcome, out_of_memory(task, task.memory_limit), Exit.ENVIRONMENT)
     except Unwritable as exc:
         return _failed(outcome, unwritable(task, exc), Exit.ENVIRONMENT)
     except BuildError as exc:  # a stage that gave up with its own diagnostics
         outcome.diagnostics += exc.diagnostics
         return _failed(outcome, None, exc.exit_code)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            return _failed(outcome, no_room(task, exc), Exit.ENVIRONMENT)
+        if isinstance(exc.filename, (str, bytes)) and _in_project(os.fsdecode(exc.filename), task.project):
+            return _failed(outcome, unreadable(task, exc), Exit.INPUT)
+        return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
     except Exception as exc:  # noqa: BLE001 - a bug in one publication is that publication's failure
         return _failed(outcome, internal_error(task, exc), Exit.INTERNAL, traceback.format_exc())
+
+
+def _in_project(name: str, project: Path) -> bool:
+    return Path(os.path.abspath(name)).is_relative_to(Path(os.path.abspath(project)))
 
 
 def _failed(outcome: Outcome, error: Diagnostic | None, failure: Exit, details: str | None = None) -> Outcome:
@@ -213,6 +243,8 @@ def _failed(outcome: Outcome, error: Diagnostic | None, failure: Exit, details: 
 def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) -> None:
     from .build import editions
 
+    if task.folder.name in os.environ.get("PRESSROOM_TEST_STALL", "").split(","):
+        _stall()
     diags = Diagnostics(root=task.project)
     pub = read(task, diags)
     if pub is None and not diags.errors:
@@ -227,20 +259,31 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) 
     outcome.inputs = outside_inputs(pub)
 
 
-def _within_limit(work, epoch) -> bool:
-    """Run the work under the memory watch; False when it ran out of memory."""
-    with source_date_epoch(epoch):
-        _watching.set()
+def _stall() -> None:
+    """Tests only: a publication that never ends (PRESSROOM_TEST_STALL names
+    it), to stop its build at a known point; "C" waits where no Python
+    signal handler can run."""
+    if os.environ.get("PRESSROOM_TEST_STALL_IN") == "C":
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    threading.Event().wait()
+
+
+def _within_limits(task: Task, work) -> type[BaseException] | None:
+    """Run the work under the task's limits; the limit it passed, or None."""
+    with source_date_epoch(task.epoch):
         try:
-            work()
-            lost = False
+            with limited(task.memory_limit, task.timeout, hard=_in_worker):
+                work()
+            lost = None
         except (MemoryError, OutOfMemory):
-            lost = True
-        finally:
-            _watching.clear()
-    if lost:
+            lost = OutOfMemory
+        except OutOfTime:
+            lost = OutOfTime
+    if lost is not None:
         _release()  # here, once the abandoned work's frames are gone
-    return not lost
+    return lost
 
 
 def outside_inputs(pub) -> list[Path]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,40 @@ def test_dask_without_a_scheduler_is_a_usage_error(tmp_path, capsys):
     project = _project(tmp_path)
     assert main(["build", "-C", str(project), "--executor", "dask"]) == Exit.USAGE
     assert "--scheduler" in capsys.readouterr().err
+
+
+def test_a_dask_worker_running_several_tasks_in_threads_gives_the_bytes_of_a_serial_build(tmp_path, monkeypatch):
+    """A build sets the process's environment and patches the typesetter
+    while it lays out pages: builds in threads of one worker must not mix."""
+    distributed = pytest.importorskip("distributed")
+    languages = {"alpha": ("en", "2001-02-03"), "beta": ("de", "2011-12-13"), "gamma": ("fr", "1999"),
+                 "delta": ("es", "2020-05")}
+    project = make_project(tmp_path / "project", {
+        f"source/{slug}/article.md": f"---\ntitle: {slug.title()}\nlang: {lang}\ndate: {date}\n---\n\n"
+                                     + "".join(f"Paragraph {n} of {slug}, with a note.[^{n}]\n\n" for n in range(12))
+                                     + "".join(f"[^{n}]: Note {n}, {'long ' * 40}enough.\n" for n in range(12))
+        for slug, (lang, date) in languages.items()})
+    formats = ("epub", "pdf")
+    pipeline.build(project, out_dir=tmp_path / "serial", formats=formats, jobs=1)
+    # The workers are threads of this process: the renders can be counted.
+    build_module, lock, running, most = sys.modules["pipeline.build"], threading.Lock(), [0], [0]
+    real = build_module.render
+
+    def render(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(build_module, "render", render)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
+                                  dashboard_address=None) as cluster:
+        result = pipeline.build(project, out_dir=tmp_path / "threads", formats=formats, executor="dask",
+                                scheduler=cluster.scheduler_address)
+    assert _built(result) == set(languages)
+    assert most[0] == 1, "two publications were built at once in one process"
+    assert _bytes(tmp_path / "serial") == _bytes(tmp_path / "threads")

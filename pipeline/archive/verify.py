@@ -173,4 +173,19 @@ def verify_folder(folder: Path) -> Report:
         if path.is_file() and path.name not in entries and path.name != checksums.NAME \
                 and not path.name.startswith("."):
             report.notes.append(f"{path.name}: not listed in {checksums.NAME} (not made by a build?)")
+    _left_over(folder, report)
     return report
+
+
+def _left_over(folder: Path, report: Report) -> None:
+    """What builds stopped outright (or still running) left in the folder."""
+    from ..output import left_over
+
+    for staging, placing, running in left_over(folder):
+        if running:
+            report.notes.append(f"{staging.name}: a build is writing into this folder now")
+            continue
+        for slug in placing:
+            report.problems.append(f"{slug}: a build was stopped while putting its editions in place, so they "
+                                   "may be part old and part new; run 'pressroom build' to complete them")
+        report.notes.append(f"{staging.name}: left by a build that was stopped; the next build removes it")
