@@ -1,0 +1,72 @@
+"""Characters no edition can carry: XML 1.0 has no place for most C0
+controls, lone surrogates, U+FFFE and U+FFFF, and HTML refuses the C1
+controls and DEL. Text is cleaned of them where it is read (sources.py,
+yamlsafe.py), once, and each place is named in a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A form feed is whitespace to CommonMark (a page break in old plain text):
+# it becomes a space without a word said.
+QUIET = {"\f": " "}
+# Separators in all but name: a space keeps the words on either side apart.
+AS_SPACE = {c: " " for c in "\v\x1c\x1d\x1e\x1f\x85"}
+UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x1B: "ESC", 0x7F: "DEL",
+         0x85: "NEXT LINE", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
+
+
+def name(char: str) -> str:
+    """U+0007 (BEL): the code point, and what it is when it has no glyph to show."""
+    code = ord(char)
+    what = NAMES.get(code) or ("a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character")
+    return f"U+{code:04X} ({what})"
+
+
+def clean(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The text without the characters no edition can carry, and each one
+    taken out or made a space (its offset in ``text``, the character). A
+    form feed becomes a space and is not listed."""
+    if not UNCARRIED.search(text):
+        return text, []
+    found = []
+
+    def replace(match: re.Match) -> str:
+        char = match.group()
+        if char in QUIET:
+            return QUIET[char]
+        found.append((match.start(), char))
+        return AS_SPACE.get(char, "")
+
+    return UNCARRIED.sub(replace, text), found
+
+
+def describe(chars: list[str]) -> str:
+    """'U+0007 (BEL) was removed', or several at once, each named once."""
+    names = list(dict.fromkeys(name(c) for c in chars))
+    spaced = all(c in AS_SPACE for c in chars)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    verb = "was" if len(chars) == 1 else "were"
+    return f"{shown}, which no edition can carry, {verb} {'made a space' if spaced else 'removed'}"
+
+
+def report(text: str, found: list[tuple[int, str]], path, diags, limit: int = 20) -> None:
+    """One warning for each line that had such characters, at the first one's
+    column; past ``limit`` lines, one warning counts the rest."""
+    by_line: dict[int, list[tuple[int, str]]] = {}
+    for offset, char in found:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        by_line.setdefault(line, []).append((column, char))
+    for n, (line, chars) in enumerate(sorted(by_line.items())):
+        if n == limit:
+            diags.warning(f"{len(by_line) - limit} more lines had characters no edition can carry; they were "
+                          "removed", path, line, hint=HINT)
+            break
+        diags.warning(describe([c for _, c in chars]), path, line, chars[0][0], hint=HINT)
+
+
+HINT = "delete the invisible character in your editor (it often comes pasted in from a terminal or a PDF)"
