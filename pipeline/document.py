@@ -87,12 +87,17 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
         diags.error(f"cover image '{given}' does not exist in the publication's folder", where, line,
                     hint="put the image beside the sources and give its file name")
         pub.metadata.cover_image = None
-    elif images.media_type_of(path) not in ("image/png", "image/jpeg"):
-        diags.error(f"cover image '{given}' must be a PNG or JPEG file", where, line,
-                    hint="e-book stores accept PNG and JPEG covers")
-        pub.metadata.cover_image = None
-    else:
+        return
+    media_type, problem = images.examine(path)
+    if problem is None and media_type in ("image/png", "image/jpeg"):
         pub.metadata.cover_image = path.relative_to(pub.folder.resolve()).as_posix()
+        return
+    if problem is None or problem == images.DAMAGED:
+        problem, hint = "must be a PNG or JPEG file", "e-book stores accept PNG and JPEG covers"
+    else:
+        hint = images.TOO_LARGE
+    diags.error(f"cover image '{given}' {problem}", where, line, hint=hint)
+    pub.metadata.cover_image = None
 
 
 def _collection_creators(pub: Publication) -> None:
