@@ -1,0 +1,186 @@
+"""Hostile inputs: YAML that PyYAML accepts but nothing can use, text in
+other encodings or with characters XML cannot carry, pictures too large to
+decode, and messages quoting huge values. Each ends in a located message
+or a clean build, never an internal error.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from pipeline.errors import Diagnostic, Diagnostics
+from pipeline.sources import parse_yaml, read_text
+from pipeline.transforms import images
+from conftest import epubcheck, format_messages, make_project
+
+
+def _yaml(text: str):
+    diags = Diagnostics()
+    raw, lines = parse_yaml(text, Path("meta.yaml"), diags)
+    return raw, [(d.severity, d.location.line, d.message) for d in diags.items]
+
+
+# --- YAML -------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, kind", [("1", "a number"), ("null", "null"), ("~", "null"), ("true", "true/false"),
+                                       ("? [a, b]\n", "a list"), ("? {a: b}\n", "a mapping")])
+def test_a_key_that_is_not_a_name_is_an_error_at_its_line(key, kind):
+    raw, said = _yaml(f"title: T\n{key}: x\nlang: en\n")
+    assert raw == {"title": "T", "lang": "en"}  # the rest is still read, and checked
+    assert [(s, line) for s, line, _ in said] == [("error", 2)]
+    assert kind in said[0][2]
+
+
+def test_a_key_that_is_not_a_name_inside_a_value_is_an_error_too():
+    raw, said = _yaml("title: T\nprint:\n  trim: a5\n  2: x\n")
+    assert raw["print"] == {"trim": "a5"}
+    assert [(s, line) for s, line, _ in said] == [("error", 4)]
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines():
+    raw, said = _yaml("title: One\nlang: en\ntitle: Two\n")
+    assert said == [("error", 3, "'title' is given twice, on lines 1 and 3; only one can count")]
+
+
+@pytest.mark.parametrize("value", ["[" * 10_000 + "]" * 10_000, "{a: " * 10_000 + "1" + "}" * 10_000])
+def test_yaml_nested_thousands_deep_is_a_located_error(value):
+    raw, said = _yaml(f"title: T\ndescription: {value}\n")
+    assert raw is None
+    assert [(s, line) for s, line, _ in said] == [("error", 2)]
+    assert "nested more than" in said[0][2]
+
+
+def test_aliases_that_multiply_are_refused_before_they_are_expanded():
+    laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    raw, said = _yaml("title: T\n" + laughs)
+    assert raw is None
+    assert [(s, line) for s, line, _ in said] == [("error", 10)]
+    assert "through its aliases" in said[0][2]
+
+
+def test_an_alias_inside_itself_is_a_located_error():
+    raw, said = _yaml("title: T\nsubject: &s [a, *s]\n")
+    assert raw is None
+    assert [(s, line) for s, line, _ in said] == [("error", 2)]
+
+
+@pytest.mark.parametrize("value", ["!!int abc", "!!timestamp nonsense", "!!float x", "9" * 5000])
+def test_a_value_that_cannot_be_made_is_a_located_error(value):
+    raw, said = _yaml(f"title: T\ntoc-depth: {value}\n")
+    assert raw is None
+    assert [(s, line) for s, line, _ in said] == [("error", 2)]
+
+
+def test_escapes_that_make_characters_xml_cannot_carry_are_removed_with_a_warning():
+    raw, said = _yaml('title: "A\\x07 B\\0ell\\ud800"\n')
+    assert raw == {"title": "A Bell"}
+    assert [(s, line) for s, line, _ in said] == [("warning", 1)]
+    assert "U+0007 (BEL)" in said[0][2] and "U+0000 (NUL)" in said[0][2]
+
+
+# --- text -------------------------------------------------------------------
+
+def _read(tmp_path, data: bytes):
+    path = tmp_path / "a.md"
+    path.write_bytes(data)
+    diags = Diagnostics()
+    return read_text(path, diags), diags.items
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_file_with_a_byte_order_mark_is_read_in_the_encoding_it_names(tmp_path, encoding):
+    text, said = _read(tmp_path, "# Café\n\nNaïve.\n".encode(encoding))
+    assert (text, said) == ("# Café\n\nNaïve.\n", [])
+
+
+def test_utf16_without_a_byte_order_mark_is_a_located_error(tmp_path):
+    text, said = _read(tmp_path, "# Title\n\nText.\n".encode("utf-16-le"))
+    assert text is None
+    assert [(d.severity, d.location.line) for d in said] == [("error", 1)]
+    assert "UTF-8" in said[0].hint
+
+
+def test_control_characters_are_removed_at_their_line_and_column_and_no_word_is_lost(tmp_path):
+    text, said = _read(tmp_path, "# Title\n\nA page\fbreak, a bell\x07, an\x00d a\x1bn escape\x85here.\n".encode())
+    assert text == "# Title\n\nA page break, a bell, and an escape here.\n"
+    assert [(d.severity, d.location.line, d.location.column) for d in said] == [("warning", 3, 21)]
+    assert "U+0007 (BEL), U+0000 (NUL), U+001B (ESC) and 1 more" in said[0].message
+
+
+# --- pictures ---------------------------------------------------------------
+
+def _png(size, mode="1") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("size", [(12_000, 12_000), (30_000, 30_000)])
+def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(tmp_path, size):
+    path = tmp_path / "big.png"
+    path.write_bytes(_png(size))
+    assert path.stat().st_size < 1_000_000  # small on disk: only its header says how large it is
+    media_type, problem = images.examine(path)
+    assert media_type is None
+    assert "over the limit of 50 million" in problem
+
+
+def test_a_png_named_jpg_is_stored_under_the_ending_of_what_it_is(tmp_path):
+    from pipeline.model import Publication
+    from pipeline.metadata import Metadata
+
+    (tmp_path / "photo.jpg").write_bytes(_png((40, 30), "RGB"))
+    pub = Publication("p", tmp_path, Metadata(), [])
+    asset = images.register(pub, tmp_path / "photo.jpg", tmp_path)
+    assert (asset.media_type, Path(asset.name).suffix) == ("image/png", ".png")
+
+
+# --- messages ---------------------------------------------------------------
+
+def test_a_huge_quoted_value_is_cut_short_in_the_message():
+    d = Diagnostic("error", f"'{'x' * 25_000}' is not a valid BCP 47 language tag", None, f"not '{'y' * 500}'")
+    assert len(str(d)) < 400
+    assert "…' is not a valid BCP 47 language tag" in d.message and d.hint.endswith("…'")
+
+
+# --- whole builds -----------------------------------------------------------
+
+def _build(project: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q", "-j", "1",
+                           "-f", "epub"], capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def test_a_front_matter_key_that_is_a_number_fails_the_build_at_its_line(tmp_path):
+    project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: T\n1: x\n---\n\nText.\n"})
+    proc = _build(project)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert "source/piece/a.md:3:1: error: the key '1' is a number" in proc.stderr
+
+
+def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
+    project = make_project(tmp_path, {
+        "source/piece/a.md": '---\ntitle: "The\\x07 Title"\n---\n\n# Head\x1bing\n\nA bell\x07, a NUL\x00, '
+                             'U+FFFE\ufffe and a page\fbreak.\n\n![A box](box.jpg)\n',
+        "source/piece/box.jpg": _png((40, 30), "RGB")})
+    proc = _build(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "source/piece/a.md:7:7: warning: U+0007 (BEL)" in proc.stderr
+    epub = project / "dist" / "piece.epub"
+    with zipfile.ZipFile(epub) as z:
+        text = z.read("EPUB/text/a.xhtml")
+    etree.fromstring(text)
+    assert b"A bell, a NUL, U+FFFE and a page break." in text
+    messages = epubcheck(epub)
+    assert messages == [], format_messages(messages)
