@@ -184,3 +184,66 @@ def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
     assert b"A bell, a NUL, U+FFFE and a page break." in text
     messages = epubcheck(epub)
     assert messages == [], format_messages(messages)
+
+
+# --- metadata ---------------------------------------------------------------
+
+def _metadata(raw: dict):
+    from pipeline.metadata import read_metadata
+
+    diags = Diagnostics()
+    lines = {key: n for n, key in enumerate(raw, 2)}
+    meta = read_metadata(raw, lines, Path("a.md"), "piece", diags)
+    return meta, [(d.severity, d.location.line, d.message, d.hint) for d in diags.items]
+
+
+@pytest.mark.parametrize("identifier", [
+    {"text": "978-3-16-148410-1", "scheme": "ISBN-13"}, {"text": "0-306-40615-1", "scheme": "ISBN-10"},
+    {"text": "9783161484101", "scheme": "isbn"}, "urn:isbn:978-3-16-148410-1", "978 3 16 148410 1",
+    "ISBN 978-3-16-148410-1", "0-8044-2957-1", 9783161484101,
+])
+def test_an_isbn_with_a_wrong_check_digit_is_refused_however_it_is_written(identifier):
+    meta, said = _metadata({"title": "T", "identifier": identifier})
+    assert [(s, line) for s, line, _, _ in said] == [("error", 3)], said
+    assert "is not valid" in said[0][2]
+    assert meta.identifier.scheme == "UUID"  # the derived one stands in
+
+
+@pytest.mark.parametrize("identifier, shown", [
+    ({"text": "978-3-16-148410-0", "scheme": "ISBN-13"}, "978-3-16-148410-0"),
+    ({"text": "0306406152", "scheme": "ISBN-10"}, "0-306-40615-2"),
+    ("urn:isbn:9783161484100", "978-3-16-148410-0"), ("0-8044-2957-x", "0-8044-2957-X"),
+])
+def test_a_valid_isbn_is_kept_hyphenated_under_the_isbn_scheme(identifier, shown):
+    meta, said = _metadata({"title": "T", "identifier": identifier})
+    assert said == []
+    assert (meta.identifier.text, meta.identifier.scheme) == (shown, "ISBN")
+
+
+def test_an_isbn_of_the_other_length_than_its_scheme_says_is_refused():
+    meta, said = _metadata({"title": "T", "identifier": {"text": "0-306-40615-2", "scheme": "ISBN-13"}})
+    assert said[0][2] == "ISBN '0-306-40615-2' is an ISBN-10, not an ISBN-13"
+
+
+def test_an_isbn_key_says_where_an_isbn_goes():
+    meta, said = _metadata({"title": "T", "isbn": "978-3-16-148410-0"})
+    assert said == [("error", 3, "unknown metadata key 'isbn'", "write it as identifier: {text: ..., scheme: ISBN-13}")]
+
+
+def test_empty_values_are_left_out_rather_than_written_empty():
+    meta, said = _metadata({"title": "T", "author": ["", "  ", "Ann"], "subject": [""], "publisher": " ",
+                            "rights": ""})
+    assert said == []
+    assert ([c.name for c in meta.creators], meta.subjects, meta.publisher, meta.rights) == (["Ann"], [], None, None)
+
+
+@pytest.mark.parametrize("title", [["a", "b"], {"a": "b"}, "x" * 30_000])
+def test_a_title_of_the_wrong_kind_or_length_is_one_error_at_its_line(title):
+    meta, said = _metadata({"title": title})
+    assert [(s, line) for s, line, _, _ in said] == [("error", 2)], said
+    assert "no title" not in said[0][2]
+
+
+def test_a_file_as_that_is_not_text_is_an_error():
+    meta, said = _metadata({"title": "T", "author": {"name": "Ann", "file-as": {"x": 1}}})
+    assert said[0][:3] == ("error", 3, "'file-as' of Ann must be text, not a mapping")
