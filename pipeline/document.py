@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import dates, styles
+from . import dates, styles, xmlchars
 from .errors import Diagnostics
 from .layouts.linemap import relocated
 from .model import Chapter, Publication
@@ -37,6 +37,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         dialect = meta.get("markdown") if meta.get("markdown") in DIALECTS else reading_options.dialect
         if dialect not in readers:
             readers[dialect] = reader_for(dialect, reading_options.extensions, sources.metadata.lang)
+        xmlchars.report_references(src.text, src.first_line, src.path, diags)
         reading = readers[dialect].read(src.text)
         stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if "_part" in meta else src.path
         chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta,

@@ -69,4 +69,30 @@ def report(text: str, found: list[tuple[int, str]], path, diags, limit: int = 20
         diags.warning(describe([c for _, c in chars]), path, line, chars[0][0], hint=HINT)
 
 
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def report_references(text: str, first_line: int, path, diags) -> None:
+    """Name each character reference (&#7;) that makes a character no edition
+    can carry, at its line and column: the reader's HTML is cleaned of them
+    (readers/html5.py) after the source was. References in code are text."""
+    fenced = False
+    for number, line in enumerate(text.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced or line.startswith(("    ", "\t")) or "&#" not in line:
+            continue
+        for match in _REFERENCE.finditer(line):
+            hexa, decimal = match.groups()
+            code = int(hexa, 16) if hexa else int(decimal)
+            # NUL and surrogates become U+FFFD in the reader; a reference in a code span stays as written.
+            if code in (0,) or 0xD800 <= code <= 0xDFFF or code >= 0x110000 or line.count("`", 0, match.start()) % 2:
+                continue
+            if UNCARRIED.match(chr(code)) and chr(code) not in QUIET:
+                done = "made a space" if chr(code) in AS_SPACE else "removed"
+                diags.warning(f"'{match.group()}' makes {name(chr(code))}, which no edition can carry; it was "
+                              f"{done}", path, first_line + number, match.start() + 1,
+                              hint="write the character itself, or leave it out")
+
+
 HINT = "delete the invisible character in your editor (it often comes pasted in from a terminal or a PDF)"

