@@ -57,6 +57,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict, reading_options.elements, unknown)
         sanitize.content_model(chapter, texts[chapter.id], diags)
         math.render_math(chapter, texts[chapter.id], diags)
+        headings.drop_empty(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
         quotes.attribute(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)

@@ -270,7 +270,13 @@ class _Reader:
             self.error(key, f"'{value}' is not a valid BCP 47 language tag",
                        "use a tag such as en, en-GB, fr or pt-BR")
             return "en"
-        return str(langcodes.standardize_tag(value))
+        tag = str(langcodes.standardize_tag(value))
+        if not re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
+            # Private-use tags (x-klingon) are valid BCP 47, but reading systems know no language by them.
+            self.error(key, f"'{value}' names no language that reading systems know",
+                       "use a tag such as en, en-GB, fr or pt-BR")
+            return "en"
+        return tag
 
 
 # pandoc's scheme names for an ISBN, and the length each asks for.

@@ -266,3 +266,37 @@ def test_escapes_in_book_toml_that_make_characters_xml_cannot_carry_are_removed_
     assert (book.metadata.title, book.metadata.authors) == ("AB", ["CD"])
     assert [(d.severity, d.location.path, d.location.line) for d in diags.items] == [
         ("warning", "source/book/book.toml", 2), ("warning", "source/book/book.toml", 3)]
+
+
+def test_a_private_use_language_tag_is_refused_at_its_line():
+    meta, said = _metadata({"title": "T", "lang": "x-klingon"})
+    assert said[0][:3] == ("error", 3, "'x-klingon' names no language that reading systems know")
+
+
+def _read_publication(project: Path, slug: str = "piece"):
+    from pipeline import document, sources
+
+    diags = Diagnostics(project)
+    pub = document.read_publication(sources.load(project / "source" / slug, diags), project, diags)
+    return pub, [(d.severity, d.location.line, d.message) for d in diags.items]
+
+
+def test_an_empty_heading_is_left_out_with_a_warning_at_its_line(tmp_path):
+    project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: T\n---\n\n#\n\nText.\n\n## ##\n\nMore.\n"})
+    pub, said = _read_publication(project)
+    assert said == [("warning", 5, "an empty heading was left out"), ("warning", 9, "an empty heading was left out")]
+    assert [el.tag for el in pub.chapters[0].body.iter("h1", "h2", "h3")] == []
+    assert "".join(pub.chapters[0].body.itertext()).split() == ["Text.", "More."]
+
+
+def test_a_collection_whose_pieces_have_no_titles_still_has_contents(tmp_path):
+    import pipeline
+
+    project = make_project(tmp_path, {
+        "source/piece/publication.yaml": "title: Pieces\ntype: collection\ncontents: [a.md, b.md]\n",
+        "source/piece/a.md": "Just text.\n", "source/piece/b.md": "---\nauthor: Ann\n---\n\nMore text.\n"})
+    pipeline.build(project, formats=("epub",), jobs=1)
+    with zipfile.ZipFile(project / "dist" / "piece.epub") as z:
+        nav = etree.fromstring(z.read("EPUB/text/nav.xhtml"))
+    toc = nav.find(".//{http://www.w3.org/1999/xhtml}nav[@id='toc']/{http://www.w3.org/1999/xhtml}ol")
+    assert [a.text for a in toc.iter("{http://www.w3.org/1999/xhtml}a")] == ["Pieces"]
