@@ -300,3 +300,21 @@ def test_a_collection_whose_pieces_have_no_titles_still_has_contents(tmp_path):
         nav = etree.fromstring(z.read("EPUB/text/nav.xhtml"))
     toc = nav.find(".//{http://www.w3.org/1999/xhtml}nav[@id='toc']/{http://www.w3.org/1999/xhtml}ol")
     assert [a.text for a in toc.iter("{http://www.w3.org/1999/xhtml}a")] == ["Pieces"]
+
+
+def test_a_missing_image_written_with_spaces_or_entities_is_reported_at_its_line(tmp_path):
+    project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: T\n---\n\nText.\n\n![A](<my pic.png>)\n\n"
+                                                           "![B](caf&eacute;.png)\n\n<img src='q&#32;r.png' alt='C'>\n"})
+    pub, said = _read_publication(project)
+    assert [(s, line) for s, line, m in said if "does not exist" in m] == [("error", 7), ("error", 9), ("error", 11)]
+
+
+def test_a_utf16_manifest_with_a_wrong_trim_is_an_error_at_its_line(tmp_path):
+    from pipeline import sources
+
+    project = make_project(tmp_path, {
+        "source/piece/publication.yaml": "title: T\nprint:\n  trim: 1x1\n".encode("utf-16"),
+        "source/piece/a.md": "# A\n\nText.\n"})
+    diags = Diagnostics(project)
+    sources.load(project / "source" / "piece", diags)
+    assert [(d.severity, d.location.line) for d in diags.items] == [("error", 2)]

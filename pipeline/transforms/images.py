@@ -4,6 +4,7 @@ checked, and registered as assets of the publication."""
 from __future__ import annotations
 
 import hashlib
+import html
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -72,10 +73,24 @@ def register(pub: Publication, path: Path, project: Path) -> Asset:
     return pub.assets[path]
 
 
+def _line(chapter: Chapter, text: str, src: str) -> int | None:
+    """The line of an image's reference. The reader percent-encodes a path
+    (<my pic.png> is my%20pic.png) and decodes entities (caf&eacute;.png):
+    each line is compared as written, then decoded."""
+    line = line_of(chapter, text, src)
+    if line is not None:
+        return line
+    wanted = unquote(src)
+    for number, written in enumerate(text.split("\n")):
+        if wanted in unquote(html.unescape(written)):
+            return chapter.meta.get("_first_line", 1) + number
+    return None
+
+
 def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path, diags: Diagnostics) -> None:
     for img in list(chapter.body.iter("img")):
         src = img.get("src", "")
-        line = line_of(chapter, text, src) if src else None
+        line = _line(chapter, text, src) if src else None
         decorative = "decorative" in (img.get("class") or "").split() or img.get("role") == "presentation"
         if decorative:
             img.set("alt", "")
