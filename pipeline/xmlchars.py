@@ -1,7 +1,8 @@
 """Characters no edition can carry: XML 1.0 has no place for most C0
 controls, lone surrogates, U+FFFE and U+FFFF, and HTML refuses the C1
 controls and DEL. Text is cleaned of them where it is read (sources.py,
-yamlsafe.py), once, and each place is named in a warning.
+yamlsafe.py, book.toml's values) and where the reader decodes character
+references (readers/html5.py); each place is named in a warning.
 """
 
 from __future__ import annotations
@@ -26,22 +27,24 @@ def name(char: str) -> str:
     return f"U+{code:04X} ({what})"
 
 
+_SPACED = re.compile("[\f\v\x1c-\x1f\x85]")
+_REMOVED = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_LISTED = 1000  # a file full of them is named at its first places, not at each
+
+
 def clean(text: str) -> tuple[str, list[tuple[int, str]]]:
-    """The text without the characters no edition can carry, and each one
-    taken out or made a space (its offset in ``text``, the character). A
+    """The text without the characters no edition can carry, and the first
+    MAX_LISTED taken out or made a space (offset in ``text``, character). A
     form feed becomes a space and is not listed."""
     if not UNCARRIED.search(text):
         return text, []
     found = []
-
-    def replace(match: re.Match) -> str:
-        char = match.group()
-        if char in QUIET:
-            return QUIET[char]
-        found.append((match.start(), char))
-        return AS_SPACE.get(char, "")
-
-    return UNCARRIED.sub(replace, text), found
+    for match in UNCARRIED.finditer(text):
+        if match.group() not in QUIET:
+            found.append((match.start(), match.group()))
+            if len(found) == MAX_LISTED:
+                break
+    return _REMOVED.sub("", _SPACED.sub(" ", text)), found
 
 
 def describe(chars: list[str]) -> str:
@@ -57,14 +60,16 @@ def report(text: str, found: list[tuple[int, str]], path, diags, limit: int = 20
     """One warning for each line that had such characters, at the first one's
     column; past ``limit`` lines, one warning counts the rest."""
     by_line: dict[int, list[tuple[int, str]]] = {}
+    line, start, counted = 1, 0, 0  # offsets ascend: lines are counted once over the text
     for offset, char in found:
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        by_line.setdefault(line, []).append((column, char))
+        line += text.count("\n", counted, offset)
+        counted = offset
+        start = text.rfind("\n", 0, offset) + 1
+        by_line.setdefault(line, []).append((offset - start + 1, char))
     for n, (line, chars) in enumerate(sorted(by_line.items())):
         if n == limit:
-            diags.warning(f"{len(by_line) - limit} more lines had characters no edition can carry; they were "
-                          "removed", path, line, hint=HINT)
+            diags.warning("later lines had characters no edition can carry too; they were removed",
+                          path, line, hint=HINT)
             break
         diags.warning(describe([c for _, c in chars]), path, line, chars[0][0], hint=HINT)
 
