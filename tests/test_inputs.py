@@ -318,3 +318,12 @@ def test_a_utf16_manifest_with_a_wrong_trim_is_an_error_at_its_line(tmp_path):
     diags = Diagnostics(project)
     sources.load(project / "source" / "piece", diags)
     assert [(d.severity, d.location.line) for d in diags.items] == [("error", 2)]
+
+
+def test_an_article_without_headings_has_its_title_as_the_pdfs_bookmark(tmp_path):
+    import pipeline
+    from pypdf import PdfReader
+
+    project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: Only Text\n---\n\nNo heading at all.\n"})
+    pipeline.build(project, formats=("pdf",), jobs=1)
+    assert [item.title for item in PdfReader(project / "dist" / "piece.pdf").outline] == ["Only Text"]
