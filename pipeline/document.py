@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import confine, dates, styles
+from . import confine, dates, styles, xmlchars
 from .archive import used
 from .errors import Diagnostics
 from .layouts.linemap import relocated
@@ -39,6 +39,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         dialect = meta.get("markdown") if meta.get("markdown") in DIALECTS else reading_options.dialect
         if dialect not in readers:
             readers[dialect] = reader_for(dialect, reading_options.extensions, sources.metadata.lang)
+        xmlchars.report_references(src.text, src.first_line, src.path, diags)
         reading = readers[dialect].read(src.text)
         stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if "_part" in meta else src.path
         chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta,
@@ -58,6 +59,7 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
         sanitize.sanitize(chapter, texts[chapter.id], diags, strict, reading_options.elements, unknown)
         sanitize.content_model(chapter, texts[chapter.id], diags)
         math.render_math(chapter, texts[chapter.id], diags)
+        headings.drop_empty(chapter, texts[chapter.id], diags)
         notes.restructure(chapter)
         quotes.attribute(chapter)
         images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
@@ -92,12 +94,17 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
                             at=where, line=line, hint="put the image beside the sources and give its file name")
     if path is None:
         pub.metadata.cover_image = None
-    elif images.media_type_of(path) not in ("image/png", "image/jpeg"):
-        diags.error(f"cover image '{given}' must be a PNG or JPEG file", where, line,
-                    hint="e-book stores accept PNG and JPEG covers")
-        pub.metadata.cover_image = None
-    else:
+        return
+    media_type, problem = images.examine(path)
+    if problem is None and media_type in ("image/png", "image/jpeg"):
         pub.metadata.cover_image = path.relative_to(pub.folder.resolve()).as_posix()
+        return
+    if problem is None or problem == images.DAMAGED:
+        problem, hint = "must be a PNG or JPEG file", "e-book stores accept PNG and JPEG covers"
+    else:
+        hint = images.TOO_LARGE
+    diags.error(f"cover image '{given}' {problem}", where, line, hint=hint)
+    pub.metadata.cover_image = None
 
 
 def _collection_creators(pub: Publication) -> None:

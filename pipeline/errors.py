@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +41,36 @@ class Location:
         return ":".join(parts)
 
 
+# A message quotes what it is about; a value of 25 KB quoted whole buries the
+# message. Quoted values are cut to QUOTED characters, a whole message to LONGEST.
+QUOTED, LONGEST = 100, 1000
+_QUOTE = re.compile(r"'([^'\n]{%d,})'|\"([^\"\n]{%d,})\"" % (QUOTED + 1, QUOTED + 1))
+
+
+def shortened(text: str | None) -> str | None:
+    """The text with each long quoted value cut short with an ellipsis, and
+    itself no longer than LONGEST characters."""
+    if text is None:
+        return None
+
+    def cut(match: re.Match) -> str:
+        quote = match.group()[0]
+        return f"{quote}{match.group()[1:QUOTED]}…{quote}"
+
+    text = _QUOTE.sub(cut, text)
+    return text if len(text) <= LONGEST else text[:LONGEST - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: str  # "error" or "warning"
     message: str
     location: Location | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", shortened(self.message))
+        object.__setattr__(self, "hint", shortened(self.hint))
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

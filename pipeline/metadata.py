@@ -39,6 +39,18 @@ KEYS = {
     "markdown", "links", "html-elements", "archive",
 }
 
+# What other tools call some of them: the message says where the value goes.
+_AS_IDENTIFIER = "write it as identifier: {text: ..., scheme: %s}"
+OTHER_NAMES = {
+    "isbn": _AS_IDENTIFIER % "ISBN-13", "isbn-13": _AS_IDENTIFIER % "ISBN-13", "isbn-10": _AS_IDENTIFIER % "ISBN-10",
+    "doi": _AS_IDENTIFIER % "DOI", "issn": _AS_IDENTIFIER % "ISSN", "uuid": _AS_IDENTIFIER % "UUID",
+    "keywords": "did you mean 'subject'?", "tags": "did you mean 'subject'?",
+    "abstract": "did you mean 'description'?", "summary": "did you mean 'description'?",
+    "copyright": "did you mean 'rights'?", "license": "did you mean 'rights'?", "licence": "did you mean 'rights'?",
+    "authors": "did you mean 'author'?", "editor": "write it as author: {name: ..., role: edt}",
+    "translator": "write it as author: {name: ..., role: trl}", "cover": "did you mean 'cover-image'?",
+}
+
 
 @dataclass(frozen=True)
 class Creator:
@@ -89,6 +101,11 @@ def derived_identifier(slug: str, title: str) -> Identifier:
     return Identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'pressroom:{slug}:{title}')}", "UUID")
 
 
+# Titles, names and the like are shown whole on a title page, a cover and a
+# reading system's shelf; a description is a paragraph or a few.
+MAX_LENGTH = 1000
+MAX_LENGTHS = {"description": 20_000}
+
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -111,8 +128,18 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+            return self.short(key, str(value).strip()) or None  # 'key: ""' says no more than leaving it out
         self.error(key, f"'{key}' must be text, not {_kind(value)}")
+        return None
+
+    def short(self, key, text: str) -> str | None:
+        """The text, or None with an error when it is longer than a title
+        page, a cover or a reading system's list can show."""
+        limit = MAX_LENGTHS.get(key, MAX_LENGTH)
+        if len(text) <= limit:
+            return text
+        self.error(key, f"'{key}' is {len(text)} characters long, over the limit of {limit}",
+                   "shorten it" + ("; a longer text can go under 'description'" if key != "description" else ""))
         return None
 
     def texts(self, key) -> list[str]:
@@ -123,7 +150,8 @@ class _Reader:
         out = []
         for item in values:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                out.append(str(item).strip())
+                if str(item).strip() and self.short(key, str(item).strip()):
+                    out.append(str(item).strip())
             else:
                 self.error(key, f"each '{key}' must be text, not {_kind(item)}")
         return out
@@ -135,7 +163,8 @@ class _Reader:
         out = []
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
-                out.append(Creator(item.strip(), default_role))
+                if item.strip() and self.short(key, item.strip()):
+                    out.append(Creator(item.strip(), default_role))
             elif isinstance(item, dict):
                 unknown = set(item) - {"name", "text", "role", "file-as"}
                 for bad in sorted(unknown):
@@ -146,6 +175,8 @@ class _Reader:
                 if not isinstance(name, str) or not name.strip():
                     self.error(key, f"each '{key}' needs a 'name'")
                     continue
+                if not self.short(key, name.strip()):
+                    continue
                 if role not in ROLES:
                     by_word = {v: k for k, v in ROLES.items()}.get(role.lower())
                     if by_word:
@@ -155,7 +186,10 @@ class _Reader:
                                    "use a MARC relator code such as aut, edt, trl or ill")
                         continue
                 file_as = item.get("file-as")
-                out.append(Creator(name.strip(), role, str(file_as) if file_as else None))
+                if file_as is not None and not isinstance(file_as, str):
+                    self.error(key, f"'file-as' of {name.strip()} must be text, not {_kind(file_as)}")
+                    file_as = None
+                out.append(Creator(name.strip(), role, file_as.strip() or None if file_as else None))
             else:
                 self.error(key, f"'{key}' must be a name or a list of names, not {_kind(item)}")
         return out
@@ -167,23 +201,45 @@ class _Reader:
         out = []
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
+                for bad in sorted(set(item) - {"text", "scheme"}, key=str):
+                    self.error("identifier", f"unknown key '{bad}' in 'identifier'",
+                               _suggest(str(bad), {"text", "scheme"}) or "give its text and its scheme")
                 text, scheme = item.get("text"), item.get("scheme")
             else:
                 text, scheme = item, None
             if not isinstance(text, (str, int)) or isinstance(text, bool) or not str(text).strip():
-                self.error("identifier", "an identifier needs its text")
+                self.error("identifier", "an identifier needs its text",
+                           "write it as identifier: {text: ..., scheme: ISBN-13}")
+                continue
+            if scheme is not None and (not isinstance(scheme, str) or not scheme.strip()):
+                self.error("identifier", f"an identifier's scheme must be a name such as ISBN-13 or DOI, "
+                                         f"not {_kind(scheme)}")
                 continue
             text = str(text).strip()
-            scheme = str(scheme).strip().upper() if scheme else _guess_scheme(text)
-            if scheme == "ISBN":
-                digits = text.removeprefix("urn:isbn:")
-                if not stdnum_isbn.is_valid(digits):
-                    self.error("identifier", f"ISBN '{digits}' is not valid (wrong length or check digit)",
-                               "copy the ISBN again from the agency's record")
+            scheme = scheme.strip().upper() if scheme else _guess_scheme(text)
+            if scheme in ISBN_SCHEMES:
+                isbn = self._isbn(text, scheme)
+                if isbn is None:
                     continue
-                text = stdnum_isbn.format(digits)
+                text, scheme = isbn, "ISBN"
             out.append(Identifier(text, scheme))
         return out
+
+    def _isbn(self, text: str, scheme: str) -> str | None:
+        """The ISBN, hyphenated, when its length and check digit are right
+        (and its length is the one its scheme names: pandoc's ISBN-10, ISBN-13)."""
+        digits = _ISBN_PREFIX.sub("", text)
+        kind = stdnum_isbn.isbn_type(digits) if stdnum_isbn.is_valid(digits) else None
+        if kind is None:
+            self.error("identifier", f"ISBN '{digits}' is not valid (wrong length or check digit)",
+                       "copy the ISBN again from the agency's record")
+            return None
+        wanted = ISBN_SCHEMES[scheme]
+        if wanted and kind != wanted:
+            self.error("identifier", f"ISBN '{digits}' is an {kind[:4]}-{kind[4:]}, not an {scheme}",
+                       f"give it the scheme ISBN-{kind[4:]}, or give the {scheme} instead")
+            return None
+        return stdnum_isbn.format(digits)
 
     def date(self) -> str | None:
         value = self.raw.get("date")
@@ -214,12 +270,23 @@ class _Reader:
             self.error(key, f"'{value}' is not a valid BCP 47 language tag",
                        "use a tag such as en, en-GB, fr or pt-BR")
             return "en"
-        return str(langcodes.standardize_tag(value))
+        tag = str(langcodes.standardize_tag(value))
+        if not re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
+            # Private-use tags (x-klingon) are valid BCP 47, but reading systems know no language by them.
+            self.error(key, f"'{value}' names no language that reading systems know",
+                       "use a tag such as en, en-GB, fr or pt-BR")
+            return "en"
+        return tag
+
+
+# pandoc's scheme names for an ISBN, and the length each asks for.
+ISBN_SCHEMES = {"ISBN": None, "ISBN-10": "ISBN10", "ISBN-13": "ISBN13"}
+_ISBN_PREFIX = re.compile(r"^\s*(urn:isbn:|isbn(-1[03])?:?\s*)", re.I)
 
 
 def _guess_scheme(text: str) -> str | None:
-    digits = text.replace("-", "").replace(" ", "")
-    if re.fullmatch(r"(97[89])?\d{9}[\dX]", digits):
+    digits = _ISBN_PREFIX.sub("", text).replace("-", "").replace(" ", "")
+    if re.fullmatch(r"(97[89])?\d{9}[\dX]", digits, re.I) or text.lower().startswith(("urn:isbn:", "isbn")):
         return "ISBN"
     if text.lower().startswith("urn:uuid:"):
         return "UUID"
@@ -235,12 +302,15 @@ def _kind(value) -> str:
 def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnostics,
                   require_title: bool = True) -> Metadata:
     """Validate a raw mapping (front matter or manifest) into Metadata."""
-    for key in sorted(set(raw) - KEYS):
-        diags.error(f"unknown metadata key '{key}'", path, lines.get(key), hint=_suggest(key, KEYS))
+    for key in sorted(set(raw) - KEYS, key=str):
+        hint = OTHER_NAMES.get(str(key).lower()) or _suggest(str(key), KEYS)
+        diags.error(f"unknown metadata key '{key}'", path, lines.get(key), hint=hint)
     r = _Reader(raw, lines, path, diags)
     meta = Metadata(key_lines=dict(lines))
     meta.title = r.text("title") or ""
-    if not meta.title and require_title:
+    # A title of the wrong kind or length has had its own message.
+    written = raw.get("title") is not None and str(raw.get("title")).strip()
+    if not meta.title and require_title and not written:
         diags.error("the publication has no title", path, lines.get("title", 1),
                     hint="add 'title: ...' to the metadata")
     meta.subtitle = r.text("subtitle")

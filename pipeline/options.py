@@ -127,7 +127,7 @@ def line_of_key(path: Path, key: str, after) -> int | None:
         return None
     try:
         text = path.read_text(encoding="utf-8").split("\n")
-    except OSError:
+    except (OSError, UnicodeDecodeError):  # a UTF-16 file: its parent's line will do
         return None
     for number in range(after, min(after + 12, len(text) + 1)):
         if f"{key}:" in text[number - 1]:

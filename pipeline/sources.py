@@ -8,13 +8,14 @@ article, or many for a book, ordered by ``publication.yaml`` (its
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import confine
+from . import confine, xmlchars, yamlsafe
 from .errors import Diagnostics
 from .metadata import Metadata, read_metadata
 
@@ -73,8 +74,10 @@ def is_candidate(path: Path) -> bool:
 
 
 def read_text(path: Path, diags: Diagnostics, within: Path, scope: str = confine.FOLDER) -> str | None:
-    """Read a UTF-8 source inside ``within`` (confine.py), reporting the first
-    undecodable byte by line and column."""
+    """Read a text source inside ``within`` (confine.py): UTF-8, or UTF-16/32
+    with a byte order mark. The first undecodable byte is reported by line and
+    column; characters no edition can carry are taken out with a warning at
+    each place (xmlchars.py)."""
     real = confine.confined(path, diags, within, scope)
     if real is None:
         return None
@@ -88,15 +91,41 @@ def read_text(path: Path, diags: Diagnostics, within: Path, scope: str = confine
     except OSError as exc:
         diags.error(f"the file cannot be read: {exc.strerror or exc}", path, hint="check the file and the disk")
         return None
+    text = _decode(data, path, diags)
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned, uncarried = xmlchars.clean(text)
+    xmlchars.report(text, uncarried, path, diags)
+    return cleaned
+
+
+# A byte order mark says which encoding a file is in: UTF-16 and UTF-32 are
+# read as they say (the longer marks first: UTF-32-LE's begins with UTF-16-LE's).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _decode(data: bytes, path: Path, diags: Diagnostics) -> str | None:
+    """The file's text: UTF-8, or what its byte order mark names. The first
+    byte that does not decode is reported by line and column."""
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and data.count(0) > len(data) // 10:
+        diags.error("the file is not UTF-8 text: it is full of NUL bytes (UTF-16 without a byte order mark, "
+                    "or not text at all)", path, 1, hint="save the file as UTF-8 in your editor")
+        return None
     try:
-        text = data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            diags.error(f"the file says it is {encoding.upper().removesuffix('-SIG')} but byte {exc.start + 1} "
+                        "does not decode", path, 1, hint="save the file as UTF-8 in your editor")
+            return None
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         diags.error(f"byte 0x{data[exc.start]:02x} is not UTF-8", path, line, column,
                     hint="save the file as UTF-8 in your editor")
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict | None, dict, str, int]:
@@ -126,26 +155,8 @@ _Loader.yaml_implicit_resolvers = {
 
 def parse_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> tuple[dict | None, dict]:
     """Load a YAML mapping and the line of each top-level key; None when malformed."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + line_offset if mark else None
-        column = mark.column + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        diags.error(f"malformed YAML: {problem}", path, line, column,
-                    hint="check the indentation and quote values that contain ': '")
-        return None, {}
-    if raw is None:
-        return {}, {}
-    if not isinstance(raw, dict):
-        diags.error("the metadata must be a mapping of keys to values", path, 1 + line_offset)
-        return None, {}
-    key_lines = {}
-    for key_node, _ in node.value:
-        key_lines[key_node.value] = key_node.start_mark.line + 1 + line_offset
-    return raw, key_lines
+    raw, node = yamlsafe.load_mapping(text, path, diags, _Loader, line_offset)
+    return raw, yamlsafe.key_lines(node, line_offset)
 
 
 def _read_source(path: Path, folder: Path, diags: Diagnostics, front_matter: bool = True) -> SourceFile | None:

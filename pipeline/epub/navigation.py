@@ -40,7 +40,8 @@ def _pieces(pub: Publication) -> str:
         href = chapter.file_name.removeprefix("text/")
         out.append(f'<li><a href="{href}">{label}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
     out.append("</ol>")
-    return "".join(out)
+    # No piece with a title or a section: the contents fall back to the publication's title.
+    return "".join(out) if "".join(out[1:-1]) else ""
 
 
 def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],

@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import confine
+from .. import confine, xmlchars
 from ..errors import Diagnostics
 from . import Layout, includes, inside, summary
 
@@ -82,19 +82,30 @@ def _metadata(data: dict, lines: dict, config: Path, diags: Diagnostics) -> tupl
         if not isinstance(value, str):
             diags.error(f"book.toml: [book] {theirs} must be text", config, lines.get(f"book.{theirs}"))
             continue
-        raw[ours], raw_lines[ours] = value, lines.get(f"book.{theirs}")
+        raw[ours], raw_lines[ours] = _carried(value, config, lines.get(f"book.{theirs}"), diags), \
+            lines.get(f"book.{theirs}")
     authors = book.get("authors")
     if authors is not None:
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
             diags.error("book.toml: [book] authors must be a list of names", config, lines.get("book.authors"))
         elif authors:
-            raw["author"], raw_lines["author"] = authors, lines.get("book.authors")
+            raw["author"] = [_carried(a, config, lines.get("book.authors"), diags) for a in authors]
+            raw_lines["author"] = lines.get("book.authors")
     html = (data.get("output") or {}).get("html") if isinstance(data.get("output"), dict) else None
     site = html.get("site-url") if isinstance(html, dict) else None
     # Often only a path ("/book/"): only a full address can resolve a link.
     if isinstance(site, str) and urlsplit(site).scheme in ("http", "https") and urlsplit(site).netloc:
         raw["links"], raw_lines["links"] = {"base": site}, lines.get("output.html.site-url")
     return raw, raw_lines
+
+
+def _carried(value: str, config: Path, line, diags: Diagnostics) -> str:
+    """The value without the characters no edition can carry (TOML's \\u escapes can make them)."""
+    cleaned, found = xmlchars.clean(value)
+    if found:
+        diags.warning(xmlchars.describe([c for _, c in found]), config, line,
+                      hint="remove the escape (\\u....) that makes it")
+    return cleaned
 
 
 def _foreign_preprocessors(data: dict, lines: dict):

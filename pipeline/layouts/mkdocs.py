@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .. import confine
+from .. import confine, yamlsafe
 from ..errors import Diagnostics
 from . import Layout, inside
 
@@ -56,16 +56,10 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     text = read_text(config, diags, folder)
     if text is None:
         return None
-    try:
-        node = yaml.compose(text, Loader=_Tolerant)
-        data = yaml.load(text, Loader=_Tolerant)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        diags.error(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", config,
-                    mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                    hint="check the indentation and quote values that contain ': '")
+    data, node = yamlsafe.load_mapping(text, config, diags, _Tolerant)
+    if data is None:
         return None
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode):
         diags.error("mkdocs.yml must be a mapping of settings", config, 1)
         return None
     nodes = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}

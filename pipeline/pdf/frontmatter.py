@@ -38,6 +38,8 @@ def title_page(pub: Publication, fill: str = "fill") -> str:
     lines = title_lines(pub).split("\n")
     foot = [line for line in lines if line.startswith('<p class="publisher">')]
     block = [line for line in lines if line not in foot]
+    # Without a heading to list, the title is the bookmark: a PDF without one fails the structure check.
+    fill += "" if pub.toc else " bookmarked"
     return (f'<section class="titlepage {fill}" id="titlepage"><div class="title-block">{"".join(block)}</div>'
             f'{"".join(foot) or "<div></div>"}</section>')
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Heading, Publication
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -9,6 +11,23 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def text_of(el) -> str:
     return " ".join("".join(el.itertext()).split())
+
+
+def drop_empty(chapter, text: str, diags) -> None:
+    """A heading with nothing in it (a lone '#') names nothing: readers
+    announce an empty heading, and Ace refuses it. It goes, with a warning."""
+    from .sanitize import line_of
+
+    empty = [el for el in chapter.body.iter(*HEADINGS)
+             if not text_of(el) and next(el.iter("img", "svg", "math"), None) is None]
+    written = iter(re.finditer(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", text, re.M))
+    for el in empty:
+        found = next(written, None)
+        line = (chapter.meta.get("_first_line", 1) + text.count("\n", 0, found.start()) if found
+                else line_of(chapter, text, f"<{el.tag}"))
+        diags.warning("an empty heading was left out", chapter.source, line,
+                      hint="give the heading its words, or remove the line")
+        el.drop_tree()  # its tail stays
 
 
 def offset(chapter) -> int:

@@ -4,6 +4,8 @@ checked, and registered as assets of the publication."""
 from __future__ import annotations
 
 import hashlib
+import html
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,33 +17,81 @@ from ..model import Asset, Chapter, Publication
 from .sanitize import line_of
 
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+# The file name's ending each type is stored under, whatever it was called:
+# EPUB reading systems (and EPUBCheck) go by the ending.
+SUFFIXES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"), "image/gif": (".gif",),
+            "image/svg+xml": (".svg",)}
+# A picture is decoded whole to be typeset: 50 million pixels take 200 MB as
+# RGBA, more than once over. 300 dpi across a full A4 page is 9 million.
+MAX_PIXELS = 50_000_000
+DAMAGED = "is not a PNG, JPEG, GIF or SVG file, or is damaged"
+
+
+def examine(path: Path) -> tuple[str | None, str | None]:
+    """(the file's real media type, None), read from its content, its size
+    from its header alone (nothing is decoded); or (None, what is wrong)."""
+    if path.suffix.lower() == ".svg":
+        with path.open("rb") as f:
+            head = f.read(2048).lower()
+        return ("image/svg+xml", None) if b"<svg" in head else (None, DAMAGED)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit below is lower
+            with Image.open(path) as im:
+                width, height = im.size
+                kind = MEDIA_TYPES.get(im.format)
+                im.verify()
+    except Image.DecompressionBombError:
+        return None, f"has more than {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} million pixels, " \
+                     f"over the limit of {MAX_PIXELS // 1_000_000} million"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        return None, DAMAGED
+    if kind is None:
+        return None, DAMAGED
+    if width * height > MAX_PIXELS:
+        return None, f"is {width}x{height} pixels ({width * height / 1_000_000:.0f} million), over the limit of " \
+                     f"{MAX_PIXELS // 1_000_000} million"
+    return kind, None
 
 
 def media_type_of(path: Path) -> str | None:
     """The file's real media type, read from its content, or None when unusable."""
-    if path.suffix.lower() == ".svg":
-        head = path.read_bytes()[:2048].lower()
-        return "image/svg+xml" if b"<svg" in head else None
-    try:
-        with Image.open(path) as im:
-            im.verify()
-            return MEDIA_TYPES.get(im.format)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None
+    return examine(path)[0]
+
+
+HINTS = {DAMAGED: "export it again as PNG, JPEG or SVG"}
+TOO_LARGE = "scale it down: 300 dpi across a full page is about 2500x3500 pixels"
 
 
 def register(pub: Publication, path: Path, project: Path) -> Asset:
     if path not in pub.assets:
         digest = hashlib.sha256(str(path.relative_to(project)).encode()).hexdigest()[:8]
-        name = f"images/{path.stem}-{digest}{path.suffix.lower()}"
-        pub.assets[path] = Asset(path, name, media_type_of(path) or "application/octet-stream")
+        media_type = media_type_of(path) or "application/octet-stream"
+        suffixes = SUFFIXES.get(media_type, (path.suffix.lower(),))
+        suffix = path.suffix.lower() if path.suffix.lower() in suffixes else suffixes[0]
+        name = f"images/{path.stem}-{digest}{suffix}"
+        pub.assets[path] = Asset(path, name, media_type)
     return pub.assets[path]
+
+
+def _line(chapter: Chapter, text: str, src: str) -> int | None:
+    """The line of an image's reference. The reader percent-encodes a path
+    (<my pic.png> is my%20pic.png) and decodes entities (caf&eacute;.png):
+    each line is compared as written, then decoded."""
+    line = line_of(chapter, text, src)
+    if line is not None:
+        return line
+    wanted = unquote(src)
+    for number, written in enumerate(text.split("\n")):
+        if wanted in unquote(html.unescape(written)):
+            return chapter.meta.get("_first_line", 1) + number
+    return None
 
 
 def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path, diags: Diagnostics) -> None:
     for img in list(chapter.body.iter("img")):
         src = img.get("src", "")
-        line = line_of(chapter, text, src) if src else None
+        line = _line(chapter, text, src) if src else None
         decorative = "decorative" in (img.get("class") or "").split() or img.get("role") == "presentation"
         if decorative:
             img.set("alt", "")
@@ -63,9 +113,9 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
         if path is None:
             img.drop_tree()
             continue
-        if media_type_of(path) is None:
-            diags.error(f"image '{src}' is not a PNG, JPEG, GIF or SVG file, or is damaged",
-                        chapter.source, line, hint="export it again as PNG, JPEG or SVG")
+        problem = examine(path)[1]
+        if problem is not None:
+            diags.error(f"image '{src}' {problem}", chapter.source, line, hint=HINTS.get(problem, TOO_LARGE))
             img.drop_tree()
             continue
         asset = register(pub, path, project)
