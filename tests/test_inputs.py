@@ -94,7 +94,7 @@ def _read(tmp_path, data: bytes):
     path = tmp_path / "a.md"
     path.write_bytes(data)
     diags = Diagnostics()
-    return read_text(path, diags), diags.items
+    return read_text(path, diags, tmp_path), diags.items
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
