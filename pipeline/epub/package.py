@@ -78,7 +78,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
                                         media_type=FONT_TYPES[path.suffix], content=path.read_bytes()))
     for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
         book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
-                                    content=asset.source.read_bytes()))
+                                    content=asset.content()))
 
     links = ["../styles/edition.css"]
     lang = m.lang

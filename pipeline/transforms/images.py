@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import Diagnostics
 from ..model import Asset, Chapter, Publication
+from ..sanitise import first_line, summary, svg
 from .sanitize import line_of
 
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
@@ -71,6 +72,30 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
                         chapter.source, line, hint="export it again as PNG, JPEG or SVG")
             img.drop_tree()
             continue
+        if path not in pub.assets and media_type_of(path) == "image/svg+xml":
+            cleaned = clean_svg(path, chapter, src, line, diags)
+            if cleaned is None:
+                img.drop_tree()
+                continue
+            register(pub, path, project).cleaned = cleaned
         asset = register(pub, path, project)
         asset.first_use = asset.first_use or (chapter.source, line, src)
         img.set("src", asset.name)
+
+
+def clean_svg(path: Path, chapter: Chapter, src: str, line: int | None, diags: Diagnostics) -> bytes | None:
+    """The SVG file as the editions carry it: its drawing without scripts,
+    animation or references to other files and addresses; None when it
+    cannot be read. (The archive keeps the file itself among the sources.)"""
+    try:
+        cleaned, removals = svg.clean_file(path.read_bytes())
+    except svg.SvgError as exc:
+        diags.error(f"image '{src}' cannot be read as SVG: {exc}" + (f" (line {exc.line} of the file)" if exc.line else ""),
+                    chapter.source, line, hint="export it again from the drawing program as plain SVG")
+        return None
+    if removals:
+        diags.warning(f"from the SVG image, what no edition may carry was removed: {summary(removals)}",
+                      path, first_line(removals),
+                      hint="keep drawings self-contained: no scripts, events, animation or references "
+                           "to other files and addresses")
+    return cleaned
