@@ -39,7 +39,13 @@ def check_own_sheets(publication_folder: Path, diags) -> None:
     from .sanitise import css  # here: the loading stage stays light
 
     for sheet in own_sheets(publication_folder):
-        _, removals = css.clean_sheet(sheet.read_text(encoding="utf-8", errors="replace"))
+        data = sheet.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            diags.error("the stylesheet is not UTF-8 text", sheet, data.count(b"\n", 0, exc.start) + 1,
+                        hint="save it again with the UTF-8 encoding")
+        _, removals = css.clean_sheet(data.decode("utf-8", errors="replace"))
         for removal in removals:
             diags.warning(f"'{removal.what}' in a publication stylesheet is not used: stylesheets "
                           "may not load files or addresses", sheet, removal.line,

@@ -54,6 +54,23 @@ def test_a_style_sheet_loses_every_reference_to_a_file_or_an_address(sheet):
         assert needle not in cleaned.lower(), cleaned
 
 
+@pytest.mark.parametrize("sheet", ["p { width: " + "calc(" * 5000 + "1px }", "@media print {" * 5000,
+                                   "p { background: url(http://example.com/a b.png) }"])
+def test_a_sheet_too_deep_or_broken_to_write_out_again_loses_what_is(sheet):
+    cleaned, removals = css.clean_sheet(sheet)
+    assert removals and "calc(calc(" not in cleaned and "example.com" not in cleaned
+
+
+def test_a_style_sheet_that_is_not_utf8_is_a_located_error(tmp_path):
+    from pipeline.errors import Diagnostics
+    from pipeline.styles import check_own_sheets
+
+    (tmp_path / "style.css").write_bytes(b"p { color: red }\nh1 { content: 'caf\xe9' }\n")
+    diags = Diagnostics()
+    check_own_sheets(tmp_path, diags)
+    assert [(d.severity, d.location.line) for d in diags.items] == [("error", 2)]
+
+
 def test_a_style_sheet_keeps_what_loads_nothing():
     sheet = ("p { color: #333; margin: 0 !important }\n"
              f"code {{ background: url(data:image/png;base64,{PNG}) }}\n"

@@ -26,7 +26,7 @@ FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".wo
 def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     sheets = styles.stack(project, "epub", pub.folder, with_fonts=embed_fonts)
     own = set(styles.own_sheets(pub.folder))
-    text = "\n".join(styles.without_urls(s.read_text(encoding="utf-8")) if s in own
+    text = "\n".join(styles.without_urls(s.read_text(encoding="utf-8", errors="replace")) if s in own
                      else s.read_text(encoding="utf-8") for s in sheets)
     # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")

@@ -20,6 +20,8 @@ from .urls import loadable, shown
 
 # Functions whose strings are URLs (image-set("a.png" 1x), src("a.woff")).
 _URL_FUNCTIONS = {"url", "src", "cross-fade"}
+MAX_DEPTH = 32
+_BROKEN = {"bad-url": "a url( with spaces or quotes inside, or never closed", "bad-string": "a string never closed"}
 _SPACES = re.compile(r"\s+|/\*.*?\*/", re.S)
 _LOOKS_LIKE_URL = re.compile(r"""(url|src|[\w-]*image[\w-]*|cross-fade)\(['"]?([^'")]*)""")
 _BRACKETS = {ast.ParenthesesBlock: "()", ast.SquareBracketsBlock: "[]", ast.CurlyBracketsBlock: "{}"}
@@ -44,11 +46,18 @@ def clean_declarations(text: str, allowed=loadable) -> tuple[str, list[Removal]]
 def refused_in_value(text: str, allowed=loadable) -> list[Removal]:
     """The refused references in one property value (an SVG presentation attribute)."""
     removals: list[Removal] = []
-    _references(tinycss2.parse_component_value_list(text, skip_comments=True), removals, allowed)
+    tokens = tinycss2.parse_component_value_list(text, skip_comments=True)
+    if _depth(tokens) > MAX_DEPTH:
+        return [Removal(f"a value nested more than {MAX_DEPTH} deep")]
+    _references(tokens, removals, allowed)
     return removals
 
 
-def _rule(node, removals: list[Removal], allowed) -> str:
+def _rule(node, removals: list[Removal], allowed, depth: int = 0) -> str:
+    if depth > MAX_DEPTH or _depth(getattr(node, "value", None) or getattr(node, "prelude", None)) > MAX_DEPTH:
+        # No sheet nests so deep; writing it out again would exhaust the stack.
+        removals.append(Removal(f"{node.type} nested more than {MAX_DEPTH} deep", node.source_line))
+        return ""
     if node.type == "declaration":
         if _references(node.value, removals, allowed):
             return ""
@@ -57,13 +66,13 @@ def _rule(node, removals: list[Removal], allowed) -> str:
     if node.type == "qualified-rule":
         if _references(node.prelude, removals, allowed):
             return ""
-        return f"{tinycss2.serialize(node.prelude).strip()} {{{_contents(node.content, removals, allowed)}}}"
+        return f"{tinycss2.serialize(node.prelude).strip()} {{{_contents(node.content, removals, allowed, depth)}}}"
     if node.type == "at-rule":
-        return _at_rule(node, removals, allowed)
+        return _at_rule(node, removals, allowed, depth)
     return ""  # parse errors: a browser drops them too
 
 
-def _at_rule(node, removals: list[Removal], allowed) -> str:
+def _at_rule(node, removals: list[Removal], allowed, depth: int) -> str:
     keyword = node.lower_at_keyword
     prelude = tinycss2.serialize(node.prelude).strip()
     head = f"@{tinycss2.serialize_identifier(node.at_keyword)} {prelude}".rstrip()
@@ -81,16 +90,31 @@ def _at_rule(node, removals: list[Removal], allowed) -> str:
         return ""
     if node.content is None:
         return head + ";"
-    return f"{head} {{{_contents(node.content, removals, allowed)}}}"
+    return f"{head} {{{_contents(node.content, removals, allowed, depth)}}}"
 
 
-def _contents(content, removals, allowed) -> str:
+def _contents(content, removals, allowed, depth: int) -> str:
     nodes = tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)
-    return _block(nodes, removals, allowed, separator="\n")
+    return _block(nodes, removals, allowed, separator="\n", depth=depth + 1)
 
 
-def _block(nodes, removals, allowed, separator: str) -> str:
-    return separator.join(filter(None, (_rule(n, removals, allowed) for n in nodes)))
+def _block(nodes, removals, allowed, separator: str, depth: int = 0) -> str:
+    return separator.join(filter(None, (_rule(n, removals, allowed, depth) for n in nodes)))
+
+
+def _depth(tokens) -> int:
+    """How deep blocks and functions nest in the tokens (counted without recursion)."""
+    deepest, stack = 0, [(tokens or (), 0)]
+    while stack:
+        items, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        for token in items:
+            inner = getattr(token, "arguments", None) if token.type == "function" else getattr(token, "content", None)
+            if isinstance(inner, list):
+                stack.append((inner, level + 1))
+    return deepest
 
 
 def _references(tokens, removals: list[Removal], allowed, in_url_function: bool = False) -> bool:
@@ -136,7 +160,10 @@ def _holds_urls(name: str) -> bool:
 def _tokens(tokens, removals: list[Removal], allowed, in_url_function: bool = False) -> bool:
     refused = False
     for token in tokens or ():
-        if token.type == "url":
+        if token.type == "error":  # a broken url( or string: a browser drops what holds it
+            removals.append(Removal(_BROKEN.get(token.kind, f"a {token.kind} token"), token.source_line))
+            refused = True
+        elif token.type == "url":
             refused |= _judge(token.value, token, removals, allowed)
         elif token.type == "string" and in_url_function:
             refused |= _judge(token.value, token, removals, allowed)
