@@ -157,6 +157,19 @@ def test_a_file_that_is_not_svg_is_refused_with_its_line(data):
         svg.clean_file(data)
 
 
+def test_an_svg_as_drawing_programs_save_it_needs_no_word():
+    drawing = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" inkscape:version="1.3" width="4" height="4">
+  <sodipodi:namedview id="view"/><metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></metadata>
+  <rect width="4" height="4" inkscape:label="box" style="fill:#ff0000;stroke:none"/>
+</svg>"""
+    cleaned, removals = svg.clean_file(drawing)
+    assert removals == [] and b"DOCTYPE" not in cleaned and b"inkscape" not in cleaned
+    assert b'style="fill:#ff0000;stroke:none"' in cleaned
+
+
 def test_an_svg_without_its_namespace_is_given_it():
     cleaned, removals = svg.clean_file(b'<svg width="4" height="4"><rect width="4" height="4"/></svg>')
     assert etree.fromstring(cleaned).tag == f"{{{svg.SVG_NS}}}svg" and removals == []

@@ -82,7 +82,8 @@ def clean_file(data: bytes) -> tuple[bytes, list[Removal]]:
     if root is None or etree.QName(root).localname != "svg" or etree.QName(root).namespace not in (None, SVG_NS):
         raise SvgError("its outermost element is not <svg>", getattr(root, "sourceline", None))
     removals = []
-    if root.getroottree().docinfo.internalDTD is not None:
+    dtd = root.getroottree().docinfo.internalDTD  # the DOCTYPE goes; a word only when it declared something
+    if dtd is not None and (dtd.entities() or dtd.elements()):
         removals.append(Removal("a DOCTYPE with declarations", 1))
     for el in root.iter():  # SVG without its namespace is shown as SVG by no reader
         if isinstance(el.tag, str) and etree.QName(el).namespace is None:

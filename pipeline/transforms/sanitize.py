@@ -71,6 +71,7 @@ VALUE_CHECKS = {
     "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"), "translate": lambda v: v in ("yes", "no", ""),
     "datetime": lambda v: _DATETIME.match(v) is not None, "hidden": lambda v: v in ("", "hidden", "until-found"),
 }
+_FOREIGN_START = re.compile(r"<(svg|math)\b", re.I)
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 
 
@@ -105,12 +106,14 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
     elements = elements or {}
     unknown = {} if unknown is None else unknown
     # The n-th <svg> (or <math>) of the tree is, as a rule, the n-th in the source.
-    lowered, after = text.lower(), {"svg": 0, "math": 0}
+    starts, line, position = {"svg": [], "math": []}, chapter.meta.get("_first_line", 1), 0
+    for match in _FOREIGN_START.finditer(text):
+        line, position = line + text.count("\n", position, match.start()), match.start()
+        starts[match.group(1).lower()].append(line)
+    seen = {"svg": 0, "math": 0}
     for el in [e for e in chapter.body.iter("svg", "math") if not _inside_foreign(e)]:
-        index = lowered.find(f"<{el.tag}", after[el.tag])
-        after[el.tag] = index + 1 if index >= 0 else after[el.tag]
-        line = chapter.meta.get("_first_line", 1) + text.count("\n", 0, index) if index >= 0 else None
-        clean_foreign(el, chapter, text, report, line=line)
+        lines, seen[el.tag] = starts[el.tag], seen[el.tag] + 1
+        clean_foreign(el, chapter, text, report, line=lines[seen[el.tag] - 1] if seen[el.tag] <= len(lines) else None)
     for el in list(chapter.body.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
