@@ -170,6 +170,19 @@ def test_an_svg_as_drawing_programs_save_it_needs_no_word():
     assert b'style="fill:#ff0000;stroke:none"' in cleaned
 
 
+def test_an_svg_loses_values_and_references_its_schema_refuses():
+    cleaned, removals = svg.clean_file(
+        b'<svg xmlns="http://www.w3.org/2000/svg" version="9" preserveAspectRatio="xMidYMid slice">'
+        b'<linearGradient id="g" gradientUnits="evil" spreadMethod="pad"><stop offset="0"/></linearGradient>'
+        b'<rect width="4" height="4" fill="url(#g)" stroke="url(#nothing)" role="evil"/><rect width="4"/>'
+        b'<text text-anchor="middle">t</text></svg>')
+    assert {r.what.split("=")[0].split(" ")[0] for r in removals} == {"version", "gradientUnits", "stroke", "role",
+                                                                      "<rect>"}
+    for kept in (b'preserveAspectRatio="xMidYMid slice"', b'spreadMethod="pad"', b'fill="url(#g)"',
+                 b'text-anchor="middle"'):
+        assert kept in cleaned
+
+
 def test_an_svg_without_its_namespace_is_given_it():
     cleaned, removals = svg.clean_file(b'<svg width="4" height="4"><rect width="4" height="4"/></svg>')
     assert etree.fromstring(cleaned).tag == f"{{{svg.SVG_NS}}}svg" and removals == []
@@ -232,6 +245,35 @@ def test_raw_mathml_comes_out_valid():
     assert len(removals) == 4
 
 
+def test_values_mathml_does_not_allow_are_removed():
+    math = _foreign('<math display="evil" overflow="scroll"><mi mathvariant="evil" overflow="x">a</mi>'
+                    '<mo stretchy="maybe" lspace="0.2em" form="infix">+</mo>'
+                    '<mstyle mathcolor="javascript:alert(1)" mathbackground="#fff"><mi>b</mi></mstyle>'
+                    '<mtable columnalign="left right" rowspacing="x"><mtr><mtd rowspan="0"><mi>c</mi></mtd></mtr></mtable>'
+                    '<mpadded width="+2width" voffset="-.5ex"><mi>d</mi></mpadded></math>', "math")
+    removed = {r.what.split("=")[0].split(" on ")[0] for r in mathml.clean(math)}
+    assert removed == {"display", "mathvariant", "overflow", "stretchy", "mathcolor", "rowspacing", "rowspan"}
+    text = etree.tostring(math, encoding="unicode")
+    for kept in ('lspace="0.2em"', 'form="infix"', 'mathbackground="#fff"', 'columnalign="left right"',
+                 'width="+2width"', 'overflow="scroll"'):
+        assert kept in text
+
+
+@pytest.mark.parametrize("tex", [
+    r"\frac{a}{b} + \sqrt[3]{x}", r"\sum_{i=1}^{n} i^2", r"\int_0^\infty e^{-x}\,dx", r"\left( \frac{a}{b} \right)",
+    r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}",
+    r"\mathbb{R} \mathfrak{g} \mathbf{v} \boldsymbol{\alpha}", r"\hat{x} \overline{AB} \underbrace{c+d}_{m}",
+    r"\color{red}{x} \colorbox{yellow}{y}", r"\boxed{x} \cancel{y}", r"\big( \Huge x \displaystyle \sum x",
+    r"\href{https://example.org/}{x} \style{color: red}{y}", r"\begin{cases} x & x > 0 \\ -x & \text{else} \end{cases}",
+])
+def test_formulas_made_from_latex_lose_nothing(tex):
+    import latex2mathml.converter
+
+    from pipeline.transforms.math import _to_html
+
+    assert mathml.clean(_to_html(latex2mathml.converter.convert(tex))) == []
+
+
 # --- whole editions --------------------------------------------------------------
 
 ARTICLE = """---
@@ -247,7 +289,7 @@ a style $\\style{{background:url(http://example.com/x.png)}}{{y}}$.
 
 Raw: <math><mi>x</mi> + <mi>y</mi><mglyph src="http://example.com/g.png"/></math> inline.
 
-<math display="block"><mfrac><mi>a</mi></mfrac><mrow href="javascript:alert(1)" onclick="x()"><mi>z</mi></mrow></math>
+<math display="block"><mfrac><mi>a</mi></mfrac><mrow href="javascript:alert(1)" onclick="x()"><mi mathvariant="evil">z</mi></mrow></math>
 
 ![a picture](hostile.svg)
 

@@ -10,6 +10,8 @@ entity bomb is refused by the parser, not expanded).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from . import Removal
@@ -58,9 +60,44 @@ azimuth elevation z pointsAtX pointsAtY pointsAtZ limitingConeAngle tableValues 
 exponent xlink:title media
 """.split())
 REFERENCES = {"href", "xlink:href"}
+_UNITS = "objectBoundingBox|userSpaceOnUse"
+_ALIGN = "none|xMinYMin|xMidYMin|xMaxYMin|xMinYMid|xMidYMid|xMaxYMid|xMinYMax|xMidYMax|xMaxYMax"
+# Values SVG 1.1's schema (which EPUBCheck applies) lists for its keyword attributes.
+VALUES = {name: re.compile(rf"\s*({pattern})\s*") for name, pattern in {
+    "version": r"1\.0|1\.1|1\.2", "preserveAspectRatio": rf"(defer\s+)?({_ALIGN})(\s+(meet|slice))?",
+    "gradientUnits": _UNITS, "patternUnits": _UNITS, "patternContentUnits": _UNITS, "clipPathUnits": _UNITS,
+    "maskUnits": _UNITS, "maskContentUnits": _UNITS, "filterUnits": _UNITS, "primitiveUnits": _UNITS,
+    "markerUnits": "strokeWidth|userSpaceOnUse", "spreadMethod": "pad|reflect|repeat",
+    "text-anchor": "start|middle|end|inherit", "fill-rule": "nonzero|evenodd|inherit",
+    "clip-rule": "nonzero|evenodd|inherit", "stroke-linecap": "butt|round|square|inherit",
+    "stroke-linejoin": "miter|round|bevel|inherit", "visibility": "visible|hidden|collapse|inherit",
+    "overflow": "visible|hidden|scroll|auto|inherit", "lengthAdjust": "spacing|spacingAndGlyphs",
+    "method": "align|stretch", "spacing": "auto|exact", "xml:space": "default|preserve",
+    "edgeMode": "duplicate|wrap|none", "stitchTiles": "stitch|noStitch", "xChannelSelector": "[RGBA]",
+    "yChannelSelector": "[RGBA]", "role": "img|presentation|none|group|figure|document", "tabindex": "-?[0-9]+",
+    "display": "inline|block|list-item|run-in|compact|marker|table|inline-table|table-row-group|"
+               "table-header-group|table-footer-group|table-row|table-column-group|table-column|table-cell|"
+               "table-caption|none|inherit",
+}.items()}
+ELEMENT_VALUES = {(element, name): re.compile(rf"\s*({pattern})\s*") for element, name, pattern in (
+    ("feComposite", "operator", "over|in|out|atop|xor|arithmetic"), ("feMorphology", "operator", "erode|dilate"),
+    ("feBlend", "mode", "normal|multiply|screen|darken|lighten"),
+    ("feColorMatrix", "type", "matrix|saturate|hueRotate|luminanceToAlpha"),
+    ("feTurbulence", "type", "fractalNoise|turbulence"), *(
+        (f"feFunc{c}", "type", "identity|table|discrete|linear|gamma") for c in "RGBA"),
+)}
+# What an element cannot be drawn without, in SVG 1.1's schema.
+REQUIRED = {"rect": ("width", "height"), "circle": ("r",), "ellipse": ("rx", "ry"), "path": ("d",),
+            "polygon": ("points",), "polyline": ("points",), "image": ("width", "height"), "stop": ("offset",),
+            "feBlend": ("in2",), "feComposite": ("in2",), "feDisplacementMap": ("in2",),
+            **{f"feFunc{c}": ("type",) for c in "RGBA"}}
+_LOCAL_URL = re.compile(r"""url\(\s*['"]?#([^'")\s]*)""")
 NEED_REFERENCE = {"use", "image", "feImage", "textPath"}
 DRAWABLE = {"svg", "g", "symbol", "use", "a", "switch", "path", "rect", "circle", "ellipse", "line", "polyline",
             "polygon", "text", "image"}
+
+
+_ANY = re.compile(r".*", re.S)
 
 
 class SvgError(ValueError):
@@ -146,7 +183,16 @@ def _check_fragments(root, removals: list[Removal]) -> None:
                 what = "is not in the drawing" if found is None else f"is a <{found}>, which <use> cannot draw"
                 removals.append(Removal(f"<{_name(el)}> of '{shown(target)}', which {what}", el.sourceline))
                 del el.attrib[key]
+        for key in [k for k in el.attrib if _attribute(k) in PRESENTATION or _attribute(k) == "style"]:
+            missing = [i for i in _LOCAL_URL.findall(el.get(key)) if i not in ids]
+            if missing:
+                removals.append(Removal(f"{_attribute(key)} of '#{shown(missing[0])}', which is not in the drawing",
+                                        el.sourceline))
+                del el.attrib[key]
         if _name(el) in NEED_REFERENCE and not any(_attribute(k) in REFERENCES for k in el.attrib):
+            _remove(el)
+        elif any(el.get(a) is None for a in REQUIRED.get(_name(el), ())):
+            removals.append(Removal(f"<{_name(el)}> without {' or '.join(REQUIRED[_name(el)])}", el.sourceline))
             _remove(el)
 
 
@@ -173,6 +219,8 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
             continue
         elif attribute not in ATTRIBUTES and not attribute.startswith("aria-"):
             refused = f"{attribute} on <{name}>"
+        elif not (ELEMENT_VALUES.get((name, attribute)) or VALUES.get(attribute) or _ANY).fullmatch(value):
+            refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         elif "(" in value and refused_in_value(value):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         if refused:
