@@ -21,6 +21,8 @@ from .urls import loadable, shown
 # Functions whose strings are URLs (image-set("a.png" 1x), src("a.woff")).
 _URL_FUNCTIONS = {"url", "src", "cross-fade"}
 MAX_DEPTH = 32
+_NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "http://www.w3.org/1998/Math/MathML",
+               "http://www.w3.org/1999/xlink", "http://www.idpf.org/2007/ops")
 _BROKEN = {"bad-url": "a url( with spaces or quotes inside, or never closed", "bad-string": "a string never closed"}
 _SPACES = re.compile(r"\s+|/\*.*?\*/", re.S)
 _LOOKS_LIKE_URL = re.compile(r"""(url|src|[\w-]*image[\w-]*|cross-fade)\(['"]?([^'")]*)""")
@@ -84,8 +86,13 @@ def _at_rule(node, removals: list[Removal], allowed, depth: int) -> str:
         # Fonts come from the project's committed fonts; EPUBCheck flags any other.
         removals.append(Removal("@font-face", node.source_line))
         return ""
-    if keyword == "namespace":  # names a namespace; loads nothing
-        return head + ";" if node.content is None else ""
+    if keyword == "charset":  # the editions' sheets are UTF-8, and one sheet is made of several
+        return ""
+    if keyword == "namespace":  # names a namespace and loads nothing, but only the known ones are needed
+        if node.content is None and any(n in prelude for n in _NAMESPACES):
+            return head + ";"
+        removals.append(Removal(f"@namespace {shown(prelude)}", node.source_line))
+        return ""
     if _references(node.prelude, removals, allowed):
         return ""
     if node.content is None:

@@ -57,7 +57,7 @@ in in2 result stdDeviation edgeMode mode type values operator k1 k2 k3 k4 order 
 targetX targetY kernelUnitLength preserveAlpha surfaceScale diffuseConstant specularConstant
 specularExponent scale xChannelSelector yChannelSelector radius baseFrequency numOctaves seed stitchTiles
 azimuth elevation z pointsAtX pointsAtY pointsAtZ limitingConeAngle tableValues slope intercept amplitude
-exponent xlink:title media
+exponent xlink:title media aria-label aria-labelledby aria-describedby aria-hidden
 """.split())
 REFERENCES = {"href", "xlink:href"}
 _UNITS = "objectBoundingBox|userSpaceOnUse"
@@ -74,7 +74,7 @@ VALUES = {name: re.compile(rf"\s*({pattern})\s*") for name, pattern in {
     "overflow": "visible|hidden|scroll|auto|inherit", "lengthAdjust": "spacing|spacingAndGlyphs",
     "method": "align|stretch", "spacing": "auto|exact", "xml:space": "default|preserve",
     "edgeMode": "duplicate|wrap|none", "stitchTiles": "stitch|noStitch", "xChannelSelector": "[RGBA]",
-    "yChannelSelector": "[RGBA]", "role": "img|presentation|none|group|figure|document", "tabindex": "-?[0-9]+",
+    "yChannelSelector": "[RGBA]", "aria-hidden": "true|false", "role": "img|presentation|none|group|figure|document", "tabindex": "-?[0-9]+",
     "display": "inline|block|list-item|run-in|compact|marker|table|inline-table|table-row-group|"
                "table-header-group|table-footer-group|table-row|table-column-group|table-column|table-cell|"
                "table-caption|none|inherit",
@@ -217,7 +217,7 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
                 else:
                     del el.attrib[key]
             continue
-        elif attribute not in ATTRIBUTES and not attribute.startswith("aria-"):
+        elif attribute not in ATTRIBUTES:
             refused = f"{attribute} on <{name}>"
         elif not (ELEMENT_VALUES.get((name, attribute)) or VALUES.get(attribute) or _ANY).fullmatch(value):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
