@@ -46,6 +46,7 @@ PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA
     "@page { @top-center { content: 'x'; background: url(http://example.com/a.png) } }",
     "p { --x: url(http://example.com/a.png) }",
     'p { background: image-set(var(--x) 1x) }',
+    "@namespace x url(http://example.com/ns);",
 ])
 def test_a_style_sheet_loses_every_reference_to_a_file_or_an_address(sheet):
     cleaned, removals = css.clean_sheet(sheet)
