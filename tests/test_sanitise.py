@@ -370,3 +370,20 @@ def test_each_removal_is_a_located_warning(hostile):
     article = [d for d in warnings if d.location.path == "source/commonmark/a.md"]
     assert {d.location.line for d in article} >= {9, 10, 12, 14, 18, 20, 22}
     assert not any("refused" in d.message for d in result.diagnostics), "nothing reached the typesetter"
+
+
+def test_an_svg_image_that_cannot_be_read_is_a_located_error(tmp_path):
+    from types import SimpleNamespace
+
+    from pipeline.errors import Diagnostics
+    from pipeline.transforms.images import clean_svg
+
+    (tmp_path / "bomb.svg").write_bytes(b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+                                        + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10)
+                                                   for i in range(9))
+                                        + b']><svg xmlns="http://www.w3.org/2000/svg" width="&j;"/>')
+    diags = Diagnostics()
+    chapter = SimpleNamespace(source=tmp_path / "a.md")
+    assert clean_svg(tmp_path / "bomb.svg", chapter, "bomb.svg", 7, diags) is None
+    assert [(d.severity, d.location.path.endswith("a.md"), d.location.line) for d in diags.items] == [("error", True, 7)]
+    assert "bomb.svg" in diags.items[0].message

@@ -61,7 +61,8 @@ ATTRIBUTES = {
     "mtr": _TABLE_CELL, "mlabeledtr": _TABLE_CELL, "mtd": _TABLE_CELL | {"rowspan", "columnspan"},
     "maction": {"actiontype", "selection"}, "annotation": {"encoding"},
 }
-_LENGTH = r"(-?[0-9]*([0-9]\.?|\.[0-9])[0-9]*(e[mx]|in|cm|mm|p[xtc]|%)?|(negative)?((very){0,2}thi(n|ck)|medium)mathspace)"
+_LENGTH = (r"(-?[0-9]*([0-9]\.?|\.[0-9])[0-9]*(e[mx]|in|cm|mm|p[xtc]|%)?|"
+           r"(negative)?((very){0,2}thi(n|ck)|medium)mathspace)")
 _PADDED = r"([+-]?[0-9]*([0-9]\.?|\.[0-9])[0-9]*\s*((%?\s*(height|depth|width)?)|e[mx]|in|cm|mm|p[xtc]|" \
           r"((negative)?((very){0,2}thi(n|ck)|medium)mathspace))?)"
 _COLOUR = r"(#[0-9a-f]{3}|#[0-9a-f]{6}|aqua|black|blue|fuchsia|gray|green|lime|maroon|navy|olive|purple|red|" \

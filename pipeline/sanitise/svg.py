@@ -74,7 +74,8 @@ VALUES = {name: re.compile(rf"\s*({pattern})\s*") for name, pattern in {
     "overflow": "visible|hidden|scroll|auto|inherit", "lengthAdjust": "spacing|spacingAndGlyphs",
     "method": "align|stretch", "spacing": "auto|exact", "xml:space": "default|preserve",
     "edgeMode": "duplicate|wrap|none", "stitchTiles": "stitch|noStitch", "xChannelSelector": "[RGBA]",
-    "yChannelSelector": "[RGBA]", "aria-hidden": "true|false", "role": "img|presentation|none|group|figure|document", "tabindex": "-?[0-9]+",
+    "yChannelSelector": "[RGBA]", "aria-hidden": "true|false", "tabindex": "-?[0-9]+",
+    "role": "img|presentation|none|group|figure|document",
     "display": "inline|block|list-item|run-in|compact|marker|table|inline-table|table-row-group|"
                "table-header-group|table-footer-group|table-row|table-column-group|table-column|table-cell|"
                "table-caption|none|inherit",

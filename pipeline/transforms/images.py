@@ -90,8 +90,9 @@ def clean_svg(path: Path, chapter: Chapter, src: str, line: int | None, diags: D
     try:
         cleaned, removals = svg.clean_file(path.read_bytes())
     except svg.SvgError as exc:
-        diags.error(f"image '{src}' cannot be read as SVG: {exc}" + (f" (line {exc.line} of the file)" if exc.line else ""),
-                    chapter.source, line, hint="export it again from the drawing program as plain SVG")
+        where = f" (line {exc.line} of the file)" if exc.line else ""
+        diags.error(f"image '{src}' cannot be read as SVG: {exc}{where}", chapter.source, line,
+                    hint="export it again from the drawing program as plain SVG")
         return None
     if removals:
         diags.warning(f"from the SVG image, what no edition may carry was removed: {summary(removals)}",
