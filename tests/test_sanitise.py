@@ -184,6 +184,15 @@ def test_an_svg_loses_values_and_references_its_schema_refuses():
         assert kept in cleaned
 
 
+def test_an_svg_with_nothing_to_remove_is_carried_byte_for_byte():
+    drawing = (b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">\n  <!-- a box -->\n'
+               b'  <style>\n    rect { fill: #c44a36; }\n  </style>\n  <rect width="4" height="4"/>\n</svg>\n')
+    assert svg.clean_file(drawing) == (drawing, [])
+    hidden = drawing.replace(b"</style>", b"<script>alert(1)</script></style>")
+    cleaned, removals = svg.clean_file(hidden)
+    assert b"script" not in cleaned and [r.what for r in removals] == ["<script> inside <style>"]
+
+
 def test_an_svg_without_its_namespace_is_given_it():
     cleaned, removals = svg.clean_file(b'<svg width="4" height="4"><rect width="4" height="4"/></svg>')
     assert etree.fromstring(cleaned).tag == f"{{{svg.SVG_NS}}}svg" and removals == []

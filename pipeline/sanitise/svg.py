@@ -111,22 +111,27 @@ class SvgError(ValueError):
 
 def clean_file(data: bytes) -> tuple[bytes, list[Removal]]:
     """An SVG file's bytes, cleaned, and what was removed (lines in the file)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise SvgError(exc.msg, exc.lineno) from None
     if root is None or etree.QName(root).localname != "svg" or etree.QName(root).namespace not in (None, SVG_NS):
         raise SvgError("its outermost element is not <svg>", getattr(root, "sourceline", None))
+    tree = root.getroottree()
+    # A file with nothing to remove goes into the editions as it is, byte for byte.
+    pristine = not tree.docinfo.doctype and not tree.xpath("//processing-instruction()")
+    before = etree.tostring(root)
     removals = []
-    dtd = root.getroottree().docinfo.internalDTD  # the DOCTYPE goes; a word only when it declared something
+    dtd = tree.docinfo.internalDTD  # the DOCTYPE goes; a word only when it declared something
     if dtd is not None and (dtd.entities() or dtd.elements()):
         removals.append(Removal("a DOCTYPE with declarations", 1))
     for el in root.iter():  # SVG without its namespace is shown as SVG by no reader
         if isinstance(el.tag, str) and etree.QName(el).namespace is None:
             el.tag = f"{{{SVG_NS}}}{el.tag}"
     removals += clean_tree(root, inline=False)
+    if pristine and not removals and etree.tostring(root) == before:
+        return data, []
     etree.cleanup_namespaces(root)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True), removals
 
@@ -139,10 +144,11 @@ def clean_tree(root, inline: bool) -> list[Removal]:
     stack = [root]
     while stack:
         el = stack.pop()
-        if not isinstance(el.tag, str):  # entity references, comments
+        if not isinstance(el.tag, str):  # entity references, comments, processing instructions
             if isinstance(el, etree._Entity):
                 removals.append(Removal(f"the entity reference {el.text}", el.sourceline))
-            _remove(el)
+            if not isinstance(el, etree._Comment) or inline:  # a file's comments harm nothing
+                _remove(el)
             continue
         name = _name(el)
         if name in SILENT or (name is None and etree.QName(el).namespace != XHTML_NS):
@@ -159,9 +165,12 @@ def clean_tree(root, inline: bool) -> list[Removal]:
         if name == "style":
             text, removed = clean_sheet("".join(el.itertext()))
             removals += [Removal(r.what, (el.sourceline or 1) + (r.line or 1) - 1) for r in removed]
-            for child in list(el):
-                el.remove(child)
-            el.text = text
+            removals += [Removal(f"<{etree.QName(c).localname}> inside <style>", c.sourceline)
+                         for c in el if isinstance(c.tag, str)]
+            if removed or len(el):  # written out again only when something had to go
+                for child in list(el):
+                    el.remove(child)
+                el.text = text
             continue
         stack.extend(reversed(el))
     _check_fragments(root, removals)
