@@ -218,6 +218,15 @@ def test_an_inline_svg_keeps_its_size_and_local_references_as_plain_href():
     assert len(removals) == 5
 
 
+def test_names_the_html_parser_keeps_and_words_outside_text_leave_an_inline_svg():
+    el = _foreign('<svg width="4" height="4">stray<x:y a:b="1"/><rect width="1" height="1"/>words'
+                  '<text x="0" y="3">kept</text></svg>', "svg")
+    removals = svg.clean_tree(el, inline=True)
+    assert etree.tostring(el, encoding="unicode") == ('<svg width="4" height="4"><rect width="1" height="1"/>'
+                                                      '<text x="0" y="3">kept</text></svg>')
+    assert {r.what for r in removals} == {"<x:y>", "text directly inside <svg>"}
+
+
 def test_latex_math_loses_script_links_scripts_and_remote_styles():
     import latex2mathml.converter
 

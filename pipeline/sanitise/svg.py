@@ -94,6 +94,7 @@ REQUIRED = {"rect": ("width", "height"), "circle": ("r",), "ellipse": ("rx", "ry
             **{f"feFunc{c}": ("type",) for c in "RGBA"}}
 _LOCAL_URL = re.compile(r"""url\(\s*['"]?#([^'")\s]*)""")
 NEED_REFERENCE = {"use", "image", "feImage", "textPath"}
+TEXT_HOLDERS = {"text", "tspan", "textPath", "title", "desc", "style", "a"}
 DRAWABLE = {"svg", "g", "symbol", "use", "a", "switch", "path", "rect", "circle", "ellipse", "line", "polyline",
             "polygon", "text", "image"}
 
@@ -159,6 +160,16 @@ def clean_tree(root, inline: bool) -> list[Removal]:
             _remove(el)
             continue
         _clean_attributes(el, name, inline, removals)
+        if name not in TEXT_HOLDERS:  # words elsewhere are not drawn, and SVG's schema refuses them
+            strays = [el] if (el.text or "").strip() else []
+            strays += [c for c in el if (c.tail or "").strip()]
+            if strays:
+                removals.append(Removal(f"text directly inside <{name}>", el.sourceline))
+            for holder in strays:
+                if holder is el:
+                    el.text = None
+                else:
+                    holder.tail = None
         if name in NEED_REFERENCE and not (el.get("href") or el.get(f"{{{XLINK_NS}}}href")):
             _remove(el)  # shows nothing without what it refers to (and renderers trip on it)
             continue
@@ -244,6 +255,8 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
 
 def _name(el) -> str | None:
     """An element's SVG name, or None for another namespace's element."""
+    if not el.tag.startswith("{"):  # a chapter's tree, where "x:y" is a name as the HTML parser left it
+        return el.tag
     qname = etree.QName(el)
     if qname.namespace in (None, SVG_NS):
         return qname.localname

@@ -114,6 +114,8 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
     for el in [e for e in chapter.body.iter("svg", "math") if not _inside_foreign(e)]:
         lines, seen[el.tag] = starts[el.tag], seen[el.tag] + 1
         clean_foreign(el, chapter, text, report, line=lines[seen[el.tag] - 1] if seen[el.tag] <= len(lines) else None)
+        if el.tag == "math" and not "".join(el.itertext()).strip():
+            el.drop_tree()  # an empty formula shows nothing, and says nothing to a screen reader
     for el in list(chapter.body.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
