@@ -51,6 +51,10 @@ class Asset:
     name: str  # path inside the edition, e.g. images/map.png
     media_type: str
     first_use: tuple[Path, int | None, str] | None = None  # (Markdown file, line, src as written)
+    cleaned: bytes | None = None  # what the editions carry instead of the file (an SVG's drawing alone)
+
+    def content(self) -> bytes:
+        return self.cleaned if self.cleaned is not None else self.source.read_bytes()
 
 
 @dataclass

@@ -7,7 +7,6 @@ use the same list, so what was applied is always known.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from . import confine
@@ -52,9 +51,6 @@ def check_files(project: Path, publication_folder: Path, diags) -> None:
         confine.confined(font, diags, project, confine.PROJECT)
 
 
-_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import[^;]*;""", re.I)
-
-
 def own_sheets(publication_folder: Path) -> list[Path]:
     return [p for p in (publication_folder / n for n in OWN)
             if os.path.lexists(p) and confine.allowed(p, publication_folder)]
@@ -62,23 +58,23 @@ def own_sheets(publication_folder: Path) -> list[Path]:
 
 def check_own_sheets(publication_folder: Path, diags) -> None:
     """A publication's sheets may not pull in anything: the editions carry only
-    the committed fonts and the publication's images."""
+    the committed fonts and the publication's images (data: URLs of pictures
+    and fonts carry themselves, and stay)."""
+    from .sanitise import css  # here: the loading stage stays light
+
     for sheet in own_sheets(publication_folder):
-        text = confine.read_bytes(sheet, publication_folder, confine.FOLDER).decode("utf-8", errors="replace")
-        for match in _URL.finditer(text):
-            target = match.group(2) if match.group(0).lower().startswith("url") else match.group(0)
-            if target and target.startswith("data:"):
-                continue
-            line = text.count("\n", 0, match.start()) + 1
-            diags.warning(f"'{target.strip()}' in a publication stylesheet is not used: stylesheets "
-                          "may not load files or addresses", sheet, line,
+        # Not UTF-8 is reported by check_files, which reads the sheet first.
+        data = confine.read_bytes(sheet, publication_folder, confine.FOLDER)
+        _, removals = css.clean_sheet(data.decode("utf-8", errors="replace"))
+        for removal in removals:
+            diags.warning(f"'{removal.what}' in a publication stylesheet is not used: stylesheets "
+                          "may not load files or addresses", sheet, removal.line,
                           hint="use the committed fonts; put images in the Markdown")
 
 
 def without_urls(text: str) -> str:
-    """The sheet with every url() and @import but data: URLs taken out."""
-    def keep(match):
-        if match.group(0).lower().startswith("url") and match.group(2).startswith("data:"):
-            return match.group(0)
-        return "none" if match.group(0).lower().startswith("url") else ""
-    return _URL.sub(keep, text)
+    """The sheet with every reference to a file or an address taken out: the
+    declarations holding one, and every @import."""
+    from .sanitise import css
+
+    return css.clean_sheet(text)[0]

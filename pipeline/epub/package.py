@@ -83,7 +83,8 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
                                         media_type=FONT_TYPES[path.suffix], content=confine.read_bytes(path, project)))
     for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
         book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
-                                    content=confine.read_bytes(asset.source, project)))
+                                    content=asset.cleaned if asset.cleaned is not None
+                                    else confine.read_bytes(asset.source, project)))
 
     links = ["../styles/edition.css"]
     lang = m.lang

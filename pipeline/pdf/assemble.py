@@ -116,7 +116,7 @@ def _embed(img, asset) -> None:
     """Images go in as data: URLs, so the PDF names them by content, not by
     the folder the project happens to be in. A decorative image becomes a
     background, which the tagged PDF leaves out of the structure."""
-    uri = f"data:{asset.media_type};base64,{base64.b64encode(asset.source.read_bytes()).decode()}"
+    uri = f"data:{asset.media_type};base64,{base64.b64encode(asset.content()).decode()}"
     if img.get("role") != "presentation":
         img.set("src", uri)
         img.set("data-asset", asset.name)  # which image, for the resolution check (render.py)

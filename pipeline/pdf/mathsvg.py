@@ -11,6 +11,8 @@ import base64
 
 from lxml import html as lxml_html
 
+from ..sanitise.svg import clean_file
+
 # ziamath's sizes are points; drawn at the text's 10.5pt they came out small
 # beside Charis SIL, whose x-height is large, so formulas are set a size up.
 SIZE = 12.5
@@ -20,11 +22,13 @@ def _svg(tex: str, block: bool) -> tuple[bytes, float, float, float]:
     import ziamath  # a fifth of a second to import: only for publications with math
 
     drawing = ziamath.Latex(tex, size=SIZE * (1.1 if block else 1), inline=not block)
-    svg = drawing.svg()
+    # The drawing holds the formula's text: it goes through the same
+    # allow-list as any SVG, so \text{...} can bring in nothing.
+    svg, _ = clean_file(drawing.svg().encode("utf-8"))
     width, height = drawing.getsize()
     # getyofst() is the distance from the bottom to the baseline (negative):
     # it lines the formula's baseline up with the text's.
-    return svg.encode("utf-8"), width, height, drawing.getyofst()
+    return svg, width, height, drawing.getyofst()
 
 
 def replace_math(body) -> None:

@@ -150,7 +150,10 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
     # The page geometry first, so a publication's own print.css may change it.
     sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed, options.margins()))]
-    sheets += [sheet(filename=str(s)) for s in styles.stack(project, "print", pub.folder, True)]
+    own = set(styles.own_sheets(pub.folder))  # loaded without their references, as in the EPUB
+    sheets += [sheet(string=styles.without_urls(s.read_text(encoding="utf-8", errors="replace")),
+                     base_url=s.as_uri()) if s in own else sheet(filename=str(s))
+               for s in styles.stack(project, "print", pub.folder, True)]
     if pdfx:
         sheets.append(sheet(string=press.sheet(project)))
     collector = _LogCollector()

@@ -14,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import confine
 from ..errors import Diagnostics
 from ..model import Asset, Chapter, Publication
+from ..sanitise import first_line, summary, svg
 from .sanitize import line_of
 
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
@@ -118,6 +119,31 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
             diags.error(f"image '{src}' {problem}", chapter.source, line, hint=HINTS.get(problem, TOO_LARGE))
             img.drop_tree()
             continue
+        if path not in pub.assets and media_type_of(path) == "image/svg+xml":
+            cleaned = clean_svg(path, chapter, src, line, diags)
+            if cleaned is None:
+                img.drop_tree()
+                continue
+            register(pub, path, project).cleaned = cleaned
         asset = register(pub, path, project)
         asset.first_use = asset.first_use or (chapter.source, line, src)
         img.set("src", asset.name)
+
+
+def clean_svg(path: Path, chapter: Chapter, src: str, line: int | None, diags: Diagnostics) -> bytes | None:
+    """The SVG file as the editions carry it: its drawing without scripts,
+    animation or references to other files and addresses; None when it
+    cannot be read. (The archive keeps the file itself among the sources.)"""
+    try:
+        cleaned, removals = svg.clean_file(path.read_bytes())
+    except svg.SvgError as exc:
+        where = f" (line {exc.line} of the file)" if exc.line else ""
+        diags.error(f"image '{src}' cannot be read as SVG: {exc}{where}", chapter.source, line,
+                    hint="export it again from the drawing program as plain SVG")
+        return None
+    if removals:
+        diags.warning(f"from the SVG image, what no edition may carry was removed: {summary(removals)}",
+                      path, first_line(removals),
+                      hint="keep drawings self-contained: no scripts, events, animation or references "
+                           "to other files and addresses")
+    return cleaned

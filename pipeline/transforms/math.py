@@ -15,7 +15,8 @@ from lxml import html as lxml_html
 
 from ..errors import Diagnostics
 from ..model import Chapter
-from .sanitize import line_of
+from ..sanitise import mathml
+from .sanitize import clean_foreign, line_of
 
 _DELIMITERS = re.compile(r"^\s*(\\\(|\\\[|\$\$?)(.*?)(\\\)|\\\]|\$\$?)\s*$", re.S)
 
@@ -61,7 +62,9 @@ def render_math(chapter: Chapter, text: str, diags: Diagnostics) -> None:
                         chapter.source, line_of(chapter, text, tex[:30]),
                         hint="check its braces and command names")
             continue
-        math.set("alttext", tex)
+        # \href, \style and \text put what the author typed into the MathML.
+        clean_foreign(math, chapter, text, diags.warning, needle=tex[:30])
+        math.set("alttext", mathml.clean_tex(tex))
         if block:
             wrapper = lxml_html.Element("div", {"class": "math-display"})
             wrapper.append(math)

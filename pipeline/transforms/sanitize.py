@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from ..errors import Diagnostics
 from ..model import Chapter
+from ..sanitise import css, mathml, summary, svg
 
 HTML_ELEMENTS = set("""
 a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup
@@ -70,6 +71,7 @@ VALUE_CHECKS = {
     "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"), "translate": lambda v: v in ("yes", "no", ""),
     "datetime": lambda v: _DATETIME.match(v) is not None, "hidden": lambda v: v in ("", "hidden", "until-found"),
 }
+_FOREIGN_START = re.compile(r"<(svg|math)\b", re.I)
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 
 
@@ -103,20 +105,30 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
     report = _reporter(diags, strict)
     elements = elements or {}
     unknown = {} if unknown is None else unknown
+    # The n-th <svg> (or <math>) of the tree is, as a rule, the n-th in the source.
+    starts, line, position = {"svg": [], "math": []}, chapter.meta.get("_first_line", 1), 0
+    for match in _FOREIGN_START.finditer(text):
+        line, position = line + text.count("\n", position, match.start()), match.start()
+        starts[match.group(1).lower()].append(line)
+    seen = {"svg": 0, "math": 0}
+    for el in [e for e in chapter.body.iter("svg", "math") if not _inside_foreign(e)]:
+        lines, seen[el.tag] = starts[el.tag], seen[el.tag] + 1
+        clean_foreign(el, chapter, text, report, line=lines[seen[el.tag] - 1] if seen[el.tag] <= len(lines) else None)
+        if el.tag == "math" and not "".join(el.itertext()).strip():
+            el.drop_tree()  # an empty formula shows nothing, and says nothing to a screen reader
     for el in list(chapter.body.iter()):
         if not isinstance(el.tag, str):  # comments and processing instructions
             if el.getparent() is not None:
                 el.drop_tree()
             continue
         tag = el.tag.lower()
+        if tag in ("svg", "math") or _inside_foreign(el):
+            continue  # cleaned above, by their own allow-lists
         if tag in DANGEROUS:
             report(f"<{tag}> is not allowed in a publication and was removed",
                    chapter.source, line_of(chapter, text, f"<{tag}"),
                    hint="remove it from the source")
             el.drop_tree()
-            continue
-        if el.getparent() is not None and _inside_foreign(el):
-            _clean_foreign(el, chapter, text, report)
             continue
         if tag in elements and tag not in HTML_ELEMENTS:
             _set_as(el, tag, elements[tag])
@@ -227,20 +239,16 @@ def _wrap_strays(container, item: str) -> bool:
     return wrapped
 
 
-def _clean_foreign(el, chapter, text, report) -> None:
-    """Inside SVG and MathML only same-document references may stay."""
-    for name in list(el.attrib):
-        lowered = name.lower()
-        value = el.attrib[name].strip()
-        if lowered.startswith("on"):
-            report(f"event handler '{name}' on <{el.tag}> was removed", chapter.source,
-                   line_of(chapter, text, name), hint="remove the attribute: no edition runs scripts")
-            del el.attrib[name]
-        elif lowered in ("href", "xlink:href", "src") and not value.startswith("#"):
-            report(f"<{el.tag}> refers to '{value[:60]}'; only references inside the document are kept",
-                   chapter.source, line_of(chapter, text, value[:30]),
-                   hint="embed the picture as an image of the publication instead")
-            del el.attrib[name]
+def clean_foreign(el, chapter, text, report, needle: str | None = None, line: int | None = None) -> None:
+    """An <svg> or a <math> through its allow-list; one warning for all
+    that was removed from it, at its line (or that of ``needle``)."""
+    removals = svg.clean_tree(el, inline=True) if el.tag == "svg" else mathml.clean(el)
+    if removals:
+        kind = "SVG drawing" if el.tag == "svg" else "formula"
+        report(f"from this {kind}, what no edition may carry was removed: {summary(removals)}",
+               chapter.source, line or line_of(chapter, text, needle or f"<{el.tag}"),
+               hint="keep drawings and formulas self-contained: no scripts, events, animation "
+                    "or references to other files and addresses")
 
 
 def _inside_foreign(el) -> bool:
@@ -285,7 +293,12 @@ def _clean_attributes(el, chapter, text, report) -> None:
             report(f"script URL in '{name}' on <{el.tag}> was removed",
                    chapter.source, line_of(chapter, text, value[:30]))
             del el.attrib[name]
-        elif lowered == "style" and re.search(r"url\s*\(|expression\s*\(|@import", value, re.I):
-            report(f"style attribute on <{el.tag}> refers to outside resources and was removed",
-                   chapter.source, line_of(chapter, text, value[:30]))
-            del el.attrib[name]
+        elif lowered == "style":
+            cleaned, removed = css.clean_declarations(value)
+            if removed:
+                report(f"from the style attribute on <{el.tag}>, what loads other files or addresses "
+                       f"was removed: {summary(removed)}", chapter.source, line_of(chapter, text, value[:30]))
+                if cleaned:
+                    el.set(name, cleaned)
+                else:
+                    del el.attrib[name]

@@ -1,0 +1,279 @@
+"""MathML an EPUB can carry: presentation markup, valid where it stands.
+
+Applied to formulas written as MathML and to those made from LaTeX (whose
+``\\href``, ``\\style`` and ``\\text`` carry anything the author typed into
+attributes and text). Elements are kept from MathML 3's presentation
+markup, attributes from its list, links when they are links a reader may
+follow, styles without outside references. What is not MathML inside a
+token (``<mtext><b>x</b></mtext>``) leaves its text; elsewhere its text
+goes into an ``<mtext>``, as does text written between elements, which
+MathML allows only inside tokens; an element with the wrong number of
+arguments (``<mfrac>`` with one) becomes an ``<mrow>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from . import Removal
+from .css import clean_declarations
+from .urls import is_link, shown
+
+TOKENS = {"mi", "mn", "mo", "mtext", "ms", "mspace"}
+ELEMENTS = TOKENS | set("""
+math mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced menclose msub msup msubsup munder mover
+munderover mmultiscripts mprescripts none mtable mtr mtd mlabeledtr maligngroup malignmark mstack
+mlongdiv msgroup msrow mscarries mscarry msline maction semantics annotation
+""".split())
+_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+# Elements whose children are their arguments, and how many they take.
+ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3}
+# Elements that stand only inside certain others.
+PARENTS = {"mtr": {"mtable"}, "mlabeledtr": {"mtable"}, "mtd": {"mtr", "mlabeledtr"},
+           "mprescripts": {"mmultiscripts"}, "none": {"mmultiscripts"}, "annotation": {"semantics"},
+           "mscarries": {"mstack", "mlongdiv"}, "mscarry": {"mscarries"},
+           "msgroup": {"mstack", "mlongdiv", "msgroup"}, "msrow": {"mstack", "mlongdiv", "msgroup"},
+           "msline": {"mstack", "mlongdiv", "msgroup"}}
+EMPTY = {"mprescripts", "none", "msline", "malignmark", "maligngroup", "mspace"}
+# Content that goes with its element: nothing of it is text for the reader.
+DROPPED_WHOLE = {"script", "style", "annotation-xml", "mglyph", "template", "noscript"}
+# Attributes by element, as MathML 3's schema (which EPUBCheck applies) has them.
+COMMON = {"id", "class", "style", "href", "mathcolor", "mathbackground"}
+_TOKEN = {"mathvariant", "mathsize", "dir"}
+_TABLE_CELL = {"rowalign", "columnalign"}
+ATTRIBUTES = {
+    "math": {"display", "alttext", "overflow", "dir"},
+    "mi": _TOKEN, "mn": _TOKEN, "mtext": _TOKEN, "ms": _TOKEN | {"lquote", "rquote"},
+    "mo": _TOKEN | {"form", "fence", "separator", "lspace", "rspace", "stretchy", "symmetric", "maxsize",
+                    "minsize", "largeop", "movablelimits", "accent", "linebreak"},
+    "mspace": {"width", "height", "depth", "linebreak"},
+    "mrow": {"dir"}, "mstyle": {"displaystyle", "scriptlevel", "mathvariant", "mathsize", "dir"},
+    "mfrac": {"linethickness", "numalign", "denomalign", "bevelled"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"}, "menclose": {"notation"},
+    "msub": {"subscriptshift"}, "msup": {"superscriptshift"}, "msubsup": {"subscriptshift", "superscriptshift"},
+    "mmultiscripts": {"subscriptshift", "superscriptshift"},
+    "munder": {"accentunder", "align"}, "mover": {"accent", "align"}, "munderover": {"accent", "accentunder", "align"},
+    "mtable": {"align", "rowalign", "columnalign", "columnwidth", "width", "rowspacing", "columnspacing", "rowlines",
+               "columnlines", "frame", "framespacing", "equalrows", "equalcolumns", "displaystyle", "side",
+               "minlabelspacing"},
+    "mtr": _TABLE_CELL, "mlabeledtr": _TABLE_CELL, "mtd": _TABLE_CELL | {"rowspan", "columnspan"},
+    "maction": {"actiontype", "selection"}, "annotation": {"encoding"},
+}
+_LENGTH = (r"(-?[0-9]*([0-9]\.?|\.[0-9])[0-9]*(e[mx]|in|cm|mm|p[xtc]|%)?|"
+           r"(negative)?((very){0,2}thi(n|ck)|medium)mathspace)")
+_PADDED = r"([+-]?[0-9]*([0-9]\.?|\.[0-9])[0-9]*\s*((%?\s*(height|depth|width)?)|e[mx]|in|cm|mm|p[xtc]|" \
+          r"((negative)?((very){0,2}thi(n|ck)|medium)mathspace))?)"
+_COLOUR = r"(#[0-9a-f]{3}|#[0-9a-f]{6}|aqua|black|blue|fuchsia|gray|green|lime|maroon|navy|olive|purple|red|" \
+          r"silver|teal|white|yellow)"
+_BOOLEAN = "(true|false)"
+_VARIANTS = ("(normal|bold|italic|bold-italic|double-struck|bold-fraktur|script|bold-script|fraktur|sans-serif|"
+             "bold-sans-serif|sans-serif-italic|sans-serif-bold-italic|monospace|initial|tailed|looped|stretched)")
+
+
+def _list(item: str) -> str:
+    return rf"{item}(\s+{item})*"
+
+
+def _values(patterns: dict) -> dict:
+    return {key: re.compile(rf"\s*{pattern}\s*", re.I) for key, pattern in patterns.items()}
+
+
+# Values the schema constrains, by attribute, or by element and attribute where they differ.
+VALUES = _values({
+    "display": "(block|inline)", "dir": "(ltr|rtl)", "overflow": "(linebreak|scroll|elide|truncate|scale)",
+    "mathvariant": _VARIANTS, "mathsize": f"(small|normal|big|{_LENGTH})", "mathcolor": _COLOUR,
+    "mathbackground": f"({_COLOUR}|transparent)", "form": "(prefix|infix|postfix)",
+    "fence": _BOOLEAN, "separator": _BOOLEAN, "stretchy": _BOOLEAN, "symmetric": _BOOLEAN, "largeop": _BOOLEAN,
+    "movablelimits": _BOOLEAN, "accent": _BOOLEAN, "accentunder": _BOOLEAN, "bevelled": _BOOLEAN,
+    "displaystyle": _BOOLEAN, "equalrows": _BOOLEAN, "equalcolumns": _BOOLEAN,
+    "lspace": _LENGTH, "rspace": _LENGTH, "maxsize": f"({_LENGTH}|infinity)", "minsize": _LENGTH,
+    "width": _LENGTH, "height": _LENGTH, "depth": _LENGTH, "subscriptshift": _LENGTH,
+    "superscriptshift": _LENGTH, "minlabelspacing": _LENGTH,
+    "linebreak": "(auto|newline|nobreak|goodbreak|badbreak)", "scriptlevel": "[+-]?[0-9]+",
+    "linethickness": f"({_LENGTH}|thin|medium|thick)", "numalign": "(left|center|right)",
+    "denomalign": "(left|center|right)", "align": "(left|center|right)",
+    "rowalign": "(top|bottom|center|baseline|axis)", "columnalign": "(left|center|right)",
+    "rowspan": "[1-9][0-9]*", "columnspan": "[1-9][0-9]*", "selection": "[1-9][0-9]*",
+    "frame": "(none|solid|dashed)", "side": "(left|right|leftoverlap|rightoverlap)",
+})
+VALUES.update(_values({
+    ("mpadded", "width"): _PADDED, ("mpadded", "height"): _PADDED, ("mpadded", "depth"): _PADDED,
+    ("mpadded", "lspace"): _PADDED, ("mpadded", "voffset"): _PADDED,
+    ("mtable", "width"): f"(auto|{_LENGTH})", ("mtable", "align"): r"(top|bottom|center|baseline|axis)(\s+-?[0-9]+)?",
+    ("mtable", "rowalign"): _list("(top|bottom|center|baseline|axis)"),
+    ("mtable", "columnalign"): _list("(left|center|right)"), ("mtr", "columnalign"): _list("(left|center|right)"),
+    ("mlabeledtr", "columnalign"): _list("(left|center|right)"),
+    ("mtable", "columnwidth"): _list(f"(auto|{_LENGTH}|fit)"), ("mtable", "rowspacing"): _list(_LENGTH),
+    ("mtable", "columnspacing"): _list(_LENGTH), ("mtable", "rowlines"): _list("(none|solid|dashed)"),
+    ("mtable", "columnlines"): _list("(none|solid|dashed)"), ("mtable", "framespacing"): rf"{_LENGTH}\s+{_LENGTH}",
+}))
+
+
+def clean(math, *, link=is_link) -> list[Removal]:
+    """Clean a <math> element and what it holds, in place; what was removed."""
+    removals: list[Removal] = []
+    stack = [math]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):  # comments
+            _drop(el)
+            continue
+        name = el.tag
+        if name in DROPPED_WHOLE or (name == "math" and el is not math):
+            removals.append(Removal(f"<{name}>"))
+            _drop(el)
+            continue
+        if name not in ELEMENTS:
+            removals.append(Removal(f"<{name}>"))
+            el = _as_text(el)
+            if el is None:
+                continue
+            name = el.tag
+        for key in list(el.attrib):
+            value = el.attrib[key]
+            check = VALUES.get((name, key)) or VALUES.get(key)
+            if key not in COMMON and key not in ATTRIBUTES.get(name, ()):
+                removals.append(Removal(f"{key} on <{name}>"))
+                del el.attrib[key]
+            elif check is not None and not check.fullmatch(value):
+                removals.append(Removal(f"{key}=\"{shown(value)}\" on <{name}>"))
+                del el.attrib[key]
+            elif key == "href" and not link(value):
+                removals.append(Removal(f"href=\"{shown(value)}\" on <{name}>"))
+                del el.attrib[key]
+            elif key == "style":
+                cleaned, removed = clean_declarations(value)
+                if removed:
+                    removals.append(Removal(f"style=\"{shown(value)}\" on <{name}>"))
+                    if cleaned:
+                        el.set(key, cleaned)
+                    else:
+                        del el.attrib[key]
+        if name in TOKENS or name == "annotation":
+            # A token holds text only; what is inside its elements is its text.
+            for child in list(el):
+                if not isinstance(child.tag, str) or child.tag in DROPPED_WHOLE:
+                    if isinstance(child.tag, str):
+                        removals.append(Removal(f"<{child.tag}>"))
+                    _drop(child)
+                elif child.tag != "malignmark":
+                    removals.append(Removal(f"<{child.tag}> inside <{name}>"))
+                    _keep_text(child)
+            continue
+        _wrap_text(el)
+        _place_children(el, removals)
+        given = sum(isinstance(c.tag, str) for c in el)
+        if name in ARITY and given != ARITY[name]:
+            removals.append(Removal(f"<{name}> with {given} argument{'' if given == 1 else 's'} "
+                                    f"instead of {ARITY[name]} (set as <mrow>)"))
+            el.tag = "mrow"
+        stack.extend(reversed(el))
+    if not (math.get("alttext") or "").strip():
+        # What assistive technology reads when it cannot read MathML (EPUBCheck asks for it).
+        words = " ".join("".join(math.itertext()).split())
+        if words:
+            math.set("alttext", words)
+    return removals
+
+
+def _place_children(el, removals: list[Removal]) -> None:
+    """Rows in tables, cells in rows; what stands where it cannot becomes a
+    <mrow> (or goes, when it has nothing to show)."""
+    for child in list(el):
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in PARENTS and el.tag not in PARENTS[child.tag]:
+            removals.append(Removal(f"<{child.tag}> inside <{el.tag}>"))
+            if child.tag in EMPTY:
+                _drop(child)
+                continue
+            child.tag = "mrow"
+        if el.tag == "mtable" and child.tag not in ("mtr", "mlabeledtr"):
+            _wrap(_wrap(child, "mtd"), "mtr")
+        elif el.tag in ("mtr", "mlabeledtr") and child.tag != "mtd":
+            _wrap(child, "mtd")
+
+
+def _wrap(el, tag: str):
+    wrapper = lxml_html.Element(tag)
+    el.addprevious(wrapper)
+    wrapper.tail, el.tail = el.tail, None
+    wrapper.append(el)
+    return wrapper
+
+
+def _wrap_text(el) -> None:
+    """Text between elements of a layout element goes into a token: a
+    number, an operator, or else text."""
+    if el.text and el.text.strip():
+        el.insert(0, _token(el.text))
+        el.text = None
+    for child in list(el):
+        if child.tail and child.tail.strip():
+            child.addnext(_token(child.tail))
+            child.tail = None
+
+
+def _token(text: str):
+    text = text.strip()
+    tag = "mn" if _NUMBER.match(text) else "mo" if len(text) == 1 and not text.isalnum() else "mtext"
+    token = lxml_html.Element(tag)
+    token.text = text
+    return token
+
+
+def _as_text(el):
+    """An element that is not MathML, replaced by an <mtext> of its text (or by nothing)."""
+    text = " ".join("".join(el.itertext()).split())
+    if not text:
+        _drop(el)
+        return None
+    mtext = lxml_html.Element("mtext")
+    mtext.text, mtext.tail = text, el.tail
+    el.getparent().replace(el, mtext)
+    return mtext
+
+
+def _keep_text(el) -> None:
+    """Replace an element by its text (inside a token)."""
+    for child in list(el):
+        if isinstance(child.tag, str) and child.tag in DROPPED_WHOLE:
+            _drop(child)
+    text = "".join(el.itertext()) + (el.tail or "")
+    previous, parent = el.getprevious(), el.getparent()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(el)
+
+
+def _drop(el) -> None:
+    """Remove an element with its content; the text after it stays."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    previous = el.getprevious()
+    parent.remove(el)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+_TEX_ATTRIBUTES = re.compile(r"\\(href|style)\s*\{([^{}]*)\}")
+
+
+def clean_tex(tex: str) -> str:
+    """The TeX of a formula without the \\href targets and \\style
+    declarations its MathML lost: it stays as the formula's text."""
+    def scrub(match):
+        if match.group(1) == "href":
+            return match.group(0) if is_link(match.group(2)) else ""
+        cleaned, removed = clean_declarations(match.group(2))
+        return match.group(0) if not removed else f"\\style{{{cleaned}}}"
+    return _TEX_ATTRIBUTES.sub(scrub, tex)
