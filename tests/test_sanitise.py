@@ -64,11 +64,11 @@ def test_a_sheet_too_deep_or_broken_to_write_out_again_loses_what_is(sheet):
 
 def test_a_style_sheet_that_is_not_utf8_is_a_located_error(tmp_path):
     from pipeline.errors import Diagnostics
-    from pipeline.styles import check_own_sheets
+    from pipeline.styles import check_files
 
     (tmp_path / "style.css").write_bytes(b"p { color: red }\nh1 { content: 'caf\xe9' }\n")
     diags = Diagnostics()
-    check_own_sheets(tmp_path, diags)
+    check_files(tmp_path, tmp_path, diags)
     assert [(d.severity, d.location.line) for d in diags.items] == [("error", 2)]
 
 
