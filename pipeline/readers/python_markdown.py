@@ -13,6 +13,7 @@ import re
 import markdown
 from pymdownx.slugs import slugify
 
+from ..transforms.limits import raw_html_too_deep
 from . import html5
 from .reading import Reading
 
@@ -97,6 +98,17 @@ class PythonMarkdownReader:
         md.reset()
         html = md.convert(text)
         blocks = list(md.htmlStash.rawHtmlBlocks)
+        deep = raw_html_too_deep(blocks)
+        if deep is not None:
+            reading = Reading(html5.to_tree("", raw=False))
+            block = blocks[deep[0]]
+            start = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before its text
+            index = text.find(block.strip()[:40])
+            if index >= 0:
+                reading.too_deep = text.count("\n", 0, index) + 1 + block.count("\n", 0, deep[1]) - start
+            else:
+                reading.too_deep = 0
+            return reading
         reading = Reading(html5.to_tree(html, raw=bool(blocks)))
         reading.raw_html = [(block, None) for block in blocks]
         unclosed = unclosed_fence(text)

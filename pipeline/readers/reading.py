@@ -17,3 +17,6 @@ class Reading:
     dropped: list[tuple[str, int]] = field(default_factory=list)
     # Other located problems the reader saw: (message, line in the body, hint).
     warnings: list[tuple[str, int, str | None]] = field(default_factory=list)
+    # The line (in the body; 0 when unknown) where the author's raw HTML nests
+    # too deep to be read; then the tree is left empty and the build fails there.
+    too_deep: int | None = None
