@@ -43,9 +43,8 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
                           role=meta.get("_role", "body"))
         chapter.meta["_first_line"] = src.first_line
         rawhtml.report_reading(chapter, reading, src.text, diags)
-        if reading.too_deep is not None:
-            limits.report_too_deep(src.path, src.first_line + reading.too_deep - 1 if reading.too_deep else None,
-                                   diags)
+        for message, line, hint in reading.errors:
+            diags.error(message, src.path, None if line is None else src.first_line + line - 1, hint=hint)
         chapter.title = (src.meta or {}).get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)

@@ -43,3 +43,34 @@ def test_raw_html_nested_ten_thousand_deep_is_an_error_at_the_line_it_goes_too_d
     pub, diags = _read(tmp_path, body, dialect)
     # Line 7 is the body's first; the 49th <div> opens on line 9 + 48.
     assert [(s, line) for s, _, line, m in _said(diags) if "nested more than 48" in m] == [("error", 57)]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("body", [
+    pytest.param("*a " * 2_000 + "b" + " a*" * 2_000 + "\n", id="emphasis"),
+    pytest.param(">" * 10_000 + " deep\n", id="quotes"),
+    pytest.param("".join("    " * i + "- item\n" for i in range(300)), id="lists"),
+    pytest.param("[" * 3_000 + "a" + "](b)" * 3_000 + "\n", id="links"),
+])
+def test_markdown_nested_past_the_recursion_limit_is_an_error_at_its_line_or_read(tmp_path, dialect, body):
+    pub, diags = _read(tmp_path, "Intro.\n\n" + body, dialect)
+    errors = [(line, m) for s, _, line, m in _said(diags) if s == "error"]
+    assert all(line is not None and line >= 9 for line, _ in errors), errors
+    assert errors or pub.chapters[0].body.text_content().strip()
+
+
+@pytest.mark.parametrize("body, line, said", [
+    ("Intro.\n\n" + "[" * 10_000 + "\n", 9, "holds 10,000 '['"),
+    ("Intro.\n\n" + "See[^a]. " * 300 + "\n\n[^a]: The note.\n", 9, "note [^a] is called more than 200 times"),
+    ("".join(f"## Heading {i}\n\n" for i in range(6_000)), 7 + 2 * 5_000, "more than 5,000 blocks"),
+])
+def test_what_python_markdown_reads_in_quadratic_time_is_refused_at_its_line(tmp_path, body, line, said):
+    pub, diags = _read(tmp_path, body, "python-markdown")
+    assert [(s, where) for s, _, where, m in _said(diags) if said in m] == [("error", line)], _said(diags)
+
+
+def test_a_long_chapter_of_code_and_links_is_not_refused_by_python_markdown(tmp_path):
+    code = "```\n" + "x = [1, 2]\n" * 3_000 + "```\n\n"
+    paragraph = "A [link](https://example.org) in a long paragraph. " * 60 + "\n\n"
+    pub, diags = _read(tmp_path, code + paragraph * 20, "python-markdown")
+    assert not diags.errors, _said(diags)

@@ -17,6 +17,6 @@ class Reading:
     dropped: list[tuple[str, int]] = field(default_factory=list)
     # Other located problems the reader saw: (message, line in the body, hint).
     warnings: list[tuple[str, int, str | None]] = field(default_factory=list)
-    # The line (in the body; 0 when unknown) where the author's raw HTML nests
-    # too deep to be read; then the tree is left empty and the build fails there.
-    too_deep: int | None = None
+    # What the reader refused to read, so that the build fails there: (message,
+    # line in the body or None, hint). Its tree is then left empty.
+    errors: list[tuple[str, int | None, str]] = field(default_factory=list)

@@ -42,10 +42,14 @@ def raw_html_too_deep(pieces: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def report_too_deep(source, line: int | None, diags: Diagnostics) -> None:
-    diags.error(f"the text is nested more than {MAX_DEPTH} levels deep "
-                "(lists, quotes or HTML elements inside one another)", source, line,
-                hint="flatten the structure; check for unclosed HTML tags")
+TOO_DEEP = (f"the text is nested more than {MAX_DEPTH} levels deep "
+            "(lists, quotes, emphasis or HTML elements inside one another)",
+            "flatten the structure; check for unclosed HTML tags and emphasis")
+
+
+def too_deep(line: int | None) -> tuple[str, int | None, str]:
+    """The reader's error for a source nested too deep, at a line of its body."""
+    return TOO_DEEP[0], line, TOO_DEEP[1]
 
 
 def check_depth(chapter: Chapter, text: str, diags: Diagnostics) -> bool:
@@ -55,18 +59,21 @@ def check_depth(chapter: Chapter, text: str, diags: Diagnostics) -> bool:
         el, depth = stack.pop()
         if depth > MAX_DEPTH:
             snippet = next((t.strip()[:30] for t in el.itertext() if t.strip()), "")
-            line = line_of(chapter, text, snippet) if snippet else _most_nested_line(chapter, text)
-            report_too_deep(chapter.source, line, diags)
+            line = line_of(chapter, text, snippet) if snippet else None
+            if line is None:
+                line = chapter.meta.get("_first_line", 1) + most_nested_line(text) - 1
+            diags.error(TOO_DEEP[0], chapter.source, line, hint=TOO_DEEP[1])
             return False
         stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
     return True
 
 
-def _most_nested_line(chapter: Chapter, text: str) -> int:
-    """The line that opens the most levels at once: quote marks, tags, indentation."""
+def most_nested_line(text: str) -> int:
+    """The line (from 1) that opens the most levels at once: quote marks, tags,
+    emphasis, brackets, indentation."""
     def weight(line: str) -> int:
         stripped = line.lstrip()
-        return line.count("<") + len(stripped) - len(stripped.lstrip(">")) + (len(line) - len(stripped)) // 4
+        quotes = len(stripped) - len(stripped.lstrip("> "))
+        return sum(line.count(c) for c in "<*_[") + quotes + (len(line) - len(stripped)) // 4
     lines = text.split("\n")
-    index = max(range(len(lines)), key=lambda i: weight(lines[i]))
-    return chapter.meta.get("_first_line", 1) + index
+    return 1 + max(range(len(lines)), key=lambda i: weight(lines[i]))
