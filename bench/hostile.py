@@ -36,7 +36,7 @@ def _rows(n: int, cols: int) -> str:
 CASES = {
     "brackets": (10_000, lambda n: "[" * n + "\n"),
     "bracket-links": (3_000, lambda n: "[a](b) [" * n + "\n"),
-    "one-note-many-refs": (2_500, lambda n: "Text[^a] " * n + "\n\n[^a]: The note.\n"),
+    "one-note-many-refs": (500, lambda n: "Text[^a] " * n + "\n\n[^a]: The note.\n"),
     "many-notes": (2_500, lambda n: "".join(f"Text[^n{i}]. " for i in range(n)) + "\n\n"
                    + "".join(f"[^n{i}]: Note {i}.\n" for i in range(n))),
     "long-paragraph": (250_000, lambda n: ("word " * (n // 5)) + "\n"),

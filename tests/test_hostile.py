@@ -74,3 +74,95 @@ def test_a_long_chapter_of_code_and_links_is_not_refused_by_python_markdown(tmp_
     paragraph = "A [link](https://example.org) in a long paragraph. " * 60 + "\n\n"
     pub, diags = _read(tmp_path, code + paragraph * 20, "python-markdown")
     assert not diags.errors, _said(diags)
+
+
+# --- the print edition: nothing vanishes off the page ------------------------
+
+def _printed(tmp_path: Path, body: str):
+    """The print edition's text, one string per page, and the warnings of typesetting it."""
+    import io
+
+    from pypdf import PdfReader
+
+    from pipeline.build import editions
+
+    pub, diags = _read(tmp_path, body)
+    assert not diags.errors, _said(diags)
+    project = tmp_path / "project"
+    (_, _, pdf, _), = list(editions(pub, project, ("pdf",)))
+    pages = [_on_page(page) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return pages, [(d.location.path, d.location.line, d.message) for d in pub.render_warnings]
+
+
+def _on_page(page) -> str:
+    """The page's text that starts inside its trim box: what is set past its
+    edge is in the file but not on the paper."""
+    width = float(page.trimbox.right)
+    kept = []
+
+    def visit(text, cm, tm, font, size):
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        if 0 <= x < width:
+            kept.append(text)
+    page.extract_text(visitor_text=visit)
+    return "".join(kept)
+
+
+def _words(text: str) -> list[str]:
+    import re
+    return re.findall(r"\w+", text)
+
+
+def _table(columns: int, rows: int, cell) -> str:
+    return ("| " + " | ".join(f"Heading{c}" for c in range(columns)) + " |\n|" + "---|" * columns + "\n"
+            + "".join("| " + " | ".join(cell(r, c) for c in range(columns)) + " |\n" for r in range(rows)))
+
+
+def _joined(pages: list[str]) -> str:
+    """The printed text with line ends taken out: a narrow cell wraps a word where it must."""
+    import re
+    return re.sub(r"\s+", "", " ".join(pages))
+
+
+def test_a_twelve_column_table_keeps_every_column_on_an_a5_page(tmp_path):
+    pages, warnings = _printed(tmp_path, "Intro.\n\n" + _table(12, 3, lambda r, c: f"cell{r}x{c} value"))
+    assert not warnings  # nothing reaches past the text area
+    printed = _joined(pages)
+    assert all(f"cell{r}x{c}value" in printed for r in range(3) for c in range(12))
+    assert all(f"Heading{c}" in printed for c in range(12))
+
+
+def test_a_ten_thousand_character_heading_is_printed_whole(tmp_path):
+    heading = " ".join(f"word{i}" for i in range(1_400))
+    pages, warnings = _printed(tmp_path, f"Intro.\n\n## {heading}\n\nText.\n")
+    printed = set(_words(" ".join(pages)))
+    assert not warnings
+    assert set(_words(heading)) <= printed
+
+
+def test_a_long_code_line_breaks_at_the_edge_of_the_page(tmp_path):
+    pages, warnings = _printed(tmp_path, "Intro.\n\n```\nstart" + "x" * 600 + " end\n```\n")
+    assert not warnings
+    assert "end" in _words(pages[-1]) or "end" in " ".join(pages)
+
+
+def test_what_cannot_fit_the_page_is_a_warning_at_its_line(tmp_path):
+    # Two hundred columns cannot fit an A5 page even in the smallest type.
+    pages, warnings = _printed(tmp_path, "Intro.\n\n" + _table(200, 2, lambda r, c: "w"))
+    assert len(warnings) == 1, warnings
+    path, line, message = warnings[0]
+    assert path == "source/hostile/article.md" and line in (9, 11) and "does not fit" in message
+
+
+def test_a_note_called_many_times_is_set_once_in_print_and_its_later_calls_show_its_number(tmp_path):
+    from lxml import html as lxml_html
+
+    from pipeline.pdf import assemble
+
+    body = "Intro[^a] and[^b].\n\n" + "Again[^a]. " * 2_000 + "\n\nLast[^c].\n\n[^a]: A.\n[^b]: B.\n[^c]: C.\n"
+    pub, diags = _read(tmp_path, body)
+    _, inner = assemble._content(pub, pub.chapters[0])
+    tree = lxml_html.fragment_fromstring(inner, create_parent="div")
+    # One float per note (each is laid out on its page: two thousand copies took minutes).
+    assert [span.text_content().strip() for span in tree.find_class("footnote-body")] == ["A.", "B.", "C."]
+    assert {a.text for a in tree.find_class("noteref")} == {"1"}
