@@ -54,7 +54,7 @@ CASES = {
     "nested-divs": (2_500, lambda n: "<div>" * n + "x" + "</div>" * n + "\n"),
     "lt-line": (100_000, lambda n: "<" * n + "\n"),
     "amp-line": (100_000, lambda n: "&" * n + "\n"),
-    "images": (2_500, lambda n: "![a picture](pic.png)\n\n" * n),
+    "images": (300, lambda n: "![a picture](pic.png)\n\n" * n),
     "underscores": (25_000, lambda n: "_a " * n + "\n"),
     "backticks": (25_000, lambda n: "`a " * n + "\n"),
 }

@@ -166,3 +166,16 @@ def test_a_note_called_many_times_is_set_once_in_print_and_its_later_calls_show_
     # One float per note (each is laid out on its page: two thousand copies took minutes).
     assert [span.text_content().strip() for span in tree.find_class("footnote-body")] == ["A.", "B.", "C."]
     assert {a.text for a in tree.find_class("noteref")} == {"1"}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_source_nested_just_within_the_limit_makes_both_editions(tmp_path, dialect):
+    # Every stage after the reader walks the tree (transforms, the EPUB's
+    # serialiser, the print layout): the limit leaves them all room.
+    body = ("".join("    " * i + "- item\n" for i in range(20)) + "\n" + "> " * 40 + "quote\n\n"
+            + "<div>" * 44 + "deep" + "</div>" * 44 + "\n")
+    pub, diags = _read(tmp_path, body, dialect)
+    assert not diags.errors, _said(diags)
+    from pipeline.build import editions
+    made = {edition for edition, *_ in editions(pub, tmp_path / "project", ("pdf", "epub"))}
+    assert made == {"pdf", "epub"}
