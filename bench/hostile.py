@@ -41,7 +41,7 @@ CASES = {
                    + "".join(f"[^n{i}]: Note {i}.\n" for i in range(n))),
     "long-paragraph": (250_000, lambda n: ("word " * (n // 5)) + "\n"),
     "long-word": (250_000, lambda n: "x" * n + "\n"),
-    "headings": (12_500, lambda n: "".join(f"## Heading {i}\n\n" for i in range(n))),
+    "headings": (1_000, lambda n: "".join(f"## Heading {i}\n\n" for i in range(n))),
     "same-headings": (5_000, lambda n: "## Same\n\n" * n),
     "links": (25_000, lambda n: "".join(f"[l{i}](https://example.org/{i}) " for i in range(n)) + "\n"),
     "anchor-links": (5_000, lambda n: "## Target\n\n" + "[](#target) " * n + "\n"),

@@ -151,6 +151,21 @@ def _did_not_fit(pub, project: Path, block: str | None, words: str, page: int) -
                       "break up the long word, line or table, or make the image smaller")
 
 
+def _contents_shortened(pub, project: Path) -> list[Diagnostic]:
+    from .pdf.frontmatter import MAX_ENTRIES, contents_depth
+
+    shown = contents_depth(pub)
+    if shown == pub.metadata.toc_depth:
+        return []
+    line = pub.metadata.key_lines.get("toc-depth")
+    listed = (f"lists only the top {shown} levels of headings" if shown > 1 else "lists only the top level of headings") \
+        if shown else "is left out"
+    return [Diagnostic("warning", f"the print edition's contents would list more than {MAX_ENTRIES} headings, "
+                                  f"so it {listed}; the PDF's bookmarks list them all",
+                       Location(_where(pub, project), line),
+                       "set a smaller toc-depth in publication.yaml, or split the publication")]
+
+
 def _call_line(chapter, note: str) -> int | None:
     """The line of a note's call ([^label]) in the chapter's source."""
     try:
@@ -198,6 +213,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     pub.render_warnings += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
     pub.render_warnings += [_did_not_fit(pub, project, *o) for o in rendered.overflows]
+    pub.render_warnings += _contents_shortened(pub, project)
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
     data = None

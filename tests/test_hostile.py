@@ -179,3 +179,16 @@ def test_a_source_nested_just_within_the_limit_makes_both_editions(tmp_path, dia
     from pipeline.build import editions
     made = {edition for edition, *_ in editions(pub, tmp_path / "project", ("pdf", "epub"))}
     assert made == {"pdf", "epub"}
+
+
+def test_a_contents_of_hundreds_of_headings_is_shortened_in_print_with_a_warning(tmp_path):
+    # Four hundred sections, each with two subsections: the print contents
+    # lists the sections alone (WeasyPrint took minutes over a contents this long).
+    body = "".join(f"## Section {i}\n\nText.\n\n### Part a\n\nText.\n\n### Part b\n\nText.\n\n" for i in range(120))
+    pages, warnings = _printed(tmp_path, body)
+    said = [(path, m) for path, _, m in warnings if "contents" in m]
+    assert said == [("source/hostile/article.md",
+                     "the print edition's contents would list more than 300 headings, so it lists only the top "
+                     "level of headings; the PDF's bookmarks list them all")]
+    contents = next(p for p in pages if "Section 0" in p)
+    assert "Section 119" in " ".join(pages) and "Part a" not in contents
