@@ -192,3 +192,11 @@ def test_a_contents_of_hundreds_of_headings_is_shortened_in_print_with_a_warning
                      "level of headings; the PDF's bookmarks list them all")]
     contents = next(p for p in pages if "Section 0" in p)
     assert "Section 119" in " ".join(pages) and "Part a" not in contents
+
+
+def test_a_chapter_of_hundreds_of_notes_is_not_refused_by_python_markdown(tmp_path):
+    calls = "".join(f"A claim.[^n{i}] " for i in range(400))
+    notes = "".join(f"[^n{i}]: The source of claim {i}, with [a link](https://example.org/{i}).\n" for i in range(400))
+    pub, diags = _read(tmp_path, f"{calls}\n\n{notes}", "python-markdown")
+    assert not diags.errors, _said(diags)
+    assert len(pub.chapters[0].body.find_class("footnote")) == 400

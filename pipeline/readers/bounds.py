@@ -15,6 +15,7 @@ MAX_BRACKET_WORK = 2_000_000  # a paragraph's [ count times its length
 MAX_CALLS_OF_ONE_NOTE = 200
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _HINT = "split the file into several, or read it with the commonmark dialect (markdown: commonmark)"
 
@@ -54,8 +55,10 @@ def refused(text: str) -> list[tuple[str, int, str]]:
 
 
 def _brackets(paragraph: list[str], start: int, found: list) -> None:
-    text = "\n".join(paragraph)
-    count = text.count("[")
+    # Note and link definitions are read line by line, a note's call by its own
+    # pattern: only the other brackets send Python-Markdown along the paragraph.
+    text = "\n".join(row for row in paragraph if not _DEFINITION.match(row))
+    count = text.count("[") - text.count("[^")
     if count * len(text) <= MAX_BRACKET_WORK:
         return
     found.append((f"this paragraph of {len(text):,} characters holds {count:,} '[', more than the python-markdown "
