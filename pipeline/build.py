@@ -14,6 +14,7 @@ so that a partial build is never taken for a whole one.
 
 from __future__ import annotations
 
+import copy
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -143,6 +144,40 @@ def _note_apart(pub, project: Path, note: str, page: int) -> Diagnostic:
                       "shorten the note, or move its call earlier in the paragraph")
 
 
+def _did_not_fit(pub, project: Path, block: str | None, words: str, page: int) -> Diagnostic:
+    """Something the print edition could not fit in its page's text area, at its block's line."""
+    from .pagemarks import chapter_of, stamp
+
+    chapter = next((c for c in pub.chapters if block and chapter_of(block) == c.id), None)
+    where = Location(_where(pub, project))
+    if chapter is not None:
+        body = copy.deepcopy(chapter.body)
+        stamp(body, f"pm-{chapter.id}-")
+        el = next(body.iterfind(f".//*[@data-pm='{block}']"), None)
+        text = chapter.source.read_text(encoding="utf-8", errors="replace") if chapter.source.is_file() else ""
+        snippet = next((t.strip()[:30] for t in (el.itertext() if el is not None else ()) if t.strip()), words[:30])
+        index = text.find(snippet)
+        where = Location(_relative(chapter.source, project), text.count("\n", 0, index) + 1 if index >= 0 else None)
+    return Diagnostic("warning", f"on page {page} of the print edition, '{words}' does not fit in the page's text "
+                                 "area and runs into the margin", where,
+                      "break up the long word, line or table, or make the image smaller")
+
+
+def _contents_shortened(pub, project: Path) -> list[Diagnostic]:
+    from .pdf.frontmatter import MAX_ENTRIES, contents_depth
+
+    shown = contents_depth(pub)
+    if shown == pub.metadata.toc_depth:
+        return []
+    line = pub.metadata.key_lines.get("toc-depth")
+    listed = (f"lists only the top {shown} levels of headings" if shown > 1 else "lists only the top level of headings") \
+        if shown else "is left out"
+    return [Diagnostic("warning", f"the print edition's contents would list more than {MAX_ENTRIES} headings, "
+                                  f"so it {listed}; the PDF's bookmarks list them all",
+                       Location(_where(pub, project), line),
+                       "set a smaller toc-depth in publication.yaml, or split the publication")]
+
+
 def _call_line(chapter, note: str) -> int | None:
     """The line of a note's call ([^label]) in the chapter's source."""
     try:
@@ -189,6 +224,8 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
                            for m in rendered.messages if m.startswith(REPORTED)]
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     pub.render_warnings += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
+    pub.render_warnings += [_did_not_fit(pub, project, *o) for o in rendered.overflows]
+    pub.render_warnings += _contents_shortened(pub, project)
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
     data = None

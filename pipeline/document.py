@@ -46,6 +46,8 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
                           role=meta.get("_role", "body"))
         chapter.meta["_first_line"] = src.first_line
         rawhtml.report_reading(chapter, reading, src.text, diags)
+        for message, line, hint in reading.errors:
+            diags.error(message, src.path, None if line is None else src.first_line + line - 1, hint=hint)
         chapter.title = (src.meta or {}).get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)

@@ -52,10 +52,18 @@ def _inline_notes(body) -> None:
         for aside in section.iter("aside"):
             asides[aside.get("id")] = aside
         section.drop_tree()
+    placed: dict[str, int] = {}  # the number WeasyPrint gives each note set here, in order
     for ref in list(body.find_class("noteref")):
-        note = asides.get((ref.get("href") or "").lstrip("#"))
+        name = (ref.get("href") or "").lstrip("#")
+        note = asides.get(name)
         if note is None:
             continue
+        if name in placed:
+            # A note called again is set once, at its first call; a later
+            # call shows its number (a copy would be another note, numbered on).
+            ref.text = str(placed[name])
+            continue
+        placed[name] = len(placed) + 1
         span = lxml_html.Element("span", {"class": "footnote-body", "id": note.get("id")})
         span.text = note.text
         for child in note:
@@ -145,6 +153,18 @@ def _mark_image_paragraphs(body) -> None:
             p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
 
 
+WIDE, VERY_WIDE = 6, 10  # columns from which a table is set in smaller type (print.css)
+
+
+def _mark_wide_tables(body) -> None:
+    for table in body.iter("table"):
+        columns = max((sum(int(c.get("colspan") or 1) if (c.get("colspan") or "1").isdigit() else 1
+                           for c in row if c.tag in ("td", "th")) for row in table.iter("tr")), default=0)
+        if columns > WIDE:
+            size = "very-wide" if columns > VERY_WIDE else "wide"
+            table.set("class", " ".join(filter(None, [table.get("class"), size])))
+
+
 def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = ()) -> str:
     """A chapter's article; ``nested``: the files that continue it (an
     mdBook chapter's sections), set inside it as sections, so that they open
@@ -164,6 +184,7 @@ def _content(pub: Publication, ch: Chapter) -> tuple[str, str]:
     replace_math(body)
     _inline_notes(body)
     _mark_image_paragraphs(body)
+    _mark_wide_tables(body)
     for ref in body.find_class("page-ref"):
         ref.set("data-page-word", term("page", pub.metadata.lang))
     by_name = {a.name: a for a in pub.assets.values()}

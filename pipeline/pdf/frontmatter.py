@@ -44,9 +44,28 @@ def title_page(pub: Publication, fill: str = "fill") -> str:
             f'{"".join(foot) or "<div></div>"}</section>')
 
 
+MAX_ENTRIES = 300  # WeasyPrint's time for a contents grows faster than its length
+
+
+def _count(headings, depth: int) -> int:
+    return 0 if depth < 1 else sum(1 + _count(h.children, depth - 1) for h in headings)
+
+
+def contents_depth(pub: Publication) -> int:
+    """The levels the printed contents lists: toc-depth, or fewer when that
+    many would make more than MAX_ENTRIES entries (0: none at all). The
+    PDF's bookmarks list every heading whatever this is."""
+    depth = pub.metadata.toc_depth
+    while depth > 0 and _count(pub.toc, depth) > MAX_ENTRIES:
+        depth -= 1
+    return depth
+
+
 def contents(pub: Publication) -> str:
+    shown = contents_depth(pub)
+
     def items(headings, depth):
-        if not headings or depth > pub.metadata.toc_depth:
+        if not headings or depth > shown:
             return ""
         lis = "".join(f'<li><a href="#{h.id}">{html.escape(h.title)}</a>{items(h.children, depth + 1)}</li>'
                       for h in headings)

@@ -21,7 +21,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import styles
 from ..model import Publication
-from . import assemble, geometry, notes, pagefoot, press
+from . import assemble, geometry, notes, overflow, pagefoot, press
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
@@ -40,6 +40,7 @@ class Rendered:
     notes_apart: list[tuple[str, int]] = field(default_factory=list)  # (note id, page number of its call)
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
+    overflows: list[tuple[str | None, str, int]] = field(default_factory=list)  # overflow.overflowing
 
 
 class _Metadata(DocumentMetadata):
@@ -194,4 +195,4 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
     return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
                     _low_resolution(document), sorted((n, p + 1) for n, p in apart.items()), _folios(document),
-                    rewrite)
+                    rewrite, overflow.overflowing(document))

@@ -22,6 +22,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
+from ..transforms.limits import raw_html_too_deep, too_deep
 from . import html5
 from .captions import read_captions
 from .reading import Reading
@@ -102,6 +103,13 @@ class CommonMarkReader:
         reading = Reading(None)
         _raw_html(tokens, reading)
         _unclosed_fences(tokens, text, reading)
+        deep = raw_html_too_deep([html for html, _ in reading.raw_html])
+        if deep is not None:
+            html, line = reading.raw_html[deep[0]]
+            reading.errors.append(too_deep(line + html.count("\n", 0, deep[1]) if line else None))
+            reading.raw_html = []  # its tags are not checked one by one either
+            reading.tree = html5.to_tree("", raw=False)
+            return reading
         html = self.md.renderer.render(tokens, self.md.options, env)
         reading.tree = html5.to_tree(html, raw=bool(reading.raw_html))
         read_captions(reading.tree)

@@ -13,6 +13,8 @@ import re
 import markdown
 from pymdownx.slugs import slugify
 
+from ..transforms.limits import most_nested_line, raw_html_too_deep, too_deep
+from . import bounds
 from . import html5
 from .reading import Reading
 
@@ -95,8 +97,22 @@ class PythonMarkdownReader:
     def read(self, text: str) -> Reading:
         md = self.md
         md.reset()
-        html = md.convert(text)
+        refused = bounds.refused(text)
+        if refused:
+            return _refused(refused)
+        try:
+            html = md.convert(text)
+        except RecursionError:  # Python-Markdown recurses over what it reads
+            return _refused([too_deep(most_nested_line(text))])
         blocks = list(md.htmlStash.rawHtmlBlocks)
+        deep = raw_html_too_deep(blocks)
+        if deep is not None:
+            block = blocks[deep[0]]
+            skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before its text
+            index = text.find(block.strip()[:40])
+            line = text.count("\n", 0, index) + 1 + block.count("\n", 0, deep[1]) - skipped if index >= 0 \
+                else most_nested_line(text)
+            return _refused([too_deep(line)])
         reading = Reading(html5.to_tree(html, raw=bool(blocks)))
         reading.raw_html = [(block, None) for block in blocks]
         unclosed = unclosed_fence(text)
@@ -111,3 +127,9 @@ class PythonMarkdownReader:
                 if index >= 0:
                     reading.dropped.append(("HTML comment", text.count("\n", 0, index) + 1))
         return reading
+
+
+def _refused(errors: list) -> Reading:
+    reading = Reading(html5.to_tree("", raw=False))
+    reading.errors = errors
+    return reading

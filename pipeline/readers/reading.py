@@ -17,3 +17,6 @@ class Reading:
     dropped: list[tuple[str, int]] = field(default_factory=list)
     # Other located problems the reader saw: (message, line in the body, hint).
     warnings: list[tuple[str, int, str | None]] = field(default_factory=list)
+    # What the reader refused to read, so that the build fails there: (message,
+    # line in the body or None, hint). Its tree is then left empty.
+    errors: list[tuple[str, int | None, str]] = field(default_factory=list)

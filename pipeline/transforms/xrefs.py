@@ -12,6 +12,9 @@ from .headings import HEADINGS, text_of
 
 
 def fill(pub: Publication) -> None:
+    # One index of every id, made once: looking each link's target up in the
+    # whole tree would take a time that grows with links times elements.
+    by_id = {el.get("id"): el for c in pub.chapters for el in c.body.iter() if isinstance(el.tag, str) and el.get("id")}
     for chapter in pub.chapters:
         for a in chapter.body.iter("a"):
             href = a.get("href") or ""
@@ -20,7 +23,7 @@ def fill(pub: Publication) -> None:
             target = pub.anchors.get(href[1:])
             if target is None:
                 continue
-            el = next(iter(target.body.xpath(f"//*[@id='{href[1:]}']")), None) if href[1:] != target.id else None
+            el = by_id.get(href[1:]) if href[1:] != target.id else None
             if el is not None and el.get("data-label"):
                 a.text = el.get("data-label")
             elif el is not None and el.tag in HEADINGS:
