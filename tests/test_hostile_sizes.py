@@ -200,3 +200,20 @@ def test_a_chapter_of_hundreds_of_notes_is_not_refused_by_python_markdown(tmp_pa
     pub, diags = _read(tmp_path, f"{calls}\n\n{notes}", "python-markdown")
     assert not diags.errors, _said(diags)
     assert len(pub.chapters[0].body.find_class("footnote")) == 400
+
+
+def test_a_contents_too_long_even_at_its_top_level_is_left_out_whole():
+    from types import SimpleNamespace
+
+    from pipeline.pdf.frontmatter import MAX_ENTRIES, contents
+
+    def heading(n):
+        return SimpleNamespace(id=f"h{n}", title=f"Heading {n}", children=[])
+
+    def pub(count):
+        return SimpleNamespace(toc=[heading(n) for n in range(count)],
+                               metadata=SimpleNamespace(toc_depth=2, toc_title="Contents", kind="book"))
+
+    assert "Heading 3" in contents(pub(5))
+    # No "Contents" heading over an empty page.
+    assert contents(pub(MAX_ENTRIES + 1)) == ""

@@ -63,6 +63,8 @@ def contents_depth(pub: Publication) -> int:
 
 def contents(pub: Publication) -> str:
     shown = contents_depth(pub)
+    if shown == 0:  # too long to set even at its top level: no heading over an empty page
+        return ""
 
     def items(headings, depth):
         if not headings or depth > shown:
