@@ -132,7 +132,9 @@ def test_an_svg_file_keeps_its_drawing_and_loses_what_runs_or_loads():
     root = etree.fromstring(cleaned)
     names = {etree.QName(el).localname for el in root.iter() if isinstance(el.tag, str)}
     assert {"script", "animate", "set", "foreignObject", "div"}.isdisjoint(names)
-    assert {"svg", "style", "defs", "linearGradient", "stop", "rect", "image", "use", "a", "text", "circle"} <= names
+    assert {"svg", "style", "defs", "linearGradient", "stop", "rect", "image", "use", "text", "circle"} <= names
+    # The javascript: link is gone; what it held stays, in a group.
+    assert "a" not in names and root.find(f"{{{svg.SVG_NS}}}g/{{{svg.SVG_NS}}}text") is not None
     for needle in (b"javascript", b"example.com", b"passwd", b"onload", b"DOCTYPE", b"ENTITY", b"&e;"):
         assert needle not in cleaned, needle
     assert b'fill="url(#g)"' in cleaned and PNG.encode() in cleaned and b'"#shape"' in cleaned
@@ -216,6 +218,14 @@ def test_an_inline_svg_keeps_its_size_and_local_references_as_plain_href():
     for needle in ("example.com", "javascript", "onload", "<style", "foreignObject", "<p>"):
         assert needle not in text
     assert len(removals) == 5
+
+
+def test_an_inline_link_that_leads_nowhere_keeps_its_words_as_a_run_of_text():
+    el = _foreign('<svg><text x="1" y="9">a <a href="javascript:alert(1)">linked</a> word</text>'
+                  '<a href="vbscript:x"><rect width="2" height="2"/></a></svg>', "svg")
+    svg.clean_tree(el, inline=True)
+    text = etree.tostring(el, encoding="unicode")
+    assert "<tspan>linked</tspan>" in text and "<g><rect" in text and "<a" not in text
 
 
 def test_names_the_html_parser_keeps_and_words_outside_text_leave_an_inline_svg():

@@ -160,6 +160,12 @@ def clean_tree(root, inline: bool) -> list[Removal]:
             _remove(el)
             continue
         _clean_attributes(el, name, inline, removals)
+        if name == "a" and not (el.get("href") or el.get(f"{{{XLINK_NS}}}href")):
+            # A link that leads nowhere is a group (or a run of text): its
+            # drawing stays, and no reader announces a link without a name.
+            parent = el.getparent()
+            name = "tspan" if parent is not None and _name(parent) in ("text", "tspan", "textPath") else "g"
+            el.tag = el.tag[:-1] + name
         if name not in TEXT_HOLDERS:  # words elsewhere are not drawn, and SVG's schema refuses them
             strays = [el] if (el.text or "").strip() else []
             strays += [c for c in el if (c.tail or "").strip()]
