@@ -42,6 +42,20 @@ def inside(path: Path, folder: Path) -> bool:
     return real is not None and real.is_relative_to(os.path.realpath(folder))
 
 
+def sources_folder(folder: Path, given, config: Path, line: int, diags: Diagnostics, what: str,
+                   hint: str) -> Path | None:
+    """The real path of the folder a configuration names for its pages (src/,
+    docs/), or None, with a located error, when it is not a folder inside the
+    publication's."""
+    from ..confine import real_path
+
+    root = real_path(folder / str(given))
+    if root is None or not inside(root, folder) or not root.is_dir():
+        diags.error(f"{what} is not a folder inside the publication's", config, line, hint=hint)
+        return None
+    return root
+
+
 def find(folder: Path, diags: Diagnostics) -> Layout | None:
     """The folder's layout, or None for Pressroom's own. A configuration that
     cannot be read gives a layout with no files: its errors are reported, and

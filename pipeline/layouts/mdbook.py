@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .. import confine, xmlchars
 from ..errors import Diagnostics
-from . import Layout, includes, inside, summary
+from . import Layout, includes, sources_folder, summary
 
 CONFIG = "book.toml"
 # mdBook's own preprocessors, which Pressroom does the work of (links: the includes).
@@ -43,10 +43,9 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     raw, raw_lines = _metadata(data, lines, config, diags)
     book = data.get("book") if isinstance(data.get("book"), dict) else {}
     src = book.get("src", "src")
-    root = confine.real_path(folder / str(src))
-    if root is None or not inside(root, folder) or not root.is_dir():
-        diags.error(f"the sources' folder '{src}' is not a folder inside the publication's", config,
-                    lines.get("book.src", 1), hint="mdBook reads the chapters from src/ beside book.toml")
+    root = sources_folder(folder, src, config, lines.get("book.src", 1), diags, f"the sources' folder '{src}'",
+                          "mdBook reads the chapters from src/ beside book.toml")
+    if root is None:
         return None
     for name, line in _foreign_preprocessors(data, lines):
         diags.warning(f"book.toml asks for the preprocessor '{name}', which Pressroom does not run; "

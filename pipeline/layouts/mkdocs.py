@@ -23,7 +23,7 @@ import yaml
 
 from .. import confine, yamlsafe
 from ..errors import Diagnostics
-from . import Layout, inside
+from . import Layout, inside, sources_folder
 
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
 # What Pressroom takes from a page's front matter; the rest (hide, template,
@@ -66,10 +66,9 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     raw, raw_lines = _metadata(data, lines)
     docs_name = data.get("docs_dir", "docs")
-    docs = confine.real_path(folder / str(docs_name))
-    if docs is None or not inside(docs, folder) or not docs.is_dir():
-        diags.error(f"docs_dir '{docs_name}' is not a folder inside the publication's", config,
-                    lines.get("docs_dir", 1), hint="MkDocs reads the pages from docs/ beside mkdocs.yml")
+    docs = sources_folder(folder, docs_name, config, lines.get("docs_dir", 1), diags, f"docs_dir '{docs_name}'",
+                          "MkDocs reads the pages from docs/ beside mkdocs.yml")
+    if docs is None:
         return None
     layout = Layout("mkdocs", config, raw, raw_lines, [], docs, page_keys=PAGE_KEYS)
     layout.title_hint = "give the site a name in mkdocs.yml: site_name: ..."
