@@ -144,23 +144,37 @@ def _note_apart(pub, project: Path, note: str, page: int) -> Diagnostic:
                       "shorten the note, or move its call earlier in the paragraph")
 
 
-def _did_not_fit(pub, project: Path, block: str | None, words: str, page: int) -> Diagnostic:
-    """Something the print edition could not fit in its page's text area, at its block's line."""
+def _not_fitting(pub, project: Path, overflows) -> list[Diagnostic]:
+    """What the print edition could not fit in its pages' text area, each at
+    its block's line. Each chapter is stamped and its source read once."""
     from .pagemarks import chapter_of, stamp
 
-    chapter = next((c for c in pub.chapters if block and chapter_of(block) == c.id), None)
-    where = Location(_where(pub, project))
-    if chapter is not None:
-        body = copy.deepcopy(chapter.body)
-        stamp(body, f"pm-{chapter.id}-")
-        el = next(body.iterfind(f".//*[@data-pm='{block}']"), None)
-        text = chapter.source.read_text(encoding="utf-8", errors="replace") if chapter.source.is_file() else ""
-        snippet = next((t.strip()[:30] for t in (el.itertext() if el is not None else ()) if t.strip()), words[:30])
-        index = text.find(snippet)
-        where = Location(_relative(chapter.source, project), text.count("\n", 0, index) + 1 if index >= 0 else None)
-    return Diagnostic("warning", f"on page {page} of the print edition, '{words}' does not fit in the page's text "
-                                 "area and runs into the margin", where,
-                      "break up the long word, line or table, or make the image smaller")
+    seen: dict[str, tuple[dict, str]] = {}  # chapter id -> (block mark -> element, source text)
+
+    def marked(chapter):
+        if chapter.id not in seen:
+            body = copy.deepcopy(chapter.body)
+            stamp(body, f"pm-{chapter.id}-")
+            text = chapter.source.read_text(encoding="utf-8", errors="replace") if chapter.source.is_file() else ""
+            seen[chapter.id] = ({el.get("data-pm"): el for el in body.iterfind(".//*[@data-pm]")}, text)
+        return seen[chapter.id]
+
+    found = []
+    for block, words, page in overflows:
+        chapter = next((c for c in pub.chapters if block and chapter_of(block) == c.id), None)
+        where = Location(_where(pub, project))
+        if chapter is not None:
+            elements, text = marked(chapter)
+            el = elements.get(block)
+            snippet = next((t.strip()[:30] for t in (el.itertext() if el is not None else ()) if t.strip()),
+                           words[:30])
+            index = text.find(snippet)
+            where = Location(_relative(chapter.source, project),
+                             text.count("\n", 0, index) + 1 if index >= 0 else None)
+        found.append(Diagnostic("warning", f"on page {page} of the print edition, '{words}' does not fit in the "
+                                           "page's text area and runs into the margin", where,
+                                "break up the long word, line or table, or make the image smaller"))
+    return found
 
 
 def _contents_shortened(pub, project: Path) -> list[Diagnostic]:
@@ -224,7 +238,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
                            for m in rendered.messages if m.startswith(REPORTED)]
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     pub.render_warnings += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
-    pub.render_warnings += [_did_not_fit(pub, project, *o) for o in rendered.overflows]
+    pub.render_warnings += _not_fitting(pub, project, rendered.overflows)
     pub.render_warnings += _contents_shortened(pub, project)
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
