@@ -64,10 +64,11 @@ HINTS = {DAMAGED: "export it again as PNG, JPEG or SVG"}
 TOO_LARGE = "scale it down: 300 dpi across a full page is about 2500x3500 pixels"
 
 
-def register(pub: Publication, path: Path, project: Path) -> Asset:
+def register(pub: Publication, path: Path, project: Path, media_type: str | None = None) -> Asset:
+    """The file's asset, made at its first use (``media_type``: when already examined)."""
     if path not in pub.assets:
         digest = hashlib.sha256(str(path.relative_to(project)).encode()).hexdigest()[:8]
-        media_type = media_type_of(path) or "application/octet-stream"
+        media_type = media_type or media_type_of(path) or "application/octet-stream"
         suffixes = SUFFIXES.get(media_type, (path.suffix.lower(),))
         suffix = path.suffix.lower() if path.suffix.lower() in suffixes else suffixes[0]
         name = f"images/{path.stem}-{digest}{suffix}"
@@ -114,18 +115,18 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
         if path is None:
             img.drop_tree()
             continue
-        problem = examine(path)[1]
-        if problem is not None:
-            diags.error(f"image '{src}' {problem}", chapter.source, line, hint=HINTS.get(problem, TOO_LARGE))
-            img.drop_tree()
-            continue
-        if path not in pub.assets and media_type_of(path) == "image/svg+xml":
-            cleaned = clean_svg(path, chapter, src, line, diags)
-            if cleaned is None:
+        if path not in pub.assets:  # each file is examined (and an SVG cleaned) at its first use
+            media_type, problem = examine(path)
+            if problem is not None:
+                diags.error(f"image '{src}' {problem}", chapter.source, line, hint=HINTS.get(problem, TOO_LARGE))
                 img.drop_tree()
                 continue
-            register(pub, path, project).cleaned = cleaned
-        asset = register(pub, path, project)
+            cleaned = clean_svg(path, chapter, src, line, diags) if media_type == "image/svg+xml" else None
+            if media_type == "image/svg+xml" and cleaned is None:
+                img.drop_tree()
+                continue
+            register(pub, path, project, media_type).cleaned = cleaned
+        asset = pub.assets[path]
         asset.first_use = asset.first_use or (chapter.source, line, src)
         img.set("src", asset.name)
 
