@@ -217,3 +217,21 @@ def test_a_contents_too_long_even_at_its_top_level_is_left_out_whole():
     assert "Heading 3" in contents(pub(5))
     # No "Contents" heading over an empty page.
     assert contents(pub(MAX_ENTRIES + 1)) == ""
+
+
+def test_a_table_of_ordinary_words_keeps_them_whole_in_print(tmp_path):
+    # Cells that may break anywhere let the table squeeze a column to a few
+    # letters ("Ope/rato/r"): that is kept for tables that need it.
+    import pipeline
+    from conftest import pdf_text_by_page, source_date_epoch
+
+    rows = "".join(f"| `x{i} %= y` | `var %= expr` | Arithmetic remainder and assignment, row {i} | RemAssign |\n"
+                   for i in range(6))
+    table = "| Operator | Example | Explanation | Overloadable? |\n|---|---|---|---|\n" + rows
+    project = make_project(tmp_path / "project", {"source/ops/article.md":
+                                                  "---\ntitle: Ops\nlang: en\n---\n\n# Operators\n\n" + table})
+    with source_date_epoch():
+        pipeline.build(project, ["ops"], formats=("pdf",), out_dir=tmp_path / "dist")
+    words = " ".join(pdf_text_by_page(tmp_path / "dist" / "ops.pdf")).split()
+    for word in ("Operator", "Overloadable?", "RemAssign", "Explanation"):
+        assert word in words, word

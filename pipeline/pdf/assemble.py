@@ -154,15 +154,21 @@ def _mark_image_paragraphs(body) -> None:
 
 
 WIDE, VERY_WIDE = 6, 10  # columns from which a table is set in smaller type (print.css)
+# A token this long cannot share a line's width with other columns whole: its
+# table's cells may break anywhere (print.css). Only there: elsewhere words
+# stay whole and columns are sized to them.
+LONG_TOKEN = 24
 
 
 def _mark_wide_tables(body) -> None:
     for table in body.iter("table"):
         columns = max((sum(int(c.get("colspan") or 1) if (c.get("colspan") or "1").isdigit() else 1
                            for c in row if c.tag in ("td", "th")) for row in table.iter("tr")), default=0)
-        if columns > WIDE:
-            size = "very-wide" if columns > VERY_WIDE else "wide"
-            table.set("class", " ".join(filter(None, [table.get("class"), size])))
+        marks = ["very-wide" if columns > VERY_WIDE else "wide"] if columns > WIDE else []
+        if any(len(token) > LONG_TOKEN for token in " ".join(table.itertext()).split()):
+            marks.append("long-tokens")
+        if marks:
+            table.set("class", " ".join(filter(None, [table.get("class"), *marks])))
 
 
 def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = ()) -> str:
