@@ -3,7 +3,8 @@
 # when run as root, otherwise print the sudo command and fail.
 # Usage: tools/system-deps.sh build|test   (test implies build)
 #   build: what `make dist` needs (WeasyPrint loads Pango/HarfBuzz at run time)
-#   test:  extra tools for `make test` (EPUBCheck's Java, Poppler, Chromium and Node for Ace)
+#   test:  extra tools for `make test` (EPUBCheck's Java, Poppler, Chromium and Node for Ace,
+#          Chromium's driver for the preview's browser tests)
 set -euo pipefail
 
 group=${1:-build}
@@ -29,6 +30,9 @@ if [[ $group == test ]]; then
     need poppler-utils                         # pdfinfo, pdffonts, pdftotext, pdfdetach, pdftoppm
     if ! have chromium && ! have chromium-browser; then   # the browser Ace drives
         if grep -qs '^ID=ubuntu' /etc/os-release; then missing+=(chromium-browser); else missing+=(chromium); fi
+    fi
+    if ! have chromedriver; then                # drives the browser in the preview's tests
+        if grep -qs '^ID=ubuntu' /etc/os-release; then missing+=(chromium-chromedriver); else missing+=(chromium-driver); fi
     fi
     have node || need nodejs                   # Ace runs on Node
     have npm || need npm
