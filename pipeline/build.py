@@ -26,7 +26,7 @@ from typing import Callable
 from .errors import BuildError, Diagnostic, Diagnostics, Exit, Location, failing, strictly
 from .output import Staging, Unwritable, locked, publish, recover, stage
 from .output_folder import unusable
-from .styles import font_files
+from .styles import file as style_file, font_files
 from .workers import (DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, Outcome, Task, internal_error,
                       out_of_memory, stopped, timed_out, unwritable)
 
@@ -382,9 +382,11 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     chosen = _select(project, publications, diags)
     if chosen and not font_files(project):
         # Every edition needs them: the EPUB's page-list comes from the print layout.
-        diags.error("there are no fonts in styles/fonts/: editions are typeset only in the "
-                    "project's own fonts", project / "styles" / "fonts",
-                    hint="copy styles/ with its fonts from Pressroom into the project")
+        sheet = style_file(project, "fonts.css")
+        diags.error("the fonts.css in use declares no font that can be read: editions are typeset "
+                    "only in the fonts it declares", sheet,
+                    hint="declare fonts in styles/fonts.css with @font-face rules naming files under "
+                         "styles/fonts/, or remove styles/fonts.css to use the house fonts")
     diags.raise_if_errors(Exit.INPUT)
 
     result = BuildResult()

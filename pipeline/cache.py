@@ -56,8 +56,15 @@ def _tree(h, root: Path, within: Path | None = None) -> None:
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         files += [Path(folder) / n for n in names]
-    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
-        rel = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+    _files(h, {p.relative_to(root).as_posix(): p for p in files}, within)
+
+
+def _files(h, files: dict[str, Path], within: Path | None) -> None:
+    """Feed files (by their relative names, sorted) into h; with ``within``,
+    only files inside it are read."""
+    for name in sorted(files):
+        path = files[name]
+        rel = name.encode("utf-8", "surrogateescape")
         # A link leading out of the project by what it says: the build
         # refuses it, and nothing outside is read here.
         if within is not None and path.is_symlink() and \
@@ -95,8 +102,13 @@ def software() -> str:
 
 
 def styles_digest(project: Path) -> str:
+    """The house styles with the project's over them, as the editions use them."""
+    from . import styles
+
     h = hashlib.sha256()
-    _tree(h, project / "styles", project)
+    # House files are hashed too: in a checkout of Pressroom they change
+    # without its version changing.
+    _files(h, styles.files(project), project)
     return h.hexdigest()
 
 

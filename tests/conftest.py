@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -54,12 +53,11 @@ def repo_root() -> Path:
 
 def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A project folder at tmp_path holding `files` (paths relative to the
-    project, text written as UTF-8, bytes as they are) and a copy of the
-    repository's styles/ (a copy, not a link: the PDF writer reads fonts only
-    from inside the project)."""
+    project, text written as UTF-8, bytes as they are); like a writer's
+    project, it has no styles/ of its own unless `files` gives one, so the
+    house styles apply."""
     project = Path(tmp_path)
     project.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "styles", project / "styles", dirs_exist_ok=True)
     (project / "source").mkdir(exist_ok=True)
     for name, content in files.items():
         path = project / name

@@ -143,7 +143,7 @@ def test_the_renderers_fetcher_reads_only_data_and_files_inside_the_project(tmp_
     inside.write_text("p {}")
     (tmp_path / "secret.txt").write_text(TOKEN)
     (project / "link.txt").symlink_to(tmp_path / "secret.txt")
-    fetcher = ProjectFetcher([project])
+    fetcher = ProjectFetcher(project)
     assert fetcher.fetch(inside.as_uri()) is not None
     assert fetcher.fetch("data:text/plain,hello") is not None
     for url in ("file:///etc/passwd", (tmp_path / "secret.txt").as_uri(), (project / "link.txt").as_uri(),

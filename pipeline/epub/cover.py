@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import styles
 from ..metadata import Metadata
 from ..terms import term
 
@@ -20,7 +21,9 @@ INK, PAPER, ACCENT = (246, 241, 232), (38, 36, 48), (196, 74, 54)
 
 
 def _font(project: Path, name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(project / "styles" / "fonts" / "charis" / name), size)
+    # The house face, or the project's file in its place.
+    path = styles.file(project, f"fonts/charis/{name}") or styles.house() / "fonts" / "charis" / name
+    return ImageFont.truetype(io.BytesIO(styles.read_bytes(project, path)), size)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:

@@ -23,16 +23,13 @@ XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
-def _text(sheet: Path, project: Path) -> str:
-    # Checked when the publication was read (styles.check_files); read through
-    # the same door so that nothing swapped in since is read.
-    return confine.read_bytes(sheet, project).decode("utf-8")
-
-
 def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     sheets = styles.stack(project, "epub", pub.folder, with_fonts=embed_fonts)
     own = set(styles.own_sheets(pub.folder))
-    text = "\n".join(styles.without_urls(_text(s, project)) if s in own else _text(s, project) for s in sheets)
+    # Checked when the publication was read (styles.check_files); read through
+    # the same door so that nothing swapped in since is read.
+    text = "\n".join(styles.without_urls(confine.read_bytes(s, project).decode("utf-8")) if s in own
+                     else styles.sheet_text(project, s) for s in sheets)
     # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
@@ -78,9 +75,9 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     book.add_item(css)
     if embed_fonts:
         for path in styles.font_files(project):
-            rel = path.relative_to(project / "styles").as_posix()
-            book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=rel,
-                                        media_type=FONT_TYPES[path.suffix], content=confine.read_bytes(path, project)))
+            book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=styles.relative(project, path),
+                                        media_type=FONT_TYPES[path.suffix.lower()],
+                                        content=styles.read_bytes(project, path)))
     for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
         book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
                                     content=asset.cleaned if asset.cleaned is not None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pydyf
 
 VARIANT = "pdf/x-4"
-PROFILE = Path("styles/icc/FOGRA39.icc")
+PROFILE = "icc/FOGRA39.icc"  # inside styles/: the house profile, or the project's
 # The registered characterization the profile was made from.
 CONDITION = {"OutputConditionIdentifier": "FOGRA39", "RegistryName": "http://www.color.org",
              "OutputCondition": "Offset printing, ISO 12647-2:2004/Amd 1, coated paper (FOGRA39)"}
@@ -29,7 +29,7 @@ GREY = "device-cmyk(0 0 0 0.55)"
 
 def sheet(project: Path) -> str:
     """CSS for a PDF/X edition: the output intent and ink colours."""
-    return (f'@color-profile device-cmyk {{ src: url("{(project / PROFILE).resolve().as_uri()}"); '
+    return (f'@color-profile device-cmyk {{ src: url("{(project / "styles" / PROFILE).as_uri()}"); '
             "components: cyan, magenta, yellow, black; }\n"
             f"html, a {{ color: {BLACK}; }}\n"
             f"th, td {{ border-color: {GREY}; }}\n"

@@ -143,7 +143,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     bleed = options.bleed if bleed is None and press_options else bool(bleed)
     pdfx = options.pdfx if pdfx is None and press_options else bool(pdfx)
     variant = variant or (press.VARIANT if pdfx else "pdf/ua-1")
-    fetcher = ProjectFetcher([project])
+    fetcher = ProjectFetcher(project)
     # One font configuration for every sheet and the document: without it
     # WeasyPrint ignores @font-face, and the machine's fonts set the text.
     fonts = committed_only()
@@ -152,8 +152,12 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     # The page geometry first, so a publication's own print.css may change it.
     sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed, options.margins()))]
     own = set(styles.own_sheets(pub.folder))  # loaded without their references, as in the EPUB
+    # Every layered sheet is read as if it were in the project's styles/, and
+    # the fetcher finds what it names there or in the house styles.
     sheets += [sheet(string=styles.without_urls(s.read_text(encoding="utf-8", errors="replace")),
-                     base_url=s.as_uri()) if s in own else sheet(filename=str(s))
+                     base_url=s.as_uri()) if s in own
+               else sheet(string=styles.sheet_text(project, s),
+                          base_url=(project / styles.STYLES / styles.relative(project, s)).as_uri())
                for s in styles.stack(project, "print", pub.folder, True)]
     if pdfx:
         sheets.append(sheet(string=press.sheet(project)))
