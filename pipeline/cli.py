@@ -138,16 +138,72 @@ def cmd_check(args) -> int:
 
 # --- new, clean, watch -------------------------------------------------------
 
-def cmd_new(args) -> int:
-    from .scaffold import new
+def _made(paths, folder: Path) -> None:
+    for path in paths:
+        print(f"  {os.path.relpath(path, folder)}{'/' if path.is_dir() else ''}")
 
-    kind = "book" if args.book else "collection" if args.collection else "article"
+
+def cmd_new(args) -> int:
+    from .scaffold import new_project
+
     try:
-        folder = new(Path(args.project).resolve(), args.folder, kind)
+        made = new_project(Path(args.path), args.kind)
     except BuildError as exc:
         _report(exc.diagnostics)
         return exc.exit_code
-    print(f"made {kind} {folder}; build it with: pressroom build {folder.name}")
+    folder = made[0].parent.parent
+    print(f"made the project {args.path} with a first {args.kind} in source/{made[0].name}/:")
+    _made(made, folder)
+    print(f"next: cd {args.path} && pressroom serve   (or 'pressroom build'; README.md says more)")
+    return Exit.OK
+
+
+def cmd_init(args) -> int:
+    from .scaffold import init
+
+    try:
+        made = init(Path(args.project), args.kind)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        return exc.exit_code
+    print(f"made this folder a project with a first {args.kind} in source/{made[0].name}/:")
+    _made(made, Path(args.project))
+    print("next: pressroom serve   (or 'pressroom build')")
+    return Exit.OK
+
+
+def cmd_add(args) -> int:
+    from .scaffold import add
+
+    try:
+        folder = add(Path(args.project).resolve(), args.folder, args.kind)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        return exc.exit_code
+    print(f"made {args.kind} {folder}; build it with: pressroom build {folder.name}")
+    return Exit.OK
+
+
+def cmd_styles(args) -> int:
+    from . import styles
+    from .scaffold import copy_styles, house_files
+
+    project = Path(args.project).resolve()
+    if args.files or args.all:
+        try:
+            copied = copy_styles(project, args.files or [""])
+        except BuildError as exc:
+            _report(exc.diagnostics)
+            return exc.exit_code
+        print("copied into styles/, where they replace the house's:")
+        _made(copied, project)
+        return Exit.OK
+    in_use = styles.files(project)
+    print(f"the house styles ({styles.house()}); the project's styles/ replaces any of them:")
+    rows = [["file", "in use"]]
+    for rel, shipped in house_files().items():
+        rows.append([rel, "the house's" if in_use[rel] == shipped else "the project's"])
+    _table(rows)
     return Exit.OK
 
 
@@ -274,6 +330,15 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     _common(p)
 
 
+def _kind(p) -> None:
+    from .scaffold import KINDS
+
+    p.add_argument("--kind", choices=KINDS, default="article",
+                   help="article (one Markdown file, the default), book (chapters with publication.yaml), "
+                        "collection (articles with their own authors), mdbook (book.toml and src/SUMMARY.md) "
+                        "or mkdocs (mkdocs.yml and docs/)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pressroom", description=(
         "Turn Markdown sources into finished editions: an accessible EPUB 3 and a print-ready PDF."))
@@ -284,12 +349,25 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
     _common(p)
-    p = sub.add_parser("new", help="start a publication that builds at once")
+    p = sub.add_parser("new", help="make a project anywhere, with a first publication that builds at once",
+                       description="Make a project folder: source/ with a first publication named after the "
+                                   "folder, a .gitignore for dist/ and a README on what to do next.")
+    p.add_argument("path", metavar="PATH", help="the project's folder, made if needed (it must be empty)")
+    _kind(p)
+    _common(p, output=False)
+    p = sub.add_parser("init", help="make this folder (or -C DIR) a project, keeping what it holds")
+    _kind(p)
+    _common(p, output=False)
+    p = sub.add_parser("add", help="add a publication to the project, under source/")
     p.add_argument("folder", metavar="NAME", help="its folder's name, made under source/")
-    kind = p.add_mutually_exclusive_group()
-    kind.add_argument("--article", action="store_true", help="one Markdown file (the default)")
-    kind.add_argument("--book", action="store_true", help="chapters in order, with publication.yaml")
-    kind.add_argument("--collection", action="store_true", help="articles with their own titles and authors")
+    _kind(p)
+    _common(p, output=False)
+    p = sub.add_parser("styles", help="list the house styles, or copy some into styles/ to change them",
+                       description="Without names, list the house styles and which the project replaces. "
+                                   "With names (print.css, fonts.css, fonts/charis, ...) copy those files into "
+                                   "the project's styles/, where they replace the house's; nothing is overwritten.")
+    p.add_argument("files", nargs="*", metavar="FILE", help="house files or folders to copy")
+    p.add_argument("--all", action="store_true", help="copy every house file, to replace everything")
     _common(p, output=False)
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
     # While writing, the archive can wait for a real build.
@@ -306,8 +384,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "watch": cmd_watch, "clean": cmd_clean,
-            "verify": cmd_verify}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "init": cmd_init, "add": cmd_add,
+            "styles": cmd_styles, "watch": cmd_watch, "clean": cmd_clean, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -164,43 +164,92 @@ def test_check_fails_and_names_the_problem_in_a_damaged_epub(project, tmp_path, 
     assert "stray.xhtml" in captured.err
 
 
-@pytest.mark.parametrize("kind", ["article", "book", "collection"])
-def test_new_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys):
+@pytest.mark.parametrize("kind", ["article", "book", "collection", "mdbook", "mkdocs"])
+def test_add_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys):
     from conftest import epubcheck, make_project
 
     project = make_project(tmp_path / "p", {})
-    assert main(["new", "-C", str(project), f"--{kind}", "my-first"]) == Exit.OK
+    assert main(["add", "-C", str(project), "--kind", kind, "my-first"]) == Exit.OK
     folder = project / "source" / "my-first"
-    assert folder.is_dir() and any(folder.glob("*.md"))
-    assert main(["build", "-C", str(project), "-q", "--strict"]) == Exit.OK, capsys.readouterr().err
+    assert folder.is_dir() and any(folder.rglob("*.md"))
+    assert main(["build", "-C", str(project), "-q", "--strict", "-f", "epub,pdf"]) == Exit.OK, capsys.readouterr().err
     assert epubcheck(project / "dist" / "my-first.epub") == []
     assert (project / "dist" / "my-first.pdf").stat().st_size > 1000
-    # A second `new` with the same name refuses to overwrite the writer's work.
-    assert main(["new", "-C", str(project), "my-first"]) == Exit.USAGE
+    # A second `add` with the same name refuses to overwrite the writer's work.
+    assert main(["add", "-C", str(project), "my-first"]) == Exit.USAGE
 
 
 @pytest.mark.parametrize("name", ["../..", "..", ".", "", " ", "/tmp/elsewhere", "source/x", "a\\b", ".hidden",
                                   "CON", "lpt1.md", "a:b", "what?", "dot.", "tab\there", "x" * 256])
-def test_new_refuses_a_name_that_is_not_one_portable_folder_under_source(name, tmp_path, capsys):
+def test_add_refuses_a_name_that_is_not_one_portable_folder_under_source(name, tmp_path, capsys):
     project = tmp_path / "p"
     (project / "source").mkdir(parents=True)
     before = sorted(tmp_path.rglob("*"))
-    assert main(["new", "-C", str(project), name]) == Exit.USAGE
+    assert main(["add", "-C", str(project), name]) == Exit.USAGE
     err = capsys.readouterr().err
     assert "cannot be a publication's name" in err and "(give a plain name" in err, err
     assert sorted(tmp_path.rglob("*")) == before  # nothing made, here or elsewhere
 
 
-def test_new_refuses_a_name_taken_by_a_file_or_a_link(tmp_path, capsys):
+def test_add_refuses_a_name_taken_by_a_file_or_a_link(tmp_path, capsys):
     project = tmp_path / "p"
     (project / "source").mkdir(parents=True)
     (project / "source" / "taken").write_text("a file\n")
     (tmp_path / "outside").mkdir()
     (project / "source" / "linked").symlink_to(tmp_path / "outside")
-    assert main(["new", "-C", str(project), "taken"]) == Exit.USAGE
-    assert main(["new", "-C", str(project), "linked"]) == Exit.USAGE
+    assert main(["add", "-C", str(project), "taken"]) == Exit.USAGE
+    assert main(["add", "-C", str(project), "linked"]) == Exit.USAGE
     assert "taken by a file or a link" in capsys.readouterr().err
     assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_new_makes_a_whole_project_that_builds_with_no_styles_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Mein Buch", "--kind", "book"]) == Exit.OK
+    out = capsys.readouterr().out
+    project = tmp_path / "Mein Buch"
+    assert "cd Mein Buch && pressroom serve" in out
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()) == [
+        ".gitignore", "README.md", "source/mein-buch/chapter-1.md", "source/mein-buch/chapter-2.md",
+        "source/mein-buch/publication.yaml"]
+    assert (project / ".gitignore").read_text() == "dist/\n.cache/\n"
+    assert "source/mein-buch/" in (project / "README.md").read_text()
+    assert main(["build", "-C", str(project), "-q", "--strict", "-f", "epub"]) == Exit.OK
+    assert (project / "dist" / "mein-buch.epub").is_file() and not (project / "styles").exists()
+
+
+def test_new_refuses_a_folder_in_use_or_a_project_inside_a_project(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.md").write_text("mine\n")
+    (tmp_path / "a-file").write_text("mine\n")
+    (tmp_path / "proj" / "source").mkdir(parents=True)
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["new", "busy"]) == Exit.USAGE
+    assert main(["new", "a-file"]) == Exit.USAGE
+    assert main(["new", "proj/inner"]) == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "busy: error: the folder already exists and is not empty; nothing was made" in err
+    assert "run 'pressroom init' inside this one" in err
+    assert "a-file: error: a file or a link is in the way" in err
+    assert "run 'pressroom add inner' there" in err
+    assert sorted(tmp_path.rglob("*")) == before
+    assert main(["new", "empty-but-there"]) == Exit.OK  # an empty folder, or none, is fine
+
+
+def test_init_makes_this_folder_a_project_and_keeps_what_it_holds(tmp_path, capsys):
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    (folder / "README.md").write_text("my own readme\n")
+    (folder / ".gitignore").write_text("*.bak\ndist\n")
+    assert main(["init", "-C", str(folder), "--kind", "mkdocs"]) == Exit.OK
+    assert (folder / "README.md").read_text() == "my own readme\n"
+    assert (folder / ".gitignore").read_text() == "*.bak\ndist\n.cache/\n"
+    assert (folder / "source" / "essays" / "mkdocs.yml").is_file()
+    capsys.readouterr()
+    assert main(["init", "-C", str(folder)]) == Exit.USAGE
+    assert "this folder is a project already" in capsys.readouterr().err
+    assert main(["build", "-C", str(folder), "-q", "--strict", "-f", "epub"]) == Exit.OK
 
 
 def test_clean_removes_built_editions_only(project, capsys):
