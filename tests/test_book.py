@@ -507,7 +507,6 @@ def test_same_sources_in_another_folder_give_identical_bytes(book, tmp_path):
     project, first = book
     copy = tmp_path / "elsewhere"
     shutil.copytree(project / "source", copy / "source")
-    shutil.copytree(project / "styles", copy / "styles")
     with source_date_epoch():
         pipeline.build(copy)
     for output in first.outputs:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -459,11 +458,13 @@ def test_good_front_matter_in_chapters_parts_and_back_matter_gives_no_message(tm
 
 def test_a_project_without_fonts_is_told_so_before_anything_is_typeset(tmp_path, capsys):
     project = make_project(tmp_path / "project", {"source/article/article.md": "---\ntitle: Alpha\nlang: en\n---\n\nText.\n"})
-    shutil.rmtree(project / "styles" / "fonts")
+    # Its own fonts.css, naming a font file it does not have.
+    (project / "styles").mkdir()
+    (project / "styles" / "fonts.css").write_text('@font-face { font-family: "X"; src: url(fonts/x/X.ttf); }\n')
     out = tmp_path / "out"
     for edition in ("epub", "pdf"):  # the EPUB's page-list comes from the print layout too
         assert main(["build", "-C", str(project), "-o", str(out), "-q", "--format", edition]) == Exit.INPUT
         err = capsys.readouterr().err
-        assert "styles/fonts: error: there are no fonts in styles/fonts/" in err, err
-        assert "copy styles/" in err and "Traceback" not in err
+        assert "styles/fonts.css: error: the fonts.css in use declares no font that can be read" in err, err
+        assert "remove styles/fonts.css to use the house fonts" in err and "Traceback" not in err
         assert not out.exists()

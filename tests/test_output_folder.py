@@ -151,6 +151,8 @@ def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(proj
 
 @pytest.mark.parametrize("where", ["source/alpha", "styles", "."])
 def test_clean_never_empties_the_sources_the_styles_or_the_project(project, capsys, where):
+    (project / "styles").mkdir(exist_ok=True)  # a project with a sheet of its own
+    (project / "styles" / "print.css").write_text("p { margin: 0; }\n", encoding="utf-8")
     before = _tree(project)
     err = _failed(["clean", "-C", str(project), "-o", str(project / where)], capsys, Exit.USAGE)
     assert "error: the output folder" in err and "nothing was removed" in err, err
