@@ -99,7 +99,6 @@ print(json.dumps({"times": times, "status": status}))
 
 
 def _project(root: Path, text: str, dialect: str) -> Path:
-    shutil.copytree(REPO / "styles", root / "styles")
     folder = root / "source" / "hostile"
     folder.mkdir(parents=True)
     front = f"---\ntitle: Hostile\nlang: en\nmarkdown: {dialect}\n---\n\n"

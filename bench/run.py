@@ -54,7 +54,6 @@ def pandoc() -> str:
 
 
 def project_with(folder: Path, publications: dict[str, Path]) -> Path:
-    shutil.copytree(REPO / "styles", folder / "styles")
     for name, source in publications.items():
         shutil.copytree(source, folder / "source" / name)
     return folder
@@ -152,7 +151,6 @@ def main() -> None:
             print(f"{'':44} peak memory over 1 GiB: MISSES target")
     catalogue = work / "catalogue"
     (catalogue / "source").mkdir(parents=True)
-    shutil.copytree(REPO / "styles", catalogue / "styles")
     for i in range(200):
         folder = catalogue / "source" / f"article-{i:03d}"
         folder.mkdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import sys
 import threading
@@ -138,38 +139,30 @@ def cmd_check(args) -> int:
 
 # --- new, clean, watch -------------------------------------------------------
 
-def _made(paths, folder: Path) -> None:
-    for path in paths:
+def _start_project(make, folder: Path, kind: str, what: str, next_step: str) -> int:
+    """Run ``pressroom new`` or ``init`` and list what was made."""
+    try:
+        made = make(folder, kind)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        return exc.exit_code
+    print(f"made {what} a project with a first {kind} in source/{made[0].name}/:")
+    for path in made:
         print(f"  {os.path.relpath(path, folder)}{'/' if path.is_dir() else ''}")
+    print(f"next: {next_step}pressroom serve   (or 'pressroom build'; README.md says more)")
+    return Exit.OK
 
 
 def cmd_new(args) -> int:
     from .scaffold import new_project
 
-    try:
-        made = new_project(Path(args.path), args.kind)
-    except BuildError as exc:
-        _report(exc.diagnostics)
-        return exc.exit_code
-    folder = made[0].parent.parent
-    print(f"made the project {args.path} with a first {args.kind} in source/{made[0].name}/:")
-    _made(made, folder)
-    print(f"next: cd {args.path} && pressroom serve   (or 'pressroom build'; README.md says more)")
-    return Exit.OK
+    return _start_project(new_project, Path(args.path), args.kind, args.path, f"cd {shlex.quote(args.path)} && ")
 
 
 def cmd_init(args) -> int:
     from .scaffold import init
 
-    try:
-        made = init(Path(args.project), args.kind)
-    except BuildError as exc:
-        _report(exc.diagnostics)
-        return exc.exit_code
-    print(f"made this folder a project with a first {args.kind} in source/{made[0].name}/:")
-    _made(made, Path(args.project))
-    print("next: pressroom serve   (or 'pressroom build')")
-    return Exit.OK
+    return _start_project(init, Path(args.project), args.kind, "this folder", "")
 
 
 def cmd_add(args) -> int:

@@ -208,7 +208,8 @@ def test_new_makes_a_whole_project_that_builds_with_no_styles_folder(tmp_path, c
     assert main(["new", "Mein Buch", "--kind", "book"]) == Exit.OK
     out = capsys.readouterr().out
     project = tmp_path / "Mein Buch"
-    assert "cd Mein Buch && pressroom serve" in out
+    assert "made Mein Buch a project with a first book in source/mein-buch/" in out
+    assert "cd 'Mein Buch' && pressroom serve" in out
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()) == [
         ".gitignore", "README.md", "source/mein-buch/chapter-1.md", "source/mein-buch/chapter-2.md",
         "source/mein-buch/publication.yaml"]
