@@ -20,6 +20,7 @@ ADDRESS = re.compile(r"^pressroom: preview at (http://\S+) — press Ctrl-C to s
 
 class Preview:
     def __init__(self, project: Path, *args: str):
+        self.project = Path(project)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "serve", "-C", str(project), *args],
