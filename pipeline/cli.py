@@ -317,7 +317,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
     # While writing, the archive can wait for a real build.
     _build_options(p, formats="epub,pdf")
-    p.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    p.add_argument("--interval", type=float, default=0.5,
+                   help="seconds between looks where the system gives no notice of saves (default: 0.5)")
     p = sub.add_parser("serve", help="preview in a browser, rebuilt on every save",
                        description="Build the EPUB and the PDF, show them on a local web page, and rebuild "
                                    "and refresh the page each time a source or style is saved.")
