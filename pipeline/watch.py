@@ -3,7 +3,9 @@
 Shared by ``pressroom watch`` and ``pressroom serve``. watchfiles listens to
 the system's file notifications and falls back to looking every so often
 where there are none (network and container mounts); setting
-WATCHFILES_FORCE_POLLING=1 makes it look always.
+WATCHFILES_FORCE_POLLING=1 makes it look always. (Polling compares
+modification times to the second: a file saved twice within one second is
+rebuilt after the first save only.)
 """
 
 from __future__ import annotations
@@ -73,24 +75,19 @@ def watch(project: Path, rebuild: Callable[[list[str] | None], None], stop: thre
     project = Path(project).resolve()
     stop = stop or threading.Event()
     ignored = [Path(p).resolve() for p in ignored] + [project / "dist", project / ".cache"]
-    while not stop.is_set():
-        missing = [name for name in WATCHED if not (project / name).is_dir()]
-        # A folder that is not there yet cannot be watched: watch the project
-        # (filtered to it), and watch again more narrowly once it appears.
-        roots = [project] if missing else [project / name for name in WATCHED]
-        seen = changes(*roots, watch_filter=_Filter(project, ignored), stop_event=stop,
-                       step=50, rust_timeout=200, yield_on_timeout=True,
-                       poll_delay_ms=max(10, int(interval * 1000)))
-        for batch in seen:
-            if ready is not None:
-                ready()
-                ready = None
-            if not batch:
-                continue
-            names = changed_publications(project, (path for _change, path in batch))
-            if names is None or names:
-                rebuild(sorted(names) if names is not None else None)
-            if missing and any((project / name).is_dir() for name in missing):
-                break
-            if stop.is_set():
-                break
+    missing = [name for name in WATCHED if not (project / name).is_dir()]
+    # A folder that is not there yet cannot be watched: then the project is,
+    # filtered to it. (Not narrowed once it appears: a save made while the
+    # watching changed over would be missed.)
+    roots = [project] if missing else [project / name for name in WATCHED]
+    for batch in changes(*roots, watch_filter=_Filter(project, ignored), stop_event=stop,
+                         step=50, rust_timeout=200, yield_on_timeout=True,
+                         poll_delay_ms=max(10, int(interval * 1000))):
+        if ready is not None:
+            ready()
+            ready = None
+        if not batch:
+            continue
+        names = changed_publications(project, (path for _change, path in batch))
+        if names is None or names:
+            rebuild(sorted(names) if names is not None else None)
