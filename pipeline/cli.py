@@ -241,6 +241,29 @@ def cmd_watch(args) -> int:
     return Exit.OK
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    def report(error, result):
+        if error is not None and error.result is None:
+            _report(error.diagnostics)
+        elif error is not None:
+            _report_failures(error.result, args.verbose)
+        elif not args.quiet:
+            _report(result.diagnostics)
+
+    try:
+        status = serve(Path(args.project), args.publications, args.output, args.host, args.port,
+                       say=(lambda msg: None) if args.quiet else (lambda msg: _stderr(f"pressroom: {msg}")),
+                       warn=lambda msg: _stderr(f"pressroom: warning: {msg}", "33"), report=report)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        return exc.exit_code
+    if status == Exit.INTERRUPTED:
+        _stderr("pressroom: preview stopped")
+    return status
+
+
 # --- verify ------------------------------------------------------------------
 
 def cmd_verify(args) -> int:
@@ -365,7 +388,16 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
     # While writing, the archive can wait for a real build.
     _build_options(p, formats="epub,pdf")
-    p.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    p.add_argument("--interval", type=float, default=0.5,
+                   help="seconds between looks where the system gives no notice of saves (default: 0.5)")
+    p = sub.add_parser("serve", help="preview in a browser, rebuilt on every save",
+                       description="Build the EPUB and the PDF, show them on a local web page, and rebuild "
+                                   "and refresh the page each time a source or style is saved.")
+    p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default: 127.0.0.1, this computer only)")
+    p.add_argument("--port", type=int, default=0, help="the port (default: 0, any free one)")
+    _common(p)
     p = sub.add_parser("clean", help="remove the built editions from dist/")
     _common(p)
     p = sub.add_parser("verify", help="tell whether a bag or dist/ is as it was built",
@@ -378,7 +410,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "init": cmd_init, "add": cmd_add,
-            "styles": cmd_styles, "watch": cmd_watch, "clean": cmd_clean, "verify": cmd_verify}
+            "styles": cmd_styles, "serve": cmd_serve, "watch": cmd_watch, "clean": cmd_clean, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None) -> int:

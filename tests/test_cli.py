@@ -267,27 +267,32 @@ def test_clean_removes_built_editions_only(project, capsys):
 
 def test_watch_rebuilds_the_publication_whose_source_changed(project):
     import threading
-    import time
 
     from pipeline import build
     from pipeline.watch import watch
 
     build(project)
-    rebuilt = []
+    rebuilt, ready, seen = [], threading.Event(), threading.Condition()
+
+    def rebuild(names):
+        with seen:
+            rebuilt.append(names)
+            seen.notify_all()
+
     stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(project, rebuilt.append, stop, 0.05))
+    thread = threading.Thread(target=watch, args=(project, rebuild, stop, 0.05), kwargs={"ready": ready.set})
     thread.start()
     try:
-        time.sleep(0.3)
+        assert ready.wait(120)
         source = next((project / "source" / "beta").glob("*.md"))
         source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-        deadline = time.time() + 10
-        while not rebuilt and time.time() < deadline:
-            time.sleep(0.05)
+        with seen:
+            seen.wait_for(lambda: rebuilt, timeout=120)
+        # The project has no styles/ yet: one made now is a style for every publication.
+        (project / "styles").mkdir()
         (project / "styles" / "base.css").write_text("p { margin: 0 }\n", encoding="utf-8")
-        deadline = time.time() + 10
-        while len(rebuilt) < 2 and time.time() < deadline:
-            time.sleep(0.05)
+        with seen:
+            seen.wait_for(lambda: len(rebuilt) >= 2, timeout=120)
     finally:
         stop.set()
         thread.join()
