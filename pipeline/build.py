@@ -71,7 +71,7 @@ class BuildResult:
         return min(codes, key=lambda c: GRAVITY.index(c) if c in GRAVITY else len(GRAVITY), default=Exit.OK)
 
 
-def _discover(source_dir: Path) -> list[Path]:
+def discover(source_dir: Path) -> list[Path]:
     """Every publication folder under source/, in name order: as sources.discover,
     without importing the reading stage (YAML, language tags) on the fast path."""
     if not source_dir.is_dir():
@@ -81,7 +81,7 @@ def _discover(source_dir: Path) -> list[Path]:
                   if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
 
 
-def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
+def select(project: Path, names, diags: Diagnostics) -> list[Path]:
     from .confine import leading_out
 
     for link, target in leading_out(project, project):
@@ -89,7 +89,7 @@ def _select(project: Path, names, diags: Diagnostics) -> list[Path]:
             diags.error(f"source/ is a link to {target}, outside the project; no publication was read", link,
                         hint="make source/ a folder of the project")
             return []
-    folders = _discover(project / "source")
+    folders = discover(project / "source")
     for link, target in leading_out(project / "source", project):
         diags.warning(f"the folder is a link to {target}, outside the project; it is not read as a publication",
                       link, hint="copy the publication into source/ instead of linking to it")
@@ -379,7 +379,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     if (problem := unusable(out, project)) is not None:
         diags.error(problem.message, out, hint=problem.hint)
         raise BuildError(diags.items, problem.exit_code)
-    chosen = _select(project, publications, diags)
+    chosen = select(project, publications, diags)
     if chosen and not font_files(project):
         # Every edition needs them: the EPUB's page-list comes from the print layout.
         sheet = style_file(project, "fonts.css")

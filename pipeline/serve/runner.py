@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..build import _discover, build
+from ..build import discover, build
 from ..errors import BuildError, Diagnostic, Exit
 
 FORMATS = ("epub", "pdf")  # the archive can wait for a real build
@@ -60,7 +60,7 @@ class Runner:
 
     def publications(self) -> list[str]:
         """What may be shown: the names asked for, or every publication in source/ now."""
-        return list(self.names) or [p.name for p in _discover(self.project / "source")]
+        return list(self.names) or [p.name for p in discover(self.project / "source")]
 
     def build_now(self, names: list[str] | None = None) -> State:
         """Build (in the calling thread) and publish the new state."""

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from ..build import _select
+from ..build import select
 from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from ..output_folder import unusable
 from .runner import Runner, nothing_attempted
@@ -57,7 +57,7 @@ def check(project: Path, names: list[str], out: Path) -> None:
     if (problem := unusable(out, project)) is not None:
         diags.error(problem.message, out, hint=problem.hint)
         raise BuildError(diags.items, problem.exit_code)
-    _select(project, names, diags)
+    select(project, names, diags)
     diags.raise_if_errors(Exit.INPUT)
 
 
