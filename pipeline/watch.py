@@ -3,13 +3,15 @@
 Shared by ``pressroom watch`` and ``pressroom serve``. watchfiles listens to
 the system's file notifications and falls back to looking every so often
 where there are none (network and container mounts); setting
-WATCHFILES_FORCE_POLLING=1 makes it look always. (Polling compares
-modification times to the second: a file saved twice within one second is
-rebuilt after the first save only.)
+WATCHFILES_FORCE_POLLING=1 makes it look always. Polling compares
+modification times to the second, so a file saved again within the second
+of its last save would go unseen: the files of each rebuild are looked at
+again when it ends, and saved again meanwhile, rebuilt again.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Callable, Iterable
@@ -65,6 +67,18 @@ class _Filter:
         return len(parts) == 1 and not parts[0].startswith(".") and not p.is_dir()
 
 
+_UNSEEN = ("unseen",)
+
+
+def _state(path: str) -> tuple[int, int] | None:
+    """A file's modification time (to the nanosecond) and size; None when gone."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
 def watch(project: Path, rebuild: Callable[[list[str] | None], None], stop: threading.Event | None = None,
           interval: float = 0.5, *, ignored: Iterable[Path] = (), ready: Callable[[], None] | None = None) -> None:
     """Call rebuild(names) after each burst of saves (None: every publication)
@@ -80,14 +94,20 @@ def watch(project: Path, rebuild: Callable[[list[str] | None], None], stop: thre
     # filtered to it. (Not narrowed once it appears: a save made while the
     # watching changed over would be missed.)
     roots = [project] if missing else [project / name for name in WATCHED]
+    handled: dict[str, tuple[int, int] | None] = {}  # path -> its state when it was last rebuilt
     for batch in changes(*roots, watch_filter=_Filter(project, ignored), stop_event=stop,
                          step=50, rust_timeout=200, yield_on_timeout=True,
                          poll_delay_ms=max(10, int(interval * 1000))):
         if ready is not None:
             ready()
             ready = None
-        if not batch:
-            continue
-        names = changed_publications(project, (path for _change, path in batch))
-        if names is None or names:
+        # A save this loop saw and rebuilt already is not a new one.
+        paths = {path for _change, path in batch if _state(path) != handled.get(path, _UNSEEN)}
+        while paths and not stop.is_set():
+            names = changed_publications(project, paths)
+            if names is not None and not names:
+                break
+            before = {path: _state(path) for path in paths}
             rebuild(sorted(names) if names is not None else None)
+            handled.update(before)
+            paths = {path for path, state in before.items() if _state(path) != state}

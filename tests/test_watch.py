@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from pathlib import Path
@@ -50,11 +51,43 @@ def test_saves_are_seen_also_in_a_styles_folder_made_later(watching, tmp_path):
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "base.css").write_text("p { margin: 0 }\n", encoding="utf-8")
     assert watching.get(timeout=WAIT) is None
-    # A save right after is seen as well. (A new file: watchfiles' polling
-    # compares times to the second, so a second save of one file within the
-    # same second goes unseen there.)
+    # A save right after is seen as well.
     (tmp_path / "source" / "a" / "second.md").write_text("More text.\n", encoding="utf-8")
     while (names := watching.get(timeout=WAIT)) is None:  # the style's own later events, if any
         pass
     assert names == ["a"]
     assert watching.empty() or all(n in (None, ["a"]) for n in list(watching.queue))
+
+
+@pytest.mark.parametrize("polling", [True, False])
+def test_a_file_saved_again_during_its_rebuild_is_rebuilt_again_and_once(polling, tmp_path, monkeypatch):
+    """Within the same second as the save that started the rebuild: polling,
+    which compares times to the second, does not see it; the watch does. And
+    with notifications, which do see it, it is not rebuilt twice."""
+    if polling:
+        monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    article = tmp_path / "source" / "a" / "article.md"
+    article.parent.mkdir(parents=True)
+    calls: queue.Queue = queue.Queue()
+    made = []
+
+    def rebuild(names):
+        made.append(names)
+        calls.put((names, article.read_text(encoding="utf-8")))
+        if len(made) == 1:  # the writer saves again while the first rebuild runs
+            first = article.stat().st_mtime_ns
+            article.write_text("Second.\n", encoding="utf-8")
+            os.utime(article, ns=(first + 1000, first + 1000))
+
+    ready, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watch, args=(tmp_path, rebuild, stop, 0.05), kwargs={"ready": ready.set})
+    thread.start()
+    try:
+        assert ready.wait(WAIT)
+        article.write_text("First.\n", encoding="utf-8")
+        assert calls.get(timeout=WAIT) == (["a"], "First.\n")
+        assert calls.get(timeout=WAIT) == (["a"], "Second.\n")
+    finally:
+        stop.set()
+        thread.join(WAIT)
+    assert len(made) == 2, made  # none more by the time it stopped
