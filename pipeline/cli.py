@@ -139,6 +139,11 @@ def cmd_check(args) -> int:
 
 # --- new, clean, watch -------------------------------------------------------
 
+def _list_made(paths, folder: Path) -> None:
+    for path in paths:
+        print(f"  {os.path.relpath(path, folder)}{'/' if path.is_dir() else ''}")
+
+
 def _start_project(make, folder: Path, kind: str, what: str, next_step: str) -> int:
     """Run ``pressroom new`` or ``init`` and list what was made."""
     try:
@@ -147,8 +152,7 @@ def _start_project(make, folder: Path, kind: str, what: str, next_step: str) -> 
         _report(exc.diagnostics)
         return exc.exit_code
     print(f"made {what} a project with a first {kind} in source/{made[0].name}/:")
-    for path in made:
-        print(f"  {os.path.relpath(path, folder)}{'/' if path.is_dir() else ''}")
+    _list_made(made, folder)
     print(f"next: {next_step}pressroom serve   (or 'pressroom build'; README.md says more)")
     return Exit.OK
 
@@ -189,7 +193,7 @@ def cmd_styles(args) -> int:
             _report(exc.diagnostics)
             return exc.exit_code
         print("copied into styles/, where they replace the house's:")
-        _made(copied, project)
+        _list_made(copied, project)
         return Exit.OK
     in_use = styles.files(project)
     print(f"the house styles ({styles.house()}); the project's styles/ replaces any of them:")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from pathlib import Path
 
 import pytest
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
