@@ -183,7 +183,7 @@ def cmd_add(args) -> int:
 
 def cmd_styles(args) -> int:
     from . import styles
-    from .scaffold import copy_styles, house_files
+    from .scaffold import copy_styles
 
     project = Path(args.project).resolve()
     if args.files or args.all:
@@ -198,7 +198,7 @@ def cmd_styles(args) -> int:
     in_use = styles.files(project)
     print(f"the house styles ({styles.house()}); the project's styles/ replaces any of them:")
     rows = [["file", "in use"]]
-    for rel, shipped in house_files().items():
+    for rel, shipped in styles.house_files().items():
         rows.append([rel, "the house's" if in_use[rel] == shipped else "the project's"])
     _table(rows)
     return Exit.OK

@@ -286,15 +286,10 @@ def init(folder: Path, kind: str = "article") -> list[Path]:
     return _project_files(folder, kind)
 
 
-def house_files() -> dict[str, Path]:
-    root = styles.house()
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def copy_styles(project: Path, names: list[str]) -> list[Path]:
     """Copy house files (names inside styles/, or folders such as fonts) into
     the project's styles/, where they replace the house's; all or nothing."""
-    house = house_files()
+    house = styles.house_files()
     chosen: dict[str, Path] = {}
     problems = []
     for name in names:

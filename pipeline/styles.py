@@ -74,18 +74,29 @@ def read_bytes(project: Path, path: Path) -> bytes:
     return path.read_bytes()
 
 
-def files(project: Path) -> dict[str, Path]:
-    """Every style file in use, by its place inside styles/ (sorted): the
-    house's, with the project's over them."""
-    found = {p.relative_to(house()).as_posix(): p for p in house().rglob("*") if p.is_file()}
-    own = project / STYLES
+def house_files() -> dict[str, Path]:
+    """The house style files, by their place inside styles/ (sorted)."""
+    root = house()
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def own_files(project: Path) -> dict[str, Path]:
+    """The project's own style files, by their place inside styles/ (links
+    to folders are not followed: nothing outside is listed)."""
+    own, found = project / STYLES, {}
     if own.is_dir() and not os.path.islink(own):
         for folder, dirs, names in os.walk(own):
             dirs[:] = [d for d in dirs if d != "__pycache__"]
             for name in names:
                 path = Path(folder) / name
                 found[path.relative_to(own).as_posix()] = path
-    return dict(sorted(found.items()))
+    return found
+
+
+def files(project: Path) -> dict[str, Path]:
+    """Every style file in use, by its place inside styles/ (sorted): the
+    house's, with the project's over them."""
+    return dict(sorted({**house_files(), **own_files(project)}.items()))
 
 
 def _sheets(project: Path, edition: str, with_fonts: bool) -> list[Path]:
@@ -168,8 +179,8 @@ def check_files(project: Path, publication_folder: Path, diags) -> None:
         if os.path.lexists(publication_folder / name):
             read_text(publication_folder / name, diags, publication_folder, confine.FOLDER)
     declared = set(font_files(project))
-    for rel, path in files(project).items():
-        if not _is_project_file(project, path) or Path(rel).suffix.lower() not in FONT_SUFFIXES:
+    for rel, path in sorted(own_files(project).items()):
+        if path.suffix.lower() not in FONT_SUFFIXES:
             continue
         if confine.confined(path, diags, project, confine.PROJECT) and path not in declared:
             diags.warning(f"the font {STYLES}/{rel} is not used: no @font-face rule of fonts.css names it",

@@ -21,8 +21,12 @@ INK, PAPER, ACCENT = (246, 241, 232), (38, 36, 48), (196, 74, 54)
 
 
 def _font(project: Path, name: str, size: int) -> ImageFont.FreeTypeFont:
-    # The house face, or the project's file in its place.
-    path = styles.file(project, f"fonts/charis/{name}") or styles.house() / "fonts" / "charis" / name
+    # The project's file in the house face's place, when it may be read (one
+    # that may not was reported when the publication was read).
+    rel = f"fonts/charis/{name}"
+    path = styles.file(project, rel)
+    if path is None or not styles.readable(project, path):
+        path = styles.house() / rel
     return ImageFont.truetype(io.BytesIO(styles.read_bytes(project, path)), size)
 
 
