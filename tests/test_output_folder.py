@@ -36,10 +36,15 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*"))}
 
 
+def _editions(project: Path) -> dict[str, tuple[bytes, int]]:
+    """What the output folder holds: each file's bytes and modification time."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()}
+
+
 def _built(project: Path) -> dict[str, tuple[bytes, int]]:
     assert main(["build", "-C", str(project), "-q", "-f", "epub"]) == Exit.OK
     (project / "source/alpha/article.md").write_text(ARTICLE.format(extra=" Later."), encoding="utf-8")
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()}
+    return _editions(project)
 
 
 def _failed(args: list[str], capsys, status: Exit) -> str:
@@ -83,7 +88,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_error_naming_it(project,
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.ENVIRONMENT)
     assert "dist: error: cannot write into the output folder: Permission denied" in err, err
     assert "make it writable" in err
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
+    assert _editions(project) == before
 
 
 def test_a_full_disk_while_the_editions_are_written_keeps_the_previous_ones(project, capsys, monkeypatch):
@@ -96,7 +101,7 @@ def test_a_full_disk_while_the_editions_are_written_keeps_the_previous_ones(proj
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.ENVIRONMENT)
     assert "error: could not write the editions of 'alpha' into the output folder: No space left on device" in err
     assert "nothing in the output folder was changed" in err
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
+    assert _editions(project) == before
 
 
 def test_a_full_disk_while_the_editions_are_made_is_a_located_error(project, capsys, monkeypatch):
@@ -110,7 +115,7 @@ def test_a_full_disk_while_the_editions_are_made_is_a_located_error(project, cap
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.ENVIRONMENT)
     assert "source/alpha: error: could not build 'alpha': No space left on device (/tmp/pressroom-work)" in err
     assert "make room" in err
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
+    assert _editions(project) == before
 
 
 def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_editions_are_in_place(project, capsys, monkeypatch):
@@ -146,7 +151,7 @@ def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(proj
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.INPUT)
     assert "source/alpha/article.md: error: could not build 'alpha': No such file or directory" in err, err
     assert "build again" in err
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist").iterdir()} == before
+    assert _editions(project) == before
 
 
 @pytest.mark.parametrize("where", ["source/alpha", "styles", "."])
