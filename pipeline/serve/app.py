@@ -183,7 +183,8 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
 class _HostCheck:
     """Answer only requests addressed to the loopback address and our port:
     a web page elsewhere cannot reach the preview by renaming its own host to
-    127.0.0.1 (DNS rebinding)."""
+    127.0.0.1 (DNS rebinding). Not Starlette's TrustedHostMiddleware: it
+    keeps what comes before the first ':', so [::1] cannot be allowed."""
 
     def __init__(self, app, allowed: set[str]):
         self.app, self.allowed, self.state = app, {h.lower() for h in allowed}, app.state
