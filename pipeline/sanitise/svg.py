@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import Removal
 from .css import clean_declarations, clean_sheet, refused_in_value
-from .urls import is_fragment, is_link, loadable, shown
+from .urls import DATA_TYPES, SVG_TYPE, data_url, is_fragment, is_link, shown
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -180,7 +180,7 @@ def clean_tree(root, inline: bool) -> list[Removal]:
             _remove(el)  # shows nothing without what it refers to (and renderers trip on it)
             continue
         if name == "style":
-            text, removed = clean_sheet("".join(el.itertext()))
+            text, removed = clean_sheet("".join(el.itertext()), loadable)
             removals += [Removal(r.what, (el.sourceline or 1) + (r.line or 1) - 1) for r in removed]
             removals += [Removal(f"<{etree.QName(c).localname}> inside <style>", c.sourceline)
                          for c in el if isinstance(c.tag, str)]
@@ -236,7 +236,7 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
             if not allowed(value):
                 refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         elif attribute == "style":
-            cleaned, removed = clean_declarations(value)
+            cleaned, removed = clean_declarations(value, loadable)
             if removed:
                 removals.append(Removal(f"style=\"{shown(value)}\" on <{name}>", el.sourceline))
                 if cleaned:
@@ -248,7 +248,7 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
             refused = f"{attribute} on <{name}>"
         elif not (ELEMENT_VALUES.get((name, attribute)) or VALUES.get(attribute) or _ANY).fullmatch(value):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
-        elif "(" in value and refused_in_value(value):
+        elif "(" in value and refused_in_value(value, loadable):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         if refused:
             removals.append(Removal(refused, el.sourceline))
@@ -290,3 +290,22 @@ def _remove(el) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
+
+
+def loadable(url: str) -> bool:
+    """Whether a reference that loads something (not a link) may stay: the
+    policy of urls.py, with a data: SVG judged by cleaning it."""
+    if is_fragment(url):
+        return True
+    data = data_url(url)
+    if data is None:
+        return False
+    media_type, content = data
+    if media_type in DATA_TYPES:
+        return True
+    if media_type == SVG_TYPE:
+        try:
+            return not clean_file(content)[1]
+        except SvgError:
+            return False
+    return False
