@@ -13,20 +13,21 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
-from xml.etree.ElementTree import SubElement, fromstring, tostring
+from xml.etree.ElementTree import SubElement
 
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import styles
 from ..model import Publication
 from . import assemble, geometry, notes, overflow, pagefoot, press
+from .engine.boxes import page_box
+from .engine.fonts import committed_only
+from .engine.metadata import NS, amend_xmp
+from .engine.pagerefs import page_references_kept
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
-from .fonts import committed_only
-from .pagerefs import page_references_kept
 
 
 @dataclass
@@ -43,15 +44,14 @@ class Rendered:
     overflows: list[tuple[str | None, str, int]] = field(default_factory=list)  # overflow.overflowing
 
 
-class _Metadata(DocumentMetadata):
+class _Metadata:
     """WeasyPrint's XMP plus what a library catalogue wants: language,
     publisher, subjects, identifier and rights (Dublin Core)."""
 
     extra: dict = {}
     document_id: str = ""
 
-    def generate_rdf_metadata(self, variant, version, conformance):
-        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+    def __call__(self, rdf, variant) -> None:
         if variant == "x":
             self._settle_pdfx(rdf)
         desc = SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
@@ -69,7 +69,6 @@ class _Metadata(DocumentMetadata):
                 bag = SubElement(el, f"{{{NS['rdf']}}}Bag")
                 for value in values:
                     SubElement(bag, f"{{{NS['rdf']}}}li").text = value
-        return tostring(rdf, encoding="utf-8")
 
     def _settle_pdfx(self, rdf) -> None:
         """WeasyPrint's PDF/X XMP has a random DocumentID: use the print
@@ -107,7 +106,7 @@ def _low_resolution(document) -> list[tuple[str, int, int, int]]:
     image that prints below 300 dpi at the size it was set, its first time."""
     found = {}
     for number, page in enumerate(document.pages, 1):
-        for box in page._page_box.descendants():
+        for box in page_box(page).descendants():
             image = getattr(box, "replacement", None)
             width_px = getattr(image, "width", None)
             if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio") \
@@ -126,7 +125,7 @@ def _folios(document) -> list[str]:
     out = []
     for page in document.pages:
         text = ""
-        for box in page._page_box.children:
+        for box in page_box(page).children:
             if getattr(box, "at_keyword", None) == "@bottom-center":
                 text = "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
         out.append(text)
@@ -173,14 +172,14 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
         document, apart = notes.keep_with_calls(typeset)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
             document, apart = notes.keep_with_calls(lambda: typeset(flowing=True))
-        meta = _Metadata(**vars(document.metadata))
+        meta = _Metadata()
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
         meta.extra = {"language": [m.lang], "publisher": [m.publisher] if m.publisher else [],
                       "subject": m.subjects, "identifier": [edition_id],
                       "rights": [m.rights] if m.rights else []}
         meta.document_id = edition_id.replace("urn:uuid:", "uuid:")
-        document.metadata = meta
+        amend_xmp(document, meta)
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
 
         def write(variant, attachments, pdfx):
