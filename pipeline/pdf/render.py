@@ -19,8 +19,9 @@ import pydyf
 from weasyprint import CSS, HTML
 
 from .. import styles
+from ..errors import Diagnostic, Diagnostics
 from ..model import Publication
-from . import assemble, geometry, notes, overflow, pagefoot, press
+from . import assemble, geometry, mathsvg, notes, overflow, pagefoot, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
@@ -42,6 +43,7 @@ class Rendered:
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
     overflows: list[tuple[str | None, str, int]] = field(default_factory=list)  # overflow.overflowing
+    warnings: list[Diagnostic] = field(default_factory=list)  # located: formulas not drawn (mathsvg.undrawn)
 
 
 class _Metadata:
@@ -163,9 +165,11 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    undrawn: list = []  # (chapter, TeX, why) of the last typesetting
     try:
         def typeset(flowing=False):
-            source = assemble.document(pub, project, flowing)
+            undrawn.clear()
+            source = assemble.document(pub, project, flowing, undrawn)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
@@ -196,6 +200,9 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     # Another variant of the same pages (the archival PDF/A) needs no second
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
+    warnings = Diagnostics(root=project)
+    for chapter, tex, why in undrawn:
+        mathsvg.undrawn(chapter, tex, why, warnings)
     return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
                     _low_resolution(document), sorted((n, p + 1) for n, p in apart.items()), _folios(document),
-                    rewrite, overflow.overflowing(document))
+                    rewrite, overflow.overflowing(document), warnings.items)
