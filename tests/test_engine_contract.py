@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import inspect
 import io
+import re
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pydyf
@@ -22,18 +25,35 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
-
-from pipeline.pdf.engine import PIECES, boxes, fonts, icc, libraries, metadata, pageloop, pagerefs, pdftree
+from weasyprint.text.fonts import FontConfiguration
 
 REPO = Path(__file__).resolve().parent.parent
-PYDYF_PIECES = {pagerefs, pdftree}
+ENGINE = REPO / "pipeline" / "pdf" / "engine"
+PYDYF_PIECES = {"pagerefs", "pdftree"}
+
+
+def _fail(module: str, what: str):
+    """Fail naming the piece, its module and the version of the library it relies on."""
+    found = re.search(r'^PIECE = "(.*)"', (ENGINE / f"{module}.py").read_text(encoding="utf-8"), re.M)
+    library, version = (("pydyf", pydyf.__version__) if module in PYDYF_PIECES
+                        else ("weasyprint", weasyprint.__version__))
+    pytest.fail(f"engine piece '{found.group(1) if found else module}' (pipeline/pdf/engine/{module}.py): "
+                f"{library} {version} {what}", pytrace=False)
+
+
+def _load(module: str):
+    """The piece's module; when it (or another piece loaded with it) cannot
+    be imported, the failure names the piece whose import broke."""
+    try:
+        return importlib.import_module(f"pipeline.pdf.engine.{module}")
+    except Exception as exc:  # noqa: BLE001 - reported as the piece's
+        frames = [Path(frame.filename) for frame in traceback.extract_tb(exc.__traceback__)]
+        culprit = next((f.stem for f in reversed(frames) if f.parent == ENGINE and f.stem != "__init__"), module)
+        _fail(culprit, f"no longer gives what the piece imports: {type(exc).__name__}: {exc}")
 
 
 def _broken(piece, what: str):
-    library, version = (("pydyf", pydyf.__version__) if piece in PYDYF_PIECES
-                        else ("weasyprint", weasyprint.__version__))
-    where = Path(piece.__file__).resolve().relative_to(REPO).as_posix()
-    pytest.fail(f"engine piece '{piece.PIECE}' ({where}): {library} {version} {what}", pytrace=False)
+    _fail(piece.__name__.rsplit(".", 1)[-1], what)
 
 
 def _holds(piece, condition, what: str) -> None:
@@ -111,13 +131,15 @@ def test_no_module_outside_the_engine_uses_weasyprint_or_pydyf_internals():
 
 def test_every_piece_is_tested_here():
     """A piece added to the engine gets a contract test in this file."""
+    from pipeline.pdf.engine import PIECES
+
     source = Path(__file__).read_text(encoding="utf-8")
     for module in PIECES.values():
         assert f"def test_piece_{module}_" in source, f"no contract test for engine/{module}.py"
 
 
 def test_piece_boxes_page_boxes():
-    piece = boxes
+    piece = boxes = _load("boxes")
     _holds(piece, all(hasattr(boxes, kind) for kind in boxes.__all__), "no longer has every box kind it imports")
     document = _render("<style>@page { @bottom-center { content: 'folio' } }</style>"
                        "<p id='p'>Hello world<span class='footnote-body' style='float: footnote'>A note</span></p>"
@@ -159,7 +181,8 @@ def test_piece_boxes_page_boxes():
 
 
 def test_piece_pageloop_page_loop():
-    piece = pageloop
+    piece = pageloop = _load("pageloop")
+    boxes = _load("boxes")
     _holds(piece, pageloop.SUPPORTED, "is not the version the loop was written for (SUPPORTED: 70): check the "
                                       "loop against its page.make_all_pages and update SUPPORTED")
     from weasyprint import layout as weasy_layout
@@ -212,7 +235,7 @@ def test_piece_pageloop_page_loop():
 
 
 def test_piece_pagerefs_page_references():
-    piece = pagerefs
+    piece = pagerefs = _load("pagerefs")
     prop = inspect.getattr_static(pydyf.PDF, "page_references", None)
     _holds(piece, isinstance(prop, property), "no longer has PDF.page_references as a property")
     pdf = pydyf.PDF()
@@ -240,7 +263,7 @@ def test_piece_libraries_library_search():
     """In a new interpreter: WeasyPrint still asks ctypes.util.find_library
     for its libraries (or the piece does nothing), and loads them all with
     the quick search in place."""
-    piece = libraries
+    piece = libraries = _load("libraries")
     script = ("import ctypes.util, sys\n"
               "asked = []\nfind = ctypes.util.find_library\n"
               "ctypes.util.find_library = lambda name: asked.append(name) or find(name)\n"
@@ -258,7 +281,7 @@ def test_piece_libraries_library_search():
 
 
 def test_piece_metadata_xmp_metadata():
-    piece = metadata
+    piece = metadata = _load("metadata")
     from weasyprint.pdf.metadata import NS, DocumentMetadata
 
     for prefix in ("rdf", "dc", "xmpMM", "pdfuaid"):
@@ -287,7 +310,7 @@ def test_piece_metadata_xmp_metadata():
 
 
 def test_piece_fonts_font_configuration():
-    piece = fonts
+    piece = fonts = _load("fonts")
     face = REPO / "styles" / "fonts" / "charis" / "CharisSIL-Regular.ttf"
     # A family of the machine's, asked for by name before the committed font.
     try:
@@ -301,9 +324,8 @@ def test_piece_fonts_font_configuration():
     def used(font_config) -> list[str]:
         sheet = CSS(string=css, font_config=font_config)
         pdf = _render("<p>Hello</p>", stylesheets=[sheet], font_config=font_config).write_pdf()
-        return [str(f["/BaseFont"]).split("+")[-1] for f in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()]
-
-    from weasyprint.text.fonts import FontConfiguration
+        used_fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+        return [str(f["/BaseFont"]).split("+")[-1] for f in used_fonts]
 
     machine = used(FontConfiguration())
     assert machine and not machine[0].startswith("Probe"), \
@@ -317,7 +339,7 @@ def test_piece_fonts_font_configuration():
 
 def test_piece_pdftree_pdf_objects():
     """A PDF/X-4 of two pages, as press.py's finisher sees it."""
-    piece = pdftree
+    piece = pdftree = _load("pdftree")
     from pipeline.pdf import press
 
     profiles: dict = {}
@@ -345,7 +367,7 @@ def test_piece_pdftree_pdf_objects():
 
 
 def test_piece_icc_srgb_profile():
-    piece = icc
+    piece = icc = _load("icc")
     with _relied_on(piece, f"no longer ships {icc.NAME} in {icc.PACKAGE}"):
         profile = icc.srgb_profile()
     _holds(piece, profile[36:40] == b"acsp" and profile[16:20] == b"RGB ", f"ships a {icc.NAME} that is not "
