@@ -239,6 +239,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     pub.render_warnings += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
     pub.render_warnings += _not_fitting(pub, project, rendered.overflows)
+    pub.render_warnings += rendered.warnings
     pub.render_warnings += _contents_shortened(pub, project)
     if "pdf" in formats:
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count

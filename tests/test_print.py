@@ -393,6 +393,7 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     from pipeline.errors import Diagnostics
     from pipeline.pagemarks import ATTRIBUTE
     from pipeline.pdf import notes
+    from pipeline.pdf.engine.boxes import page_box
     from pipeline.workers import Task, read
 
     kept = {}
@@ -421,7 +422,7 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     assert pushed, "the long book has a note WeasyPrint sends on: the test would prove nothing"
     assert notes.separated(document) == {}
     # No style sheet asks for "break-before: page"; only the loop gives it.
-    broken = {box.element for page in document.pages for box in page._page_box.descendants()
+    broken = {box.element for page in document.pages for box in page_box(page).descendants()
               if box.element is not None and box.style["break_before"] == "page"}
     assert len(broken) == len(pushed), \
         f"page breaks before {[(e.tag, e.get(ATTRIBUTE)) for e in broken]}, given for {pushed}"
@@ -719,11 +720,11 @@ def test_rendered_folios_are_the_printed_page_numbers(sample_pdf):
 
 
 def test_page_references_kept_while_writing_change_no_byte():
-    """pdf/pagerefs.py only saves time: a tagged PDF of several pages comes out the same."""
+    """pdf/engine/pagerefs.py only saves time: a tagged PDF of several pages comes out the same."""
     import pydyf
     from weasyprint import HTML
 
-    from pipeline.pdf.pagerefs import page_references_kept
+    from pipeline.pdf.engine.pagerefs import page_references_kept
 
     html = "".join(f"<h1>Part {n}</h1><p>{'Text that fills a page. ' * 200}</p>" for n in range(4))
     document = HTML(string=f"<html lang='en'><title>T</title><body>{html}</body></html>").render()

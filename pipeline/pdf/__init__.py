@@ -1,6 +1,6 @@
 """The print PDF edition."""
 
-from .libraries import quick_library_search
+from .engine.libraries import quick_library_search
 
 with quick_library_search():
     import weasyprint  # noqa: F401 - loads Pango, HarfBuzz and fontconfig

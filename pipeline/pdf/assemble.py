@@ -171,23 +171,27 @@ def _mark_wide_tables(body) -> None:
             table.set("class", " ".join(filter(None, [table.get("class"), *marks])))
 
 
-def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = ()) -> str:
+def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = (),
+            undrawn: list | None = None) -> str:
     """A chapter's article; ``nested``: the files that continue it (an
     mdBook chapter's sections), set inside it as sections, so that they open
-    no new page."""
-    sections = "".join(f'<section class="continued" id="{c.id}">{"".join(_content(pub, c))}</section>'
+    no new page. ``undrawn`` gets (chapter, TeX, why) for each formula that
+    could not be drawn."""
+    sections = "".join(f'<section class="continued" id="{c.id}">{"".join(_content(pub, c, undrawn))}</section>'
                        for c in nested)
-    head_html, inner = _content(pub, ch)
+    head_html, inner = _content(pub, ch, undrawn)
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
     return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}{sections}</article>'
 
 
-def _content(pub: Publication, ch: Chapter) -> tuple[str, str]:
+def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tuple[str, str]:
     """The chapter's head and its body, as print HTML."""
     body = copy.deepcopy(ch.body)
     glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
-    replace_math(body)
+    for tex, why in replace_math(body):
+        if undrawn is not None:
+            undrawn.append((ch, tex, why))
     _inline_notes(body)
     _mark_image_paragraphs(body)
     _mark_wide_tables(body)
@@ -203,8 +207,8 @@ def _content(pub: Publication, ch: Chapter) -> tuple[str, str]:
     return glyphs.printable_text(chapter_head(pub, ch), pub), inner
 
 
-def document(pub: Publication, project: Path, flowing: bool = False) -> str:
-    """The print HTML (flowing: see front_matter)."""
+def document(pub: Publication, project: Path, flowing: bool = False, undrawn: list | None = None) -> str:
+    """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
     groups: list[list[Chapter]] = []  # a chapter and the files nested in it
     for ch in pub.chapters:
         if ch.meta.get("_continues") and groups:
@@ -212,6 +216,7 @@ def document(pub: Publication, project: Path, flowing: bool = False) -> str:
         else:
             groups.append([ch])
     body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
-    body += [chapter(pub, group[0], first=i == 0, nested=tuple(group[1:])) for i, group in enumerate(groups)]
+    body += [chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn)
+             for i, group in enumerate(groups)]
     return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
             f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")

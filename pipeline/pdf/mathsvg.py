@@ -11,6 +11,8 @@ import base64
 
 from lxml import html as lxml_html
 
+from ..errors import Diagnostics
+from ..model import Chapter
 from ..sanitise.svg import clean_file
 
 # ziamath's sizes are points; drawn at the text's 10.5pt they came out small
@@ -31,14 +33,18 @@ def _svg(tex: str, block: bool) -> tuple[bytes, float, float, float]:
     return svg, width, height, drawing.getyofst()
 
 
-def replace_math(body) -> None:
-    """Turn every <math> of a chapter's print copy into an SVG image."""
+def replace_math(body) -> list[tuple[str, str]]:
+    """Turn every <math> of a chapter's print copy into an SVG image. A
+    formula that cannot be drawn keeps its MathML, whose symbols print as
+    plain text: (its TeX, why) for each, for a warning (``undrawn``)."""
+    undrawn = []
     for math in list(body.iter("math")):
         tex = math.get("alttext") or "".join(math.itertext())
         block = math.get("display") == "block"
         try:
             svg, width, height, baseline = _svg(tex, block)
-        except Exception:  # noqa: BLE001 - keep the text when a formula cannot be drawn
+        except Exception as exc:  # noqa: BLE001 - keep the text when a formula cannot be drawn
+            undrawn.append((tex, type(exc).__name__))
             continue
         img = lxml_html.Element("img", {
             "class": "math-display" if block else "math",
@@ -49,3 +55,18 @@ def replace_math(body) -> None:
         })
         img.tail = math.tail
         math.getparent().replace(math, img)
+    return undrawn
+
+
+def undrawn(chapter: Chapter, tex: str, why: str, diags: Diagnostics) -> None:
+    """A warning, at the formula's line, for a formula the print edition could not draw."""
+    try:
+        text = chapter.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    index = text.find(tex[:30])
+    diags.warning(f"the formula '{tex[:40]}' could not be drawn for the print edition ({why}); "
+                  "its symbols are printed as plain text", chapter.source,
+                  text.count("\n", 0, index) + 1 if index >= 0 else None,
+                  hint="simplify the formula: an empty \\text{}, a \\tag or a \\limits without an operator "
+                       "cannot be drawn")

@@ -3,33 +3,27 @@
 ``footnote-policy: line`` moves a call's line to the next page when its note
 does not fit. But when the block that fills the page cannot break without an
 orphan or a widow, WeasyPrint 70 sends the page's last note on to the next
-page to make room, and the call stays behind. So WeasyPrint's page loop
-(``layout.page.make_all_pages``) is replaced, while our document is laid out,
-by one that checks each page as it is made: when a note called on it was sent
-on, the block that filled the page is given a page break and the pages from
-the one where that block begins are made again. Only those pages are laid
-out twice, where typesetting the whole document again would cost a full
-layout for each round of fixes.
+page to make room, and the call stays behind. So each page is checked as it
+is made (engine/pageloop.py): when a note called on it was sent on, the
+block that filled the page is given a page break and the pages from the one
+where that block begins are made again. Only those pages are laid out
+twice, where typesetting the whole document again would cost a full layout
+for each round of fixes.
 
-The loop uses WeasyPrint's internals (the page maker's states, the layout
-context's note lists), so it runs only on the version it was written for;
-with another, notes sent on are reported (``separated``) but not fixed.
+The page loop uses WeasyPrint's internals, so it runs only on the version it
+was written for; with another, notes sent on are reported (``separated``)
+but not fixed.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import functools
-
-import weasyprint
-from weasyprint import layout as weasy_layout
-from weasyprint.formatting_structure import boxes
-from weasyprint.layout import page as weasy_page
 
 from ..pagemarks import ATTRIBUTE
+from .engine import boxes, pageloop
+from .engine.boxes import in_flow
 
-SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
 BLOCKS = ("p", "li", "dd", "dt", "pre", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BREAK_INSIDE = {"td": "tr", "th": "tr", "figcaption": "figure"}  # where the page break goes instead
@@ -40,29 +34,8 @@ ATTEMPTS = 2  # blocks moved for one note at most
 def notes_kept(pushed: list[str]):
     """While WeasyPrint lays out pages, keep notes with their calls; the ids
     (pagemarks.stamp) of the blocks given a page break go into ``pushed``."""
-    if not SUPPORTED:
+    with pageloop.pages_revised(lambda: _Reviser(pushed)):
         yield
-        return
-    original = weasy_layout.make_all_pages
-    weasy_layout.make_all_pages = functools.partial(_make_all_pages, pushed=pushed)
-    try:
-        yield
-    finally:
-        weasy_layout.make_all_pages = original
-
-
-def _walk(box, ancestors=()):
-    yield box, ancestors
-    if isinstance(box, boxes.ParentBox):
-        for child in box.children:
-            yield from _walk(child, ancestors + (box,))
-
-
-def in_flow(page_box):
-    """The page's boxes in the flow of the text (no margin boxes, no notes), with their ancestors."""
-    for child in page_box.children:
-        if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-            yield from _walk(child)
 
 
 def filling_block(page_box, blocks) -> str | None:
@@ -94,7 +67,7 @@ class _Breaks:
         self.blocks = blocks
         self.boxes: dict[str, tuple] = {}  # block id -> (principal box, its ancestors)
         seen = set()
-        for box, ancestors in _walk(root_box):
+        for box, ancestors in boxes.walk(root_box):
             element = box.element
             if element is None or id(element) in seen:
                 continue
@@ -118,9 +91,7 @@ class _Breaks:
                 box, ancestors = ancestors[-1], ancestors[:-1]
         while (previous := _previous(box, ancestors)) is not None and previous.element_tag in HEADINGS:
             box = previous
-        # Elements alike may share one computed style: the box gets its own.
-        box.style = box.style.copy()
-        box.style["break_before"] = "page"
+        pageloop.break_before(box)
         return box.element
 
 
@@ -143,70 +114,30 @@ def _previous(box, ancestors):
     return siblings[at - 1] if at > 0 else None
 
 
-def _holds(page_box, element) -> bool:
-    return any(box.element is element for box, _ in in_flow(page_box))
+class _Reviser:
+    """What one run of the page loop asks of each page it makes: when a note
+    called on it was sent on, the block that filled the page gets a page break."""
 
+    def __init__(self, pushed: list[str]):
+        self.pushed = pushed
+        self.breaks: _Breaks | None = None
+        self.tries: collections.Counter = collections.Counter()
 
-def _state(context):
-    """What making a page changes in the layout context, to go back to."""
-    return (list(context.footnotes), list(context.reported_footnotes), dict(context.broken_out_of_flow))
-
-
-def _restore(context, state) -> None:
-    context.footnotes[:], context.reported_footnotes[:] = state[0], state[1]
-    context.broken_out_of_flow.clear()
-    context.broken_out_of_flow.update(state[2])
-
-
-def _make_all_pages(context, root_box, html, pages, pushed):
-    """WeasyPrint's page loop, able to go back: a page is made again when its
-    content changed (as in WeasyPrint), and from the start of a block given
-    a page break because a note called on the page was sent on."""
-    breaks = None
-    tries: collections.Counter = collections.Counter()
-    made, states = [], []
-    again_from = float("inf")  # pages from here on are made again, whatever their state
-    context.rendered_notes = []
-    index = 0
-    while True:
-        remake = context.page_maker[index][-1]
-        state = _state(context)
-        if not pages or index >= again_from or remake["content_changed"] or remake["pages_wanted"]:
-            remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
-            page, resume_at = weasy_page.remake_page(index, context, root_box, html)
-            reported = context.reported_footnotes
-            # A note still sent on after blocks were moved for it twice will
-            # not fit beside its call at all: it is left to be reported.
-            apart = {note for note in _sent_on(page, reported) if tries[note] < ATTEMPTS}
-            if apart:
-                tries.update(apart)
-                block = filling_block(page, BLOCKS)
-                if block is not None and block not in pushed:
-                    breaks = breaks or _Breaks(root_box, BLOCKS)
-                    element = breaks.give(block)
-                    if element is not None:
-                        pushed.append(block)
-                        first = index
-                        while first > 0 and _holds(made[first - 1], element):
-                            first -= 1
-                        _restore(context, states[first] if first < index else state)
-                        del made[first:], states[first:]
-                        again_from = min(again_from, first)
-                        index = first
-                        continue
-        else:
-            resume_at = context.page_maker[index + 1][0]
-            reported = None
-            page = pages[index]
-        made.append(page)
-        states.append(state)
-        index += 1
-        if resume_at is None and not reported:
-            context.page_maker = context.page_maker[:index + 1]
-            context.broken_out_of_flow.clear()
-            context.reported_footnotes.clear()
-            break
-    yield from made
+    def __call__(self, page, reported, root_box):
+        # A note still sent on after blocks were moved for it twice will
+        # not fit beside its call at all: it is left to be reported.
+        apart = {note for note in _sent_on(page, reported) if self.tries[note] < ATTEMPTS}
+        if not apart:
+            return None
+        self.tries.update(apart)
+        block = filling_block(page, BLOCKS)
+        if block is None or block in self.pushed:
+            return None
+        self.breaks = self.breaks or _Breaks(root_box, BLOCKS)
+        element = self.breaks.give(block)
+        if element is not None:
+            self.pushed.append(block)
+        return element
 
 
 def keep_with_calls(typeset):
@@ -222,13 +153,13 @@ def separated(document) -> dict[str, int]:
     """{note id: page index of its call} for each note that starts on another page."""
     calls, starts = {}, {}
     for index, page in enumerate(document.pages):
-        for box, _ in in_flow(page._page_box):
+        for box, _ in in_flow(boxes.page_box(page)):
             note = getattr(box, "footnote", None)
             if note is not None and box.element_tag.endswith("::footnote-call"):
                 calls.setdefault(note.element.get("id"), index)
-        for child in page._page_box.children:
+        for child in boxes.page_box(page).children:
             if isinstance(child, boxes.FootnoteAreaBox):
-                for box, _ in _walk(child):
+                for box, _ in boxes.walk(child):
                     if box.element is not None and "footnote-body" in (box.element.get("class") or ""):
                         starts.setdefault(box.element.get("id"), index)
     return {note: page for note, page in calls.items() if starts.get(note, page) != page}

@@ -3,15 +3,14 @@ image of the text is compared with its page's content area; what reaches
 past its side (or below the page) would be cut off or print into the margin,
 so it is reported, with the block it is in, for a located warning.
 
-Reads WeasyPrint's page and box internals, as the other engine modules do.
+Reads the laid-out boxes through the engine (engine/boxes.py).
 """
 
 from __future__ import annotations
 
-from weasyprint.formatting_structure import boxes
-
 from ..pagemarks import ATTRIBUTE
-from .notes import in_flow
+from .engine import boxes
+from .engine.boxes import in_flow
 
 TOLERANCE = 2  # CSS px: rounding, a hanging punctuation mark
 
@@ -21,7 +20,7 @@ def overflowing(document) -> list[tuple[str | None, str, int]]:
     one per block, in page order."""
     found: dict = {}
     for number, page in enumerate(document.pages, 1):
-        box = page._page_box
+        box = boxes.page_box(page)
         left, top = box.content_box_x(), box.content_box_y()
         right, bottom = left + box.width, top + box.height
         for child, ancestors in in_flow(box):

@@ -8,9 +8,8 @@ matter is set again as flex columns, which keep them apart (frontmatter.py).
 
 from __future__ import annotations
 
-from weasyprint.formatting_structure import boxes
-
-from .notes import in_flow
+from .engine import boxes
+from .engine.boxes import in_flow
 
 FEET = ("publisher", "imprint")
 FRONT_PAGES = 4  # half-title, its verso, title page, imprint: the pages these stand on
@@ -26,7 +25,7 @@ def runs_into_foot(document) -> bool:
     top of the foot placed there (or the foot stands on a page the flow fills)."""
     for page in document.pages[:FRONT_PAGES]:
         feet, bottom = [], None
-        for box, ancestors in in_flow(page._page_box):
+        for box, ancestors in in_flow(boxes.page_box(page)):
             if _is_foot(box):
                 feet.append(box)
                 continue

@@ -1,6 +1,6 @@
 """Where each printed page begins, in words of the text.
 
-Read from WeasyPrint's page boxes after typesetting: the first line of each
+Read from WeasyPrint's page boxes (engine/boxes.py) after typesetting: the first line of each
 page that belongs to a numbered block (pagemarks.stamp), and how many of
 that block's words the pages before it hold. Generated text (note calls,
 list markers, ``content:``) is not counted: the EPUB does not have it.
@@ -8,9 +8,8 @@ list markers, ``content:``) is not counted: the EPUB does not have it.
 
 from __future__ import annotations
 
-from weasyprint.formatting_structure import boxes
-
 from ..pagemarks import ATTRIBUTE, position
+from .engine import boxes
 
 # A line ending in one of these after a letter ends inside a word that the
 # next line finishes: a hyphenation point, or a hyphen in a compound.
@@ -51,7 +50,7 @@ def page_positions(document) -> list[str | None]:
     found = []
     for page in document.pages:
         first = None
-        for line, block in _lines(page._page_box, repeated=frozenset(words)):
+        for line, block in _lines(boxes.page_box(page), repeated=frozenset(words)):
             if block is None:
                 continue
             text = _text(line)

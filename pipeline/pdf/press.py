@@ -12,10 +12,12 @@ sRGB). WeasyPrint's random XMP DocumentID is replaced in the metadata
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import pydyf
+
+from .engine import pdftree
+from .engine.icc import srgb_profile
 
 VARIANT = "pdf/x-4"
 PROFILE = "icc/FOGRA39.icc"  # inside styles/: the house profile, or the project's
@@ -40,21 +42,12 @@ def sheet(project: Path) -> str:
 
 def finish(document, pdf) -> None:
     """Name the output condition, and give RGB content a defined colour space."""
-    for intent in pdf.catalog.get("OutputIntents") or []:
+    for intent in pdftree.output_intents(pdf):
         for key, value in CONDITION.items():
             intent[key] = pydyf.String(value)
         intent["Info"] = pydyf.String(CONDITION["OutputCondition"])
-    srgb = pydyf.Stream([(files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()],
-                        pydyf.Dictionary({"N": 3}), compress=True)
+    srgb = pydyf.Stream([srgb_profile()], pydyf.Dictionary({"N": 3}), compress=True)
     pdf.add_object(srgb)
-    for page_ref in pdf.pages["Kids"][::3]:
-        resources = _object(pdf, pdf.objects[page_ref]["Resources"])
-        spaces = _object(pdf, resources["ColorSpace"])
+    for resources in pdftree.page_resources(pdf):
+        spaces = pdftree.resolve(pdf, resources["ColorSpace"])
         spaces["DefaultRGB"] = pydyf.Array(("/ICCBased", srgb.reference))
-
-
-def _object(pdf, value):
-    """The object a reference (b"12 0 R") points at, or the value itself."""
-    if isinstance(value, bytes):
-        return pdf.objects[int(value.split()[0])]
-    return value

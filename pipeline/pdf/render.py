@@ -13,20 +13,22 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
-from xml.etree.ElementTree import SubElement, fromstring, tostring
+from xml.etree.ElementTree import SubElement
 
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import styles
+from ..errors import Diagnostic, Diagnostics
 from ..model import Publication
-from . import assemble, geometry, notes, overflow, pagefoot, press
+from . import assemble, geometry, mathsvg, notes, overflow, pagefoot, press
+from .engine.boxes import page_box
+from .engine.fonts import committed_only
+from .engine.metadata import NS, amend_xmp
+from .engine.pagerefs import page_references_kept
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
-from .fonts import committed_only
-from .pagerefs import page_references_kept
 
 
 @dataclass
@@ -41,17 +43,17 @@ class Rendered:
     folios: list[str] = field(default_factory=list)  # the page number printed on each page, "" for none
     rewrite: Callable | None = None  # (variant, attachments) -> the same pages as another PDF variant
     overflows: list[tuple[str | None, str, int]] = field(default_factory=list)  # overflow.overflowing
+    warnings: list[Diagnostic] = field(default_factory=list)  # located: formulas not drawn (mathsvg.undrawn)
 
 
-class _Metadata(DocumentMetadata):
+class _Metadata:
     """WeasyPrint's XMP plus what a library catalogue wants: language,
     publisher, subjects, identifier and rights (Dublin Core)."""
 
     extra: dict = {}
     document_id: str = ""
 
-    def generate_rdf_metadata(self, variant, version, conformance):
-        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+    def __call__(self, rdf, variant) -> None:
         if variant == "x":
             self._settle_pdfx(rdf)
         desc = SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
@@ -69,7 +71,6 @@ class _Metadata(DocumentMetadata):
                 bag = SubElement(el, f"{{{NS['rdf']}}}Bag")
                 for value in values:
                     SubElement(bag, f"{{{NS['rdf']}}}li").text = value
-        return tostring(rdf, encoding="utf-8")
 
     def _settle_pdfx(self, rdf) -> None:
         """WeasyPrint's PDF/X XMP has a random DocumentID: use the print
@@ -107,7 +108,7 @@ def _low_resolution(document) -> list[tuple[str, int, int, int]]:
     image that prints below 300 dpi at the size it was set, its first time."""
     found = {}
     for number, page in enumerate(document.pages, 1):
-        for box in page._page_box.descendants():
+        for box in page_box(page).descendants():
             image = getattr(box, "replacement", None)
             width_px = getattr(image, "width", None)
             if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio") \
@@ -126,7 +127,7 @@ def _folios(document) -> list[str]:
     out = []
     for page in document.pages:
         text = ""
-        for box in page._page_box.children:
+        for box in page_box(page).children:
             if getattr(box, "at_keyword", None) == "@bottom-center":
                 text = "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
         out.append(text)
@@ -164,23 +165,25 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    undrawn: list = []  # (chapter, TeX, why) of the last typesetting
     try:
         def typeset(flowing=False):
-            source = assemble.document(pub, project, flowing)
+            undrawn.clear()
+            source = assemble.document(pub, project, flowing, undrawn)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles)
 
         document, apart = notes.keep_with_calls(typeset)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
             document, apart = notes.keep_with_calls(lambda: typeset(flowing=True))
-        meta = _Metadata(**vars(document.metadata))
+        meta = _Metadata()
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
         meta.extra = {"language": [m.lang], "publisher": [m.publisher] if m.publisher else [],
                       "subject": m.subjects, "identifier": [edition_id],
                       "rights": [m.rights] if m.rights else []}
         meta.document_id = edition_id.replace("urn:uuid:", "uuid:")
-        document.metadata = meta
+        amend_xmp(document, meta)
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
 
         def write(variant, attachments, pdfx):
@@ -197,6 +200,9 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     # Another variant of the same pages (the archival PDF/A) needs no second
     # layout when the geometry is the same: no bleed, no press colours.
     rewrite = None if (bleed or pdfx) else (lambda variant, attachments: write(variant, attachments, False))
+    warnings = Diagnostics(root=project)
+    for chapter, tex, why in undrawn:
+        mathsvg.undrawn(chapter, tex, why, warnings)
     return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
                     _low_resolution(document), sorted((n, p + 1) for n, p in apart.items()), _folios(document),
-                    rewrite, overflow.overflowing(document))
+                    rewrite, overflow.overflowing(document), warnings.items)

@@ -1,4 +1,4 @@
-"""The committed fonts and no others.
+"""Engine piece 'font configuration': the committed fonts and no others.
 
 WeasyPrint's font configuration starts from the machine's Fontconfig setup
 and adds the @font-face fonts to it; a font installed on the machine under
@@ -10,6 +10,14 @@ configuration is loaded, so pointing it at an empty configuration while
 WeasyPrint creates its own leaves the @font-face fonts (``styles/fonts.css``)
 as the only ones. A character none of them has is reported by the glyph
 check (transforms/glyphs.py) before typesetting.
+
+``FontConfiguration`` is public, but that it loads a new Fontconfig
+configuration from the environment each time one is made (and only then)
+is not documented: that is what this relies on.
+
+Upstream: an option of ``FontConfiguration`` to leave out the system's
+fonts (only ``@font-face`` fonts), or to give it a Fontconfig file; and
+the TODO itself: local fonts masked by @font-face fonts of the same name.
 """
 
 from __future__ import annotations
@@ -20,11 +28,13 @@ from pathlib import Path
 
 from weasyprint.text.fonts import FontConfiguration
 
+PIECE = "font configuration"
 EMPTY = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
          "<fontconfig></fontconfig>\n")
 
 
 def committed_only() -> FontConfiguration:
+    """A font configuration that knows no font of the machine's, only the @font-face ones."""
     with tempfile.TemporaryDirectory(prefix="pressroom-fonts-") as folder:
         config = Path(folder) / "fonts.conf"
         config.write_text(EMPTY, encoding="utf-8")

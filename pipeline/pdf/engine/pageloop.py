@@ -1,0 +1,125 @@
+"""Engine piece 'page loop': pages looked at as they are made, and made again.
+
+notes.py keeps each note on the page of its call. WeasyPrint 70 sends a
+page's last note on to the next page when the block that fills the page
+cannot break without an orphan or a widow, and the call stays behind; the
+fix is to give that block a page break and make the pages again from the
+one where it begins. WeasyPrint offers no hook between pages: its page loop
+(``weasyprint.layout.make_all_pages``, called by ``layout_document`` through
+its module's global name) is replaced, while a document is laid out, by one
+that calls a ``revise`` function after each page it makes. Making pages again relies on
+``layout.page.remake_page(index, context, root_box, html)``, on the layout
+context's ``page_maker`` (its last item per page: the ``content_changed``,
+``pages_wanted``, ``anchors`` and ``content_lookups`` of a remake state) and
+on its note lists (``footnotes``, ``reported_footnotes``,
+``broken_out_of_flow``), which are saved before each page and put back to
+go back. A page break is given by a copy of the box's computed style with
+``break_before: page``: boxes of elements alike share one style.
+
+Only the version it was written for runs the loop (``SUPPORTED``); with
+another, WeasyPrint's own loop runs and nothing is revised, so notes
+sent on are reported (notes.separated) but not fixed.
+
+Upstream: a documented way to keep a footnote on the page of its call (a
+``footnote-policy`` that moves the block, not only the line), or a hook
+called after each page is laid out that may ask for a page break before an
+element and the pages from there to be made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+import weasyprint
+from weasyprint import layout as weasy_layout
+from weasyprint.layout import page as weasy_page
+
+from .boxes import in_flow
+
+PIECE = "page loop"
+SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
+REMAKE_STATE = ("content_changed", "pages_wanted", "anchors", "content_lookups")
+CONTEXT_NOTES = ("footnotes", "reported_footnotes", "broken_out_of_flow")
+
+
+@contextlib.contextmanager
+def pages_revised(start):
+    """While WeasyPrint lays out a document, call ``revise(page box, notes
+    sent on to the next page, root box)`` after each page it makes; when
+    ``revise`` returns an element it gave a page break (break_before), the
+    pages from the first one holding that element are made again. WeasyPrint
+    runs its page loop again while page numbers settle: ``start()`` gives
+    the ``revise`` of each run."""
+    if not SUPPORTED:
+        yield
+        return
+    original = weasy_layout.make_all_pages
+    weasy_layout.make_all_pages = functools.partial(_make_all_pages, start=start)
+    try:
+        yield
+    finally:
+        weasy_layout.make_all_pages = original
+
+
+def break_before(box) -> None:
+    """Break the page before the box, and before no other: elements alike
+    may share one computed style, so the box gets its own."""
+    box.style = box.style.copy()
+    box.style["break_before"] = "page"
+
+
+def _holds(page_box, element) -> bool:
+    return any(box.element is element for box, _ in in_flow(page_box))
+
+
+def _state(context):
+    """What making a page changes in the layout context, to go back to."""
+    return (list(context.footnotes), list(context.reported_footnotes), dict(context.broken_out_of_flow))
+
+
+def _restore(context, state) -> None:
+    context.footnotes[:], context.reported_footnotes[:] = state[0], state[1]
+    context.broken_out_of_flow.clear()
+    context.broken_out_of_flow.update(state[2])
+
+
+def _make_all_pages(context, root_box, html, pages, start):
+    """WeasyPrint's page loop, able to go back: a page is made again when its
+    content changed (as in WeasyPrint), and from the start of an element
+    ``revise`` gave a page break."""
+    revise = start()
+    made, states = [], []
+    again_from = float("inf")  # pages from here on are made again, whatever their state
+    context.rendered_notes = []
+    index = 0
+    while True:
+        remake = context.page_maker[index][-1]
+        state = _state(context)
+        if not pages or index >= again_from or remake["content_changed"] or remake["pages_wanted"]:
+            remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+            page, resume_at = weasy_page.remake_page(index, context, root_box, html)
+            reported = context.reported_footnotes
+            element = revise(page, reported, root_box)
+            if element is not None:
+                first = index
+                while first > 0 and _holds(made[first - 1], element):
+                    first -= 1
+                _restore(context, states[first] if first < index else state)
+                del made[first:], states[first:]
+                again_from = min(again_from, first)
+                index = first
+                continue
+        else:
+            resume_at = context.page_maker[index + 1][0]
+            reported = None
+            page = pages[index]
+        made.append(page)
+        states.append(state)
+        index += 1
+        if resume_at is None and not reported:
+            context.page_maker = context.page_maker[:index + 1]
+            context.broken_out_of_flow.clear()
+            context.reported_footnotes.clear()
+            break
+    yield from made
