@@ -233,7 +233,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     # The print edition is typeset even for an EPUB alone: the EPUB's
     # page-list points at the print pages.
     say(f"{pub.slug}: typesetting the print edition")
-    rendered = render(pub, project, trim=pub.metadata.options.print.trim)
+    rendered = render(pub, project)
     pub.render_warnings = [Diagnostic("warning", m, Location(_where(pub, project)))
                            for m in rendered.messages if m.startswith(REPORTED)]
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]

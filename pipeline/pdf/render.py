@@ -19,9 +19,9 @@ import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 
-from .. import styles
+from .. import pagesize, styles
 from ..model import Publication
-from . import assemble, geometry, notes, overflow, pagefoot, press
+from . import assemble, notes, overflow, pagefoot, press
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
@@ -133,8 +133,8 @@ def _folios(document) -> list[str]:
     return out
 
 
-def render(pub: Publication, project: Path, variant: str | None = None, trim: str | None = None,
-           attachments=None, bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
+def render(pub: Publication, project: Path, variant: str | None = None, attachments=None,
+           bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
     options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
     with one (e.g. the archival PDF/A) the press options are off unless given."""
@@ -150,7 +150,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     profiles: dict = {}  # @color-profile rules land here, for the document
     sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
     # The page geometry first, so a publication's own print.css may change it.
-    sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed, options.margins()))]
+    sheets = [sheet(string=pagesize.page_css(options.trim, bleed, options.margins()))]
     own = set(styles.own_sheets(pub.folder))  # loaded without their references, as in the EPUB
     # Every layered sheet is read as if it were in the project's styles/, and
     # the fetcher finds what it names there or in the house styles.
