@@ -34,14 +34,15 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
 
-FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
+# The front-matter pages a print page can begin on, and the EPUB file each is in.
+FRONT_PAGE_FILES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 
 
 def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
     files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
     entries = []
     for target, number in page_starts.items():  # in page order
-        href = f"{FRONT_PAGES.get(target) or files[chapter_of(target)]}#page-{number}"
+        href = f"{FRONT_PAGE_FILES.get(target) or files[chapter_of(target)]}#page-{number}"
         entries.append((str(number), href))
     return entries
 

@@ -207,7 +207,7 @@ def document(pub: Publication, project: Path, flowing: bool = False) -> str:
     """The print HTML (flowing: see front_matter)."""
     groups: list[list[Chapter]] = []  # a chapter and the files nested in it
     for ch in pub.chapters:
-        if ch.meta.get("_continues") and groups:
+        if ch.continues and groups:
             groups[-1].append(ch)
         else:
             groups.append([ch])
