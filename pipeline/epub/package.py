@@ -88,7 +88,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     lang = m.lang
     spine, documents = [], []
 
-    def add(uid, file_name, title, body, body_type=None, linear=True):
+    def add(uid, file_name, title, body, body_type=None, linear=True, lang=m.lang):
         item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
                              content=xhtml.document(title, lang, body, links, body_type))
         book.add_item(item)
@@ -106,7 +106,9 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     spine.append(nav_item)
     for chapter in pub.chapters:
         matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
-        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter)
+        # A chapter's file is in its own language (a collection's piece may have one).
+        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter,
+            lang=chapter.lang)
     add("colophon", "text/colophon.xhtml", term("colophon", m.lang), frontmatter.colophon(pub, embed_fonts), "backmatter")
 
     # "Start of content" is the first chapter of the body, past any front matter.

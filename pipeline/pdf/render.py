@@ -21,7 +21,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .. import pagesize, styles
 from ..model import Publication
-from . import assemble, notes, overflow, pagefoot, press
+from . import assemble, langtags, notes, overflow, pagefoot, press
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
@@ -184,7 +184,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
 
         def write(variant, attachments, pdfx):
-            finishers = [_info(m)] + ([press.finish] if pdfx else [])
+            finishers = [_info(m), langtags.finish] + ([press.finish] if pdfx else [])
             with page_references_kept():
                 return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
                                           pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
