@@ -16,10 +16,12 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 import pipeline
-from conftest import NS, REPO, epub_files, make_project, pdf_text_by_page, source_date_epoch
+from conftest import (NS, REPO, epub_files, epubcheck, format_messages, make_project, pdf_text_by_page,
+                      source_date_epoch)
 from pipeline.document import read_publication
 from pipeline.errors import Diagnostics
 from pipeline.sources import load
+from test_epub_accessibility import ace_report, violations
 
 # Long German compounds, so that a justified line must break inside some.
 GERMAN_WORDS = ("Donaudampfschifffahrtsgesellschaft Rechtsschutzversicherungsgesellschaften "
@@ -77,6 +79,12 @@ def test_the_pieces_xhtml_is_in_its_language_and_its_words_are_german(built):
     english = etree.fromstring(files["EPUB/text/one.xhtml"])
     assert english.get("lang") == "en"
     assert english.find(".//x:a[@role='doc-backlink']", NS).get("aria-label") == "Back to note 1 reference"
+
+
+def test_a_package_in_english_with_a_file_in_german_is_valid_and_accessible(built, tmp_path):
+    messages = epubcheck(built / "c.epub")
+    assert messages == [], format_messages(messages)
+    assert violations(ace_report(built / "c.epub", tmp_path / "ace")) == []
 
 
 def _langs(root) -> dict[str, set[str]]:
