@@ -150,3 +150,22 @@ def test_reading_a_publications_print_options_loads_no_writer(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_cache_keys_on_what_dates_says_fixes_the_build_time(tmp_path):
+    from pipeline import cache, dates
+
+    project = make_project(tmp_path, {"source/a/article.md": "---\ntitle: A\ndate: 2020-05-01\n---\n\nText.\n"})
+    folder = project / "source" / "a"
+    with source_date_epoch("1700000000"):
+        assert dates.fixed_time(folder) == ("epoch", 1700000000)
+        assert dates.iso(dates.build_time(folder, "2020-05-01", [])) == "2023-11-14T22:13:20Z"
+        key = cache.publication_key(project, folder, ("epub",), "s")
+        assert cache.publication_key(project, folder, ("epub",), "s") == key, "unchanged inputs, same key"
+    with source_date_epoch("1700000001"):
+        assert cache.publication_key(project, folder, ("epub",), "s") != key
+    with source_date_epoch(None):
+        assert dates.fixed_time(folder) is None, "not in git: the sources decide"
+        assert dates.iso(dates.build_time(folder, "2020-05-01", [])) == "2020-05-01T00:00:00Z"
+        unset = cache.publication_key(project, folder, ("epub",), "s")
+        assert cache.publication_key(project, folder, ("epub",), "s") == unset
