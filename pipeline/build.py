@@ -233,7 +233,7 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     # The print edition is typeset even for an EPUB alone: the EPUB's
     # page-list points at the print pages.
     say(f"{pub.slug}: typesetting the print edition")
-    rendered = render(pub, project, trim=pub.metadata.options.print.trim)
+    rendered = render(pub, project)
     pub.render_warnings = [Diagnostic("warning", m, Location(_where(pub, project)))
                            for m in rendered.messages if m.startswith(REPORTED)]
     pub.render_warnings += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
@@ -246,11 +246,11 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
     data = None
     if "epub" in formats or "archive" in formats:  # the bag holds the EPUB
         from .epub import build_epub
-        from .epub.package import FRONT_PAGES
+        from .epub.package import FRONT_PAGE_FILES
         from .pagemarks import page_starts
 
         say(f"{pub.slug}: packaging the EPUB edition")
-        starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGES)
+        starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGE_FILES)
         # The page-list speaks in the folios printed on the pages (roman in the
         # front matter); a page with no folio printed has no entry.
         starts = {target: rendered.folios[n - 1] if rendered.folios else str(n)

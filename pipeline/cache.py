@@ -114,14 +114,11 @@ def styles_digest(project: Path) -> str:
 
 def _moment(folder: Path) -> str:
     """What pipeline/dates.py will take as the build time, as far as it is known before reading."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return f"epoch {epoch}"
-    from .dates import _git_time
+    from .dates import fixed_time
 
-    commit = _git_time(folder)
-    if commit is not None:
-        return f"commit {commit}"
+    fixed = fixed_time(folder)
+    if fixed is not None:
+        return f"{fixed[0]} {fixed[1]}"
     # Without git, the build time is the publication's date (in its bytes) or
     # else the newest source file's time: key on the times too.
     newest = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()), default=0)

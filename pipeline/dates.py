@@ -30,13 +30,24 @@ def _git_time(folder: Path) -> int | None:
     return None if status.strip() else int(out)
 
 
-def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime:
+def fixed_time(folder: Path) -> tuple[str, int] | None:
+    """What decides the build time before any source is read: ("epoch",
+    seconds) from SOURCE_DATE_EPOCH, or ("commit", seconds) from the last
+    commit of a folder without changes; None when the sources decide (the
+    publication's date, else the newest file's time). The cache keys on it."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return "epoch", int(epoch)
     commit = _git_time(folder)
     if commit is not None:
-        return dt.datetime.fromtimestamp(commit, dt.timezone.utc)
+        return "commit", commit
+    return None
+
+
+def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime:
+    fixed = fixed_time(folder)
+    if fixed is not None:
+        return dt.datetime.fromtimestamp(fixed[1], dt.timezone.utc)
     if date:
         parts = [int(p) for p in date.split("-")] + [1, 1]
         return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.timezone.utc)

@@ -1,9 +1,12 @@
-"""From sources to the document model: read, then run the transforms in order."""
+"""From sources to the document model: read each file, then run the transforms
+in the order CHAPTER_STEPS and PUBLICATION_STEPS list them."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import confine, dates, styles, xmlchars
 from .archive import used
@@ -28,63 +31,115 @@ def _chapter_id(path: Path, taken: set) -> str:
     return name
 
 
+@dataclass
+class Reading:
+    """What the steps share while one publication is read."""
+
+    pub: Publication
+    sources: Sources
+    project: Path
+    diags: Diagnostics
+    strict: bool
+    texts: dict[str, str]  # chapter id -> its Markdown text, for messages' lines
+    unknown: dict = field(default_factory=dict)  # elements that are not HTML, over the whole publication
+    renames: dict = field(default_factory=dict)  # ids made unique (ids.py), for the links to them
+
+
+# The transforms, in the order they run: first each chapter's steps, chapter
+# by chapter, then the publication's. A chapter step that returns False
+# leaves nothing more to do with that chapter (its body is emptied; the
+# build fails).
+CHAPTER_STEPS: list[tuple[str, Callable[[Reading, Chapter, str], object]]] = [
+    ("nesting depth", lambda r, ch, text: limits.check_depth(ch, text, r.diags)),
+    ("sanitise", lambda r, ch, text: sanitize.sanitize(ch, text, r.diags, r.strict,
+                                                       r.sources.metadata.reading.elements, r.unknown)),
+    ("content model", lambda r, ch, text: sanitize.content_model(ch, text, r.diags)),
+    ("math", lambda r, ch, text: math.render_math(ch, text, r.diags)),
+    ("empty headings", lambda r, ch, text: headings.drop_empty(ch, text, r.diags)),
+    ("notes", lambda r, ch, text: notes.restructure(ch)),
+    ("quotation attributions", lambda r, ch, text: quotes.attribute(ch)),
+    ("images", lambda r, ch, text: images.resolve_images(r.pub, ch, text, r.project, r.diags)),
+]
+PUBLICATION_STEPS: list[tuple[str, Callable[[Reading], object]]] = [
+    ("unknown elements", lambda r: sanitize.report_unknown(r.unknown, r.diags)),
+    ("cover image", lambda r: _check_cover(r.pub, r.project, r.diags)),
+    ("archive's extra files", lambda r: _extras(r)),
+    ("style sheets", lambda r: (styles.check_files(r.project, r.sources.folder, r.diags),
+                                styles.check_own_sheets(r.sources.folder, r.diags))),
+    ("layout's files", lambda r: _layout_files(r)),
+    ("figure numbers", lambda r: figures.number(r.pub)),
+    ("unique ids", lambda r: r.renames.update(ids.unique_ids(r.pub, r.texts, r.diags))),
+    ("links", lambda r: ids.resolve_links(r.pub, r.renames, r.texts, r.diags)),
+    ("contents", lambda r: headings.build_toc(r.pub)),
+    ("cross-references", lambda r: xrefs.fill(r.pub)),
+    ("collection's creators", lambda r: _collection_creators(r.pub)),
+    ("glyphs", lambda r: glyphs.check(r.pub, r.texts, r.project, r.diags)),
+    ("build time", lambda r: _build_time(r)),
+]
+
+
 def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict: bool = False) -> Publication:
     # Lines counted in an expanded chapter (mdBook's includes) are reported where they came from.
     diags = relocated(diags, sources.files)
+    pub, texts = _read_chapters(sources, diags)
+    reading = Reading(pub, sources, project, diags, strict, texts)
+    for chapter in pub.chapters:
+        for _name, step in CHAPTER_STEPS:
+            if step(reading, chapter, texts[chapter.id]) is False:
+                chapter.body.clear()
+                break
+    for _name, step in PUBLICATION_STEPS:
+        step(reading)
+    return pub
+
+
+def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, dict[str, str]]:
+    """Each source file read into a chapter, in its own dialect and language."""
     reading_options = sources.metadata.reading
-    readers = {}  # one per dialect: a file's front matter may choose its own
+    readers = {}  # one per dialect and language: a file's front matter may choose its own
     chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
     for src in sources.files:
         meta = dict(src.meta or {})
         dialect = meta.get("markdown") if meta.get("markdown") in DIALECTS else reading_options.dialect
-        if dialect not in readers:
-            readers[dialect] = reader_for(dialect, reading_options.extensions, sources.metadata.lang)
+        lang = src.lang or sources.metadata.lang
+        if (dialect, lang) not in readers:
+            readers[dialect, lang] = reader_for(dialect, reading_options.extensions, lang)
         xmlchars.report_references(src.text, src.first_line, src.path, diags)
-        reading = readers[dialect].read(src.text)
-        stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if "_part" in meta else src.path
-        chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta,
-                          role=meta.get("_role", "body"))
-        chapter.meta["_first_line"] = src.first_line
+        reading = readers[dialect, lang].read(src.text)
+        place = src.place
+        stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if place.part is not None \
+            else src.path
+        chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta, role=place.role,
+                          lang=lang, first_line=src.first_line, offset=place.offset, part=place.part,
+                          label=place.label, continues=place.continues)
         rawhtml.report_reading(chapter, reading, src.text, diags)
         for message, line, hint in reading.errors:
             diags.error(message, src.path, None if line is None else src.first_line + line - 1, hint=hint)
-        chapter.title = (src.meta or {}).get("title")
+        chapter.title = meta.get("title")
         texts[chapter.id] = src.text
         chapters.append(chapter)
     pub = Publication(sources.slug, sources.folder, sources.metadata, chapters)
     pub.sources = [sources.metadata_path] + [f.path for f in sources.files]
-    unknown: dict = {}  # elements that are not HTML, over the whole publication
-    for chapter in chapters:
-        if not limits.check_depth(chapter, texts[chapter.id], diags):
-            chapter.body.clear()  # nothing more can be done with it; the build fails
-            continue
-        sanitize.sanitize(chapter, texts[chapter.id], diags, strict, reading_options.elements, unknown)
-        sanitize.content_model(chapter, texts[chapter.id], diags)
-        math.render_math(chapter, texts[chapter.id], diags)
-        headings.drop_empty(chapter, texts[chapter.id], diags)
-        notes.restructure(chapter)
-        quotes.attribute(chapter)
-        images.resolve_images(pub, chapter, texts[chapter.id], project, diags)
-    sanitize.report_unknown(unknown, diags)
-    _check_cover(pub, project, diags)
-    archive_line = sources.metadata.key_lines.get("archive")
-    pub.extras = used.extra_files(sources.folder, sources.metadata.options.archive.extra, sources.metadata_path,
-                                  line_of_key(sources.metadata_path, "extra", archive_line) or archive_line, diags)
-    styles.check_files(project, sources.folder, diags)
-    styles.check_own_sheets(sources.folder, diags)
+    return pub, texts
+
+
+def _extras(r: Reading) -> None:
+    archive_line = r.sources.metadata.key_lines.get("archive")
+    r.pub.extras = used.extra_files(r.sources.folder, r.sources.metadata.options.archive.extra,
+                                    r.sources.metadata_path,
+                                    line_of_key(r.sources.metadata_path, "extra", archive_line) or archive_line,
+                                    r.diags)
+
+
+def _layout_files(r: Reading) -> None:
     # A layout's own files (SUMMARY.md, included listings) are sources too;
     # links that leave its site's folder leave the book.
-    pub.sources += sources.others
-    pub.site_root = sources.site_root
-    figures.number(pub)
-    renames = ids.unique_ids(pub, texts, diags)
-    ids.resolve_links(pub, renames, texts, diags)
-    headings.build_toc(pub)
-    xrefs.fill(pub)
-    _collection_creators(pub)
-    glyphs.check(pub, texts, project, diags)
-    pub.modified = dates.iso(dates.build_time(sources.folder, sources.metadata.date, pub.sources))
-    return pub
+    r.pub.sources += r.sources.others
+    r.pub.site_root = r.sources.site_root
+
+
+def _build_time(r: Reading) -> None:
+    r.pub.modified = dates.iso(dates.build_time(r.sources.folder, r.sources.metadata.date, r.pub.sources))
 
 
 def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:

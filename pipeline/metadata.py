@@ -72,6 +72,7 @@ class Metadata:
     creators: list[Creator] = field(default_factory=list)
     contributors: list[Creator] = field(default_factory=list)
     lang: str = "en"
+    own_lang: str | None = None  # the language the mapping gives, when valid (lang falls back to English)
     identifiers: list[Identifier] = field(default_factory=list)
     publisher: str | None = None
     date: str | None = None  # W3C date: YYYY, YYYY-MM or YYYY-MM-DD
@@ -261,21 +262,22 @@ class _Reader:
             return None
         return text
 
-    def lang(self) -> str:
+    def lang(self) -> str | None:
+        """The language tag given, standardised; None when none is given or, reported, a wrong one."""
         key = "lang" if "lang" in self.raw else "language"
         value = self.text(key)
         if value is None:
-            return "en"
+            return None
         if not langcodes.tag_is_valid(value):
             self.error(key, f"'{value}' is not a valid BCP 47 language tag",
                        "use a tag such as en, en-GB, fr or pt-BR")
-            return "en"
+            return None
         tag = str(langcodes.standardize_tag(value))
         if not re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
             # Private-use tags (x-klingon) are valid BCP 47, but reading systems know no language by them.
             self.error(key, f"'{value}' names no language that reading systems know",
                        "use a tag such as en, en-GB, fr or pt-BR")
-            return "en"
+            return None
         return tag
 
 
@@ -316,7 +318,8 @@ def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnost
     meta.subtitle = r.text("subtitle")
     meta.creators = r.creators("author", "aut") + r.creators("creator", "aut")
     meta.contributors = r.creators("contributor", "ctb")
-    meta.lang = r.lang()
+    meta.own_lang = r.lang()
+    meta.lang = meta.own_lang or "en"
     meta.identifiers = r.identifiers() or [derived_identifier(slug, meta.title)]
     meta.publisher = r.text("publisher")
     meta.date = r.date()

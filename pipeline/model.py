@@ -35,8 +35,20 @@ class Chapter:
     title: str | None = None  # from its first heading or front matter
     role: str = "body"  # front, body or back
     headings: list[Heading] = field(default_factory=list)  # flat, in reading order
-    meta: dict = field(default_factory=dict)  # a collection article's own metadata
+    meta: dict = field(default_factory=dict)  # its own front matter, as written (a collection piece's metadata)
     line_of: dict = field(default_factory=dict)  # element id -> source line, for messages
+    lang: str = "en"  # the language it is written in: its own valid 'lang', else the publication's
+    first_line: int = 1  # the line of its source file its text starts on
+    # Where it sits in the book (placement.py): levels of parts above it, the
+    # title a part page or a layout's contents give it, and whether it
+    # continues the chapter above it (mdBook's nested files).
+    offset: int = 0
+    part: str | None = None
+    label: str | None = None
+    continues: int = 0
+    # Characters of its text and of its code that no committed font has, and
+    # the character the print edition shows instead (glyphs.py); None: none.
+    unprinted: tuple[frozenset, frozenset, str] | None = None
 
     @property
     def file_name(self) -> str:
@@ -76,15 +88,3 @@ class Publication:
     unprinted: tuple[frozenset, str] = (frozenset(), "")
     # Files the bag holds besides those the editions are made from (archive: {extra: [...]}).
     extras: list[Path] = field(default_factory=list)
-
-    def toc_entries(self, depth: int | None = None):
-        """Yield (heading, depth) over the contents tree, to the configured depth."""
-        limit = depth or self.metadata.toc_depth
-
-        def walk(items, level):
-            for h in items:
-                if level <= limit:
-                    yield h, level
-                    yield from walk(h.children, level + 1)
-
-        yield from walk(self.toc, 1)

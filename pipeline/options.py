@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import Diagnostics
+from .pagesize import DEFAULT_TRIM, HINT, MARGIN_HINT, margins, parse_length, parse_trim
 
 
 @dataclass
 class PrintOptions:
-    trim: str = "a5"  # a named trim size, or WIDTHxHEIGHT with mm or in, e.g. 6x9in
+    trim: str = DEFAULT_TRIM  # a named trim size, or WIDTHxHEIGHT with mm or in, e.g. 6x9in
     bleed: bool = False  # add bleed and crop marks for the press
     pdfx: bool = False  # a PDF/X file with the committed output intent
     # Lengths such as 18mm or 0.75in; empty: scaled to the trim size.
@@ -92,9 +93,6 @@ def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Opti
 
 
 def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:
-    # Imported here: the PDF writer imports the model, which imports this module.
-    from .pdf.geometry import DEFAULT_TRIM, HINT, MARGIN_HINT, margins, parse_length, parse_trim
-
     try:
         trim = parse_trim(options.trim)
     except ValueError as problem:

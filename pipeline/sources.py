@@ -18,6 +18,7 @@ import yaml
 from . import confine, xmlchars, yamlsafe
 from .errors import Diagnostics
 from .metadata import Metadata, read_metadata
+from .placement import Placement
 
 MANIFEST = "publication.yaml"
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a Markdown file larger than this is surely a mistake
@@ -35,6 +36,8 @@ class SourceFile:
     # file from first_line on: mdBook's includes (layouts/includes.py).
     origins: list[tuple[Path, int]] | None = None
     included: list[Path] = field(default_factory=list)  # files whose text it includes
+    place: Placement = field(default_factory=Placement)  # where the book puts it
+    lang: str | None = None  # the language its own front matter gives, when valid
 
 
 @dataclass
@@ -176,7 +179,7 @@ ROLES = ("front", "body", "back")
 
 
 def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, diags,
-                    depth: int = 0) -> list[tuple[Path, dict]]:
+                    depth: int = 0) -> list[tuple[Path, Placement]]:
     """The manifest's files in order, each with what the book says of it: its
     role (front, body or back matter) and how deep in parts it sits. A part
     is ``{part: "Title", contents: [...]}`` and becomes a part-title page."""
@@ -189,7 +192,7 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
                 diags.error("a part needs a title and a list of files: {part: Title, contents: [...]}",
                             manifest, line)
                 continue
-            files.append((manifest, {"_part": title, "_role": "part", "_offset": depth}))
+            files.append((manifest, Placement("part", depth, part=title)))
             files += _manifest_files(folder, inner, manifest, lines, diags, depth + 1)
             continue
         name = entry.get("file") if isinstance(entry, dict) else entry
@@ -204,7 +207,7 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
         path = confine.confined(folder / name, diags, folder, confine.FOLDER, what=f"'{name}'", at=manifest,
                                 line=line, hint="check the file name in 'contents'")
         if path is not None:
-            files.append((path, {"_role": role, "_offset": depth}))
+            files.append((path, Placement(role, depth)))
     return files
 
 
@@ -230,15 +233,15 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     else:
         # Every name that looks like Markdown: a folder, a pipe or a link
         # leading elsewhere under such a name is refused where it is read.
-        entries = [(p, {}) for p in listed(folder, local) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
+        entries = [(p, Placement()) for p in listed(folder, local) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
     if not entries and not local.errors:
         local.error("the publication has no Markdown files", folder,
                     hint="add an .md file, or list the files under 'contents' in publication.yaml")
-    files, own = [], []  # own: each file's front matter as written, before the book's additions
-    for path, book_says in entries:
-        if "_part" in book_says:
-            first = book_says.get("_line", lines.get("contents", 1))
-            files.append(SourceFile(path, f"# {book_says['_part']}\n", first, dict(book_says)))
+    files, own = [], []  # own: the files whose front matter is their own (not the publication's)
+    for path, place in entries:
+        if place.part is not None:
+            first = place.line if place.line is not None else lines.get("contents", 1)
+            files.append(SourceFile(path, f"# {place.part}\n", first, {}, place=place))
             continue
         source = _read_source(path, folder, local, front_matter=layout is None or layout.front_matter)
         if source is None:
@@ -247,8 +250,8 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
             layout.prepare(source, local)
         if layout is not None and layout.page_keys is not None and source.meta:
             source.meta = {k: v for k, v in source.meta.items() if k in layout.page_keys}
-        own.append((source.path, source.meta, source.meta_lines))
-        source.meta = None if source.meta is None else {**source.meta, **book_says}
+        own.append(source)
+        source.place = place
         files.append(source)
     if not files:
         diags.extend(local)
@@ -265,7 +268,6 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
             # front matter of its first file.
             raw, lines, meta_path = files[0].meta, files[0].meta_lines, files[0].path
             files[0].meta, files[0].meta_lines = {}, {}
-            own = own[1:]
         # Metadata problems do not stop the reading: the text's own problems are
         # reported in the same run.
         metadata = read_metadata(raw or {}, lines, meta_path, folder.name, local, require_title=raw is not None)
@@ -273,9 +275,11 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
             metadata.kind = "book"
     # A chapter's or a piece's own front matter is checked like the
     # publication's: a misspelt key or an impossible date must not pass unseen.
-    for path, meta, meta_lines in own:
-        if meta:
-            read_metadata(meta, meta_lines, path, folder.name, local, require_title=False)
+    # Its language, when valid, is the one its text is read and set in.
+    for source in own:
+        if source.meta:
+            source.lang = read_metadata(source.meta, source.meta_lines, source.path, folder.name, local,
+                                        require_title=False).own_lang
     diags.extend(local)
     return Sources(folder.name, folder, metadata, files, meta_path, list(dict.fromkeys(others)),
                    layout.root if layout is not None else None)

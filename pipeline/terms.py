@@ -2,8 +2,9 @@
 
 Captions ("Figure 3"), page references (", page 14"), the contents title,
 the EPUB's colophon and the labels a screen reader announces come from
-here, by the primary subtag of the publication's language; a language not
-in the table gets English. A publication still sets its contents title with
+here, by the primary subtag of the language of the text they stand in (a
+chapter's own, else the publication's); a language not in the table gets
+English. A publication still sets its contents title with
 ``toc-title``.
 """
 
@@ -16,6 +17,7 @@ TERMS: dict[str, dict[str, str]] = {
         "cover": "Cover", "cover of": "Cover of {}", "title page": "Title page", "colophon": "Colophon",
         "landmarks": "Landmarks", "start": "Start of content", "pages": "Pages", "published by": "Published by {}.",
         "this edition": "This edition: {}.", "identifier": "Identifier: {}", "set in": "Set in {}.",
+        "back to note": "Back to note {} reference",
     },
     "de": {
         "note": "Hinweis", "tip": "Tipp", "important": "Wichtig", "warning": "Warnung", "caution": "Vorsicht",
@@ -23,7 +25,7 @@ TERMS: dict[str, dict[str, str]] = {
         "cover": "Umschlag", "cover of": "Umschlag: {}", "title page": "Titelseite", "colophon": "Impressum",
         "landmarks": "Orientierungspunkte", "start": "Beginn des Textes", "pages": "Seiten",
         "published by": "Herausgegeben von {}.", "this edition": "Diese Ausgabe: {}.", "identifier": "Kennung: {}",
-        "set in": "Gesetzt aus {}.",
+        "set in": "Gesetzt aus {}.", "back to note": "Zurück zum Verweis auf Anmerkung {}",
     },
     "fr": {
         "note": "Remarque", "tip": "Astuce", "important": "Important", "warning": "Avertissement", "caution": "Attention",
@@ -32,6 +34,7 @@ TERMS: dict[str, dict[str, str]] = {
         "colophon": "Colophon", "landmarks": "Repères", "start": "Début du texte", "pages": "Pages",
         "published by": "Publié par {}.", "this edition": "Cette édition\u202f: {}.",
         "identifier": "Identifiant\u202f: {}", "set in": "Composé en {}.",
+        "back to note": "Retour à l’appel de note {}",
     },
     "es": {
         "note": "Nota", "tip": "Consejo", "important": "Importante", "warning": "Advertencia", "caution": "Precaución",
@@ -39,7 +42,7 @@ TERMS: dict[str, dict[str, str]] = {
         "cover": "Cubierta", "cover of": "Cubierta de {}", "title page": "Portada", "colophon": "Colofón",
         "landmarks": "Puntos de referencia", "start": "Comienzo del texto", "pages": "Páginas",
         "published by": "Publicado por {}.", "this edition": "Esta edición: {}.", "identifier": "Identificador: {}",
-        "set in": "Compuesto en {}.",
+        "set in": "Compuesto en {}.", "back to note": "Volver a la llamada de la nota {}",
     },
     "it": {
         "note": "Nota", "tip": "Suggerimento", "important": "Importante", "warning": "Avvertenza", "caution": "Attenzione",
@@ -48,6 +51,7 @@ TERMS: dict[str, dict[str, str]] = {
         "landmarks": "Punti di riferimento", "start": "Inizio del testo", "pages": "Pagine",
         "published by": "Pubblicato da {}.", "this edition": "Questa edizione: {}.",
         "identifier": "Identificativo: {}", "set in": "Composto in {}.",
+        "back to note": "Torna al richiamo della nota {}",
     },
     "pt": {
         "note": "Nota", "tip": "Dica", "important": "Importante", "warning": "Aviso", "caution": "Cuidado",
@@ -55,7 +59,7 @@ TERMS: dict[str, dict[str, str]] = {
         "cover": "Capa", "cover of": "Capa de {}", "title page": "Folha de rosto", "colophon": "Colofão",
         "landmarks": "Pontos de referência", "start": "Início do texto", "pages": "Páginas",
         "published by": "Publicado por {}.", "this edition": "Esta edição: {}.", "identifier": "Identificador: {}",
-        "set in": "Composto em {}.",
+        "set in": "Composto em {}.", "back to note": "Voltar à chamada da nota {}",
     },
 }
 

@@ -33,7 +33,7 @@ def chapter_head(pub: Publication, chapter: Chapter) -> str:
     if subtitle:
         out += f'<p class="subtitle">{html.escape(subtitle)}</p>\n'
     if authors or date:
-        out += f'<p class="byline">{byline(authors, date, lang_of(pub, chapter))}</p>\n'
+        out += f'<p class="byline">{byline(authors, date, chapter.lang)}</p>\n'
     return out + "</header>\n"
 
 
@@ -43,11 +43,6 @@ def piece(chapter: Chapter) -> tuple[str, str | None, list[str], str | None]:
     subtitle, date = meta.get("subtitle"), meta.get("date")
     return (str(meta["title"]), str(subtitle) if subtitle else None, names(meta.get("author")),
             str(date) if date else None)
-
-
-def lang_of(pub: Publication, chapter: Chapter) -> str:
-    """The language a piece is written in: its own, else the publication's."""
-    return str(chapter.meta.get("lang") or pub.metadata.lang)
 
 
 def byline(authors: list[str], date: str | None, lang: str) -> str:

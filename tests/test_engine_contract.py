@@ -372,3 +372,33 @@ def test_piece_icc_srgb_profile():
         profile = icc.srgb_profile()
     _holds(piece, profile[36:40] == b"acsp" and profile[16:20] == b"RGB ", f"ships a {icc.NAME} that is not "
                                                                             "an RGB ICC profile")
+
+
+def test_piece_structlang_structure_languages():
+    """A tagged document with a German article: its structure element, and its
+    note's at the foot of the page (which carries its own lang, as
+    pdf/assemble.py writes it), say so; the English ones say nothing."""
+    piece = structlang = _load("structlang")
+    html = ("<style>.note { float: footnote }</style><p>Englisch.</p>"
+            "<article lang='de'><p>Ein Absatz.<span class='note' lang='de'>Eine Anmerkung.</span></p></article>")
+    with _relied_on(piece, "no longer writes the structure tree the piece pairs with the page's boxes"):
+        document = _render(html)
+        data = document.write_pdf(pdf_tags=True, finisher=structlang.finish)
+    reader = PdfReader(io.BytesIO(data))
+    langs: list[tuple[str, str | None]] = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if "/S" in node:
+                langs.append((node["/S"], node.get("/Lang")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    _holds(piece, ("/Art", "de") in langs, f"no longer pairs a page's top structure elements with its boxes in "
+                                           f"order: the German article's element has no /Lang (found {langs})")
+    _holds(piece, sum(1 for _, lang in langs if lang == "de") >= 2,
+           f"no longer makes one structure element per note in the footnote area (found {langs})")
+    _holds(piece, all(lang in (None, "de") for _, lang in langs), f"gave a /Lang to an English element ({langs})")

@@ -57,8 +57,8 @@ def _publication_sources(project: Path, slug: str):
     files, parts = [], []
     for source_file in loaded.files:
         meta = source_file.meta or {}
-        if "_part" in meta:
-            parts.append(meta["_part"])
+        if source_file.place.part is not None:
+            parts.append(source_file.place.part)
             continue
         relative = source_file.path.resolve().relative_to(project.resolve()).as_posix()
         if meta.get("markdown", reading.dialect) == "python-markdown":

@@ -115,14 +115,13 @@ def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(
         "src/end.md": "# End\n"}))
     loaded, diags = _load(project, "b")
     src = project / "source/b/src"
-    assert [(f.path.name, f.meta.get("_offset"), f.meta.get("_continues"), f.meta.get("_role"))
-            for f in loaded.files] == [
-        ("one.md", 0, None, "body"),
+    assert [(f.path.name, f.place.offset, f.place.continues, f.place.role) for f in loaded.files] == [
+        ("one.md", 0, 0, "body"),
         ("under.md", 1, 1, "body"),  # its draft parent is left out: it continues One
-        ("SUMMARY.md", 0, None, "part"),
-        ("two.md", 1, None, "body"),
+        ("SUMMARY.md", 0, 0, "part"),
+        ("two.md", 1, 0, "body"),
         ("two-a.md", 2, 1, "body"),
-        ("end.md", 0, None, "back"),  # suffix chapters stand outside the part
+        ("end.md", 0, 0, "back"),  # suffix chapters stand outside the part
     ]
     assert (src / "one.md").resolve() == loaded.files[0].path
     assert _where(diags) == [
@@ -323,10 +322,10 @@ def test_mkdocs_nav_sections_are_parts_and_sections_in_sections_deeper_parts(tmp
     project = make_project(tmp_path, _site({"docs/index.md": "# Home\n", "docs/guide/first.md": "# First\n",
                                         "docs/guide/deep.md": "# Deep\n"}, config))
     loaded, diags = _load(project, "m")
-    assert [(f.path.name, f.meta.get("_part"), f.meta.get("_offset")) for f in loaded.files] == [
+    assert [(f.path.name, f.place.part, f.place.offset) for f in loaded.files] == [
         ("index.md", None, 0), ("mkdocs.yml", "Guide", 0), ("first.md", None, 1), ("mkdocs.yml", "Deeper", 1),
         ("deep.md", None, 2)]
-    assert [(f.first_line) for f in loaded.files if f.meta.get("_part")] == [9, 11]
+    assert [(f.first_line) for f in loaded.files if f.place.part] == [9, 11]
     assert _where(diags) == [("warning", "source/m/mkdocs.yml", 13, None), ("error", "source/m/mkdocs.yml", 14, None)]
     meta = loaded.metadata
     assert (meta.title, meta.authors, meta.lang, meta.reading.dialect, meta.reading.link_base) == (
@@ -357,7 +356,7 @@ def test_mkdocs_without_nav_takes_the_files_in_name_order_index_first(tmp_path):
         "docs/page.md": "---\ntitle: Page\nhide: [navigation]\n---\n# Page\n"}, "site_name: A Site\n"))
     loaded, diags = _load(project, "m")
     assert diags.items == [], "a page's own front matter (hide:) is the site's, not an error"
-    assert [(f.path.name, f.meta.get("_part"), f.meta.get("_offset")) for f in loaded.files] == [
+    assert [(f.path.name, f.place.part, f.place.offset) for f in loaded.files] == [
         ("index.md", None, 0), ("apple.md", None, 0), ("page.md", None, 0), ("zebra.md", None, 0),
         ("mkdocs.yml", "More notes", 0), ("a.md", None, 1), ("b.md", None, 1)]
 

@@ -148,7 +148,7 @@ def folio(lines: list[str]) -> str | None:
 
 def margin_texts(path: Path) -> list[tuple[str | None, str | None]]:
     """(running head, folio) of each page: the text above and below the text
-    block, found by position (margins as geometry.py sets them)."""
+    block, found by position (margins as pagesize.py sets them)."""
     found = []
     for page in PdfReader(str(path)).pages:
         trim = page.trimbox

@@ -26,7 +26,7 @@ def html(text: str, **kw) -> str:
 def checked(text: str, elements=None) -> tuple[str, list[str]]:
     """The tree after the reader's reports and the sanitiser, and every message."""
     reading = read(text)
-    chapter = Chapter("c", Path("book/chapter.md"), reading.tree, meta={"_first_line": 1})
+    chapter = Chapter("c", Path("book/chapter.md"), reading.tree)
     diags, unknown = Diagnostics(), {}
     rawhtml.report_reading(chapter, reading, text, diags)
     sanitize.sanitize(chapter, text, diags, False, elements or {}, unknown)
@@ -265,7 +265,7 @@ def test_fenced_divs_pair_openers_and_closers_once_for_the_whole_file():
 def test_a_ruby_without_its_annotation_keeps_its_text_and_is_reported():
     text = 'Word <ruby class="fr">h</ruby> and <ruby>漢<rt>kan</rt></ruby>.\n'
     reading = read(text)
-    chapter = Chapter("c", Path("book/chapter.md"), reading.tree, meta={"_first_line": 1})
+    chapter = Chapter("c", Path("book/chapter.md"), reading.tree)
     diags = Diagnostics()
     sanitize.content_model(chapter, text, diags)
     out = etree.tostring(chapter.body, encoding="unicode")

@@ -63,5 +63,4 @@ def render_archival(pub: Publication, project: Path, printed: Rendered | None = 
     if printed is not None and printed.rewrite is not None:
         pdf = printed.rewrite(VARIANT, attachments(pub))
         return Rendered(pdf, printed.page_count, printed.anchors, printed.positions, folios=printed.folios)
-    return render(pub, project, variant=VARIANT, trim=pub.metadata.options.print.trim,
-                  attachments=attachments(pub))
+    return render(pub, project, variant=VARIANT, attachments=attachments(pub))

@@ -6,7 +6,7 @@ import html
 
 from ..model import Heading, Publication
 from ..terms import term
-from ..titles import byline, lang_of, piece
+from ..titles import byline, piece
 from .frontmatter import pagebreak
 
 
@@ -36,7 +36,7 @@ def _pieces(pub: Publication) -> str:
         if subtitle:
             label += f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
         if authors or date:
-            label += f' <span class="toc-byline">({byline(authors, date, lang_of(pub, chapter))})</span>'
+            label += f' <span class="toc-byline">({byline(authors, date, chapter.lang)})</span>'
         href = chapter.file_name.removeprefix("text/")
         out.append(f'<li><a href="{href}">{label}</a>{_ol(sections, 2, pub.metadata.toc_depth)}</li>')
     out.append("</ol>")

@@ -34,14 +34,15 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
 
-FRONT_PAGES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
+# The front-matter pages a print page can begin on, and the EPUB file each is in.
+FRONT_PAGE_FILES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 
 
 def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
     files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
     entries = []
     for target, number in page_starts.items():  # in page order
-        href = f"{FRONT_PAGES.get(target) or files[chapter_of(target)]}#page-{number}"
+        href = f"{FRONT_PAGE_FILES.get(target) or files[chapter_of(target)]}#page-{number}"
         entries.append((str(number), href))
     return entries
 
@@ -87,7 +88,7 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     lang = m.lang
     spine, documents = [], []
 
-    def add(uid, file_name, title, body, body_type=None, linear=True):
+    def add(uid, file_name, title, body, body_type=None, linear=True, lang=m.lang):
         item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
                              content=xhtml.document(title, lang, body, links, body_type))
         book.add_item(item)
@@ -105,7 +106,9 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     spine.append(nav_item)
     for chapter in pub.chapters:
         matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
-        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter)
+        # A chapter's file is in its own language (a collection's piece may have one).
+        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter,
+            lang=chapter.lang)
     add("colophon", "text/colophon.xhtml", term("colophon", m.lang), frontmatter.colophon(pub, embed_fonts), "backmatter")
 
     # "Start of content" is the first chapter of the body, past any front matter.

@@ -71,7 +71,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     for section in body.iter("section"):
         if "footnotes" in (section.get("class") or "").split():
             section.set("{%s}type" % EPUB_NS, "footnotes")
-            section.set("aria-label", term("notes", pub.metadata.lang))
+            section.set("aria-label", term("notes", chapter.lang))
     for img in body.iter("img"):
         if img.get("src", "").startswith("images/"):
             img.set("src", "../" + img.get("src"))

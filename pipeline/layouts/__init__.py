@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Diagnostics
+from ..placement import Placement
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Layout:
     config: Path  # book.toml or mkdocs.yml
     raw: dict  # its metadata under Pressroom's key names
     lines: dict  # key -> line in config
-    entries: list[tuple[Path, dict]]  # the files in order, with what the book says of each
+    entries: list[tuple[Path, Placement]]  # the files in order, with where the book puts each
     root: Path  # the folder the site is made from (src/, docs/): links leaving it leave the book
     front_matter: bool = True  # whether its Markdown files may open with YAML front matter
     page_keys: tuple | None = None  # the keys of a file's front matter Pressroom takes (None: all)

@@ -2,7 +2,7 @@
 
 After mdBook's includes are expanded, line N of a chapter's text may be line
 M of a listing file. The reading stage counts lines in the text it reads
-(``_first_line`` + offset); this collector maps each such line through the
+(``chapter.first_line`` + offset); this collector maps each such line through the
 chapter's line map, so a message names the file and line the words are in.
 """
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .. import confine, xmlchars
 from ..errors import Diagnostics
+from ..placement import Placement
 from . import Layout, includes, sources_folder, summary
 
 CONFIG = "book.toml"
@@ -133,14 +134,14 @@ def key_lines(text: str) -> dict[str, int]:
 
 
 def entries(items: list[summary.Item], root: Path, folder: Path, contents: Path,
-            diags: Diagnostics) -> list[tuple[Path, dict]]:
-    """SUMMARY.md's items as the loading stage's entries: (file, what the book says of it)."""
+            diags: Diagnostics) -> list[tuple[Path, Placement]]:
+    """SUMMARY.md's items as the loading stage's entries: (file, where the book puts it)."""
     out, seen = [], {}
     parts = 0  # 1 inside a part
     chain: list[bool] = []  # for each open nesting level: is it a draft?
     for item in items:
         if item.kind == "part":
-            out.append((contents, {"_part": item.title, "_role": "part", "_offset": 0, "_line": item.line}))
+            out.append((contents, Placement("part", 0, part=item.title, line=item.line)))
             parts, chain = 1, []
             continue
         del chain[item.depth:]
@@ -162,10 +163,7 @@ def entries(items: list[summary.Item], root: Path, folder: Path, contents: Path,
             seen[path] = item.line
             # Prefix and suffix chapters stand outside the parts.
             offset = (parts if item.role == "body" else 0) + depth
-            says = {"_role": item.role, "_offset": offset, "_label": item.title}
-            if depth:
-                says["_continues"] = depth
-            out.append((path, says))
+            out.append((path, Placement(item.role, offset, label=item.title, continues=depth)))
     return out
 
 

@@ -23,6 +23,7 @@ import yaml
 
 from .. import confine, yamlsafe
 from ..errors import Diagnostics
+from ..placement import Placement
 from . import Layout, inside, sources_folder
 
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
@@ -133,7 +134,7 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
                 and isinstance(item.value[0][0], yaml.ScalarNode):
             title, value = item.value[0][0].value, item.value[0][1]
             if isinstance(value, yaml.SequenceNode):
-                out.append((config, {"_part": title, "_role": "part", "_offset": depth, "_line": line}))
+                out.append((config, Placement("part", depth, part=title, line=line)))
                 nav(value, docs, folder, config, diags, depth + 1, out, seen)
                 continue
             if isinstance(value, yaml.ScalarNode):
@@ -155,11 +156,11 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
                         hint="a page can be in the book only once")
         else:
             seen[path] = line
-            out.append((path, {"_role": "body", "_offset": depth, "_label": title}))
+            out.append((path, Placement("body", depth, label=title)))
 
 
 def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
-                  seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, dict]]:
+                  seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, Placement]]:
     """Without nav: the pages in name order, the index first, then each folder
     as a section; a folder reached again through a link is left out."""
     from ..sources import is_candidate, listed
@@ -175,12 +176,12 @@ def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
 
     # A page that is a link leading elsewhere, a folder or a pipe is refused when it is read.
     files = sorted((p for p in entries if p.suffix in (".md", ".markdown") and is_candidate(p)), key=key)
-    out = [(p, {"_role": "body", "_offset": depth}) for p in files]
+    out = [(p, Placement("body", depth)) for p in files]
     for sub in sorted(p for p in entries if p.is_dir() and not p.name.startswith(".")
                       and inside(p, folder) and os.path.realpath(p) not in seen):
         inner = in_name_order(sub, folder, config, depth + 1, seen, diags)
         if inner:
             # MkDocs' title for a folder: its name, words separated, capitalised.
             title = sub.name.replace("-", " ").replace("_", " ").capitalize()
-            out += [(config, {"_part": title, "_role": "part", "_offset": depth})] + inner
+            out += [(config, Placement("part", depth, part=title))] + inner
     return out

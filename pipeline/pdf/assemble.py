@@ -46,7 +46,10 @@ def head(pub: Publication) -> str:
     return "\n".join(parts)
 
 
-def _inline_notes(body) -> None:
+def _inline_notes(body, lang: str | None = None) -> None:
+    """Each note's body in place of its call. ``lang``: the chapter's, when
+    not the publication's; the note says it too, since in the tagged PDF it
+    leaves the chapter for the foot of the page."""
     asides = {}
     for section in list(body.find_class("footnotes")):
         for aside in section.iter("aside"):
@@ -65,6 +68,8 @@ def _inline_notes(body) -> None:
             continue
         placed[name] = len(placed) + 1
         span = lxml_html.Element("span", {"class": "footnote-body", "id": note.get("id")})
+        if lang:
+            span.set("lang", lang)
         span.text = note.text
         for child in note:
             if child.tag == "p":
@@ -177,11 +182,17 @@ def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = 
     mdBook chapter's sections), set inside it as sections, so that they open
     no new page. ``undrawn`` gets (chapter, TeX, why) for each formula that
     could not be drawn."""
-    sections = "".join(f'<section class="continued" id="{c.id}">{"".join(_content(pub, c, undrawn))}</section>'
-                       for c in nested)
+    sections = "".join(f'<section class="continued" id="{c.id}"{_lang(c, ch.lang)}>'
+                       f'{"".join(_content(pub, c, undrawn))}</section>' for c in nested)
     head_html, inner = _content(pub, ch, undrawn)
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
-    return f'<article class="{classes}" id="{ch.id}">{head_html}{inner}{sections}</article>'
+    return f'<article class="{classes}" id="{ch.id}"{_lang(ch, pub.metadata.lang)}>{head_html}{inner}{sections}</article>'
+
+
+def _lang(ch: Chapter, around: str) -> str:
+    """A chapter's language, when it is not the one around it: WeasyPrint
+    hyphenates by it, and the tagged PDF says it (engine/structlang.py)."""
+    return f' lang="{html.escape(ch.lang)}"' if ch.lang != around else ""
 
 
 def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tuple[str, str]:
@@ -192,11 +203,11 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tupl
     for tex, why in replace_math(body):
         if undrawn is not None:
             undrawn.append((ch, tex, why))
-    _inline_notes(body)
+    _inline_notes(body, ch.lang if ch.lang != pub.metadata.lang else None)
     _mark_image_paragraphs(body)
     _mark_wide_tables(body)
     for ref in body.find_class("page-ref"):
-        ref.set("data-page-word", term("page", pub.metadata.lang))
+        ref.set("data-page-word", term("page", ch.lang))
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))
@@ -211,7 +222,7 @@ def document(pub: Publication, project: Path, flowing: bool = False, undrawn: li
     """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
     groups: list[list[Chapter]] = []  # a chapter and the files nested in it
     for ch in pub.chapters:
-        if ch.meta.get("_continues") and groups:
+        if ch.continues and groups:
             groups[-1].append(ch)
         else:
             groups.append([ch])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..dates import in_words
 from ..model import Publication
-from ..titles import byline, lang_of, piece, title_lines
+from ..titles import byline, piece, title_lines
 from ..transforms import glyphs
 
 # The font stacks of base.css and print.css, first choice first.
@@ -90,7 +90,7 @@ def pieces(pub: Publication, items) -> str:
         # Within the link, so that the leader and page number follow the subtitle.
         label = html.escape(title) + (f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
                                       if subtitle else "")
-        line = f'<span class="toc-author">{byline(authors, date, lang_of(pub, chapter))}</span>' if authors or date else ""
+        line = f'<span class="toc-author">{byline(authors, date, chapter.lang)}</span>' if authors or date else ""
         lis.append(f'<li><a href="#{chapter.id}">{label}</a>{line}{items(sections, 2)}</li>')
     return f"<ol>{''.join(lis)}</ol>"
 

@@ -12,7 +12,7 @@ from .engine import boxes
 from .engine.boxes import in_flow
 
 FEET = ("publisher", "imprint")
-FRONT_PAGES = 4  # half-title, its verso, title page, imprint: the pages these stand on
+FRONT_PAGE_COUNT = 4  # half-title, its verso, title page, imprint: the pages these stand on
 
 
 def _is_foot(box) -> bool:
@@ -23,7 +23,7 @@ def _is_foot(box) -> bool:
 def runs_into_foot(document) -> bool:
     """True when, on a front-matter page, a line of the flow ends below the
     top of the foot placed there (or the foot stands on a page the flow fills)."""
-    for page in document.pages[:FRONT_PAGES]:
+    for page in document.pages[:FRONT_PAGE_COUNT]:
         feet, bottom = [], None
         for box, ancestors in in_flow(boxes.page_box(page)):
             if _is_foot(box):

@@ -18,14 +18,15 @@ from xml.etree.ElementTree import SubElement
 import pydyf
 from weasyprint import CSS, HTML
 
-from .. import styles
+from .. import pagesize, styles
 from ..errors import Diagnostic, Diagnostics
 from ..model import Publication
-from . import assemble, geometry, mathsvg, notes, overflow, pagefoot, press
+from . import assemble, mathsvg, notes, overflow, pagefoot, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
 from .engine.pagerefs import page_references_kept
+from .engine.structlang import finish as structure_languages
 from .positions import page_positions
 from ..pagemarks import print_edition_id
 from .fetcher import ProjectFetcher
@@ -134,8 +135,8 @@ def _folios(document) -> list[str]:
     return out
 
 
-def render(pub: Publication, project: Path, variant: str | None = None, trim: str | None = None,
-           attachments=None, bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
+def render(pub: Publication, project: Path, variant: str | None = None, attachments=None,
+           bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
     options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
     with one (e.g. the archival PDF/A) the press options are off unless given."""
@@ -151,7 +152,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
     profiles: dict = {}  # @color-profile rules land here, for the document
     sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
     # The page geometry first, so a publication's own print.css may change it.
-    sheets = [sheet(string=geometry.page_css(trim or options.trim, bleed, options.margins()))]
+    sheets = [sheet(string=pagesize.page_css(options.trim, bleed, options.margins()))]
     own = set(styles.own_sheets(pub.folder))  # loaded without their references, as in the EPUB
     # Every layered sheet is read as if it were in the project's styles/, and
     # the fetcher finds what it names there or in the house styles.
@@ -187,7 +188,7 @@ def render(pub: Publication, project: Path, variant: str | None = None, trim: st
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
 
         def write(variant, attachments, pdfx):
-            finishers = [_info(m)] + ([press.finish] if pdfx else [])
+            finishers = [_info(m), structure_languages] + ([press.finish] if pdfx else [])
             with page_references_kept():
                 return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
                                           pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])

@@ -21,7 +21,7 @@ def number(pub: Publication) -> dict[str, str]:
                 continue
             kind = prefix.text.split()[0].lower()  # Python-Markdown writes "Figure" or "Table"
             counters[kind] = counters.get(kind, 0) + 1
-            label = f"{term(kind, pub.metadata.lang)} {counters[kind]}"
+            label = f"{term(kind, chapter.lang)} {counters[kind]}"
             prefix.text = f"{label}."
             if (figure.get("id") or "").startswith("__") or not figure.get("id"):
                 figure.set("id", f"{kind}-{counters[kind]}")

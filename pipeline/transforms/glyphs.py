@@ -34,8 +34,6 @@ _IGNORED_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F), (0x03
 PRINTED_KEYS = ("title", "subtitle", "author", "creator", "contributor", "publisher", "rights", "toc-title")
 # What the print edition shows instead, the first one the text fonts have.
 SUBSTITUTES = ("\ufffd", "?")
-# Where check() leaves, in a chapter's meta, what printable() replaces.
-UNPRINTED = "_unprinted"
 
 
 @functools.lru_cache(maxsize=64)
@@ -185,13 +183,13 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         in_text = missing([r for r in runs if not r[1]], covered)
         in_code = missing([r for r in runs if r[1]], covered)
         if in_text or in_code:
-            chapter.meta[UNPRINTED] = (frozenset(in_text), frozenset(in_code), instead)
+            chapter.unprinted = (frozenset(in_text), frozenset(in_code), instead)
         text = texts.get(chapter.id, "")
         # Letters of one script first met on the same line (a word in another
         # script) make one warning; other characters one each.
         by_line: dict = {}
         for char, count in missing(runs, covered).items():
-            line, column = locate(text, char, chapter.meta.get("_first_line", 1))
+            line, column = locate(text, char, chapter.first_line)
             key = (line, _script(char)) if line is not None else object()
             by_line.setdefault(key, []).append((char, count, line, column))
         for found in by_line.values():
@@ -234,7 +232,7 @@ def printable_text(text: str, pub: Publication) -> str:
 def printable(body, chapter) -> None:
     """In the print copy of a chapter's body, put the substitute in place of
     each character check() found no font for."""
-    found = chapter.meta.get(UNPRINTED)
+    found = chapter.unprinted
     if not found:
         return
     in_text, in_code, instead = found

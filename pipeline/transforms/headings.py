@@ -23,7 +23,7 @@ def drop_empty(chapter, text: str, diags) -> None:
     written = iter(re.finditer(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", text, re.M))
     for el in empty:
         found = next(written, None)
-        line = (chapter.meta.get("_first_line", 1) + text.count("\n", 0, found.start()) if found
+        line = (chapter.first_line + text.count("\n", 0, found.start()) if found
                 else line_of(chapter, text, f"<{el.tag}"))
         diags.warning("an empty heading was left out", chapter.source, line,
                       hint="give the heading its words, or remove the line")
@@ -34,8 +34,8 @@ def offset(chapter) -> int:
     """How many levels a chapter's headings sit below its source's: one per
     part it is in and, for a file nested in an mdBook chapter, one per level
     of nesting, counted from its shallowest heading (# or ##, as authors write them)."""
-    levels = chapter.meta.get("_offset", 0)
-    if chapter.meta.get("_continues"):
+    levels = chapter.offset
+    if chapter.continues:
         written = [int(el.tag[1]) for el in chapter.body.iter(*HEADINGS)]
         levels += 1 - min(written, default=1)
     return levels
@@ -64,8 +64,8 @@ def build_toc(pub: Publication) -> None:
         # writers, so its sections start at h2.
         titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
         el.tag = f"h{min(6, heading.level + titled)}"
-        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.meta.get("_offset", 0) \
-                and not chapter.meta.get("_continues"):
+        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.offset \
+                and not chapter.continues:
             # The chapter's own title, whatever its depth under parts: the
             # print sheet sets it as a chapter opening and a running head.
             # A file nested in an mdBook chapter continues it: its title is a section's.
@@ -78,4 +78,4 @@ def build_toc(pub: Publication) -> None:
     for chapter in pub.chapters:
         if chapter.title is None:
             chapter.title = chapter.meta.get("title") or (
-                chapter.headings[0].title if chapter.headings else chapter.meta.get("_label") or pub.metadata.title)
+                chapter.headings[0].title if chapter.headings else chapter.label or pub.metadata.title)

@@ -86,7 +86,7 @@ def _line(chapter: Chapter, text: str, src: str) -> int | None:
     wanted = unquote(src)
     for number, written in enumerate(text.split("\n")):
         if wanted in unquote(html.unescape(written)):
-            return chapter.meta.get("_first_line", 1) + number
+            return chapter.first_line + number
     return None
 
 

@@ -61,7 +61,7 @@ def check_depth(chapter: Chapter, text: str, diags: Diagnostics) -> bool:
             snippet = next((t.strip()[:30] for t in el.itertext() if t.strip()), "")
             line = line_of(chapter, text, snippet) if snippet else None
             if line is None:
-                line = chapter.meta.get("_first_line", 1) + most_nested_line(text) - 1
+                line = chapter.first_line + most_nested_line(text) - 1
             diags.error(TOO_DEEP[0], chapter.source, line, hint=TOO_DEEP[1])
             return False
         stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))

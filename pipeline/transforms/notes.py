@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from ..model import Chapter
+from ..terms import term
 
 
 def restructure(chapter: Chapter) -> None:
@@ -27,7 +28,7 @@ def restructure(chapter: Chapter) -> None:
             for back in li.find_class("footnote-backref"):
                 back.set("class", "backlink")
                 back.attrib.pop("title", None)
-                back.set("aria-label", f"Back to note {number} reference")
+                back.set("aria-label", term("back to note", chapter.lang, str(number)))
             note.text = li.text
             for child in li:
                 note.append(child)

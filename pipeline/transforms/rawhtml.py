@@ -58,7 +58,7 @@ def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> 
     """Report what the reader saw: its own warnings, what it left out on
     purpose (one warning per kind and file, with the count and first line),
     and raw HTML whose tags do not balance."""
-    first = chapter.meta.get("_first_line", 1)
+    first = chapter.first_line
     for message, line, hint in reading.warnings:
         diags.warning(message, chapter.source, first + line - 1, hint=hint)
     dropped: dict[str, list[int]] = {}
@@ -90,7 +90,7 @@ def _check_sequence(chapter: Chapter, pieces: list, diags: Diagnostics) -> None:
         piece = html if html.endswith("\n") else html + "\n"
         checker.feed(piece)
         fed += piece.count("\n")
-    first = chapter.meta.get("_first_line", 1)
+    first = chapter.first_line
     for problem, (line, offset) in _problems(checker):
         start, source_line = max((s for s in starts if s[0] <= line), default=(1, 1))
         diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,

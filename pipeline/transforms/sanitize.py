@@ -73,7 +73,7 @@ def line_of(chapter: Chapter, text: str, needle: str) -> int | None:
         index = text.lower().find(needle.lower())
     if index < 0:
         return None
-    return chapter.meta.get("_first_line", 1) + text.count("\n", 0, index)
+    return chapter.first_line + text.count("\n", 0, index)
 
 
 def _reporter(diags: Diagnostics, strict: bool):
@@ -97,7 +97,7 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
     elements = elements or {}
     unknown = {} if unknown is None else unknown
     # The n-th <svg> (or <math>) of the tree is, as a rule, the n-th in the source.
-    starts, line, position = {"svg": [], "math": []}, chapter.meta.get("_first_line", 1), 0
+    starts, line, position = {"svg": [], "math": []}, chapter.first_line, 0
     for match in _FOREIGN_START.finditer(text):
         line, position = line + text.count("\n", position, match.start()), match.start()
         starts[match.group(1).lower()].append(line)

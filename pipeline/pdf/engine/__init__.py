@@ -21,4 +21,5 @@ PIECES = {
     "font configuration": "fonts",
     "PDF objects": "pdftree",
     "sRGB profile": "icc",
+    "structure languages": "structlang",
 }

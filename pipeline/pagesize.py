@@ -1,5 +1,8 @@
 """Page geometry: trim sizes by name or as WIDTHxHEIGHT, mirrored margins,
-and for the press bleed and crop marks (CSS Paged Media)."""
+and for the press bleed and crop marks (CSS Paged Media).
+
+Pure arithmetic and text: the metadata checks use it when reading, before
+any writer is loaded, and the print writer sets its pages by it."""
 
 from __future__ import annotations
 
