@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import confine
+from .textfiles import read_text
 
 STYLES = "styles"
 SHEETS = ("fonts.css", "base.css", "epub.css", "print.css", "highlight.css")
@@ -170,8 +171,6 @@ def check_files(project: Path, publication_folder: Path, diags) -> None:
     """Report every project sheet and font an edition would read but may not
     (a link leading out of the project, a folder, a pipe) or cannot (not
     UTF-8), and fonts the project holds that no fonts.css declares."""
-    from .sources import read_text
-
     for sheet in dict.fromkeys(_sheets(project, "epub", True) + _sheets(project, "print", True)):
         if _is_project_file(project, sheet):
             read_text(sheet, diags, project, confine.PROJECT)

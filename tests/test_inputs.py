@@ -18,7 +18,8 @@ from lxml import etree
 from PIL import Image
 
 from pipeline.errors import Diagnostic, Diagnostics
-from pipeline.sources import parse_yaml, read_text
+from pipeline.sources import parse_yaml
+from pipeline.textfiles import read_text
 from pipeline.transforms import images
 from conftest import epubcheck, format_messages, make_project
 

@@ -23,8 +23,9 @@ import yaml
 
 from .. import confine, yamlsafe
 from ..errors import Diagnostics
+from ..textfiles import is_candidate, listed, read_text
 from ..placement import Placement
-from . import Layout, inside, sources_folder
+from .layout import Layout, inside, sources_folder
 
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
 # What Pressroom takes from a page's front matter; the rest (hide, template,
@@ -51,8 +52,6 @@ _Tolerant.add_multi_constructor("", _plain)
 
 
 def load(config: Path, diags: Diagnostics) -> Layout | None:
-    from ..sources import read_text
-
     folder = config.parent
     text = read_text(config, diags, folder)
     if text is None:
@@ -163,8 +162,6 @@ def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
                   seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, Placement]]:
     """Without nav: the pages in name order, the index first, then each folder
     as a section; a folder reached again through a link is left out."""
-    from ..sources import is_candidate, listed
-
     diags = diags if diags is not None else Diagnostics()
     entries = listed(docs, diags)
 
