@@ -33,19 +33,19 @@ def _git_time(folder: Path) -> int | None:
 def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     commit = _git_time(folder)
     if commit is not None:
-        return dt.datetime.fromtimestamp(commit, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(commit, dt.UTC)
     if date:
         parts = [int(p) for p in date.split("-")] + [1, 1]
-        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.timezone.utc)
+        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
     newest = max((int(p.stat().st_mtime) for p in files if p.exists()), default=0)
-    return dt.datetime.fromtimestamp(newest, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(newest, dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @contextlib.contextmanager

@@ -197,7 +197,7 @@ def test_contents_numbers_are_the_printed_folios_of_the_headings(which, sample_p
     pages = pdf_lines_by_page(path)
     toc = contents_index(pages)
     entries = contents_entries(pages, toc)
-    assert len(entries) >= 5, f"contents page:\n" + "\n".join(pages[toc])
+    assert len(entries) >= 5, "contents page:\n" + "\n".join(pages[toc])
     for title, number in entries.items():
         where = heading_page(pages, title, toc)
         assert folio(pages[where]) == number, (
