@@ -37,7 +37,7 @@ def cmd_build(args) -> int:
     if args.check and result.outputs:
         from ..checks import check_outputs
         out = Path(args.output) if args.output else Path(args.project) / "dist"
-        for c in check_outputs(out, Path(args.project).resolve(), [o.publication for o in result.outputs], progress):
+        for c in check_outputs(out, [o.publication for o in result.outputs], progress):
             checks.setdefault(c.path.name, []).append(c)
     if not args.quiet and result.outputs:
         rows = [["edition", "file", "size", "pages", "checks"]]
@@ -87,7 +87,7 @@ def cmd_check(args) -> int:
     project = Path(args.project).resolve()
     out = Path(args.output).resolve() if args.output else project / "dist"
     say = None if args.quiet else (lambda msg: stderr(f"pressroom: {msg}"))
-    results = check_outputs(out, project, args.publications or None, say)
+    results = check_outputs(out, args.publications or None, say)
     if not results:
         stderr(f"pressroom: nothing to check in {out}; run 'pressroom build' first", "31")
         return Exit.USAGE
