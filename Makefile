@@ -62,11 +62,11 @@ check: $(VENV)/.stamp
 	$(VENV)/bin/ruff check pipeline tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -m fast -q $(PYTEST_ARGS)
-	$(VENV)/bin/ruff format --check pipeline tests
+	$(VENV)/bin/ruff format --check --output-format concise pipeline tests
 
 lint: $(VENV)/.stamp
 	$(VENV)/bin/ruff check pipeline tests
-	$(VENV)/bin/ruff format --check pipeline tests
+	$(VENV)/bin/ruff format --check --output-format concise pipeline tests
 	$(VENV)/bin/mypy
 
 format: $(VENV)/.stamp
