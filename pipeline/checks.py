@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -101,13 +102,13 @@ def pdf(path: Path) -> Check:
 
     try:
         reader = PdfReader(str(path))
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]  # a dictionary; pypdf types it as any PDF object
         problems = []
         if not root.get("/MarkInfo", {}).get("/Marked") or "/StructTreeRoot" not in root:
             problems.append("not tagged")
         if not root.get("/Lang"):
             problems.append("no document language")
-        if not (reader.metadata or {}).get("/Title"):
+        if not (reader.metadata and reader.metadata.get("/Title")):
             problems.append("no title")
         if not reader.outline:
             problems.append("no bookmarks")
