@@ -30,6 +30,10 @@ class Unavailable(Exception):
     """A validator that is not installed here; its message says what to install."""
 
 
+class Failed(Exception):
+    """A validator that ran but wrote no report; its message is what it printed."""
+
+
 def epubcheck_messages(path: Path) -> list[dict] | None:
     """EPUBCheck's messages on one EPUB, usage messages included, as its JSON
     report gives them (severity, ID, message, locations); None when it wrote
@@ -76,17 +80,29 @@ def _ace_command(outdir: str, epub: str) -> list[str] | None:
     return None if ace is None else [ace, "--force", "--outdir", outdir, epub]
 
 
+def ace_report(path: Path, outdir: Path) -> dict:
+    """Ace's report on one EPUB, written into outdir (report.json and
+    report.html) and returned as its JSON. Raises Unavailable when Ace is not
+    installed, Failed when it ran but wrote no report. The one place Ace is run."""
+    command = _ace_command(str(outdir), str(path))
+    if command is None:
+        raise Unavailable("Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE to a command "
+                          "taking the report's folder and the EPUB")
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    report = Path(outdir) / "report.json"
+    if proc.returncode != 0 or not report.is_file():
+        raise Failed(proc.stderr.strip() or proc.stdout.strip())
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
 def ace(path: Path) -> Check:
     with tempfile.TemporaryDirectory() as tmp:
-        command = _ace_command(tmp, str(path))
-        if command is None:
-            return Check("Ace", path, None, ["Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE "
-                                             "to a command taking the report's folder and the EPUB"])
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-        report = Path(tmp) / "report.json"
-        if proc.returncode != 0 or not report.is_file():
-            return Check("Ace", path, False, [f"Ace failed: {proc.stderr.strip()[-300:]}"])
-        data = json.loads(report.read_text(encoding="utf-8"))
+        try:
+            data = ace_report(path, Path(tmp))
+        except Unavailable as exc:
+            return Check("Ace", path, None, [str(exc)])
+        except Failed as exc:
+            return Check("Ace", path, False, [f"Ace failed: {str(exc)[-300:]}"])
     details = []
     for doc in data.get("assertions", []):
         for item in doc.get("assertions", []):
