@@ -11,6 +11,10 @@ VENV   := .venv
 TOOLS  := tests/tools
 PYTEST_ARGS ?=
 
+# Ace by DAISY as setup-test installs it, for the tests and 'pressroom check'
+# run from make (pipeline/checks.py reads ACE).
+export ACE ?= $(CURDIR)/$(TOOLS)/ace.sh
+
 # Resolved when the test recipe runs (after system deps may have installed it).
 # Debian calls the browser chromium, Ubuntu chromium-browser.
 CHROMIUM = $(or $(PUPPETEER_EXECUTABLE_PATH),$(shell command -v chromium || command -v chromium-browser))
@@ -73,8 +77,7 @@ format: $(VENV)/.stamp
 	$(VENV)/bin/ruff format pipeline tests
 
 test: setup-test lint
-	PUPPETEER_EXECUTABLE_PATH="$(CHROMIUM)" ACE="$(CURDIR)/$(TOOLS)/ace.sh" \
-		$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	PUPPETEER_EXECUTABLE_PATH="$(CHROMIUM)" $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	find dist -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

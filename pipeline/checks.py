@@ -87,7 +87,8 @@ def ace_report(path: Path, outdir: Path) -> dict:
     command = _ace_command(str(outdir), str(path))
     if command is None:
         raise Unavailable("Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE to a command "
-                          "taking the report's folder and the EPUB")
+                          "taking the report's folder and the EPUB (in a checkout, after 'make setup-test': "
+                          "ACE=tests/tools/ace.sh)")
     proc = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     report = Path(outdir) / "report.json"
     if proc.returncode != 0 or not report.is_file():
