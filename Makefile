@@ -25,7 +25,7 @@ help:
 	@echo "make setup      system packages (build), .venv with pressroom installed"
 	@echo "make setup-test setup + test system packages + Ace (tests/tools)"
 	@echo "make dist       build every publication in source/ into dist/"
-	@echo "make check      the fast loop, about 40 s: lint, types, unit tests (pytest -m fast)"
+	@echo "make check      the fast loop, about 20 s: lint, types, unit tests (pytest -m fast)"
 	@echo "make test       lint, types and the whole test suite with the validators (PYTEST_ARGS='-k foo')"
 	@echo "make format     reformat pipeline/ and tests/ with ruff format"
 	@echo "make clean      empty dist/"
