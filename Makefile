@@ -11,17 +11,23 @@ VENV   := .venv
 TOOLS  := tests/tools
 PYTEST_ARGS ?=
 
+# Ace by DAISY as setup-test installs it, for the tests and 'pressroom check'
+# run from make (pipeline/checks.py reads ACE).
+export ACE ?= $(CURDIR)/$(TOOLS)/ace.sh
+
 # Resolved when the test recipe runs (after system deps may have installed it).
 # Debian calls the browser chromium, Ubuntu chromium-browser.
 CHROMIUM = $(or $(PUPPETEER_EXECUTABLE_PATH),$(shell command -v chromium || command -v chromium-browser))
 
-.PHONY: help setup setup-test system-deps system-deps-test dist test clean distclean
+.PHONY: help setup setup-test system-deps system-deps-test dist check lint format test clean distclean
 
 help:
 	@echo "make setup      system packages (build), .venv with pressroom installed"
 	@echo "make setup-test setup + test system packages + Ace (tests/tools)"
 	@echo "make dist       build every publication in source/ into dist/"
-	@echo "make test       run the test suite (PYTEST_ARGS='-k foo' to narrow it)"
+	@echo "make check      the fast loop, about 20 s: lint, types, unit tests (pytest -m fast)"
+	@echo "make test       lint, types and the whole test suite with the validators (PYTEST_ARGS='-k foo')"
+	@echo "make format     reformat pipeline/ and tests/ with ruff format"
 	@echo "make clean      empty dist/"
 	@echo "make distclean  clean + remove .venv and the Node test tools"
 
@@ -53,9 +59,25 @@ $(TOOLS)/node_modules/.stamp: $(TOOLS)/package-lock.json $(TOOLS)/package.json |
 dist: setup
 	$(VENV)/bin/pressroom build
 
-test: setup-test
-	PUPPETEER_EXECUTABLE_PATH="$(CHROMIUM)" ACE="$(CURDIR)/$(TOOLS)/ace.sh" \
-		$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+# The fast loop: no edition is made. Unit tests carry pytest's `fast` marker
+# (pyproject.toml). The format check comes last: a file only laid out badly
+# should not hide a failing test.
+check: $(VENV)/.stamp
+	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/python -m pytest -m fast -q $(PYTEST_ARGS)
+	$(VENV)/bin/ruff format --check --output-format concise pipeline tests
+
+lint: $(VENV)/.stamp
+	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/ruff format --check --output-format concise pipeline tests
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.stamp
+	$(VENV)/bin/ruff format pipeline tests
+
+test: setup-test lint
+	PUPPETEER_EXECUTABLE_PATH="$(CHROMIUM)" $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	find dist -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

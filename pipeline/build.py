@@ -19,7 +19,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.

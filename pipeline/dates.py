@@ -47,16 +47,16 @@ def fixed_time(folder: Path) -> tuple[str, int] | None:
 def build_time(folder: Path, date: str | None, files: list[Path]) -> dt.datetime:
     fixed = fixed_time(folder)
     if fixed is not None:
-        return dt.datetime.fromtimestamp(fixed[1], dt.timezone.utc)
+        return dt.datetime.fromtimestamp(fixed[1], dt.UTC)
     if date:
         parts = [int(p) for p in date.split("-")] + [1, 1]
-        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.timezone.utc)
+        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
     newest = max((int(p.stat().st_mtime) for p in files if p.exists()), default=0)
-    return dt.datetime.fromtimestamp(newest, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(newest, dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from . import confine, dates, styles, xmlchars
 from .archive import used
@@ -64,8 +64,7 @@ PUBLICATION_STEPS: list[tuple[str, Callable[[Reading], object]]] = [
     ("unknown elements", lambda r: sanitize.report_unknown(r.unknown, r.diags)),
     ("cover image", lambda r: _check_cover(r.pub, r.project, r.diags)),
     ("archive's extra files", lambda r: _extras(r)),
-    ("style sheets", lambda r: (styles.check_files(r.project, r.sources.folder, r.diags),
-                                styles.check_own_sheets(r.sources.folder, r.diags))),
+    ("style sheets", lambda r: _style_sheets(r)),
     ("layout's files", lambda r: _layout_files(r)),
     ("figure numbers", lambda r: figures.number(r.pub)),
     ("unique ids", lambda r: r.renames.update(ids.unique_ids(r.pub, r.texts, r.diags))),
@@ -88,8 +87,8 @@ def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict
             if step(reading, chapter, texts[chapter.id]) is False:
                 chapter.body.clear()
                 break
-    for _name, step in PUBLICATION_STEPS:
-        step(reading)
+    for _name, publication_step in PUBLICATION_STEPS:
+        publication_step(reading)
     return pub
 
 
@@ -97,10 +96,12 @@ def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, d
     """Each source file read into a chapter, in its own dialect and language."""
     reading_options = sources.metadata.reading
     readers = {}  # one per dialect and language: a file's front matter may choose its own
-    chapters, texts, taken = [], {}, {"nav", "cover", "titlepage", "colophon", "contents"}
+    chapters: list[Chapter] = []
+    texts: dict[str, str] = {}
+    taken = {"nav", "cover", "titlepage", "colophon", "contents"}
     for src in sources.files:
         meta = dict(src.meta or {})
-        dialect = meta.get("markdown") if meta.get("markdown") in DIALECTS else reading_options.dialect
+        dialect = str(meta["markdown"]) if meta.get("markdown") in DIALECTS else reading_options.dialect
         lang = src.lang or sources.metadata.lang
         if (dialect, lang) not in readers:
             readers[dialect, lang] = reader_for(dialect, reading_options.extensions, lang)
@@ -140,6 +141,11 @@ def _layout_files(r: Reading) -> None:
 
 def _build_time(r: Reading) -> None:
     r.pub.modified = dates.iso(dates.build_time(r.sources.folder, r.sources.metadata.date, r.pub.sources))
+
+
+def _style_sheets(r: Reading) -> None:
+    styles.check_files(r.project, r.sources.folder, r.diags)
+    styles.check_own_sheets(r.sources.folder, r.diags)
 
 
 def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:

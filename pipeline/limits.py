@@ -116,7 +116,7 @@ class _Interrupter:
 
 def _watch(interrupt: _Interrupter, done: threading.Event, limit: int | None, deadline: float | None) -> None:
     while not done.wait(WATCH_SECONDS):
-        reason = None
+        reason: type[BaseException] | None = None
         if deadline is not None and time.monotonic() > deadline:
             reason = OutOfTime
         elif limit is not None and (resident() or 0) > limit:
@@ -152,7 +152,7 @@ def limited(memory_mib: int | None = None, seconds: float | None = None, hard: b
     with contextlib.ExitStack() as stack:
         if memory_mib:
             stack.enter_context(_backstop(int(memory_mib) << 20))
-        if alarm:
+        if alarm and seconds:
             # SIGALRM's default action ends the process, even inside C code.
             old_alarm = signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.setitimer(signal.ITIMER_REAL, seconds + min(max(seconds / 10, GRACE_SECONDS[0]), GRACE_SECONDS[1]))

@@ -93,7 +93,7 @@ def _split(el, where: str, offset: int, marker) -> None:
         el.addnext(marker)
 
 
-def place(body, prefix: str, labels: dict[str, str]) -> list[tuple[object, str]]:
+def place(body, prefix: str, labels: dict[str, str]) -> list[tuple[lxml_html.HtmlElement, str]]:
     """EPUB side: an empty span at each of this chapter's page positions
     ({position: printed page label}); returns (span, label) pairs for the
     caller to make into page-break markers."""

@@ -146,7 +146,8 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
 
     manifest = folder / MANIFEST
     local = Diagnostics(diags.root)
-    raw, lines, meta_path = {}, {}, manifest
+    raw: dict | None = {}
+    lines, meta_path = {}, manifest
     has_manifest = os.path.lexists(manifest)  # a link that leads nowhere is reported, not taken for none
     if has_manifest:
         text = read_text(manifest, local, folder)

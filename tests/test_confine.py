@@ -25,6 +25,8 @@ from pipeline import BuildError, confine
 from pipeline.errors import Diagnostics
 from conftest import make_project, source_date_epoch
 
+pytestmark = pytest.mark.fast
+
 MARKER = "OUTSIDE-MARKER-5c1e"
 ARTICLE = "---\ntitle: Confined\nlang: en\n{front}---\n\nSome text.\n\n{body}\n"
 

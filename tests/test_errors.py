@@ -1,181 +1,34 @@
-"""Bad input: every problem is reported with its file and line, through the
-library (BuildError) and the command (a non-zero exit, `file:line` on stderr,
-no traceback), and a failed build leaves the output folder as it was.
+"""Bad input through a whole build: a problem is reported with its file and
+line through the library (BuildError) and the command (a non-zero exit,
+`file:line` on stderr, no traceback), every problem at once, and a failed
+build leaves the output folder as it was.
 
-Each case is a project that first builds cleanly; then one source is broken
-and the build is run again, once through the API and once through the CLI.
+Each end-to-end case is a project that first builds cleanly; then one source
+is broken and the build is run again, once through the API and once through
+the CLI. Where each mistake is reported is checked at the reading stage, in
+test_bad_input.py.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 import pipeline
 from pipeline import BuildError, Exit
 from pipeline.cli import main
+from bad_input import ARTICLE, CASES_BY_ID, Case, article, png
 from conftest import make_project, source_date_epoch
 
-ARTICLE = "source/piece/article.md"
-GOOD_ARTICLE = """\
----
-title: A Fine Piece
-lang: en
----
-
-Some text.
-
-## Somewhere
-
-More text, and [a link](#somewhere).
-"""
-
-
-def _png(size=(40, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "blue").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@dataclass
-class Case:
-    id: str
-    broken: dict  # files that replace (or, with None, remove) good ones
-    path: str  # where the error must point, relative to the project
-    line: int
-    message: str  # a fragment of the error's message
-    column: int | None = None
-    hint: str | None = None  # a fragment of the hint
-    good: dict = field(default_factory=lambda: {ARTICLE: GOOD_ARTICLE})
-    strict: bool = False  # built with --strict: what would otherwise be a warning fails the build
-
-
-def _article(front: str, body: str = "Some text.\n") -> str:
-    return f"---\n{front}---\n\n{body}"
-
-
-def _tiff() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "blue").save(buffer, "TIFF")
-    return buffer.getvalue()
-
-
-IMAGE_ARTICLE = _article("title: A Fine Piece\n", "Some text.\n\n![A blue box](box.png)\n")
-
-BOOK = {
-    "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents:\n  - one.md\n  - two.md\n",
-    "source/piece/one.md": "# One\n\nThe first chapter.\n",
-    "source/piece/two.md": "# Two\n\nThe second chapter.\n",
-}
-
-COLLECTION = {
-    "source/piece/publication.yaml": "title: A Fine Collection\nlang: en\ntype: collection\n"
-                                     "contents:\n  - one.md\n  - two.md\n",
-    "source/piece/one.md": _article("title: The First Piece\nauthor: Ann Writer\n", "The first piece.\n"),
-    "source/piece/two.md": _article("title: The Second Piece\nauthor: Bo Author\n", "The second piece.\n"),
-}
-
-XREF_ARTICLE = _article("title: A Fine Piece\n",
-                        "See [](#figure-1).\n\n![A blue box](box.png)\n\n/// figure-caption\nA blue box.\n///\n")
-XREF_BOOK = {**BOOK, "source/piece/one.md": "# One\n\nThe first chapter; see [](two.md#a-section).\n",
-             "source/piece/two.md": "# Two\n\nThe second chapter.\n\n## A section\n\nMore.\n"}
-
-CASES = [
-    Case("malformed-yaml",
-         {ARTICLE: "---\ntitle: A Fine Piece\nlang: en\ndescription: one: two\n---\n\nSome text.\n"},
-         ARTICLE, 4, "malformed YAML", column=17),
-    Case("unknown-key", {ARTICLE: _article("titel: A Fine Piece\nlang: en\n")},
-         ARTICLE, 2, "unknown metadata key 'titel'", hint="did you mean 'title'"),
-    Case("invalid-language", {ARTICLE: _article("title: A Fine Piece\nlang: english please\n")},
-         ARTICLE, 3, "english please"),
-    Case("isbn-check-digit", {ARTICLE: _article("title: A Fine Piece\nidentifier: 978-3-16-148410-1\n")},
-         ARTICLE, 3, "978-3-16-148410-1"),
-    Case("impossible-date", {ARTICLE: _article("title: A Fine Piece\nlang: en\ndate: 2021-02-30\n")},
-         ARTICLE, 4, "2021-02-30"),
-    Case("missing-title", {ARTICLE: _article("lang: en\n")}, ARTICLE, 1, "no title"),
-    Case("missing-image", {ARTICLE: _article("title: A Fine Piece\n", "Some text.\n\n![A blue box](gone.png)\n")},
-         ARTICLE, 7, "gone.png",
-         good={ARTICLE: IMAGE_ARTICLE, "source/piece/box.png": _png()}),
-    Case("image-without-alt", {ARTICLE: _article("title: A Fine Piece\n", "Some text.\n\n![](box.png)\n")},
-         ARTICLE, 7, "alternative text", hint="decorative",
-         good={ARTICLE: IMAGE_ARTICLE, "source/piece/box.png": _png()}),
-    Case("broken-link", {ARTICLE: GOOD_ARTICLE.replace("(#somewhere)", "(#nowhere)")},
-         ARTICLE, 10, "'#nowhere': nothing in the publication has the id 'nowhere'", strict=True),
-    Case("broken-link-across-files",
-         {"source/piece/one.md": "# One\n\nThe first chapter, see [two](two.md#no-such-heading).\n"},
-         "source/piece/one.md", 3, "'two.md#no-such-heading': nothing in that file has the id", good=BOOK,
-         strict=True),
-    Case("link-to-a-missing-file",
-         {"source/piece/one.md": "# One\n\nThe first chapter, see [three](three.md).\n"},
-         "source/piece/one.md", 3, "'three.md': no such file in the publication", hint="check the file name",
-         good=BOOK, strict=True),
-    Case("not-utf8", {ARTICLE: "---\ntitle: A Fine Piece\n---\n\nSome text.\nCaf\xe9 au lait.\n".encode("latin-1")},
-         ARTICLE, 6, "not UTF-8", column=4),
-    Case("missing-cover-image", {ARTICLE: _article("title: A Fine Piece\nlang: en\ncover-image: gone.png\n")},
-         ARTICLE, 4, "gone.png"),
-    Case("empty-source", {"source/piece/two.md": ""}, "source/piece/two.md", 1, "empty", good=BOOK),
-    Case("wrong-type", {ARTICLE: _article("title: A Fine Piece\ntoc-depth: deep\n")},
-         ARTICLE, 3, "toc-depth"),
-    Case("unknown-edition-option", {ARTICLE: _article("title: A Fine Piece\nprint:\n  trimm: a4\n")},
-         ARTICLE, 3, "unknown option 'trimm'", hint="did you mean 'trim'"),
-    Case("corrupt-image", {"source/piece/box.png": b"\x89PNG\r\n\x1a\n but then nothing of a picture"},
-         ARTICLE, 7, "damaged", good={ARTICLE: IMAGE_ARTICLE, "source/piece/box.png": _png()}),
-    Case("unsupported-image", {ARTICLE: IMAGE_ARTICLE.replace("box.png", "box.tiff"),
-                               "source/piece/box.tiff": _tiff()},
-         ARTICLE, 7, "not a PNG, JPEG, GIF or SVG", good={ARTICLE: IMAGE_ARTICLE, "source/piece/box.png": _png()}),
-    Case("duplicate-id", {ARTICLE: _article("title: A Fine Piece\n",
-                                            'Some text.\n\n<p id="twice">One.</p>\n\n<p id="twice">Two.</p>\n')},
-         ARTICLE, 7, "'twice' is used twice"),
-    Case("deeply-nested", {ARTICLE: _article("title: A Fine Piece\n", "Some text.\n\n" + ">" * 200 + " deep\n")},
-         ARTICLE, 7, "nested more than"),
-    Case("huge-source", {ARTICLE: _article("title: A Fine Piece\n", "word " * 4_300_000)},
-         ARTICLE, 1, "over the limit", hint="split it into chapters"),
-    Case("malformed-manifest",
-         {"source/piece/publication.yaml": "title: A Fine Book\nsubtitle: one: two\nlang: en\n"
-                                           "contents:\n  - one.md\n  - two.md\n"},
-         "source/piece/publication.yaml", 2, "malformed YAML", column=14, hint="quote values", good=BOOK),
-    Case("broken-cross-reference", {ARTICLE: XREF_ARTICLE.replace("#figure-1", "#figure-9")},
-         ARTICLE, 5, "'#figure-9': nothing in the publication has the id", hint="figure-1, figure-2",
-         # Large enough for print: under --strict a low-resolution image fails the build too.
-         good={ARTICLE: XREF_ARTICLE, "source/piece/box.png": _png((1600, 1200))}, strict=True),
-    Case("broken-cross-reference-across-files",
-         {"source/piece/one.md": XREF_BOOK["source/piece/one.md"].replace("#a-section", "#a-sektion")},
-         "source/piece/one.md", 3, "two.md#a-sektion", good=XREF_BOOK, strict=True),
-    # Chapters' and pieces' own front matter is checked like the publication's.
-    Case("piece-unknown-key", {"source/piece/two.md": _article("titel: The Second Piece\n")},
-         "source/piece/two.md", 2, "unknown metadata key 'titel'", hint="did you mean 'title'", good=COLLECTION),
-    Case("chapter-impossible-date", {"source/piece/two.md": _article("date: 2021-02-30\n", "# Two\n\nText.\n")},
-         "source/piece/two.md", 2, "'2021-02-30' is not a date that exists", good=BOOK),
-    # Raw HTML that a normal build repairs or removes with a warning is refused under --strict.
-    Case("unclosed-raw-html-strict",
-         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside\n'
-                                                    '<em>never closed\n</div>\n')},
-         ARTICLE, 9, "<em> is not closed", hint="close every HTML element", strict=True),
-    Case("invalid-raw-html-strict",
-         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<div class="box">\n<p>Inside</span> the box.</p>\n'
-                                                    '</div>\n')},
-         ARTICLE, 8, "</span> closes an element that is not open", strict=True),
-    Case("script-strict", {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<script>alert("hi")</script>\n')},
-         ARTICLE, 7, "<script> is not allowed", hint="remove it", strict=True),
-    Case("event-handler-strict",
-         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<p onclick="alert(1)">Press here.</p>\n')},
-         ARTICLE, 7, "event handler 'onclick' on <p> is not allowed", hint="no edition runs scripts", strict=True),
-    Case("iframe-strict",
-         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<iframe src="page.html" title="A page"></iframe>\n')},
-         ARTICLE, 7, "<iframe> is not allowed", hint="remove it", strict=True),
-    Case("form-strict",
-         {ARTICLE: _article("title: A Fine Piece\n", 'Some text.\n\n<form action="send.php">\n<input name="email">\n'
-                                                    '</form>\n')},
-         ARTICLE, 7, "<form> is not allowed", hint="remove it", strict=True),
-]
+# A few representative cases through a whole build and the command: a
+# mistake found when loading, one found when reading under --strict, and a
+# damaged image. Every case is checked at the reading stage in test_bad_input.py.
+END_TO_END = [CASES_BY_ID[name] for name in ("malformed-yaml", "broken-link", "corrupt-image")]
 
 
 @dataclass
@@ -202,7 +55,7 @@ def _write(project: Path, files: dict) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-@pytest.fixture(scope="module", params=CASES, ids=[c.id for c in CASES])
+@pytest.fixture(scope="module", params=END_TO_END, ids=[c.id for c in END_TO_END])
 def broken(request, tmp_path_factory) -> Broken:
     case = request.param
     project = make_project(tmp_path_factory.mktemp(case.id), case.good)
@@ -280,22 +133,13 @@ def test_cli_exits_non_zero_with_file_and_line_and_no_traceback(broken):
 
 # --- several problems at once --------------------------------------------
 
-def test_malformed_front_matter_is_not_also_reported_as_a_missing_title(tmp_path):
-    """The title is there, on line 2; only the YAML on line 4 is wrong."""
-    project = make_project(tmp_path, {
-        ARTICLE: "---\ntitle: A Fine Piece\nlang: en\ndescription: one: two\n---\n\nSome text.\n"})
-    with pytest.raises(BuildError) as caught:
-        pipeline.build(project, formats=("epub",))
-    assert [str(d) for d in caught.value.diagnostics if "title" in d.message] == []
-
-
 def test_problems_in_several_chapters_are_all_reported_at_once(tmp_path):
     project = make_project(tmp_path, {
         "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md, three.md]\n",
         "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
         "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
         "source/piece/three.md": "# Three\n\n![](box.png)\n",
-        "source/piece/box.png": _png(),
+        "source/piece/box.png": png(),
     })
     with pytest.raises(BuildError) as caught:
         pipeline.build(project)
@@ -305,26 +149,10 @@ def test_problems_in_several_chapters_are_all_reported_at_once(tmp_path):
     assert not (project / "dist").exists() or not any((project / "dist").iterdir())
 
 
-def test_metadata_and_content_problems_are_all_reported_at_once(tmp_path):
-    """A wrong metadata key must not hide the missing image and the broken
-    link: the user should see every problem in one run, not one per run."""
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "titel: A Fine Book\nlang: english\ncontents: [one.md, two.md]\n",
-        "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
-        "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
-    })
-    with pytest.raises(BuildError) as caught:
-        pipeline.build(project)
-    located = {(d.location.path, d.location.line) for d in caught.value.diagnostics if d.location}
-    expected = {("source/piece/publication.yaml", 1), ("source/piece/publication.yaml", 2),
-                ("source/piece/one.md", 5), ("source/piece/two.md", 3)}
-    assert expected <= located, "reported:\n" + "\n".join(map(str, caught.value.diagnostics))
-
-
 def test_problems_in_two_publications_are_all_reported_at_once(tmp_path):
     project = make_project(tmp_path, {
-        "source/first/article.md": _article("title: First\nlang: english\n"),
-        "source/second/article.md": _article("title: Second\n", "See [nothing](#nowhere).\n"),
+        "source/first/article.md": article("title: First\nlang: english\n"),
+        "source/second/article.md": article("title: Second\n", "See [nothing](#nowhere).\n"),
     })
     with pytest.raises(BuildError) as caught:
         pipeline.build(project)
@@ -349,7 +177,7 @@ def test_cli_reports_every_problem_and_counts_them(tmp_path):
 
 def test_unclosed_raw_html_is_a_located_warning_and_the_build_goes_on(tmp_path):
     body = 'Some text.\n\n<div class="box">\n<p>Inside\n<em>never closed\n</div>\n\nAfter.\n'
-    project = make_project(tmp_path, {ARTICLE: _article("title: A Fine Piece\n", body)})
+    project = make_project(tmp_path, {ARTICLE: article("title: A Fine Piece\n", body)})
     with source_date_epoch():
         result = pipeline.build(project, formats=("epub",))
     [warning] = [d for d in result.diagnostics if "raw HTML" in d.message]
@@ -368,7 +196,7 @@ UNSAFE = {  # what is written, on which line of UNSAFE_ARTICLE, the warning, wha
     "iframe": ('<iframe src="page.html" title="A page"></iframe>', 11, "<iframe> is not allowed", b"<iframe"),
     "form": ('<form action="send.php">\n<input name="email">\n</form>', 13, "<form> is not allowed", b"<form"),
 }
-UNSAFE_ARTICLE = _article("title: A Fine Piece\n", "Some text.\n\n" + "\n\n".join(
+UNSAFE_ARTICLE = article("title: A Fine Piece\n", "Some text.\n\n" + "\n\n".join(
     written for written, *_ in UNSAFE.values()) + "\n\nAfter.\n")
 
 
@@ -393,67 +221,6 @@ def test_unsafe_raw_html_is_removed_with_a_located_warning_and_the_build_goes_on
     assert [o.edition for o in result.outputs] == ["epub"]
     assert trace not in text, f"{trace!r} reached the EPUB"
     assert b"After." in text, "the text after it was kept"
-
-
-# --- a chapter's or a piece's own front matter ----------------------------
-
-BAD_FRONT = {  # front matter lines, the line of the problem, a fragment of the message
-    "unknown-key": ("titel: A Piece\n", 2, "unknown metadata key 'titel'"),
-    "wrong-type": ("title: A Piece\nsubtitle: [one, two]\n", 3, "'subtitle' must be text, not a list"),
-    "impossible-date": ("title: A Piece\ndate: 2021-02-30\n", 3, "'2021-02-30' is not a date that exists"),
-    "invalid-language": ("title: A Piece\nlang: english please\n", 3, "'english please' is not a valid BCP 47"),
-}
-
-
-def _loaded(project: Path, slug: str = "piece") -> list:
-    from pipeline.errors import Diagnostics
-    from pipeline.sources import load
-
-    diags = Diagnostics(project)
-    load(project / "source" / slug, diags)
-    return diags.items
-
-
-@pytest.mark.parametrize("kind", BAD_FRONT)
-def test_a_pieces_front_matter_is_checked_like_the_publications(kind, tmp_path):
-    """The same mistake gets the same message whether it is in an article's
-    front matter, which is the publication's metadata, or in a piece's own."""
-    front, line, message = BAD_FRONT[kind]
-    body = "Some text.\n"
-    article = _loaded(make_project(tmp_path / "article", {ARTICLE: _article(front, body)}))
-    files = {**COLLECTION, "source/piece/two.md": _article(front, body)}
-    piece = _loaded(make_project(tmp_path / "collection", files))
-    [from_article] = [d for d in article if message in d.message]
-    [from_piece] = [d for d in piece if message in d.message]
-    assert (from_piece.severity, from_piece.message, from_piece.hint) == \
-        (from_article.severity, from_article.message, from_article.hint)
-    assert from_piece.severity == "error"
-    assert (from_piece.location.path, from_piece.location.line) == ("source/piece/two.md", line)
-    assert str(from_piece).startswith(f"source/piece/two.md:{line}: error: ")
-
-
-def test_the_first_file_of_a_book_without_a_manifest_is_checked_once(tmp_path):
-    """Its front matter is the book's metadata: one message, not two; the
-    other chapters' front matter is checked as their own."""
-    project = make_project(tmp_path, {
-        "source/piece/one.md": _article("titel: A Book\nlang: en\n", "# One\n\nText.\n"),
-        "source/piece/two.md": _article("lang: english please\n", "# Two\n\nText.\n"),
-    })
-    found = [(d.location.path, d.location.line, d.message) for d in _loaded(project)]
-    assert [f for f in found if "titel" in f[2]] == [("source/piece/one.md", 2, "unknown metadata key 'titel'")]
-    assert [f[:2] for f in found if "english please" in f[2]] == [("source/piece/two.md", 2)]
-
-
-def test_good_front_matter_in_chapters_parts_and_back_matter_gives_no_message(tmp_path):
-    """What the manifest adds to a file (its role, its part) is not taken for the writer's keys."""
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents:\n  - part: The First\n"
-                                         "    contents: [one.md]\n  - {file: two.md, role: back}\n",
-        "source/piece/one.md": _article("title: One\nsubtitle: The start\nauthor: [Ann Writer, Bo Author]\n"
-                                        "lang: fr\ndate: 2021-02-28\n", "# One\n\nText.\n"),
-        "source/piece/two.md": _article("title: Two\nauthor: {name: Ann Writer, role: edt}\n", "# Two\n\nText.\n"),
-    })
-    assert [str(d) for d in _loaded(project)] == []
 
 
 def test_a_project_without_fonts_is_told_so_before_anything_is_typeset(tmp_path, capsys):

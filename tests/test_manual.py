@@ -395,7 +395,7 @@ def test_admonitions_are_titled_boxes_in_both_editions(chapters, marks):
             ([kind], title) for kind, title in said], name
         for box in boxes:
             assert "admonition-title" in _classes(box[0]) and len(box) >= 2
-        for kind, title in said:
+        for _kind, title in said:
             # In print: the title in bold, inside the box its border draws
             # (the manual's own style sheet colours each kind's border).
             heads = [r for r in marks.runs if r.text == title and r.font == "Charis-SIL-Bold"]

@@ -197,7 +197,7 @@ def test_contents_numbers_are_the_printed_folios_of_the_headings(which, sample_p
     pages = pdf_lines_by_page(path)
     toc = contents_index(pages)
     entries = contents_entries(pages, toc)
-    assert len(entries) >= 5, f"contents page:\n" + "\n".join(pages[toc])
+    assert len(entries) >= 5, "contents page:\n" + "\n".join(pages[toc])
     for title, number in entries.items():
         where = heading_page(pages, title, toc)
         assert folio(pages[where]) == number, (
@@ -583,14 +583,29 @@ TRIMS = {"A4": (210, 297), "A5": (148, 210), "US Letter": (215.9, 279.4), "us-tr
          "Royal": (156, 234), "6x9in": (152.4, 228.6), "140x216mm": (140, 216), "5.5 x 8.5 in": (139.7, 215.9)}
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("trim", list(TRIMS))
-def test_each_trim_gives_its_media_box(trim, tmp_path):
-    files = {"source/t/article.md": f"---\ntitle: Trim\nprint: {{trim: {trim}}}\n---\n\nSome text.\n"}
+def test_each_trim_sets_its_page_size(trim):
+    from pipeline.pagesize import page_css
+
+    width, height = TRIMS[trim]
+    size = re.search(r"@page \{ size: ([\d.]+)mm ([\d.]+)mm;", page_css(trim))
+    assert size, page_css(trim)
+    assert (round(float(size[1]), 1), round(float(size[2]), 1)) == (round(width, 1), round(height, 1))
+
+
+def test_a_named_trim_and_one_given_by_its_sides_give_their_media_boxes(tmp_path):
+    """The page size above is the PDF's media box: one build, two trims."""
+    chosen = ["US Letter", "5.5 x 8.5 in"]
+    files = {f"source/t{n}/article.md": f"---\ntitle: Trim\nprint: {{trim: {trim}}}\n---\n\nSome text.\n"
+             for n, trim in enumerate(chosen)}
     project = make_project(tmp_path, files)
     pipeline.build(project, formats=("pdf",))
-    box = PdfReader(str(project / "dist" / "t.pdf")).pages[0].mediabox
-    width, height = TRIMS[trim]
-    assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == (round(width, 1), round(height, 1))
+    for n, trim in enumerate(chosen):
+        box = PdfReader(str(project / "dist" / f"t{n}.pdf")).pages[0].mediabox
+        width, height = TRIMS[trim]
+        assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == \
+            (round(width, 1), round(height, 1)), trim
 
 
 def test_margins_given_in_the_metadata_set_the_text_block_mirrored_for_binding(tmp_path):

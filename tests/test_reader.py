@@ -14,6 +14,8 @@ from pipeline.readers import reader_for
 from pipeline.reading_options import ElementRule
 from pipeline.transforms import rawhtml, sanitize
 
+pytestmark = pytest.mark.fast
+
 
 def read(text: str, lang: str = "en"):
     return reader_for("commonmark", lang=lang).read(text)

@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 import zipfile
 from pathlib import Path
 
@@ -16,9 +16,9 @@ LONG = "---\ntitle: Long\nlang: en\n---\n\n" + "\n\n".join(
     f"## Part {i}\n\n" + " ".join(["A sentence of some length to fill the page."] * 40) for i in range(60))
 
 
-def _run(project: Path, *args: str) -> subprocess.Popen:
+def _run(project: Path, *args: str, quiet: bool = True) -> subprocess.Popen:
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q",
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "-C", str(project), *(["-q"] * quiet),
                              "--format", "epub,pdf", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -32,10 +32,25 @@ def test_an_interrupted_build_leaves_the_editions_as_they_were(tmp_path):
     assert _run(project).wait(timeout=300) == 0
     before = _snapshot(project / "dist")
     (project / "source/long/a.md").write_text(LONG.replace("Part 1\n", "Part One\n"), encoding="utf-8")
-    proc = _run(project)
-    time.sleep(2.0)  # well inside the typesetting of the print edition
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    proc = _run(project, quiet=False)
+    lines: list[str] = []
+    typesetting = threading.Event()
+
+    def read() -> None:
+        for line in proc.stderr:
+            lines.append(line)
+            if "typesetting the print edition" in line:
+                typesetting.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    if not typesetting.wait(timeout=120):
+        proc.kill()
+        raise AssertionError("the build never said it was typesetting:\n" + "".join(lines))
+    proc.send_signal(signal.SIGINT)  # while the print edition is typeset
+    proc.wait(timeout=120)
+    reader.join(timeout=30)
+    err = "".join(lines)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
     assert _snapshot(project / "dist") == before, "no edition changed, no temporary file left"

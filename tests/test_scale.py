@@ -4,7 +4,6 @@ measures them); only that the results are right and the same everywhere."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading

@@ -138,7 +138,7 @@ def _entry_lines(sample_lines, contents) -> dict[str, Line]:
         text = re.sub(r"[\s.]+\S+$", "", line.text)
         if text in entries:
             found[text] = line
-    assert list(found) == list(entries), f"contents lines: {[l.text for l in sample_lines[index]]}"
+    assert list(found) == list(entries), f"contents lines: {[line.text for line in sample_lines[index]]}"
     return found
 
 

@@ -25,7 +25,7 @@ SUFFIX = ".bag.tar"
 def bag_info(pub: Publication, moment: str) -> dict:
     """bag-info.txt fields from the metadata; ``moment`` is the build time (ISO 8601 UTC)."""
     m = pub.metadata
-    info = {
+    info: dict[str, str | list[str]] = {
         "Bagging-Date": moment[:10],
         "Bag-Software-Agent": f"Pressroom {__version__} (bagit.py {bagit.VERSION})",
         "External-Identifier": m.identifier.text,

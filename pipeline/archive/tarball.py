@@ -56,5 +56,7 @@ def unpack(archive: Path, into: Path) -> Path:
                 target.mkdir(parents=True, exist_ok=True)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(tar.extractfile(m).read())
+                content = tar.extractfile(m)
+                assert content is not None  # a regular file: the check above refused every other kind
+                target.write_bytes(content.read())
     return into / tops.pop()

@@ -10,14 +10,14 @@ from ..terms import term
 from ..titles import title_lines
 
 
-def pagebreak(number: int | None) -> str:
+def pagebreak(number: str | None) -> str:
     """A page-break marker for the page-list (EPUB 3.3 §7.4.2)."""
     if number is None:
         return ""
     return f'<span id="page-{number}" epub:type="pagebreak" role="doc-pagebreak" aria-label="{number}"></span>'
 
 
-def title_page(pub: Publication, page: int | None = None) -> str:
+def title_page(pub: Publication, page: str | None = None) -> str:
     return (f'<section class="titlepage" epub:type="titlepage" aria-label="{term("title page", pub.metadata.lang)}">{pagebreak(page)}\n'
             f"{title_lines(pub)}\n</section>")
 

@@ -45,7 +45,7 @@ def _pieces(pub: Publication) -> str:
 
 
 def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
-             pages: list[tuple[str, str]] | None = None, toc_page: int | None = None) -> str:
+             pages: list[tuple[str, str]] | None = None, toc_page: str | None = None) -> str:
     """Nav markup; hrefs are relative to text/, where the nav document lives."""
     meta = pub.metadata
     entries = (_pieces(pub) if meta.kind == "collection" else _ol(pub.toc, 1, meta.toc_depth)) or (

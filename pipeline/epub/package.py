@@ -38,7 +38,7 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
 FRONT_PAGE_FILES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 
 
-def _page_list(pub: Publication, page_starts: dict[str, int]) -> list[tuple[str, str]]:
+def _page_list(pub: Publication, page_starts: dict[str, str]) -> list[tuple[str, str]]:
     files = {c.id: c.file_name.removeprefix("text/") for c in pub.chapters}
     entries = []
     for target, number in page_starts.items():  # in page order
@@ -156,7 +156,8 @@ def _cover(pub: Publication, project: Path, made: bytes | None = None) -> epub.E
         data, media_type = confine.read_bytes(path, project), images.media_type_of(path)
     else:
         data, media_type = made or cover.generated(pub.metadata, project), "image/png"
-    item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),
+    # A cover image that is not a PNG or JPEG was refused when it was read (document._check_cover).
+    item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),  # type: ignore[arg-type]
                          media_type=media_type, content=data)
     item.properties = ["cover-image"]
     return item

@@ -91,7 +91,7 @@ def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, dep
     return out
 
 
-def _include(kind: str, argument: str, base: Path, folder: Path, where, diags: Diagnostics, depth: int,
+def _include(kind: str, argument: str, base: Path, folder: Path, where: tuple[Path, int, int], diags: Diagnostics, depth: int,
              result: Expanded) -> list[Line] | None:
     spec, *properties = argument.split()
     name, _, selector = spec.partition(":")
@@ -111,12 +111,9 @@ def _include(kind: str, argument: str, base: Path, folder: Path, where, diags: D
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the file's last line end
-    if kind == "playground":
-        selected = list(range(len(lines)))
-    else:
-        selected = _select(lines, selector, spec, where, diags)
-        if selected is None:
-            return None
+    selected = list(range(len(lines))) if kind == "playground" else _select(lines, selector, spec, where, diags)
+    if selected is None:
+        return None
     got = [(lines[i], (target, i + 1)) for i in selected]
     got = _expand(got, target.parent, folder, diags, depth + 1, result)
     if kind == "playground":
@@ -138,7 +135,7 @@ def parse_selector(selector: str):
     return (start or 0, end)
 
 
-def _select(lines: list[str], selector: str, spec: str, where, diags: Diagnostics) -> list[int] | None:
+def _select(lines: list[str], selector: str, spec: str, where: tuple[Path, int, int], diags: Diagnostics) -> list[int] | None:
     chosen = parse_selector(selector)
     if isinstance(chosen, str):
         found = anchored(lines, chosen)
@@ -157,14 +154,15 @@ def _select(lines: list[str], selector: str, spec: str, where, diags: Diagnostic
 def anchored(lines: list[str], name: str) -> list[int] | None:
     """The indexes of the lines between ``ANCHOR: name`` and ``ANCHOR_END: name``,
     without any anchor line; None when the anchor does not begin anywhere."""
-    found, inside = None, False
+    found: list[int] | None = None
+    inside = False
     for i, line in enumerate(lines):
         end = _ANCHOR_END.search(line)
         start = _ANCHOR.search(line)
         if inside:
             if end and end.group(1) == name:
                 break
-            if not end and not start:
+            if not end and not start and found is not None:
                 found.append(i)
         elif start and start.group(1) == name:
             found, inside = [], True

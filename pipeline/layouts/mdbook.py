@@ -42,7 +42,7 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
         return None
     lines = key_lines(text)
     raw, raw_lines = _metadata(data, lines, config, diags)
-    book = data.get("book") if isinstance(data.get("book"), dict) else {}
+    book = data["book"] if isinstance(data.get("book"), dict) else {}
     src = book.get("src", "src")
     root = sources_folder(folder, src, config, lines.get("book.src", 1), diags, f"the sources' folder '{src}'",
                           "mdBook reads the chapters from src/ beside book.toml")
@@ -71,7 +71,8 @@ def _metadata(data: dict, lines: dict, config: Path, diags: Diagnostics) -> tupl
     """book.toml's keys under Pressroom's names, each with its line; values
     of the wrong type are reported here, under mdBook's names."""
     book = data.get("book", {})
-    raw, raw_lines = {}, {}
+    raw: dict[str, object] = {}
+    raw_lines: dict[str, int | None] = {}
     if not isinstance(book, dict):
         diags.error("[book] must be a table", config, lines.get("book", 1))
         return raw, raw_lines

@@ -82,7 +82,8 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
 
 
 def _metadata(data: dict, lines: dict) -> tuple[dict, dict]:
-    raw, raw_lines = {"markdown": "python-markdown"}, {}
+    raw: dict[str, object] = {"markdown": "python-markdown"}
+    raw_lines: dict[str, int | None] = {}
     for ours, theirs in (("title", "site_name"), ("author", "site_author"),
                          ("description", "site_description"), ("rights", "copyright")):
         if data.get(theirs) is not None:

@@ -100,8 +100,8 @@ def fonts_used(pub: Publication, project: Path) -> list[tuple[str, str]]:
     known = glyphs.families(project)
     text, code = set(pub.metadata.title), set()
     for chapter in pub.chapters:
-        for piece, in_code in glyphs.runs_of(chapter.body):
-            (code if in_code else text).update(piece)
+        for run, in_code in glyphs.runs_of(chapter.body):
+            (code if in_code else text).update(run)
     needed = {TEXT_FONTS[0]} & set(known)
     for chars, stack in ((text, TEXT_FONTS), (code, CODE_FONTS)):
         for char in chars:

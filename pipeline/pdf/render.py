@@ -11,7 +11,7 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import SubElement
 

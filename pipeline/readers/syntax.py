@@ -164,7 +164,7 @@ def trailing_attributes(state: StateCore) -> None:
         else:
             match = re.search(r"\n[ \t]*(\{[^{}\n]*\})[ \t]*$", content)
         attrs = parse_attributes(match.group(1)) if match else None
-        if not attrs or (token.type == "heading_open" and not content[:match.start()].strip()):
+        if match is None or not attrs or (token.type == "heading_open" and not content[:match.start()].strip()):
             continue
         inline.content = content[:match.start()].rstrip()
         for name, value in attrs.items():

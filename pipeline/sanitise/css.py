@@ -28,7 +28,7 @@ _NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "ht
 _BROKEN = {"bad-url": "a url( with spaces or quotes inside, or never closed", "bad-string": "a string never closed"}
 _SPACES = re.compile(r"\s+|/\*.*?\*/", re.S)
 _LOOKS_LIKE_URL = re.compile(r"""(url|src|[\w-]*image[\w-]*|cross-fade)\(['"]?([^'")]*)""")
-_BRACKETS = {ast.ParenthesesBlock: "()", ast.SquareBracketsBlock: "[]", ast.CurlyBracketsBlock: "{}"}
+_BRACKETS = {ast.ParenthesesBlock: ("(", ")"), ast.SquareBracketsBlock: ("[", "]"), ast.CurlyBracketsBlock: ("{", "}")}
 # Functions that run code in old browsers; never useful in a publication.
 _REFUSED_FUNCTIONS = {"expression", "javascript"}
 

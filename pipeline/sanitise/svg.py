@@ -216,10 +216,11 @@ def _check_fragments(root, removals: list[Removal]) -> None:
                 removals.append(Removal(f"{_attribute(key)} of '#{shown(missing[0])}', which is not in the drawing",
                                         el.sourceline))
                 del el.attrib[key]
-        if _name(el) in NEED_REFERENCE and not any(_attribute(k) in REFERENCES for k in el.attrib):
+        name = _name(el) or ""
+        if name in NEED_REFERENCE and not any(_attribute(k) in REFERENCES for k in el.attrib):
             _remove(el)
-        elif any(el.get(a) is None for a in REQUIRED.get(_name(el), ())):
-            removals.append(Removal(f"<{_name(el)}> without {' or '.join(REQUIRED[_name(el)])}", el.sourceline))
+        elif any(el.get(a) is None for a in REQUIRED.get(name, ())):
+            removals.append(Removal(f"<{name}> without {' or '.join(REQUIRED[name])}", el.sourceline))
             _remove(el)
 
 

@@ -50,7 +50,7 @@ def _event(name: str, state: State) -> str:
     return f"event: {name}\ndata: {json.dumps(state.as_dict())}\n\n"
 
 
-def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlette:
+def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlette | _HostCheck:
     """allowed_hosts: the Host headers accepted (the loopback names with the
     port); None accepts any."""
     shelf, pages, hub = Shelf(), Pages(), Hub()

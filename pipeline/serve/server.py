@@ -9,7 +9,7 @@ import socket
 import sys
 import threading
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..build import select
 from ..errors import BuildError, Diagnostic, Diagnostics, Exit

@@ -158,9 +158,9 @@ class _Links:
             return _Broken("that file is not one of the publication's chapters",
                            "add it to the book's contents, or link to one of its chapters")
         if self.base and (leaves or path.exists()):
-            page = urljoin(self.base, chapter.source.resolve().relative_to(self.root).as_posix()) \
+            base = urljoin(self.base, chapter.source.resolve().relative_to(self.root).as_posix()) \
                 if chapter.source.resolve().is_relative_to(self.root) else self.base
-            return _Web(urljoin(page, href))
+            return _Web(urljoin(base, href))
         if leaves:
             return _Broken("it leads out of the book, and the publication gives no address to resolve it against",
                            "give the address the book is published at: links: {base: URL} in publication.yaml "

@@ -40,10 +40,10 @@ def examine(path: Path) -> tuple[str | None, str | None]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit below is lower
             with Image.open(path) as im:
                 width, height = im.size
-                kind = MEDIA_TYPES.get(im.format)
+                kind = MEDIA_TYPES.get(im.format or "")
                 im.verify()
     except Image.DecompressionBombError:
-        return None, f"has more than {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} million pixels, " \
+        return None, f"has more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels, " \
                      f"over the limit of {MAX_PIXELS // 1_000_000} million"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return None, DAMAGED

@@ -106,6 +106,7 @@ def _check_block(chapter: Chapter, block: str, text: str, diags: Diagnostics) ->
     first = line_of(chapter, text, block.strip()[:40])
     skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
     for problem, (line, offset) in _problems(checker):
-        where = (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
+        where: tuple[int | None, int | None] = (first + line - 1 - skipped, offset + 1) if first is not None \
+            else (None, None)
         diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
                       *where, hint="close every HTML element you open")

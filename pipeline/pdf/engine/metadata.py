@@ -23,7 +23,7 @@ identifier, rights).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from xml.etree.ElementTree import fromstring, tostring
 
 from weasyprint.pdf.metadata import NS, DocumentMetadata
