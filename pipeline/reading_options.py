@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Diagnostics
+from .sanitise.html import DANGEROUS, HTML_ELEMENTS
 
 DIALECTS = ("commonmark", "python-markdown")
 RENDERINGS = ("figure", "div", "span", "aside")
@@ -76,8 +77,6 @@ def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics)
             if not isinstance(name, str) or not _ELEMENT_NAME.match(name):
                 diags.error(f"'{name}' in 'html-elements' is not an element name", path, line)
                 continue
-            from .transforms.sanitize import DANGEROUS, HTML_ELEMENTS  # here: the loading stage stays light
-
             if name.lower() in HTML_ELEMENTS | DANGEROUS:
                 diags.error(f"'{name}' in 'html-elements' is an HTML element, which is set as HTML", path, line,
                             hint="name only elements that are not HTML, such as an mdBook book's Listing")

@@ -197,12 +197,12 @@ def check_own_sheets(publication_folder: Path, diags) -> None:
     """A publication's sheets may not pull in anything: the editions carry only
     the committed fonts and the publication's images (data: URLs of pictures
     and fonts carry themselves, and stay)."""
-    from .sanitise import css  # here: the loading stage stays light
+    from .sanitise import css, svg  # here: the loading stage stays light
 
     for sheet in own_sheets(publication_folder):
         # Not UTF-8 is reported by check_files, which reads the sheet first.
         data = confine.read_bytes(sheet, publication_folder, confine.FOLDER)
-        _, removals = css.clean_sheet(data.decode("utf-8", errors="replace"))
+        _, removals = css.clean_sheet(data.decode("utf-8", errors="replace"), svg.loadable)
         for removal in removals:
             diags.warning(f"'{removal.what}' in a publication stylesheet is not used: stylesheets "
                           "may not load files or addresses", sheet, removal.line,
@@ -212,6 +212,6 @@ def check_own_sheets(publication_folder: Path, diags) -> None:
 def without_urls(text: str) -> str:
     """The sheet with every reference to a file or an address taken out: the
     declarations holding one, and every @import."""
-    from .sanitise import css
+    from .sanitise import css, svg
 
-    return css.clean_sheet(text)[0]
+    return css.clean_sheet(text, svg.loadable)[0]

@@ -49,7 +49,7 @@ PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA
     "@namespace x url(http://example.com/ns);",
 ])
 def test_a_style_sheet_loses_every_reference_to_a_file_or_an_address(sheet):
-    cleaned, removals = css.clean_sheet(sheet)
+    cleaned, removals = css.clean_sheet(sheet, svg.loadable)
     assert removals and all(r.line is not None for r in removals)
     for needle in ("example.com", "passwd", "secret", "javascript", "expression", "import"):
         assert needle not in cleaned.lower(), cleaned
@@ -58,7 +58,7 @@ def test_a_style_sheet_loses_every_reference_to_a_file_or_an_address(sheet):
 @pytest.mark.parametrize("sheet", ["p { width: " + "calc(" * 5000 + "1px }", "@media print {" * 5000,
                                    "p { background: url(http://example.com/a b.png) }"])
 def test_a_sheet_too_deep_or_broken_to_write_out_again_loses_what_is(sheet):
-    cleaned, removals = css.clean_sheet(sheet)
+    cleaned, removals = css.clean_sheet(sheet, svg.loadable)
     assert removals and "calc(calc(" not in cleaned and "example.com" not in cleaned
 
 
@@ -77,7 +77,7 @@ def test_a_style_sheet_keeps_what_loads_nothing():
              f"code {{ background: url(data:image/png;base64,{PNG}) }}\n"
              "rect { fill: url(#gradient) }\n"
              "@media print { h1 { page-break-before: always } }\n")
-    cleaned, removals = css.clean_sheet(sheet)
+    cleaned, removals = css.clean_sheet(sheet, svg.loadable)
     assert removals == []
     for kept in ("#333", "!important", PNG, "url(#gradient)", "@media print", "page-break-before"):
         assert kept in cleaned
@@ -85,12 +85,13 @@ def test_a_style_sheet_keeps_what_loads_nothing():
 
 def test_the_line_of_each_removal_is_the_sheets_line():
     _, removals = css.clean_sheet("p { color: red }\n\nh1 {\n  background: url(http://example.com/a.png);\n}\n"
-                                  "@import 'x.css'")
+                                  "@import 'x.css'", svg.loadable)
     assert [r.line for r in removals] == [4, 6]
 
 
 def test_a_style_attribute_keeps_its_other_declarations():
-    cleaned, removals = css.clean_declarations("color: red; background: url('file:///etc/passwd'); margin: 1em")
+    cleaned, removals = css.clean_declarations("color: red; background: url('file:///etc/passwd'); margin: 1em",
+                                               svg.loadable)
     assert len(removals) == 1 and "passwd" not in cleaned
     assert "color: red" in cleaned and "margin: 1em" in cleaned
 
@@ -99,8 +100,8 @@ def test_a_data_svg_is_kept_only_when_it_needs_no_cleaning():
     clean = "data:image/svg+xml," + "%3Csvg xmlns='http://www.w3.org/2000/svg'%3E%3Crect width='1' height='1'/%3E%3C/svg%3E"
     hostile = "data:image/svg+xml;base64," + base64.b64encode(
         b"<svg xmlns='http://www.w3.org/2000/svg'><image href='http://example.com/a.png'/></svg>").decode()
-    assert css.clean_sheet(f"p {{ background: url(\"{clean}\") }}")[1] == []
-    assert css.clean_sheet(f"p {{ background: url({hostile}) }}")[1]
+    assert css.clean_sheet(f"p {{ background: url(\"{clean}\") }}", svg.loadable)[1] == []
+    assert css.clean_sheet(f"p {{ background: url({hostile}) }}", svg.loadable)[1]
 
 
 # --- SVG files -----------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import confine
 from ..errors import Diagnostics
+from ..sourcefiles import read_text
 
 Line = tuple[str, tuple[Path, int]]  # a line's text and where it came from
 
@@ -92,8 +93,6 @@ def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, dep
 
 def _include(kind: str, argument: str, base: Path, folder: Path, where, diags: Diagnostics, depth: int,
              result: Expanded) -> list[Line] | None:
-    from ..sources import read_text
-
     spec, *properties = argument.split()
     name, _, selector = spec.partition(":")
     target = confine.confined(base / name, diags, folder, confine.FOLDER,

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 from .. import confine, xmlchars
 from ..errors import Diagnostics
-from . import Layout, includes, sources_folder, summary
+from ..sourcefiles import read_text
+from . import includes, summary
+from .layout import Layout, sources_folder
 
 CONFIG = "book.toml"
 # mdBook's own preprocessors, which Pressroom does the work of (links: the includes).
@@ -25,8 +27,6 @@ OWN_PREPROCESSORS = {"links", "index"}
 
 
 def load(config: Path, diags: Diagnostics) -> Layout | None:
-    from ..sources import read_text
-
     folder = config.parent
     text = read_text(config, diags, folder)
     if text is None:

@@ -23,7 +23,8 @@ import yaml
 
 from .. import confine, yamlsafe
 from ..errors import Diagnostics
-from . import Layout, inside, sources_folder
+from ..sourcefiles import is_candidate, listed, read_text
+from .layout import Layout, inside, sources_folder
 
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
 # What Pressroom takes from a page's front matter; the rest (hide, template,
@@ -50,8 +51,6 @@ _Tolerant.add_multi_constructor("", _plain)
 
 
 def load(config: Path, diags: Diagnostics) -> Layout | None:
-    from ..sources import read_text
-
     folder = config.parent
     text = read_text(config, diags, folder)
     if text is None:
@@ -162,8 +161,6 @@ def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
                   seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, dict]]:
     """Without nav: the pages in name order, the index first, then each folder
     as a section; a folder reached again through a link is left out."""
-    from ..sources import is_candidate, listed
-
     diags = diags if diags is not None else Diagnostics()
     entries = listed(docs, diags)
 

@@ -2,7 +2,8 @@
 
 Patterns miss what the CSS tokenizer reads as a URL (``\\75 rl(``, an
 escaped ``@\\69mport``, strings inside ``image-set()``), so the sheet is
-parsed, every reference is judged by ``urls.loadable``, and what holds a
+parsed, every reference is judged by the caller's ``allowed`` (for what
+loads, ``svg.loadable``: a data: SVG is cleaned to be judged), and what holds a
 refused one goes: the declaration, or the ``@import`` rule. The result is
 the parsed sheet written out again, so what a reader's browser parses is
 what was judged here.
@@ -16,7 +17,7 @@ import tinycss2
 from tinycss2 import ast
 
 from . import Removal
-from .urls import loadable, shown
+from .urls import shown
 
 # Functions whose strings are URLs (image-set("a.png" 1x), src("a.woff")).
 _URL_FUNCTIONS = {"url", "src", "cross-fade"}
@@ -31,14 +32,14 @@ _BRACKETS = {ast.ParenthesesBlock: "()", ast.SquareBracketsBlock: "[]", ast.Curl
 _REFUSED_FUNCTIONS = {"expression", "javascript"}
 
 
-def clean_sheet(text: str, allowed=loadable) -> tuple[str, list[Removal]]:
+def clean_sheet(text: str, allowed) -> tuple[str, list[Removal]]:
     """A style sheet (or a <style> element's text) without refused references."""
     removals: list[Removal] = []
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     return "\n".join(filter(None, (_rule(r, removals, allowed) for r in rules))) + "\n", removals
 
 
-def clean_declarations(text: str, allowed=loadable) -> tuple[str, list[Removal]]:
+def clean_declarations(text: str, allowed) -> tuple[str, list[Removal]]:
     """A style attribute's declarations without refused references."""
     if not any(c in text for c in "(\\@"):  # no function, escape or rule: nothing can load (drawings hold thousands)
         return text, []
@@ -47,7 +48,7 @@ def clean_declarations(text: str, allowed=loadable) -> tuple[str, list[Removal]]
     return _block(nodes, removals, allowed, separator=" "), removals
 
 
-def refused_in_value(text: str, allowed=loadable) -> list[Removal]:
+def refused_in_value(text: str, allowed) -> list[Removal]:
     """The refused references in one property value (an SVG presentation attribute)."""
     removals: list[Removal] = []
     tokens = tinycss2.parse_component_value_list(text, skip_comments=True)

@@ -19,6 +19,7 @@ from lxml import html as lxml_html
 
 from . import Removal
 from .css import clean_declarations
+from .svg import loadable
 from .urls import is_link, shown
 
 TOKENS = {"mi", "mn", "mo", "mtext", "ms", "mspace"}
@@ -144,7 +145,7 @@ def clean(math, *, link=is_link) -> list[Removal]:
                 removals.append(Removal(f"href=\"{shown(value)}\" on <{name}>"))
                 del el.attrib[key]
             elif key == "style":
-                cleaned, removed = clean_declarations(value)
+                cleaned, removed = clean_declarations(value, loadable)
                 if removed:
                     removals.append(Removal(f"style=\"{shown(value)}\" on <{name}>"))
                     if cleaned:
@@ -274,6 +275,6 @@ def clean_tex(tex: str) -> str:
     def scrub(match):
         if match.group(1) == "href":
             return match.group(0) if is_link(match.group(2)) else ""
-        cleaned, removed = clean_declarations(match.group(2))
+        cleaned, removed = clean_declarations(match.group(2), loadable)
         return match.group(0) if not removed else f"\\style{{{cleaned}}}"
     return _TEX_ATTRIBUTES.sub(scrub, tex)

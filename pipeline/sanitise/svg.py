@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import Removal
 from .css import clean_declarations, clean_sheet, refused_in_value
-from .urls import is_fragment, is_link, loadable, shown
+from .urls import DATA_TYPES, SVG_TYPE, data_url, is_fragment, is_link, shown
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -110,6 +110,27 @@ class SvgError(ValueError):
         self.line = line
 
 
+def loadable(url: str) -> bool:
+    """Whether a reference that loads something (not a link) may stay (urls.py
+    says what may). Here, because a data: SVG is cleaned to be judged, and its
+    sheets' references are judged by this again: the sheet cleaner (css.py)
+    is given it rather than importing it."""
+    if is_fragment(url):
+        return True
+    data = data_url(url)
+    if data is None:
+        return False
+    media_type, content = data
+    if media_type in DATA_TYPES:
+        return True
+    if media_type == SVG_TYPE:
+        try:
+            return not clean_file(content)[1]
+        except SvgError:
+            return False
+    return False
+
+
 def clean_file(data: bytes) -> tuple[bytes, list[Removal]]:
     """An SVG file's bytes, cleaned, and what was removed (lines in the file)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -180,7 +201,7 @@ def clean_tree(root, inline: bool) -> list[Removal]:
             _remove(el)  # shows nothing without what it refers to (and renderers trip on it)
             continue
         if name == "style":
-            text, removed = clean_sheet("".join(el.itertext()))
+            text, removed = clean_sheet("".join(el.itertext()), loadable)
             removals += [Removal(r.what, (el.sourceline or 1) + (r.line or 1) - 1) for r in removed]
             removals += [Removal(f"<{etree.QName(c).localname}> inside <style>", c.sourceline)
                          for c in el if isinstance(c.tag, str)]
@@ -236,7 +257,7 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
             if not allowed(value):
                 refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         elif attribute == "style":
-            cleaned, removed = clean_declarations(value)
+            cleaned, removed = clean_declarations(value, loadable)
             if removed:
                 removals.append(Removal(f"style=\"{shown(value)}\" on <{name}>", el.sourceline))
                 if cleaned:
@@ -248,7 +269,7 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
             refused = f"{attribute} on <{name}>"
         elif not (ELEMENT_VALUES.get((name, attribute)) or VALUES.get(attribute) or _ANY).fullmatch(value):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
-        elif "(" in value and refused_in_value(value):
+        elif "(" in value and refused_in_value(value, loadable):
             refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
         if refused:
             removals.append(Removal(refused, el.sourceline))

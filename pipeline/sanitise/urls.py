@@ -7,7 +7,8 @@ publication's style sheet may load a file or an address. So:
 * references that load something (an SVG ``<use>``, ``<image>``, a CSS
   ``url()``) may point inside the same document (``#id``), or be a
   ``data:`` URL of a picture or a font, which carries its bytes with it
-  (a ``data:`` SVG only when it needs no cleaning itself);
+  (a ``data:`` SVG only when it needs no cleaning itself: ``svg.loadable``,
+  where drawing and sheet cleaning meet);
 * links a reader follows (``<a href>`` in SVG, ``href`` in MathML) may also
   be ``http:``, ``https:`` or ``mailto:``, as EPUB allows for external links.
 
@@ -68,26 +69,6 @@ def data_url(url: str) -> tuple[str, bytes] | None:
         return media_type, unquote_to_bytes(match.group(3))
     except ValueError:
         return None
-
-
-def loadable(url: str) -> bool:
-    """Whether a reference that loads something (not a link) may stay."""
-    if is_fragment(url):
-        return True
-    data = data_url(url)
-    if data is None:
-        return False
-    media_type, content = data
-    if media_type in DATA_TYPES:
-        return True
-    if media_type == SVG_TYPE:
-        from .svg import SvgError, clean_file  # here: svg uses this module
-
-        try:
-            return not clean_file(content)[1]
-        except SvgError:
-            return False
-    return False
 
 
 def shown(url: str, length: int = 60) -> str:

@@ -17,17 +17,8 @@ from lxml import html as lxml_html
 from ..errors import Diagnostics
 from ..model import Chapter
 from ..sanitise import css, mathml, summary, svg
+from ..sanitise.html import DANGEROUS, HTML_ELEMENTS
 
-HTML_ELEMENTS = set("""
-a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup
-data dd del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hgroup
-hr i img ins kbd li main mark nav ol p picture pre q rp rt ruby s samp section small
-span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr
-math svg
-""".split())
-DANGEROUS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
-             "input", "button", "select", "textarea", "option", "base", "link", "meta",
-             "style", "noscript", "template", "video", "audio", "canvas", "dialog", "source", "track"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
 # EPUB 3 Structural Semantics Vocabulary terms and ARIA/DPUB-ARIA roles a
 # source may use; anything else would fail EPUBCheck or Ace.
@@ -294,7 +285,7 @@ def _clean_attributes(el, chapter, text, report) -> None:
                    chapter.source, line_of(chapter, text, value[:30]))
             del el.attrib[name]
         elif lowered == "style":
-            cleaned, removed = css.clean_declarations(value)
+            cleaned, removed = css.clean_declarations(value, svg.loadable)
             if removed:
                 report(f"from the style attribute on <{el.tag}>, what loads other files or addresses "
                        f"was removed: {summary(removed)}", chapter.source, line_of(chapter, text, value[:30]))
