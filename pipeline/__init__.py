@@ -3,9 +3,8 @@
 The public API is :func:`build`; the ``pressroom`` command is a thin layer over it.
 """
 
-__version__ = "0.1.0"
-
-from .build import BuildResult, Failure, Output, build  # noqa: E402
-from .errors import BuildError, Diagnostic, Exit  # noqa: E402
+from .build import BuildResult, Failure, Output, build
+from .errors import BuildError, Diagnostic, Exit
+from .version import __version__
 
 __all__ = ["BuildError", "BuildResult", "Diagnostic", "Exit", "Failure", "Output", "__version__", "build"]

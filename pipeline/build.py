@@ -307,11 +307,10 @@ class _Writer:
                 from .cache import file_digest
 
                 try:  # a shared image gone since it was used: no entry, so it is built again next time
-                    self.cache.record(slug, self.keys[slug],
-                                      [(o.edition, o.path.name, o.size, o.pages) for o in outputs],
+                    self.cache.record(slug, self.keys[slug], [o.path.name for o in outputs],
                                       {p.relative_to(self.project).as_posix(): file_digest(p)
                                        for p in outcome.inputs if p.is_relative_to(self.project)},
-                                      [_as_dict(d) for d in diagnostics])
+                                      diagnostics)
                     self.cache.save()
                 except OSError as exc:  # the editions are in place: only the next build's shortcut is lost
                     self.cache.changed = {}
@@ -322,17 +321,6 @@ class _Writer:
                         "writable .cache/ folder), they are made again at each build"))
         self.result.outputs += outputs
         self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written")
-
-
-def _as_dict(d: Diagnostic) -> dict:
-    loc = d.location
-    return {"severity": d.severity, "message": d.message, "hint": d.hint,
-            "location": None if loc is None else {"path": loc.path, "line": loc.line, "column": loc.column}}
-
-
-def _from_dict(d: dict) -> Diagnostic:
-    loc = d.get("location")
-    return Diagnostic(d["severity"], d["message"], Location(**loc) if loc else None, d.get("hint"))
 
 
 def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_dir: str | Path | None = None,
@@ -399,7 +387,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     reports: dict[str, list[Diagnostic]] = {}
     cache, keys, folders = None, {}, chosen
     if use_cache and folders:
-        from .cache import Cache, publication_key, styles_digest
+        from .cache import Cache, publication_key, styles_digest, warnings_of
 
         cache = Cache(project, out)
         styles = styles_digest(project)
@@ -407,7 +395,7 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
         for folder in chosen:
             key = publication_key(project, folder, formats, styles)
             entry = cache.fresh(folder.name, key, project)
-            kept = [_from_dict(w) for w in entry.get("warnings", [])] if entry is not None else []
+            kept = warnings_of(entry) if entry is not None else []
             if entry is not None and not failing(kept, strict):
                 say(f"{folder.name}: up to date")
                 result.up_to_date.append(folder.name)

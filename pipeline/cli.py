@@ -16,7 +16,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .build import EDITIONS, build
 from .workers import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, GC_THRESHOLDS
 from .errors import BuildError, Exit

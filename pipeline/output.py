@@ -26,26 +26,12 @@ import json
 import os
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
+
+from .atomic import write_atomically
 
 STAGING_PREFIX = ".pressroom-staging-"  # `pressroom clean` removes what a killed build left
 JOURNAL = ".placing"  # in a publication's staging folder: the set being moved into place
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager
