@@ -3,8 +3,8 @@
 The public API is :func:`build`; the ``pressroom`` command is a thin layer over it.
 """
 
-from .build import BuildResult, Failure, Output, build
 from .errors import BuildError, Diagnostic, Exit
+from .run import BuildResult, Failure, Output, build
 from .version import __version__
 
 __all__ = ["BuildError", "BuildResult", "Diagnostic", "Exit", "Failure", "Output", "__version__", "build"]

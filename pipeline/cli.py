@@ -17,8 +17,9 @@ import traceback
 from pathlib import Path
 
 from .version import __version__
-from .build import EDITIONS, build
-from .workers import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, GC_THRESHOLDS
+from .run import EDITIONS, build
+from .run.task import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS
+from .run.worker import GC_THRESHOLDS
 from .errors import BuildError, Exit
 
 
@@ -205,8 +206,7 @@ def cmd_styles(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .output import left_over
-    from .output_folder import unusable
+    from .output_folder import left_over, unusable
 
     out = Path(args.output) if args.output else Path(args.project) / "dist"
     problem = unusable(out.resolve(), Path(args.project).resolve())

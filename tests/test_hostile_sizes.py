@@ -84,7 +84,7 @@ def _printed(tmp_path: Path, body: str):
 
     from pypdf import PdfReader
 
-    from pipeline.build import editions
+    from pipeline.run.make import editions
 
     pub, diags = _read(tmp_path, body)
     assert not diags.errors, _said(diags)
@@ -176,7 +176,7 @@ def test_a_source_nested_just_within_the_limit_makes_both_editions(tmp_path, dia
             + "<div>" * 44 + "deep" + "</div>" * 44 + "\n")
     pub, diags = _read(tmp_path, body, dialect)
     assert not diags.errors, _said(diags)
-    from pipeline.build import editions
+    from pipeline.run.make import editions
     made = {edition for edition, *_ in editions(pub, tmp_path / "project", ("pdf", "epub"))}
     assert made == {"pdf", "epub"}
 
