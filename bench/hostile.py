@@ -63,7 +63,8 @@ CHILD = r"""
 import json, sys, time, traceback
 from pathlib import Path
 from pipeline.errors import Diagnostics
-from pipeline.workers import Task, read
+from pipeline.run.task import Task
+from pipeline.run.work import read
 stages = sys.argv[2].split(",")
 project = Path(sys.argv[1])
 times, status = {}, "ok"

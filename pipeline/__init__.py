@@ -5,9 +5,9 @@ Its names are loaded when first used, so that importing any module of the
 package (``pipeline.errors``) does not load the build's runners with it.
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
-_PUBLIC = {"BuildResult": "build", "Failure": "build", "Output": "build", "build": "build",
+_PUBLIC = {"BuildResult": "run", "Failure": "run", "Output": "run", "build": "run",
            "BuildError": "errors", "Diagnostic": "errors", "Exit": "errors"}
 
 __all__ = ["BuildError", "BuildResult", "Diagnostic", "Exit", "Failure", "Output", "__version__", "build"]

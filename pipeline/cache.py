@@ -30,7 +30,9 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
+from .atomic import write_atomically
+from .errors import Diagnostic, Location
+from .version import __version__
 
 CACHE_DIR = Path(".cache") / "pressroom"
 FORMAT = 1
@@ -171,15 +173,16 @@ class Cache:
             return None
         return entry
 
-    def record(self, slug: str, key: str, outputs: list[tuple[str, str, int, int | None]],
-               inputs: dict[str, str], warnings: list[dict]) -> None:
-        """outputs: (edition, file name, size, pages) of files already written to the output folder."""
+    def record(self, slug: str, key: str, outputs: list[str], inputs: dict[str, str],
+               warnings: list[Diagnostic]) -> None:
+        """outputs: the names of files already written to the output folder;
+        inputs: {project-relative name: digest} of files used from outside the
+        publication's folder; warnings: what the build reported, to report again."""
         self.changed[slug] = {
             "key": key,
-            "outputs": {name: file_digest(self.out / name) for _, name, _, _ in outputs},
-            "editions": [[edition, name, size, pages] for edition, name, size, pages in outputs],
+            "outputs": {name: file_digest(self.out / name) for name in outputs},
             "inputs": inputs,
-            "warnings": warnings,
+            "warnings": [_as_dict(d) for d in warnings],
         }
 
     def save(self) -> None:
@@ -188,9 +191,22 @@ class Cache:
             return
         entries = self._load()  # another build may have recorded its own since
         entries.update(self.changed)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"format": FORMAT, "publications": entries}, indent=1, sort_keys=True).encode()
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, self.path)
+        write_atomically(self.path, data)
         self.changed = {}
+
+
+def warnings_of(entry: dict) -> list[Diagnostic]:
+    """The warnings a fresh entry's build reported."""
+    return [_from_dict(w) for w in entry.get("warnings", [])]
+
+
+def _as_dict(d: Diagnostic) -> dict:
+    loc = d.location
+    return {"severity": d.severity, "message": d.message, "hint": d.hint,
+            "location": None if loc is None else {"path": loc.path, "line": loc.line, "column": loc.column}}
+
+
+def _from_dict(d: dict) -> Diagnostic:
+    loc = d.get("location")
+    return Diagnostic(d["severity"], d["message"], Location(**loc) if loc else None, d.get("hint"))

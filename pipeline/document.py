@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from . import confine, dates, styles, xmlchars
-from .archive import used
+from . import confine, dates, extras, styles, xmlchars
 from .errors import Diagnostics
 from .layouts.linemap import relocated
 from .model import Chapter, Publication
@@ -126,7 +125,7 @@ def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, d
 
 def _extras(r: Reading) -> None:
     archive_line = r.sources.metadata.key_lines.get("archive")
-    r.pub.extras = used.extra_files(r.sources.folder, r.sources.metadata.options.archive.extra,
+    r.pub.extras = extras.extra_files(r.sources.folder, r.sources.metadata.options.archive.extra,
                                     r.sources.metadata_path,
                                     line_of_key(r.sources.metadata_path, "extra", archive_line) or archive_line,
                                     r.diags)

@@ -20,6 +20,34 @@ DIALECTS = ("commonmark", "python-markdown")
 RENDERINGS = ("figure", "div", "span", "aside")
 _ELEMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9\-]*$")
 
+# The Python-Markdown extensions the python-markdown dialect reads with (see
+# readers/python_markdown.py), here so that the loading stage (mkdocs.yml's
+# markdown_extensions) can tell which a project asks for in vain.
+EXTENSIONS = [
+    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
+    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
+    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
+]
+
+# Extensions a project may add (mkdocs.yml's markdown_extensions) that read
+# into the same model; ``unsupported`` names the others, for a warning.
+OPTIONAL = {
+    "pymdownx.details", "pymdownx.mark", "pymdownx.smartsymbols", "pymdownx.betterem",
+    "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.saneheaders", "sane_lists", "nl2br",
+}
+# Already read by the defaults above (or what they replace), so nothing to add.
+COVERED = set(EXTENSIONS) | {"codehilite", "fenced_code", "extra", "meta", "pymdownx.superfences",
+                              "pymdownx.highlight", "pymdownx.arithmatex", "pymdownx.blocks.caption"}
+
+
+def canonical(name: str) -> str:
+    return name.removeprefix("markdown.extensions.")
+
+
+def unsupported(names) -> list[str]:
+    """The extensions of a list that the python-markdown reader does not provide."""
+    return [n for n in names if canonical(n) not in OPTIONAL | COVERED]
+
 
 @dataclass(frozen=True)
 class ElementRule:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import zipfile
 from pathlib import Path
 
@@ -197,15 +196,16 @@ def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys
 # --- an internal error in one publication ---------------------------------------
 
 def _failing_render_of(monkeypatch, slug: str) -> None:
-    build_module = sys.modules["pipeline.build"]  # the package exports a function of the same name
-    real = build_module.render
+    from pipeline.run import make as making
+
+    real = making.render
 
     def render(pub, project, **options):
         if pub.slug == slug:
             raise RuntimeError("something unforeseen")
         return real(pub, project, **options)
 
-    monkeypatch.setattr(build_module, "render", render)
+    monkeypatch.setattr(making, "render", render)
 
 
 def test_an_internal_error_in_one_publication_leaves_the_others_built_and_exits_70(tmp_path, capsys, monkeypatch):
@@ -310,7 +310,7 @@ def test_an_edition_that_cannot_be_put_in_place_fails_its_publication_only(tmp_p
 
 
 def test_a_set_is_put_back_when_one_of_its_files_cannot_be_moved(tmp_path, monkeypatch):
-    from pipeline import output
+    from pipeline.run.staging import Unwritable, replace_set
 
     out, staging = tmp_path / "out", tmp_path / "out" / ".pressroom-staging-test" / "alpha"
     staging.mkdir(parents=True)
@@ -327,9 +327,9 @@ def test_a_set_is_put_back_when_one_of_its_files_cannot_be_moved(tmp_path, monke
                 raise OSError(28, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", replace)
-    with pytest.raises(output.Unwritable):
-        output.replace_set(out, [staging / "alpha.pdf", staging / "alpha.bag.tar", staging / "alpha.epub"])
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(Unwritable):
+        replace_set(out, [staging / "alpha.pdf", staging / "alpha.bag.tar", staging / "alpha.epub"])
     assert moves == ["alpha.pdf", "alpha.bag.tar", "alpha.epub"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
         "alpha.pdf": b"old alpha.pdf", "alpha.epub": b"old alpha.epub"}

@@ -300,14 +300,12 @@ def test_watch_rebuilds_the_publication_whose_source_changed(project):
 
 
 def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypatch):
-    import sys
-
-    build_module = sys.modules["pipeline.build"]  # the package exports a function of the same name
+    from pipeline.run import make as making
 
     def broken(*args, **kwargs):
         raise RuntimeError("something unforeseen")
 
-    monkeypatch.setattr(build_module, "render", broken)
+    monkeypatch.setattr(making, "render", broken)
     status = main(["build", "-C", str(project), "-q", "--jobs", "1"])
     err = capsys.readouterr().err
     assert status == Exit.INTERNAL
@@ -382,10 +380,12 @@ def test_verbose_shows_the_traceback_of_an_internal_error_only(project, tmp_path
     assert "Traceback" not in err, "a mistake in the sources is a message, even with --verbose"
     assert "source/broken/article.md:6: error:" in err
 
+    from pipeline.run import make as making
+
     def failing(*args, **kwargs):
         raise RuntimeError("something unforeseen")
 
-    monkeypatch.setattr(sys.modules["pipeline.build"], "render", failing)
+    monkeypatch.setattr(making, "render", failing)
     out = tmp_path / "out"
     assert main(["build", "-C", str(project), "-o", str(out), "-q", "--verbose", "--jobs", "1"]) == Exit.INTERNAL
     err = capsys.readouterr().err

@@ -84,14 +84,15 @@ def _printed(tmp_path: Path, body: str):
 
     from pypdf import PdfReader
 
-    from pipeline.build import editions
+    from pipeline.run.make import editions
 
     pub, diags = _read(tmp_path, body)
     assert not diags.errors, _said(diags)
     project = tmp_path / "project"
-    (_, _, pdf, _), = list(editions(pub, project, ("pdf",)))
+    found: list = []
+    (_, _, pdf, _), = list(editions(pub, project, ("pdf",), warnings=found))
     pages = [_on_page(page) for page in PdfReader(io.BytesIO(pdf)).pages]
-    return pages, [(d.location.path, d.location.line, d.message) for d in pub.render_warnings]
+    return pages, [(d.location.path, d.location.line, d.message) for d in found]
 
 
 def _on_page(page) -> str:
@@ -176,7 +177,7 @@ def test_a_source_nested_just_within_the_limit_makes_both_editions(tmp_path, dia
             + "<div>" * 44 + "deep" + "</div>" * 44 + "\n")
     pub, diags = _read(tmp_path, body, dialect)
     assert not diags.errors, _said(diags)
-    from pipeline.build import editions
+    from pipeline.run.make import editions
     made = {edition for edition, *_ in editions(pub, tmp_path / "project", ("pdf", "epub"))}
     assert made == {"pdf", "epub"}
 

@@ -40,14 +40,15 @@ def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def _patch_render(monkeypatch, slow_or_greedy) -> None:
-    build_module = sys.modules["pipeline.build"]
-    real = build_module.render
+    from pipeline.run import make as making
+
+    real = making.render
 
     def render(pub, project, **options):
         slow_or_greedy()
         return real(pub, project, **options)
 
-    monkeypatch.setattr(build_module, "render", render)
+    monkeypatch.setattr(making, "render", render)
 
 
 def _greedy(limit_mib: int):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sys
 import zipfile
 from pathlib import Path
 
@@ -106,12 +105,12 @@ def test_a_full_disk_while_the_editions_are_written_keeps_the_previous_ones(proj
 
 def test_a_full_disk_while_the_editions_are_made_is_a_located_error(project, capsys, monkeypatch):
     before = _built(project)
-    build_module = sys.modules["pipeline.build"]
+    from pipeline.run import make as making
 
     def render(pub, project, **options):
         raise OSError(errno.ENOSPC, "No space left on device", "/tmp/pressroom-work")
 
-    monkeypatch.setattr(build_module, "render", render)
+    monkeypatch.setattr(making, "render", render)
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.ENVIRONMENT)
     assert "source/alpha: error: could not build 'alpha': No space left on device (/tmp/pressroom-work)" in err
     assert "make room" in err
@@ -138,8 +137,9 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_editions_are_in_place
 
 def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(project, capsys, monkeypatch):
     before = _built(project)
-    build_module = sys.modules["pipeline.build"]
-    real = build_module.render
+    from pipeline.run import make as making
+
+    real = making.render
 
     def render(pub, project, **options):
         (project / "source/alpha/article.md").unlink()
@@ -147,7 +147,7 @@ def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(proj
             pass
         return real(pub, project, **options)
 
-    monkeypatch.setattr(build_module, "render", render)
+    monkeypatch.setattr(making, "render", render)
     err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.INPUT)
     assert "source/alpha/article.md: error: could not build 'alpha': No such file or directory" in err, err
     assert "build again" in err

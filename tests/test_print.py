@@ -394,7 +394,8 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     from pipeline.pagemarks import ATTRIBUTE
     from pipeline.pdf import notes
     from pipeline.pdf.engine.boxes import page_box
-    from pipeline.workers import Task, read
+    from pipeline.run.task import Task
+    from pipeline.run.work import read
 
     kept = {}
     keep = notes.keep_with_calls

@@ -224,8 +224,10 @@ def test_a_dask_worker_running_several_tasks_in_threads_gives_the_bytes_of_a_ser
     formats = ("epub", "pdf")
     pipeline.build(project, out_dir=tmp_path / "serial", formats=formats, jobs=1)
     # The workers are threads of this process: the renders can be counted.
-    build_module, lock, running, most = sys.modules["pipeline.build"], threading.Lock(), [0], [0]
-    real = build_module.render
+    from pipeline.run import make as making
+
+    lock, running, most = threading.Lock(), [0], [0]
+    real = making.render
 
     def render(*args, **kwargs):
         with lock:
@@ -237,7 +239,7 @@ def test_a_dask_worker_running_several_tasks_in_threads_gives_the_bytes_of_a_ser
             with lock:
                 running[0] -= 1
 
-    monkeypatch.setattr(build_module, "render", render)
+    monkeypatch.setattr(making, "render", render)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
                                   dashboard_address=None) as cluster:
         result = pipeline.build(project, out_dir=tmp_path / "threads", formats=formats, executor="dask",

@@ -94,16 +94,16 @@ def _epub_text(path: Path) -> str:
 STOP_AMID_THE_MOVES = """
 import os, sys, threading
 from pathlib import Path
-from pipeline import output
 from pipeline.cli import main
+from pipeline.output_folder import STAGING_PREFIX
 
 marker, real = Path(sys.argv[1]), os.replace
 def replace(src, dst):
     real(src, dst)
-    if output.STAGING_PREFIX in str(src) and Path(dst).parent.name == "dist" and not marker.exists():
+    if STAGING_PREFIX in str(src) and Path(dst).parent.name == "dist" and not marker.exists():
         marker.write_text(Path(dst).name)
         threading.Event().wait()
-output.os.replace = replace
+os.replace = replace
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -228,7 +228,8 @@ def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start, stop)
 def test_the_next_build_completes_a_half_placed_set_with_its_own_files_only_and_leaves_running_builds_be(tmp_path):
     import json
 
-    from pipeline import output
+    from pipeline import output_folder
+    from pipeline.run import staging
 
     out = tmp_path / "dist"
     out.mkdir()
@@ -241,15 +242,15 @@ def test_the_next_build_completes_a_half_placed_set_with_its_own_files_only_and_
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_bytes(b"not made by a build")
     (slug / "alpha.bag.tar").symlink_to(elsewhere)
-    (slug / output.JOURNAL).write_text(json.dumps(["alpha.pdf", "alpha.epub", "alpha.bag.tar"]))
+    (slug / output_folder.JOURNAL).write_text(json.dumps(["alpha.pdf", "alpha.epub", "alpha.bag.tar"]))
     (out / ".pressroom-staging-unfinished" / "gamma").mkdir(parents=True)  # killed before placing anything
-    with output.Staging(out) as running:
+    with staging.Staging(out) as running:
         running.open()
-        assert [(f.name, placing, held) for f, placing, held in output.left_over(out)] == [
+        assert [(f.name, placing, held) for f, placing, held in output_folder.left_over(out)] == [
             (running.folder.name, [], True), (".pressroom-staging-stopped", ["alpha"], False),
             (".pressroom-staging-unfinished", [], False)]
 
-        assert output.recover(out) == ["alpha"]
+        assert staging.recover(out) == ["alpha"]
         assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
             "alpha.pdf": b"new pdf", "alpha.epub": b"new epub", "beta.pdf": b"beta's, untouched",
             "SHA256SUMS": checksums.render({"alpha.epub": checksums.digest(out / "alpha.epub"),

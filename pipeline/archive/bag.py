@@ -14,7 +14,7 @@ from pathlib import Path
 
 import bagit
 
-from .. import __version__
+from ..version import __version__
 from ..model import Publication
 from . import tarball
 

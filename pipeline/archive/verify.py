@@ -179,7 +179,7 @@ def verify_folder(folder: Path) -> Report:
 
 def _left_over(folder: Path, report: Report) -> None:
     """What builds stopped outright (or still running) left in the folder."""
-    from ..output import left_over
+    from ..output_folder import left_over
 
     for staging, placing, running in left_over(folder):
         if running:

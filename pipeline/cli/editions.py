@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 # What the command takes from the build, in this one place.
-from ..build import EDITIONS, build
-from ..workers import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, GC_THRESHOLDS
+from ..run import EDITIONS, build
+from ..run.task import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS
+from ..run.worker import GC_THRESHOLDS
 from ..errors import BuildError, Exit
 from .terminal import report, size, stderr, table
 
@@ -107,8 +108,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from ..output import left_over
-    from ..output_folder import unusable
+    from ..output_folder import left_over, unusable
 
     out = Path(args.output) if args.output else Path(args.project) / "dist"
     problem = unusable(out.resolve(), Path(args.project).resolve())

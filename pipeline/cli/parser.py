@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .. import __version__
+from ..version import __version__
 from .editions import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, EDITIONS
 
 

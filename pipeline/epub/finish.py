@@ -14,7 +14,7 @@ import zipfile
 
 from lxml import etree
 
-from .. import __version__
+from ..version import __version__
 from ..model import Publication
 
 OPF_NS = "http://www.idpf.org/2007/opf"

@@ -25,6 +25,7 @@ from .. import confine, yamlsafe
 from ..errors import Diagnostics
 from ..textfiles import is_candidate, listed, read_text
 from ..placement import Placement
+from ..reading_options import unsupported
 from .layout import Layout, inside, sources_folder
 
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
@@ -99,8 +100,6 @@ def _metadata(data: dict, lines: dict) -> tuple[dict, dict]:
 
 def _extensions(value, config: Path, line: int | None, diags: Diagnostics) -> tuple:
     """The names in markdown_extensions; those the reader lacks are named in one warning."""
-    from ..readers.python_markdown import unsupported
-
     if value is None:
         return ()
     names = []

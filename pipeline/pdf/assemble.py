@@ -18,7 +18,7 @@ from lxml import etree
 from PIL import Image
 from lxml import html as lxml_html
 
-from .. import __version__
+from ..version import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from ..terms import term

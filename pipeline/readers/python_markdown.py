@@ -16,6 +16,7 @@ from pymdownx.slugs import slugify
 from ..transforms.limits import most_nested_line, raw_html_too_deep, too_deep
 from . import bounds
 from . import html5
+from ..reading_options import EXTENSIONS, OPTIONAL, canonical
 from .reading import Reading
 
 # Typographic substitutions as Unicode characters: Python-Markdown's defaults
@@ -26,32 +27,6 @@ SMARTY = {
     "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
     "ellipsis": "\u2026", "ndash": "\u2013", "mdash": "\u2014",
 }
-
-EXTENSIONS = [
-    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
-    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
-    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
-]
-
-# Extensions a project may add (mkdocs.yml's markdown_extensions) that read
-# into the same model; ``unsupported`` names the others, for a warning.
-OPTIONAL = {
-    "pymdownx.details", "pymdownx.mark", "pymdownx.smartsymbols", "pymdownx.betterem",
-    "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.saneheaders", "sane_lists", "nl2br",
-}
-# Already read by the defaults above (or what they replace), so nothing to add.
-COVERED = set(EXTENSIONS) | {"codehilite", "fenced_code", "extra", "meta", "pymdownx.superfences",
-                              "pymdownx.highlight", "pymdownx.arithmatex", "pymdownx.blocks.caption"}
-
-
-def canonical(name: str) -> str:
-    return name.removeprefix("markdown.extensions.")
-
-
-def unsupported(names) -> list[str]:
-    """The extensions of a list that this reader does not provide."""
-    return [n for n in names if canonical(n) not in OPTIONAL | COVERED]
-
 
 CONFIG = {
     "smarty": {"smart_angled_quotes": True, "substitutions": SMARTY},

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from ..build import discover, build
+from ..run import build, discover
 from ..errors import BuildError, Diagnostic, Exit
 
 FORMATS = ("epub", "pdf")  # the archive can wait for a real build

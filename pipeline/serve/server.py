@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from collections.abc import Callable
 
-from ..build import select
+from ..run import select
 from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from ..output_folder import unusable
 from .runner import Runner, nothing_attempted

@@ -15,7 +15,8 @@ rest of a set whose journal it finds, and removes every staging folder
 that no running build holds (each build holds a lock on its own).
 `pressroom verify` names what such a build left.
 
-Only the standard library is imported here.
+Only the standard library is imported here, and the checksums' module
+when a set is placed.
 """
 
 from __future__ import annotations
@@ -26,26 +27,10 @@ import json
 import os
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
-STAGING_PREFIX = ".pressroom-staging-"  # `pressroom clean` removes what a killed build left
-JOURNAL = ".placing"  # in a publication's staging folder: the set being moved into place
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from ..atomic import write_atomically
+from ..output_folder import JOURNAL, STAGING_PREFIX, held, journal, left_over
 
 
 @contextlib.contextmanager
@@ -127,7 +112,7 @@ def publish(out: Path, staged: list[Path]) -> None:
     """Move one publication's staged editions into out as one set, with
     SHA256SUMS updated for them (and its other entries kept). Call under
     the output folder's lock."""
-    from .archive import checksums
+    from ..archive import checksums
 
     manifest = staged[0].parent / checksums.NAME
     journal = staged[0].parent / JOURNAL
@@ -174,55 +159,12 @@ def replace_set(out: Path, staged: list[Path]) -> None:
 
 # --- what a stopped build left ------------------------------------------------------
 
-def _held(folder: Path) -> bool:
-    """Whether a running build holds this staging folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True  # held, or no locks on this file system: then it cannot be told, and is left be
-    finally:
-        os.close(fd)
-    return False
-
-
-def _journal(slug_folder: Path) -> list[str] | None:
-    """The names of a set being placed, or None when there is none (or it cannot be read)."""
-    try:
-        names = json.loads((slug_folder / JOURNAL).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(names, list) or not all(isinstance(n, str) and n == Path(n).name and n not in ("", ".", "..")
-                                               for n in names):
-        return None
-    return names
-
-
-def left_over(out: Path) -> list[tuple[Path, list[str], bool]]:
-    """Each staging folder in out: (folder, publications whose set was being
-    placed when the build stopped, whether a running build holds it)."""
-    found = []
-    for folder in sorted(out.glob(f"{STAGING_PREFIX}*")) if out.is_dir() else []:
-        if folder.is_dir() and not folder.is_symlink():
-            try:
-                placing = [slug.name for slug in sorted(folder.iterdir())
-                           if slug.is_dir() and not slug.is_symlink() and _journal(slug) is not None]
-            except OSError:  # not ours to read: left be
-                found.append((folder, [], True))
-                continue
-            found.append((folder, placing, _held(folder)))
-    return found
-
-
 def recover(out: Path) -> list[str]:
     """Finish what stopped builds left in out: move the rest of each set whose
     placement had begun (and bring SHA256SUMS up to date for it), then remove
     their staging folders. Returns the publications whose sets were
     completed. Staging folders of running builds are left alone."""
-    from .archive import checksums
+    from ..archive import checksums
 
     stale = [(folder, placing) for folder, placing, held in left_over(out) if not held]
     if not stale:
@@ -231,10 +173,10 @@ def recover(out: Path) -> list[str]:
     try:
         with locked(out):
             for folder, placing in stale:
-                if _held(folder):
+                if held(folder):
                     continue
                 for slug in placing:
-                    names = _journal(folder / slug) or []
+                    names = journal(folder / slug) or []
                     for name in names:
                         staged = folder / slug / name
                         # Only files a build made: a link could bring in a file from elsewhere.

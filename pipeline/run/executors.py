@@ -1,0 +1,169 @@
+"""Where the tasks run: three executors of one protocol. Each is a context
+manager with `memory_limit` (the limit its workers are under, to name it
+when one is lost) and `run(tasks)`, which yields (task, its Outcome, or
+the exception its worker gave instead) as each finishes. All three run the
+same make_task (pipeline/run/work.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from ..errors import BuildError, Diagnostics, Exit
+from .task import Task
+
+# Imported by the fork server once, so that each worker, a fork of it, starts with them.
+PRELOAD = ["pipeline.run.work", "pipeline.run.make", "pipeline.document", "pipeline.pdf", "pipeline.epub",
+           "pipeline.archive.edition"]
+
+
+class Here:
+    """Everything in this process, one publication after another (--jobs 1)."""
+
+    memory_limit = None  # make_task keeps to it itself: nothing is lost without an outcome
+
+    def __init__(self, staging: Path, say):
+        self.staging, self.say = staging, say
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def run(self, tasks: list[Task]):
+        from .work import make_task
+
+        for task in tasks:
+            self.say(f"reading {task.folder.name}")
+            yield task, make_task(task, self.staging, self.say, alone=len(tasks) == 1)
+
+
+class Pool:
+    """Local worker processes, started by a fork server (a clean process: no
+    state of the caller is inherited), each under the memory limit. Each
+    writes its publication's editions into the staging folder."""
+
+    def __init__(self, staging: Path, say, workers: int, memory_limit: int | None):
+        self.staging, self.say, self.workers, self.memory_limit = staging, say, workers, memory_limit
+        self.where = f"{workers} worker processes"
+        self.pool = None
+
+    def _pool(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .worker import init_worker
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),))
+
+    def __enter__(self):
+        self.pool = self._pool(self.workers)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, tasks: list[Task]):
+        """A task whose worker died (a crash under the memory limit takes the
+        pool with it) is tried again alone in a fresh worker, so only the
+        guilty one fails."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .work import make_task
+
+        assert self.pool is not None, "run inside its with block"
+        self.say(f"building {len(tasks)} publications on {self.where}")
+        fn = functools.partial(make_task, staging=self.staging)
+        futures = {self.pool.submit(fn, task): task for task in tasks}
+        again = []
+        for future in as_completed(futures):
+            try:
+                value = future.result()
+            except BrokenProcessPool:
+                again.append(futures[future])
+                continue
+            except Exception as exc:  # noqa: BLE001 - handed to the caller as data
+                value = exc
+            yield futures[future], value
+        if again:
+            import time
+
+            from ..limits import OutOfTime
+
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            for task in again:
+                with self._pool(1) as alone:
+                    began = time.monotonic()
+                    try:
+                        value = alone.submit(fn, task).result()
+                    except BrokenProcessPool as exc:  # ended by the time limit's backstop, or it crashed
+                        value = OutOfTime() if task.timeout and time.monotonic() - began >= task.timeout else exc
+                    except Exception as exc:  # noqa: BLE001
+                        value = exc
+                yield task, value
+            self.pool = self._pool(self.workers)
+
+
+class Dask:
+    """The same tasks on a Dask distributed cluster (pressroom[dask]). The
+    workers must see the project at the same path (a shared file system);
+    they send the editions back as bytes."""
+
+    memory_limit = None  # the cluster's workers have their own limits
+
+    def __init__(self, say, address: str, diags: Diagnostics):
+        self.say = say
+        try:
+            from distributed import Client
+        except ImportError:
+            diags.error("the dask executor needs the 'distributed' package",
+                        hint="install it with: pip install 'pressroom[dask]'")
+            raise BuildError(diags.items, Exit.ENVIRONMENT) from None
+        try:
+            self.client = Client(address, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            diags.error(f"cannot reach the Dask scheduler at {address}: {exc}",
+                        hint="check the address given with --scheduler and that the scheduler is running")
+            raise BuildError(diags.items, Exit.ENVIRONMENT) from None
+        self.where = f"the Dask cluster at {address}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+    def run(self, tasks: list[Task]):
+        from distributed import as_completed
+
+        from .work import make_task
+
+        self.say(f"building {len(tasks)} publications on {self.where}")
+        futures = {self.client.submit(make_task, task, pure=False): task for task in tasks}
+        for future in as_completed(futures):
+            try:
+                value = future.result()
+            except Exception as exc:  # noqa: BLE001 - handed to the caller as data
+                value = exc
+            yield futures[future], value
+
+
+def choose(kind: str, jobs: int | None, tasks: int, staging: Path, say, *, scheduler: str | None,
+           memory_limit: int | None, diags: Diagnostics):
+    """The executor of a build: "dask", or "local" with as many worker
+    processes as jobs (None: one per core) and tasks allow, and with one,
+    this process."""
+    if kind == "dask":
+        assert scheduler, "the plan refuses the dask executor without a scheduler"
+        return Dask(say, scheduler, diags)
+    workers = min(jobs or os.cpu_count() or 1, tasks)
+    if workers <= 1:
+        return Here(staging, say)
+    return Pool(staging, say, workers, memory_limit)
