@@ -7,8 +7,15 @@ package (``pipeline.errors``) does not load the build's runners with it.
 
 from .version import __version__
 
-_PUBLIC = {"BuildResult": "run", "Failure": "run", "Output": "run", "build": "run",
-           "BuildError": "errors", "Diagnostic": "errors", "Exit": "errors"}
+_PUBLIC = {
+    "BuildResult": "run",
+    "Failure": "run",
+    "Output": "run",
+    "build": "run",
+    "BuildError": "errors",
+    "Diagnostic": "errors",
+    "Exit": "errors",
+}
 
 __all__ = ["BuildError", "BuildResult", "Diagnostic", "Exit", "Failure", "Output", "__version__", "build"]
 

@@ -36,8 +36,17 @@ from .version import __version__
 
 CACHE_DIR = Path(".cache") / "pressroom"
 FORMAT = 1
-LIBRARIES = ("markdown", "pymdown-extensions", "ebooklib", "weasyprint", "pydyf", "lxml", "latex2mathml",
-             "ziamath", "babel")
+LIBRARIES = (
+    "markdown",
+    "pymdown-extensions",
+    "ebooklib",
+    "weasyprint",
+    "pydyf",
+    "lxml",
+    "latex2mathml",
+    "ziamath",
+    "babel",
+)
 
 
 def file_digest(path: Path) -> str:
@@ -69,8 +78,11 @@ def _files(h, files: dict[str, Path], within: Path | None) -> None:
         rel = name.encode("utf-8", "surrogateescape")
         # A link leading out of the project by what it says: the build
         # refuses it, and nothing outside is read here.
-        if within is not None and path.is_symlink() and \
-                not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(within)):
+        if (
+            within is not None
+            and path.is_symlink()
+            and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(within))
+        ):
             h.update(len(rel).to_bytes(8, "big") + rel + b"\0link\0" + os.fsencode(os.readlink(path)))
             continue
         if not path.is_file():
@@ -173,8 +185,9 @@ class Cache:
             return None
         return entry
 
-    def record(self, slug: str, key: str, outputs: list[str], inputs: dict[str, str],
-               warnings: list[Diagnostic]) -> None:
+    def record(
+        self, slug: str, key: str, outputs: list[str], inputs: dict[str, str], warnings: list[Diagnostic]
+    ) -> None:
         """outputs: the names of files already written to the output folder;
         inputs: {project-relative name: digest} of files used from outside the
         publication's folder; warnings: what the build reported, to report again."""
@@ -203,8 +216,12 @@ def warnings_of(entry: dict) -> list[Diagnostic]:
 
 def _as_dict(d: Diagnostic) -> dict:
     loc = d.location
-    return {"severity": d.severity, "message": d.message, "hint": d.hint,
-            "location": None if loc is None else {"path": loc.path, "line": loc.line, "column": loc.column}}
+    return {
+        "severity": d.severity,
+        "message": d.message,
+        "hint": d.hint,
+        "location": None if loc is None else {"path": loc.path, "line": loc.line, "column": loc.column},
+    }
 
 
 def _from_dict(d: dict) -> Diagnostic:

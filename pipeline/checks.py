@@ -49,8 +49,12 @@ def epubcheck_messages(path: Path) -> list[dict] | None:
     # checking an output folder does not change it.
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run(["java", "-jar", str(jar), "--usage", "--json", str(report), str(path)],
-                       capture_output=True, timeout=600, check=False)
+        subprocess.run(
+            ["java", "-jar", str(jar), "--usage", "--json", str(report), str(path)],
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
         if not report.is_file():
             return None
         return json.loads(report.read_text(encoding="utf-8")).get("messages", [])
@@ -63,9 +67,11 @@ def epubcheck(path: Path) -> Check:
         return Check("EPUBCheck", path, None, [str(exc)])
     if messages is None:
         return Check("EPUBCheck", path, False, ["EPUBCheck could not read the file"])
-    details = [f"{m['severity']} {m['ID']}: {m['message']}"
-               + (f" ({m['locations'][0]['path']}:{m['locations'][0]['line']})" if m.get("locations") else "")
-               for m in messages]
+    details = [
+        f"{m['severity']} {m['ID']}: {m['message']}"
+        + (f" ({m['locations'][0]['path']}:{m['locations'][0]['line']})" if m.get("locations") else "")
+        for m in messages
+    ]
     return Check("EPUBCheck", path, not messages, details)
 
 
@@ -86,9 +92,11 @@ def ace_report(path: Path, outdir: Path) -> dict:
     installed, Failed when it ran but wrote no report. The one place Ace is run."""
     command = _ace_command(str(outdir), str(path))
     if command is None:
-        raise Unavailable("Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE to a command "
-                          "taking the report's folder and the EPUB (in a checkout, after 'make setup-test': "
-                          "ACE=tests/tools/ace.sh)")
+        raise Unavailable(
+            "Ace by DAISY is not installed: install @daisy/ace (npm), or set ACE to a command "
+            "taking the report's folder and the EPUB (in a checkout, after 'make setup-test': "
+            "ACE=tests/tools/ace.sh)"
+        )
     proc = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     report = Path(outdir) / "report.json"
     if proc.returncode != 0 or not report.is_file():

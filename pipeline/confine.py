@@ -36,8 +36,12 @@ class Refused(OSError):
 # Opened without waiting (a pipe put in a file's place is not waited on), and not inherited.
 _OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def printable(text: str) -> str:
@@ -57,7 +61,7 @@ def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
     folders) below ``within``: its name, what it says, whether that exists."""
     top = os.path.abspath(within)
     current = Path(path.anchor) if path.is_absolute() else Path()
-    for part in path.parts[1 if path.is_absolute() else 0:]:
+    for part in path.parts[1 if path.is_absolute() else 0 :]:
         current = current / part
         if not os.path.abspath(current).startswith(top + os.sep):
             continue
@@ -82,19 +86,26 @@ def _check(path: Path, within: Path, scope: str) -> Path | Refusal:
     through = f": {link[0]} is a link to {link[1]}" if link else ""
     real = Path(os.path.realpath(path))  # not strict: a loop or a missing file still gives a path
     if not real.is_relative_to(os.path.realpath(within)):
-        return Refusal(f"leads outside {scope}{through}; it was not read" if link else f"is outside {scope}",
-                       f"copy the file into {scope} instead of linking to it" if link
-                       else f"copy the file into {scope} and give its path from there")
+        return Refusal(
+            f"leads outside {scope}{through}; it was not read" if link else f"is outside {scope}",
+            f"copy the file into {scope} instead of linking to it"
+            if link
+            else f"copy the file into {scope} and give its path from there",
+        )
     try:
         status = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Refusal(f"cannot be followed: {link[0] if link else 'a link on its way'} is part of a "
-                           "loop of links", "point the link at a file, or put the file in its place")
+            return Refusal(
+                f"cannot be followed: {link[0] if link else 'a link on its way'} is part of a loop of links",
+                "point the link at a file, or put the file in its place",
+            )
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             dangling = link is not None and not link[2]
-            return Refusal(f"does not exist{through + ', which does not exist' if dangling else ''}",
-                           "check the file name and its folder")
+            return Refusal(
+                f"does not exist{through + ', which does not exist' if dangling else ''}",
+                "check the file name and its folder",
+            )
         return _unreadable(exc)
     if stat.S_ISDIR(status.st_mode):
         return Refusal("is a folder, not a file", "give the path of a file")
@@ -114,9 +125,18 @@ def _unreadable(exc: OSError) -> Refusal:
     return Refusal(f"cannot be read: {exc.strerror or exc}", "check the file and the disk")
 
 
-def confined(path: Path, diags, within: Path, scope: str = PROJECT, *, what: str = "the file",
-             at: Path | None = None, line: int | None = None, column: int | None = None,
-             hint: str | None = None) -> Path | None:
+def confined(
+    path: Path,
+    diags,
+    within: Path,
+    scope: str = PROJECT,
+    *,
+    what: str = "the file",
+    at: Path | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    hint: str | None = None,
+) -> Path | None:
     """The file's real path, or None with a located error: at the file itself,
     or at ``at``/``line`` where it is named (``what`` says how: "image 'a.png'").
     ``hint`` replaces the hint for a file that does not exist."""
@@ -124,8 +144,13 @@ def confined(path: Path, diags, within: Path, scope: str = PROJECT, *, what: str
     if isinstance(found, Path):
         return found
     missing = found.reason.startswith("does not exist")
-    diags.error(printable(f"{what} {found.reason}"), at if at is not None else path, line, column,
-                hint=hint if missing and hint else found.hint)
+    diags.error(
+        printable(f"{what} {found.reason}"),
+        at if at is not None else path,
+        line,
+        column,
+        hint=hint if missing and hint else found.hint,
+    )
     return None
 
 
@@ -142,8 +167,11 @@ def leading_out(folder: Path, within: Path) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
     root = os.path.realpath(within)
-    return [(p, printable(os.readlink(p))) for p in sorted(folder.iterdir())
-            if p.is_symlink() and p.is_dir() and not Path(os.path.realpath(p)).is_relative_to(root)]
+    return [
+        (p, printable(os.readlink(p)))
+        for p in sorted(folder.iterdir())
+        if p.is_symlink() and p.is_dir() and not Path(os.path.realpath(p)).is_relative_to(root)
+    ]
 
 
 def allowed(path: Path, within: Path) -> bool:

@@ -17,16 +17,21 @@ from pathlib import Path
 def _git_time(folder: Path) -> int | None:
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "."], cwd=folder,
-            capture_output=True, text=True, timeout=10, check=False,
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     if not out.isdigit():
         return None
     # Uncommitted changes mean the commit time no longer describes the sources.
-    status = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
-                            capture_output=True, text=True, timeout=10, check=False).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "."], cwd=folder, capture_output=True, text=True, timeout=10, check=False
+    ).stdout
     return None if status.strip() else int(out)
 
 

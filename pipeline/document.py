@@ -50,8 +50,12 @@ class Reading:
 # build fails).
 CHAPTER_STEPS: list[tuple[str, Callable[[Reading, Chapter, str], object]]] = [
     ("nesting depth", lambda r, ch, text: limits.check_depth(ch, text, r.diags)),
-    ("sanitise", lambda r, ch, text: sanitize.sanitize(ch, text, r.diags, r.strict,
-                                                       r.sources.metadata.reading.elements, r.unknown)),
+    (
+        "sanitise",
+        lambda r, ch, text: sanitize.sanitize(
+            ch, text, r.diags, r.strict, r.sources.metadata.reading.elements, r.unknown
+        ),
+    ),
     ("content model", lambda r, ch, text: sanitize.content_model(ch, text, r.diags)),
     ("math", lambda r, ch, text: math.render_math(ch, text, r.diags)),
     ("empty headings", lambda r, ch, text: headings.drop_empty(ch, text, r.diags)),
@@ -107,11 +111,20 @@ def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, d
         xmlchars.report_references(src.text, src.first_line, src.path, diags)
         reading = readers[dialect, lang].read(src.text)
         place = src.place
-        stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if place.part is not None \
-            else src.path
-        chapter = Chapter(_chapter_id(stem, taken), src.path, reading.tree, meta=meta, role=place.role,
-                          lang=lang, first_line=src.first_line, offset=place.offset, part=place.part,
-                          label=place.label, continues=place.continues)
+        stem = Path(f"part-{sum(1 for c in chapters if c.role == 'part') + 1}") if place.part is not None else src.path
+        chapter = Chapter(
+            _chapter_id(stem, taken),
+            src.path,
+            reading.tree,
+            meta=meta,
+            role=place.role,
+            lang=lang,
+            first_line=src.first_line,
+            offset=place.offset,
+            part=place.part,
+            label=place.label,
+            continues=place.continues,
+        )
         rawhtml.report_reading(chapter, reading, src.text, diags)
         for message, line, hint in reading.errors:
             diags.error(message, src.path, None if line is None else src.first_line + line - 1, hint=hint)
@@ -125,10 +138,13 @@ def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, d
 
 def _extras(r: Reading) -> None:
     archive_line = r.sources.metadata.key_lines.get("archive")
-    r.pub.extras = extras.extra_files(r.sources.folder, r.sources.metadata.options.archive.extra,
-                                    r.sources.metadata_path,
-                                    line_of_key(r.sources.metadata_path, "extra", archive_line) or archive_line,
-                                    r.diags)
+    r.pub.extras = extras.extra_files(
+        r.sources.folder,
+        r.sources.metadata.options.archive.extra,
+        r.sources.metadata_path,
+        line_of_key(r.sources.metadata_path, "extra", archive_line) or archive_line,
+        r.diags,
+    )
 
 
 def _layout_files(r: Reading) -> None:
@@ -152,8 +168,16 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
     if not given:
         return
     where, line = pub.sources[0], pub.metadata.key_lines.get("cover-image")
-    path = confine.confined(pub.folder / given, diags, pub.folder, confine.FOLDER, what=f"cover image '{given}'",
-                            at=where, line=line, hint="put the image beside the sources and give its file name")
+    path = confine.confined(
+        pub.folder / given,
+        diags,
+        pub.folder,
+        confine.FOLDER,
+        what=f"cover image '{given}'",
+        at=where,
+        line=line,
+        hint="put the image beside the sources and give its file name",
+    )
     if path is None:
         pub.metadata.cover_image = None
         return

@@ -58,7 +58,7 @@ def shortened(text: str | None) -> str | None:
         return f"{quote}{match.group()[1:QUOTED]}…{quote}"
 
     text = _QUOTE.sub(cut, text)
-    return text if len(text) <= LONGEST else text[:LONGEST - 1] + "…"
+    return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,10 @@ class Diagnostics:
         path = Path(path)
         if self.root is not None:
             # As named (a link is named, not where it leads), else links followed.
-            for mine, root in ((os.path.abspath(path), os.path.abspath(self.root)),
-                               (os.path.realpath(path), os.path.realpath(self.root))):
+            for mine, root in (
+                (os.path.abspath(path), os.path.abspath(self.root)),
+                (os.path.realpath(path), os.path.realpath(self.root)),
+            ):
                 if Path(mine).is_relative_to(root):
                     return Location(Path(mine).relative_to(root).as_posix(), line, column)
         return Location(path.as_posix(), line, column)
@@ -134,8 +136,7 @@ def strictly(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
     every warning is an error. A publication fails when this leaves an error."""
     if not strict:
         return list(diagnostics)
-    return [Diagnostic("error", d.message, d.location, d.hint) if d.severity == "warning" else d
-            for d in diagnostics]
+    return [Diagnostic("error", d.message, d.location, d.hint) if d.severity == "warning" else d for d in diagnostics]
 
 
 def failing(diagnostics: list[Diagnostic], strict: bool) -> bool:

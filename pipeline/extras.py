@@ -33,8 +33,7 @@ def _files_under(folder: Path) -> list[Path]:
     return found
 
 
-def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None,
-                diags: Diagnostics) -> list[Path]:
+def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None, diags: Diagnostics) -> list[Path]:
     """The real paths of the files ``patterns`` name, each checked by
     confine.py; each problem is an error at the metadata's ``archive`` line."""
     found: list[Path] = []
@@ -43,8 +42,9 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
         shown = printable(pattern)
         parts = PurePosixPath(pattern).parts
         if pattern.startswith("/") or "\\" in pattern or PureWindowsPath(pattern).drive or ".." in parts:
-            diags.error(f"'archive.extra': '{shown}' is not a path inside the publication's folder",
-                        where, line, hint=HINT)
+            diags.error(
+                f"'archive.extra': '{shown}' is not a path inside the publication's folder", where, line, hint=HINT
+            )
             continue
         if any(w in pattern for w in WILDCARDS):
             try:
@@ -58,8 +58,12 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
         else:
             matches = [folder / pattern] if os.path.lexists(folder / pattern) else []
         if not matches:
-            diags.error(f"'archive.extra': no file of the publication's folder matches '{shown}'",
-                        where, line, hint="check the name; paths are relative to the publication's folder")
+            diags.error(
+                f"'archive.extra': no file of the publication's folder matches '{shown}'",
+                where,
+                line,
+                hint="check the name; paths are relative to the publication's folder",
+            )
             continue
         refused = Diagnostics(diags.root)
         for match in matches:
@@ -72,13 +76,18 @@ def extra_files(folder: Path, patterns: list[str], where: Path, line: int | None
                 candidates = [match]
             for candidate in candidates:
                 name = candidate.relative_to(folder).as_posix()
-                path = confine.confined(candidate, refused, folder, confine.FOLDER,
-                                        what=f"'archive.extra': '{name}'", at=where, line=line)
+                path = confine.confined(
+                    candidate, refused, folder, confine.FOLDER, what=f"'archive.extra': '{name}'", at=where, line=line
+                )
                 if path is not None:
                     found.append(path)
         for diagnostic in refused.items[:MAX_REFUSED]:
             diags.error(diagnostic.message, where, line, hint=diagnostic.hint)
         if len(refused.items) > MAX_REFUSED:
-            diags.error(f"'archive.extra': '{shown}': {len(refused.items) - MAX_REFUSED} more files refused",
-                        where, line, hint=HINT)
+            diags.error(
+                f"'archive.extra': '{shown}': {len(refused.items) - MAX_REFUSED} more files refused",
+                where,
+                line,
+                hint=HINT,
+            )
     return list(dict.fromkeys(found))

@@ -146,8 +146,9 @@ def limited(memory_mib: int | None = None, seconds: float | None = None, hard: b
     deadline = time.monotonic() + seconds if seconds else None
     interrupt = _Interrupter()
     done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(interrupt, done, limit, deadline),
-                               name="pressroom-limits", daemon=True)
+    watcher = threading.Thread(
+        target=_watch, args=(interrupt, done, limit, deadline), name="pressroom-limits", daemon=True
+    )
     alarm = hard and bool(seconds) and hasattr(signal, "setitimer")
     with contextlib.ExitStack() as stack:
         if memory_mib:

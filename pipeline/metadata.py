@@ -26,29 +26,67 @@ from .terms import term
 # MARC relator codes that EPUB reading systems understand; others are refused
 # with a suggestion rather than passed on silently.
 ROLES = {
-    "aut": "author", "edt": "editor", "trl": "translator", "ill": "illustrator",
-    "aui": "author of introduction", "aft": "author of afterword",
-    "ctb": "contributor", "com": "compiler", "pht": "photographer",
-    "nrt": "narrator", "red": "redactor", "pbl": "publisher",
+    "aut": "author",
+    "edt": "editor",
+    "trl": "translator",
+    "ill": "illustrator",
+    "aui": "author of introduction",
+    "aft": "author of afterword",
+    "ctb": "contributor",
+    "com": "compiler",
+    "pht": "photographer",
+    "nrt": "narrator",
+    "red": "redactor",
+    "pbl": "publisher",
 }
 
 KEYS = {
-    "title", "subtitle", "author", "creator", "contributor", "lang", "language",
-    "identifier", "publisher", "date", "rights", "subject", "description",
-    "cover-image", "toc-depth", "toc-title", "type", "contents", "print", "epub",
-    "markdown", "links", "html-elements", "archive",
+    "title",
+    "subtitle",
+    "author",
+    "creator",
+    "contributor",
+    "lang",
+    "language",
+    "identifier",
+    "publisher",
+    "date",
+    "rights",
+    "subject",
+    "description",
+    "cover-image",
+    "toc-depth",
+    "toc-title",
+    "type",
+    "contents",
+    "print",
+    "epub",
+    "markdown",
+    "links",
+    "html-elements",
+    "archive",
 }
 
 # What other tools call some of them: the message says where the value goes.
 _AS_IDENTIFIER = "write it as identifier: {text: ..., scheme: %s}"
 OTHER_NAMES = {
-    "isbn": _AS_IDENTIFIER % "ISBN-13", "isbn-13": _AS_IDENTIFIER % "ISBN-13", "isbn-10": _AS_IDENTIFIER % "ISBN-10",
-    "doi": _AS_IDENTIFIER % "DOI", "issn": _AS_IDENTIFIER % "ISSN", "uuid": _AS_IDENTIFIER % "UUID",
-    "keywords": "did you mean 'subject'?", "tags": "did you mean 'subject'?",
-    "abstract": "did you mean 'description'?", "summary": "did you mean 'description'?",
-    "copyright": "did you mean 'rights'?", "license": "did you mean 'rights'?", "licence": "did you mean 'rights'?",
-    "authors": "did you mean 'author'?", "editor": "write it as author: {name: ..., role: edt}",
-    "translator": "write it as author: {name: ..., role: trl}", "cover": "did you mean 'cover-image'?",
+    "isbn": _AS_IDENTIFIER % "ISBN-13",
+    "isbn-13": _AS_IDENTIFIER % "ISBN-13",
+    "isbn-10": _AS_IDENTIFIER % "ISBN-10",
+    "doi": _AS_IDENTIFIER % "DOI",
+    "issn": _AS_IDENTIFIER % "ISSN",
+    "uuid": _AS_IDENTIFIER % "UUID",
+    "keywords": "did you mean 'subject'?",
+    "tags": "did you mean 'subject'?",
+    "abstract": "did you mean 'description'?",
+    "summary": "did you mean 'description'?",
+    "copyright": "did you mean 'rights'?",
+    "license": "did you mean 'rights'?",
+    "licence": "did you mean 'rights'?",
+    "authors": "did you mean 'author'?",
+    "editor": "write it as author: {name: ..., role: edt}",
+    "translator": "write it as author: {name: ..., role: trl}",
+    "cover": "did you mean 'cover-image'?",
 }
 
 
@@ -139,8 +177,11 @@ class _Reader:
         limit = MAX_LENGTHS.get(key, MAX_LENGTH)
         if len(text) <= limit:
             return text
-        self.error(key, f"'{key}' is {len(text)} characters long, over the limit of {limit}",
-                   "shorten it" + ("; a longer text can go under 'description'" if key != "description" else ""))
+        self.error(
+            key,
+            f"'{key}' is {len(text)} characters long, over the limit of {limit}",
+            "shorten it" + ("; a longer text can go under 'description'" if key != "description" else ""),
+        )
         return None
 
     def texts(self, key) -> list[str]:
@@ -169,8 +210,7 @@ class _Reader:
             elif isinstance(item, dict):
                 unknown = set(item) - {"name", "text", "role", "file-as"}
                 for bad in sorted(unknown):
-                    self.error(key, f"unknown key '{bad}' in '{key}'",
-                               _suggest(bad, {"name", "role", "file-as"}))
+                    self.error(key, f"unknown key '{bad}' in '{key}'", _suggest(bad, {"name", "role", "file-as"}))
                 name = item.get("name", item.get("text"))
                 role = str(item.get("role", default_role)).strip()
                 if not isinstance(name, str) or not name.strip():
@@ -183,8 +223,11 @@ class _Reader:
                     if by_word:
                         role = by_word
                     else:
-                        self.error(key, f"unknown role '{role}' for {name}",
-                                   "use a MARC relator code such as aut, edt, trl or ill")
+                        self.error(
+                            key,
+                            f"unknown role '{role}' for {name}",
+                            "use a MARC relator code such as aut, edt, trl or ill",
+                        )
                         continue
                 file_as = item.get("file-as")
                 if file_as is not None and not isinstance(file_as, str):
@@ -203,18 +246,23 @@ class _Reader:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
                 for bad in sorted(set(item) - {"text", "scheme"}, key=str):
-                    self.error("identifier", f"unknown key '{bad}' in 'identifier'",
-                               _suggest(str(bad), {"text", "scheme"}) or "give its text and its scheme")
+                    self.error(
+                        "identifier",
+                        f"unknown key '{bad}' in 'identifier'",
+                        _suggest(str(bad), {"text", "scheme"}) or "give its text and its scheme",
+                    )
                 text, scheme = item.get("text"), item.get("scheme")
             else:
                 text, scheme = item, None
             if not isinstance(text, (str, int)) or isinstance(text, bool) or not str(text).strip():
-                self.error("identifier", "an identifier needs its text",
-                           "write it as identifier: {text: ..., scheme: ISBN-13}")
+                self.error(
+                    "identifier", "an identifier needs its text", "write it as identifier: {text: ..., scheme: ISBN-13}"
+                )
                 continue
             if scheme is not None and (not isinstance(scheme, str) or not scheme.strip()):
-                self.error("identifier", f"an identifier's scheme must be a name such as ISBN-13 or DOI, "
-                                         f"not {_kind(scheme)}")
+                self.error(
+                    "identifier", f"an identifier's scheme must be a name such as ISBN-13 or DOI, not {_kind(scheme)}"
+                )
                 continue
             text = str(text).strip()
             scheme = scheme.strip().upper() if scheme else _guess_scheme(text)
@@ -232,13 +280,19 @@ class _Reader:
         digits = _ISBN_PREFIX.sub("", text)
         kind = stdnum_isbn.isbn_type(digits) if stdnum_isbn.is_valid(digits) else None
         if kind is None:
-            self.error("identifier", f"ISBN '{digits}' is not valid (wrong length or check digit)",
-                       "copy the ISBN again from the agency's record")
+            self.error(
+                "identifier",
+                f"ISBN '{digits}' is not valid (wrong length or check digit)",
+                "copy the ISBN again from the agency's record",
+            )
             return None
         wanted = ISBN_SCHEMES[scheme]
         if wanted and kind != wanted:
-            self.error("identifier", f"ISBN '{digits}' is an {kind[:4]}-{kind[4:]}, not an {scheme}",
-                       f"give it the scheme ISBN-{kind[4:]}, or give the {scheme} instead")
+            self.error(
+                "identifier",
+                f"ISBN '{digits}' is an {kind[:4]}-{kind[4:]}, not an {scheme}",
+                f"give it the scheme ISBN-{kind[4:]}, or give the {scheme} instead",
+            )
             return None
         return stdnum_isbn.format(digits)
 
@@ -269,14 +323,16 @@ class _Reader:
         if value is None:
             return None
         if not langcodes.tag_is_valid(value):
-            self.error(key, f"'{value}' is not a valid BCP 47 language tag",
-                       "use a tag such as en, en-GB, fr or pt-BR")
+            self.error(key, f"'{value}' is not a valid BCP 47 language tag", "use a tag such as en, en-GB, fr or pt-BR")
             return None
         tag = str(langcodes.standardize_tag(value))
         if not re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
             # Private-use tags (x-klingon) are valid BCP 47, but reading systems know no language by them.
-            self.error(key, f"'{value}' names no language that reading systems know",
-                       "use a tag such as en, en-GB, fr or pt-BR")
+            self.error(
+                key,
+                f"'{value}' names no language that reading systems know",
+                "use a tag such as en, en-GB, fr or pt-BR",
+            )
             return None
         return tag
 
@@ -301,8 +357,9 @@ def _kind(value) -> str:
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
 
 
-def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnostics,
-                  require_title: bool = True) -> Metadata:
+def read_metadata(
+    raw: dict, lines: dict, path: Path, slug: str, diags: Diagnostics, require_title: bool = True
+) -> Metadata:
     """Validate a raw mapping (front matter or manifest) into Metadata."""
     for key in sorted(set(raw) - KEYS, key=str):
         hint = OTHER_NAMES.get(str(key).lower()) or _suggest(str(key), KEYS)
@@ -313,8 +370,9 @@ def read_metadata(raw: dict, lines: dict, path: Path, slug: str, diags: Diagnost
     # A title of the wrong kind or length has had its own message.
     written = raw.get("title") is not None and str(raw.get("title")).strip()
     if not meta.title and require_title and not written:
-        diags.error("the publication has no title", path, lines.get("title", 1),
-                    hint="add 'title: ...' to the metadata")
+        diags.error(
+            "the publication has no title", path, lines.get("title", 1), hint="add 'title: ...' to the metadata"
+        )
     meta.subtitle = r.text("subtitle")
     meta.creators = r.creators("author", "aut") + r.creators("creator", "aut")
     meta.contributors = r.creators("contributor", "ctb")

@@ -26,8 +26,12 @@ class PrintOptions:
     margin_outer: str = ""
 
     def margins(self) -> dict[str, str]:
-        return {"top": self.margin_top, "bottom": self.margin_bottom,
-                "inner": self.margin_inner, "outer": self.margin_outer}
+        return {
+            "top": self.margin_top,
+            "bottom": self.margin_bottom,
+            "inner": self.margin_inner,
+            "outer": self.margin_outer,
+        }
 
 
 @dataclass
@@ -61,8 +65,12 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
         f = names.get(name)
         if f is None:
             close = difflib.get_close_matches(str(name), sorted(names), n=1, cutoff=0.6)
-            diags.error(f"unknown option '{name}' in '{key}'", path, line,
-                        hint=f"did you mean '{close[0]}'?" if close else f"choose from: {', '.join(sorted(names))}")
+            diags.error(
+                f"unknown option '{name}' in '{key}'",
+                path,
+                line,
+                hint=f"did you mean '{close[0]}'?" if close else f"choose from: {', '.join(sorted(names))}",
+            )
             continue
         default = getattr(result, f.name)
         if isinstance(default, bool) and not isinstance(value, bool):
@@ -72,9 +80,12 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
         elif isinstance(default, list):
             values = value if isinstance(value, list) else [value]
             if not all(isinstance(v, str) and v.strip() for v in values):
-                diags.error(f"'{key}.{name}' must be a list of file names, not {value!r}", path,
-                            line_of_key(path, name, line) or line,
-                            hint=f"{key}: {{{name}: [notes/README.txt, data/*.csv]}}")
+                diags.error(
+                    f"'{key}.{name}' must be a list of file names, not {value!r}",
+                    path,
+                    line_of_key(path, name, line) or line,
+                    hint=f"{key}: {{{name}: [notes/README.txt, data/*.csv]}}",
+                )
             else:
                 setattr(result, f.name, [v.strip() for v in values])
         else:

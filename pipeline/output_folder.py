@@ -36,17 +36,20 @@ def unusable(out: Path, project: Path) -> Problem | None:
     other = "choose another output folder with -o"
     if out.exists() and not out.is_dir():
         return Problem("the output folder is not a folder but a file", f"{other}, or move the file away")
-    for name, what in (("source", "its editions would be read as a publication"),
-                       ("styles", "its editions would be read as styles")):
+    for name, what in (
+        ("source", "its editions would be read as a publication"),
+        ("styles", "its editions would be read as styles"),
+    ):
         folder = (project / name).resolve()
         if _within(out, folder):
-            return Problem(f"the output folder is inside the project's {name}/ folder: {what}",
-                           f"{other} outside {name}/, such as the default, dist/")
+            return Problem(
+                f"the output folder is inside the project's {name}/ folder: {what}",
+                f"{other} outside {name}/, such as the default, dist/",
+            )
         if _within(folder, out):
             return Problem(f"the output folder holds the project's {name}/ folder", f"{other}, such as dist/")
     if not out.exists() and not out.parent.is_dir():
-        return Problem("the output folder's parent folder does not exist",
-                       f"make {out.parent} first, or {other}")
+        return Problem("the output folder's parent folder does not exist", f"make {out.parent} first, or {other}")
     return None
 
 
@@ -77,8 +80,9 @@ def journal(slug_folder: Path) -> list[str] | None:
         names = json.loads((slug_folder / JOURNAL).read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(names, list) or not all(isinstance(n, str) and n == Path(n).name and n not in ("", ".", "..")
-                                               for n in names):
+    if not isinstance(names, list) or not all(
+        isinstance(n, str) and n == Path(n).name and n not in ("", ".", "..") for n in names
+    ):
         return None
     return names
 
@@ -90,8 +94,11 @@ def left_over(out: Path) -> list[tuple[Path, list[str], bool]]:
     for folder in sorted(out.glob(f"{STAGING_PREFIX}*")) if out.is_dir() else []:
         if folder.is_dir() and not folder.is_symlink():
             try:
-                placing = [slug.name for slug in sorted(folder.iterdir())
-                           if slug.is_dir() and not slug.is_symlink() and journal(slug) is not None]
+                placing = [
+                    slug.name
+                    for slug in sorted(folder.iterdir())
+                    if slug.is_dir() and not slug.is_symlink() and journal(slug) is not None
+                ]
             except OSError:  # not ours to read: left be
                 found.append((folder, [], True))
                 continue

@@ -27,8 +27,9 @@ _WORD = re.compile(r"\S+")
 
 
 def _skipped(el) -> bool:
-    return any(set((a.get("class") or "").split()) & SKIP for a in el.iterancestors()) or \
-        any(a.tag in BLOCKS for a in el.iterancestors())
+    return any(set((a.get("class") or "").split()) & SKIP for a in el.iterancestors()) or any(
+        a.tag in BLOCKS for a in el.iterancestors()
+    )
 
 
 def stamp(body, prefix: str) -> list[str]:
@@ -50,6 +51,7 @@ def block_of(position_id: str) -> str:
 
 def _pieces(block):
     """(element, "text" or "tail") for each piece of the block's words, in reading order."""
+
     def walk(el):
         if el.text:
             yield el, "text"
@@ -58,6 +60,7 @@ def _pieces(block):
                 yield from walk(child)
             if child.tail:
                 yield child, "tail"
+
     yield from walk(block)
 
 
@@ -99,8 +102,10 @@ def place(body, prefix: str, labels: dict[str, str]) -> list[tuple[lxml_html.Htm
     caller to make into page-break markers."""
     stamp(body, prefix)
     blocks = {el.get(ATTRIBUTE): el for el in body.iter() if isinstance(el.tag, str) and el.get(ATTRIBUTE)}
-    wanted = sorted(((block_of(p), int(p.split("@", 1)[1]), label) for p, label in labels.items()
-                     if block_of(p) in blocks), key=lambda t: -t[1])  # later words first: offsets stay true
+    wanted = sorted(
+        ((block_of(p), int(p.split("@", 1)[1]), label) for p, label in labels.items() if block_of(p) in blocks),
+        key=lambda t: -t[1],
+    )  # later words first: offsets stay true
     placed = []
     for block_id, words, label in wanted:
         marker = lxml_html.Element("span")
@@ -111,8 +116,9 @@ def place(body, prefix: str, labels: dict[str, str]) -> list[tuple[lxml_html.Htm
     return placed
 
 
-def page_starts(positions: list[str | None], anchors_by_page: list[list[str]],
-                fixed: dict[str, str] | None = None) -> dict[str, int]:
+def page_starts(
+    positions: list[str | None], anchors_by_page: list[list[str]], fixed: dict[str, str] | None = None
+) -> dict[str, int]:
     """For each page, the position where its text begins, or else one of the
     ``fixed`` front-matter ids: {position or id: page number}, in page order."""
     starts = {}
@@ -133,4 +139,5 @@ def chapter_of(position_id: str) -> str:
 def print_edition_id(identifier: str) -> str:
     """The print edition's own identifier, derived from the publication's."""
     import uuid
+
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'pressroom:print:{identifier}')}"

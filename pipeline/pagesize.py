@@ -11,14 +11,23 @@ from dataclasses import dataclass
 
 # width x height in millimetres; the names a printer's price list uses
 TRIMS = {
-    "a4": (210, 297), "a5": (148, 210), "a6": (105, 148), "b5": (176, 250),
-    "letter": (215.9, 279.4), "us-letter": (215.9, 279.4),
-    "us-trade": (152.4, 228.6), "6x9in": (152.4, 228.6),
-    "royal": (156, 234), "demy": (138, 216), "crown-quarto": (189, 246),
+    "a4": (210, 297),
+    "a5": (148, 210),
+    "a6": (105, 148),
+    "b5": (176, 250),
+    "letter": (215.9, 279.4),
+    "us-letter": (215.9, 279.4),
+    "us-trade": (152.4, 228.6),
+    "6x9in": (152.4, 228.6),
+    "royal": (156, 234),
+    "demy": (138, 216),
+    "crown-quarto": (189, 246),
 }
 DEFAULT_TRIM = "a5"
-HINT = ("give a name (a4, a5, a6, b5, us-letter, us-trade, royal, demy, crown-quarto) "
-        "or WIDTHxHEIGHT with a unit (mm, cm, in, pt), e.g. 6x9in or 140x216mm")
+HINT = (
+    "give a name (a4, a5, a6, b5, us-letter, us-trade, royal, demy, crown-quarto) "
+    "or WIDTHxHEIGHT with a unit (mm, cm, in, pt), e.g. 6x9in or 140x216mm"
+)
 BLEED_MM = 3  # what printers ask for
 UNITS = {"mm": 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}
 # Smaller than a postcard or larger than A3 is surely a typing error.
@@ -45,8 +54,10 @@ def parse_trim(text: str) -> Trim:
     width = float(match.group(1)) * UNITS[width_unit.lower()]
     height = float(match.group(3)) * UNITS[match.group(4).lower()]
     if not all(LIMITS[0] <= side <= LIMITS[1] for side in (width, height)):
-        raise ValueError(f"trim size '{text}' is {width:.0f} x {height:.0f} mm; each side must be "
-                         f"between {LIMITS[0]} and {LIMITS[1]} mm")
+        raise ValueError(
+            f"trim size '{text}' is {width:.0f} x {height:.0f} mm; each side must be "
+            f"between {LIMITS[0]} and {LIMITS[1]} mm"
+        )
     return Trim(round(width, 2), round(height, 2))
 
 
@@ -69,14 +80,22 @@ def margins(trim: Trim, given: dict[str, str] | None = None) -> dict[str, float]
     be too small to set text in."""
     # The inner (binding) margin is narrower than the outer one, since the
     # two inner margins of a spread read as one gutter.
-    found = {"top": trim.height * 0.085, "bottom": trim.height * 0.11,
-             "inner": trim.width * 0.12, "outer": trim.width * 0.16}
+    found = {
+        "top": trim.height * 0.085,
+        "bottom": trim.height * 0.11,
+        "inner": trim.width * 0.12,
+        "outer": trim.width * 0.16,
+    }
     found.update({side: parse_length(value) for side, value in (given or {}).items() if value})
-    if trim.width - found["inner"] - found["outer"] < trim.width * 0.4 or \
-            trim.height - found["top"] - found["bottom"] < trim.height * 0.4:
-        raise ValueError(f"the margins leave a text block of {trim.width - found['inner'] - found['outer']:.0f} x "
-                         f"{trim.height - found['top'] - found['bottom']:.0f} mm on a {trim.width:.0f} x "
-                         f"{trim.height:.0f} mm page; it must keep at least 40% of each side")
+    if (
+        trim.width - found["inner"] - found["outer"] < trim.width * 0.4
+        or trim.height - found["top"] - found["bottom"] < trim.height * 0.4
+    ):
+        raise ValueError(
+            f"the margins leave a text block of {trim.width - found['inner'] - found['outer']:.0f} x "
+            f"{trim.height - found['top'] - found['bottom']:.0f} mm on a {trim.width:.0f} x "
+            f"{trim.height:.0f} mm page; it must keep at least 40% of each side"
+        )
     return found
 
 

@@ -24,20 +24,47 @@ _ELEMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9\-]*$")
 # readers/python_markdown.py), here so that the loading stage (mkdocs.yml's
 # markdown_extensions) can tell which a project asks for in vain.
 EXTENSIONS = [
-    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
-    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
-    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
+    "abbr",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "tables",
+    "md_in_html",
+    "smarty",
+    "toc",
+    "admonition",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.caret",
+    "pymdownx.tilde",
+    "pymdownx.blocks.caption",
+    "pymdownx.arithmatex",
 ]
 
 # Extensions a project may add (mkdocs.yml's markdown_extensions) that read
 # into the same model; ``unsupported`` names the others, for a warning.
 OPTIONAL = {
-    "pymdownx.details", "pymdownx.mark", "pymdownx.smartsymbols", "pymdownx.betterem",
-    "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.saneheaders", "sane_lists", "nl2br",
+    "pymdownx.details",
+    "pymdownx.mark",
+    "pymdownx.smartsymbols",
+    "pymdownx.betterem",
+    "pymdownx.inlinehilite",
+    "pymdownx.keys",
+    "pymdownx.saneheaders",
+    "sane_lists",
+    "nl2br",
 }
 # Already read by the defaults above (or what they replace), so nothing to add.
-COVERED = set(EXTENSIONS) | {"codehilite", "fenced_code", "extra", "meta", "pymdownx.superfences",
-                              "pymdownx.highlight", "pymdownx.arithmatex", "pymdownx.blocks.caption"}
+COVERED = set(EXTENSIONS) | {
+    "codehilite",
+    "fenced_code",
+    "extra",
+    "meta",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.arithmatex",
+    "pymdownx.blocks.caption",
+}
 
 
 def canonical(name: str) -> str:
@@ -71,8 +98,12 @@ def read_dialect(value, path: Path, line: int | None, diags: Diagnostics) -> str
     if value is None:
         return None
     if value not in DIALECTS:
-        diags.error(f"'markdown' must be commonmark or python-markdown, not {value!r}", path, line,
-                    hint="commonmark reads GitHub and pandoc Markdown; python-markdown reads MkDocs sources")
+        diags.error(
+            f"'markdown' must be commonmark or python-markdown, not {value!r}",
+            path,
+            line,
+            hint="commonmark reads GitHub and pandoc Markdown; python-markdown reads MkDocs sources",
+        )
         return None
     return value
 
@@ -84,40 +115,58 @@ def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics)
     if links is not None:
         line = lines.get("links")
         if not isinstance(links, dict) or set(links) - {"base"}:
-            diags.error("'links' must be a mapping with the key 'base'", path, line,
-                        hint="links: {base: https://example.org/book/}")
+            diags.error(
+                "'links' must be a mapping with the key 'base'",
+                path,
+                line,
+                hint="links: {base: https://example.org/book/}",
+            )
         else:
             base = links.get("base")
             parts = urlsplit(str(base or ""))
             if not isinstance(base, str) or parts.scheme not in ("http", "https") or not parts.netloc:
-                diags.error(f"'links: base' must be a web address, not {base!r}", path, line,
-                            hint="give the address the book is published at, ending with '/'")
+                diags.error(
+                    f"'links: base' must be a web address, not {base!r}",
+                    path,
+                    line,
+                    hint="give the address the book is published at, ending with '/'",
+                )
             else:
                 options.link_base = base if base.endswith("/") else base + "/"
     elements = raw.get("html-elements")
     if elements is not None:
         line = lines.get("html-elements")
         if not isinstance(elements, dict):
-            diags.error("'html-elements' must map element names to {as: figure|div|span|aside, caption: TEXT}",
-                        path, line)
+            diags.error(
+                "'html-elements' must map element names to {as: figure|div|span|aside, caption: TEXT}", path, line
+            )
             return options
         for name, rule in elements.items():
             if not isinstance(name, str) or not _ELEMENT_NAME.match(name):
                 diags.error(f"'{name}' in 'html-elements' is not an element name", path, line)
                 continue
             if name.lower() in HTML_ELEMENTS | DANGEROUS:
-                diags.error(f"'{name}' in 'html-elements' is an HTML element, which is set as HTML", path, line,
-                            hint="name only elements that are not HTML, such as an mdBook book's Listing")
+                diags.error(
+                    f"'{name}' in 'html-elements' is an HTML element, which is set as HTML",
+                    path,
+                    line,
+                    hint="name only elements that are not HTML, such as an mdBook book's Listing",
+                )
                 continue
             if not isinstance(rule, dict) or set(rule) - {"as", "caption"}:
-                diags.error(f"'html-elements: {name}' must be a mapping with 'as' and, for a figure, "
-                            "'caption'", path, line, hint="Listing: {as: figure, caption: 'Listing {number}: {caption}'}")
+                diags.error(
+                    f"'html-elements: {name}' must be a mapping with 'as' and, for a figure, 'caption'",
+                    path,
+                    line,
+                    hint="Listing: {as: figure, caption: 'Listing {number}: {caption}'}",
+                )
                 continue
             render = rule.get("as", "div")
             caption = rule.get("caption")
             if render not in RENDERINGS:
-                diags.error(f"'html-elements: {name}: as' must be one of {', '.join(RENDERINGS)}, not {render!r}",
-                            path, line)
+                diags.error(
+                    f"'html-elements: {name}: as' must be one of {', '.join(RENDERINGS)}, not {render!r}", path, line
+                )
                 continue
             if caption is not None and not isinstance(caption, str):
                 diags.error(f"'html-elements: {name}: caption' must be text", path, line)

@@ -139,26 +139,35 @@ def _files(kind: str, title: str) -> dict[str, str]:
         names = ["chapter-1.md", "chapter-2.md"]
         files = {"publication.yaml": BOOK_META.format(title=title, contents="\n".join(f"  - {n}" for n in names))}
         for i, name in enumerate(names):
-            files[name] = CHAPTER.format(title=f"Chapter {i + 1}", lower=f"chapter {i + 1}",
-                                         other=names[1 - i])
+            files[name] = CHAPTER.format(title=f"Chapter {i + 1}", lower=f"chapter {i + 1}", other=names[1 - i])
         return files
     if kind == "mdbook":
-        files = {"book.toml": MDBOOK_TOML.format(title=title.replace('"', "'")), "src/SUMMARY.md": MDBOOK_SUMMARY,
-                 "src/introduction.md": "# Introduction\n\nWhat the book is about.\n"}
+        files = {
+            "book.toml": MDBOOK_TOML.format(title=title.replace('"', "'")),
+            "src/SUMMARY.md": MDBOOK_SUMMARY,
+            "src/introduction.md": "# Introduction\n\nWhat the book is about.\n",
+        }
         for i, name in enumerate(["chapter-1.md", "chapter-2.md"]):
-            files[f"src/{name}"] = CHAPTER.format(title=f"The {['first', 'second'][i]} chapter",
-                                                  lower=f"chapter {i + 1}", other=f"chapter-{2 - i}.md")
+            files[f"src/{name}"] = CHAPTER.format(
+                title=f"The {['first', 'second'][i]} chapter", lower=f"chapter {i + 1}", other=f"chapter-{2 - i}.md"
+            )
         return files
     if kind == "mkdocs":
-        files = {"mkdocs.yml": MKDOCS_YML.format(title=title.replace('"', "'")),
-                 "docs/index.md": MKDOCS_PAGE.format(title=title, lower="the home page")}
+        files = {
+            "mkdocs.yml": MKDOCS_YML.format(title=title.replace('"', "'")),
+            "docs/index.md": MKDOCS_PAGE.format(title=title, lower="the home page"),
+        }
         for i, name in enumerate(["first-page.md", "second-page.md"]):
-            files[f"docs/{name}"] = MKDOCS_PAGE.format(title=f"The {['first', 'second'][i]} page",
-                                                       lower=f"page {i + 1}")
+            files[f"docs/{name}"] = MKDOCS_PAGE.format(
+                title=f"The {['first', 'second'][i]} page", lower=f"page {i + 1}"
+            )
         return files
     names = ["first-article.md", "second-article.md"]
-    files = {"publication.yaml": BOOK_META.format(title=title, contents="\n".join(f"  - {n}" for n in names))
-             .replace("type: book", "type: collection")}
+    files = {
+        "publication.yaml": BOOK_META.format(title=title, contents="\n".join(f"  - {n}" for n in names)).replace(
+            "type: book", "type: collection"
+        )
+    }
     for i, name in enumerate(names):
         files[name] = PIECE.format(title=f"The {['first', 'second'][i]} article", lower=f"article {i + 1}")
     return files
@@ -202,8 +211,12 @@ def _write(folder: Path, files: dict[str, str]) -> None:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _refuse(f"the files could not be made: {exc.strerror or exc}", folder,
-                      "check that the folder can be written", Exit.ENVIRONMENT) from None
+        raise _refuse(
+            f"the files could not be made: {exc.strerror or exc}",
+            folder,
+            "check that the folder can be written",
+            Exit.ENVIRONMENT,
+        ) from None
 
 
 def add(project: Path, name: str, kind: str = "article") -> Path:
@@ -212,13 +225,19 @@ def add(project: Path, name: str, kind: str = "article") -> Path:
     problem = name_problem(name)
     if problem:
         shown = name.encode("unicode_escape").decode("ascii") if problem.endswith("control character") else name
-        raise _refuse(f"'{shown}' cannot be a publication's name: {problem}", source,
-                      "give a plain name such as 'leaflet' or 'annual-report-2024': "
-                      "letters, digits, '-' and '_' are safe everywhere")
+        raise _refuse(
+            f"'{shown}' cannot be a publication's name: {problem}",
+            source,
+            "give a plain name such as 'leaflet' or 'annual-report-2024': "
+            "letters, digits, '-' and '_' are safe everywhere",
+        )
     target = source / name
     if os.path.lexists(source) and not Path(os.path.realpath(source)).is_relative_to(os.path.realpath(project)):
-        raise _refuse("source/ is a link to a place outside the project; nothing was made", source,
-                      "make source/ a folder of the project")
+        raise _refuse(
+            "source/ is a link to a place outside the project; nothing was made",
+            source,
+            "make source/ a folder of the project",
+        )
     if os.path.islink(target) or (target.exists() and not target.is_dir()):
         raise _refuse("the name is taken by a file or a link", target, "choose another name")
     if target.exists() and any(target.iterdir()):
@@ -262,16 +281,26 @@ def new_project(path: Path, kind: str = "article") -> list[Path]:
     if os.path.lexists(path) and (not path.is_dir() or path.is_symlink()):
         raise _refuse("a file or a link is in the way; nothing was made", path, "choose a new folder's name")
     if path.is_dir() and any(path.iterdir()):
-        raise _refuse("the folder already exists and is not empty; nothing was made", path,
-                      "choose a new folder, or run 'pressroom init' inside this one to make it a project")
+        raise _refuse(
+            "the folder already exists and is not empty; nothing was made",
+            path,
+            "choose a new folder, or run 'pressroom init' inside this one to make it a project",
+        )
     if _is_project(path.parent):
-        raise _refuse("this would make a project inside the project of the folder above; nothing was made",
-                      path, f"to add a publication to that project, run 'pressroom add {slug(path.name)}' there")
+        raise _refuse(
+            "this would make a project inside the project of the folder above; nothing was made",
+            path,
+            f"to add a publication to that project, run 'pressroom add {slug(path.name)}' there",
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _refuse(f"the folder could not be made: {exc.strerror or exc}", path,
-                      "check that its parent folder can be written", Exit.ENVIRONMENT) from None
+        raise _refuse(
+            f"the folder could not be made: {exc.strerror or exc}",
+            path,
+            "check that its parent folder can be written",
+            Exit.ENVIRONMENT,
+        ) from None
     return _project_files(path, kind)
 
 
@@ -279,8 +308,11 @@ def init(folder: Path, kind: str = "article") -> list[Path]:
     """Make the folder a project, keeping whatever it holds."""
     folder = Path(os.path.abspath(folder))
     if _is_project(folder):
-        raise _refuse("this folder is a project already (it has source/); nothing was made", folder,
-                      "to add a publication, run 'pressroom add NAME'")
+        raise _refuse(
+            "this folder is a project already (it has source/); nothing was made",
+            folder,
+            "to add a publication, run 'pressroom add NAME'",
+        )
     if not folder.is_dir():
         raise _refuse("there is no such folder", folder, "make it first, or use 'pressroom new PATH'")
     return _project_files(folder, kind)
@@ -296,22 +328,47 @@ def copy_styles(project: Path, names: list[str]) -> list[Path]:
         rel = name.strip().strip("/").removeprefix("styles/")
         found = {r: p for r, p in house.items() if r == rel or r.startswith(rel + "/")} if rel else house
         if not found:
-            problems.append(Diagnostic("error", f"'{name}' is not one of the house styles", Location("styles"),
-                                       "'pressroom styles' lists them"))
+            problems.append(
+                Diagnostic(
+                    "error",
+                    f"'{name}' is not one of the house styles",
+                    Location("styles"),
+                    "'pressroom styles' lists them",
+                )
+            )
         chosen.update(found)
     for rel in list(chosen):  # a font travels with its licence
         if rel.startswith("fonts/") and rel.lower().endswith(styles.FONT_SUFFIXES):
             folder = rel.rsplit("/", 1)[0] + "/"
-            chosen.update({r: p for r, p in house.items() if r.startswith(folder) and "/" not in r[len(folder):]
-                           and not r.lower().endswith(styles.FONT_SUFFIXES)})
+            chosen.update(
+                {
+                    r: p
+                    for r, p in house.items()
+                    if r.startswith(folder)
+                    and "/" not in r[len(folder) :]
+                    and not r.lower().endswith(styles.FONT_SUFFIXES)
+                }
+            )
     own = project / styles.STYLES
     if os.path.lexists(own) and not Path(os.path.realpath(own)).is_relative_to(os.path.realpath(project)):
-        problems.append(Diagnostic("error", "styles/ is a link to a place outside the project; nothing was copied",
-                                   Location(str(own)), "make styles/ a folder of the project"))
+        problems.append(
+            Diagnostic(
+                "error",
+                "styles/ is a link to a place outside the project; nothing was copied",
+                Location(str(own)),
+                "make styles/ a folder of the project",
+            )
+        )
     for rel in chosen:
         if os.path.lexists(own / rel):
-            problems.append(Diagnostic("error", "the project has this file already; it was kept as it is",
-                                       Location(str(own / rel)), "remove it first to start again from the house's"))
+            problems.append(
+                Diagnostic(
+                    "error",
+                    "the project has this file already; it was kept as it is",
+                    Location(str(own / rel)),
+                    "remove it first to start again from the house's",
+                )
+            )
     if problems:
         raise BuildError(problems, Exit.USAGE)
     copied = []
@@ -321,6 +378,10 @@ def copy_styles(project: Path, names: list[str]) -> list[Path]:
             shutil.copyfile(path, own / rel)
             copied.append(own / rel)
     except OSError as exc:
-        raise _refuse(f"the styles could not be copied: {exc.strerror or exc}", own,
-                      "check that the project's folder can be written", Exit.ENVIRONMENT) from None
+        raise _refuse(
+            f"the styles could not be copied: {exc.strerror or exc}",
+            own,
+            "check that the project's folder can be written",
+            Exit.ENVIRONMENT,
+        ) from None
     return copied

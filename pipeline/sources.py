@@ -56,8 +56,11 @@ def discover(source_dir: Path) -> list[Path]:
     if not source_dir.is_dir():
         return []
     root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
-    return sorted(p for p in source_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
+    return sorted(
+        p
+        for p in source_dir.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root)
+    )
 
 
 def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict | None, dict, str, int]:
@@ -72,7 +75,7 @@ def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict 
         diags.error("the front matter is not closed", path, 1, hint="end it with a line '---'")
         return {}, {}, text, 1
     raw, key_lines = parse_yaml("\n".join(lines[1:end]), path, diags, line_offset=1)
-    return raw, key_lines, "\n".join(lines[end + 1:]), end + 2
+    return raw, key_lines, "\n".join(lines[end + 1 :]), end + 2
 
 
 class _Loader(yaml.SafeLoader):
@@ -107,8 +110,9 @@ def _read_source(path: Path, folder: Path, diags: Diagnostics, front_matter: boo
 ROLES = ("front", "body", "back")
 
 
-def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, diags,
-                    depth: int = 0) -> list[tuple[Path, Placement]]:
+def _manifest_files(
+    folder: Path, contents: list, manifest: Path, lines: dict, diags, depth: int = 0
+) -> list[tuple[Path, Placement]]:
     """The manifest's files in order, each with what the book says of it: its
     role (front, body or back matter) and how deep in parts it sits. A part
     is ``{part: "Title", contents: [...]}`` and becomes a part-title page."""
@@ -118,8 +122,7 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
         if isinstance(entry, dict) and "part" in entry:
             title, inner = entry.get("part"), entry.get("contents")
             if not isinstance(title, str) or not isinstance(inner, list):
-                diags.error("a part needs a title and a list of files: {part: Title, contents: [...]}",
-                            manifest, line)
+                diags.error("a part needs a title and a list of files: {part: Title, contents: [...]}", manifest, line)
                 continue
             files.append((manifest, Placement("part", depth, part=title)))
             files += _manifest_files(folder, inner, manifest, lines, diags, depth + 1)
@@ -127,14 +130,26 @@ def _manifest_files(folder: Path, contents: list, manifest: Path, lines: dict, d
         name = entry.get("file") if isinstance(entry, dict) else entry
         role = entry.get("role", "body") if isinstance(entry, dict) else "body"
         if not isinstance(name, str):
-            diags.error("each entry of 'contents' must be a file name, {file: NAME, role: front|back} "
-                        "or {part: TITLE, contents: [...]}", manifest, line)
+            diags.error(
+                "each entry of 'contents' must be a file name, {file: NAME, role: front|back} "
+                "or {part: TITLE, contents: [...]}",
+                manifest,
+                line,
+            )
             continue
         if role not in ROLES:
             diags.error(f"role '{role}' of '{name}' must be front, body or back", manifest, line)
             continue
-        path = confine.confined(folder / name, diags, folder, confine.FOLDER, what=f"'{name}'", at=manifest,
-                                line=line, hint="check the file name in 'contents'")
+        path = confine.confined(
+            folder / name,
+            diags,
+            folder,
+            confine.FOLDER,
+            what=f"'{name}'",
+            at=manifest,
+            line=line,
+            hint="check the file name in 'contents'",
+        )
         if path is not None:
             files.append((path, Placement(role, depth)))
     return files
@@ -165,8 +180,11 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
         # leading elsewhere under such a name is refused where it is read.
         entries = [(p, Placement()) for p in listed(folder, local) if p.suffix in MARKDOWN_SUFFIXES and is_candidate(p)]
     if not entries and not local.errors:
-        local.error("the publication has no Markdown files", folder,
-                    hint="add an .md file, or list the files under 'contents' in publication.yaml")
+        local.error(
+            "the publication has no Markdown files",
+            folder,
+            hint="add an .md file, or list the files under 'contents' in publication.yaml",
+        )
     files, own = [], []  # own: the files whose front matter is their own (not the publication's)
     for path, place in entries:
         if place.part is not None:
@@ -208,8 +226,16 @@ def load(folder: Path, diags: Diagnostics) -> Sources | None:
     # Its language, when valid, is the one its text is read and set in.
     for source in own:
         if source.meta:
-            source.lang = read_metadata(source.meta, source.meta_lines, source.path, folder.name, local,
-                                        require_title=False).own_lang
+            source.lang = read_metadata(
+                source.meta, source.meta_lines, source.path, folder.name, local, require_title=False
+            ).own_lang
     diags.extend(local)
-    return Sources(folder.name, folder, metadata, files, meta_path, list(dict.fromkeys(others)),
-                   layout.root if layout is not None else None)
+    return Sources(
+        folder.name,
+        folder,
+        metadata,
+        files,
+        meta_path,
+        list(dict.fromkeys(others)),
+        layout.root if layout is not None else None,
+    )

@@ -150,8 +150,7 @@ def _references(text: str) -> list[str]:
 
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
-            for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                              skip_whitespace=True):
+            for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
                 if declaration.type == "declaration" and declaration.lower_name == "src":
                     walk(declaration.value)
     return found
@@ -182,14 +181,20 @@ def check_files(project: Path, publication_folder: Path, diags) -> None:
         if path.suffix.lower() not in FONT_SUFFIXES:
             continue
         if confine.confined(path, diags, project, confine.PROJECT) and path not in declared:
-            diags.warning(f"the font {STYLES}/{rel} is not used: no @font-face rule of fonts.css names it",
-                          path, hint="declare it in styles/fonts.css ('pressroom styles fonts.css' "
-                                     "copies the house one there to add to)")
+            diags.warning(
+                f"the font {STYLES}/{rel} is not used: no @font-face rule of fonts.css names it",
+                path,
+                hint="declare it in styles/fonts.css ('pressroom styles fonts.css' "
+                "copies the house one there to add to)",
+            )
 
 
 def own_sheets(publication_folder: Path) -> list[Path]:
-    return [p for p in (publication_folder / n for n in OWN)
-            if os.path.lexists(p) and confine.allowed(p, publication_folder)]
+    return [
+        p
+        for p in (publication_folder / n for n in OWN)
+        if os.path.lexists(p) and confine.allowed(p, publication_folder)
+    ]
 
 
 def check_own_sheets(publication_folder: Path, diags) -> None:
@@ -203,9 +208,13 @@ def check_own_sheets(publication_folder: Path, diags) -> None:
         data = confine.read_bytes(sheet, publication_folder, confine.FOLDER)
         _, removals = css.clean_sheet(data.decode("utf-8", errors="replace"), svg.loadable)
         for removal in removals:
-            diags.warning(f"'{removal.what}' in a publication stylesheet is not used: stylesheets "
-                          "may not load files or addresses", sheet, removal.line,
-                          hint="use the committed fonts; put images in the Markdown")
+            diags.warning(
+                f"'{removal.what}' in a publication stylesheet is not used: stylesheets "
+                "may not load files or addresses",
+                sheet,
+                removal.line,
+                hint="use the committed fonts; put images in the Markdown",
+            )
 
 
 def without_urls(text: str) -> str:

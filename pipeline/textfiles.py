@@ -20,8 +20,11 @@ def listed(folder: Path, diags: Diagnostics) -> list[Path]:
     try:
         return sorted(folder.iterdir())
     except OSError as exc:
-        diags.error(f"the folder cannot be read: {exc.strerror or exc}", folder,
-                    hint="let your user read the folder (chmod a+rx)")
+        diags.error(
+            f"the folder cannot be read: {exc.strerror or exc}",
+            folder,
+            hint="let your user read the folder (chmod a+rx)",
+        )
         return []
 
 
@@ -42,8 +45,12 @@ def read_text(path: Path, diags: Diagnostics, within: Path, scope: str = confine
     try:
         size = real.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            diags.error(f"the file is {size / 1048576:.1f} MiB, over the limit of "
-                        f"{MAX_SOURCE_BYTES // 1048576} MiB", path, 1, hint="split it into chapters")
+            diags.error(
+                f"the file is {size / 1048576:.1f} MiB, over the limit of {MAX_SOURCE_BYTES // 1048576} MiB",
+                path,
+                1,
+                hint="split it into chapters",
+            )
             return None
         data = confine.read_bytes(real, within, scope)
     except OSError as exc:
@@ -60,8 +67,13 @@ def read_text(path: Path, diags: Diagnostics, within: Path, scope: str = confine
 
 # A byte order mark says which encoding a file is in: UTF-16 and UTF-32 are
 # read as they say (the longer marks first: UTF-32-LE's begins with UTF-16-LE's).
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _decode(data: bytes, path: Path, diags: Diagnostics) -> str | None:
@@ -69,18 +81,32 @@ def _decode(data: bytes, path: Path, diags: Diagnostics) -> str | None:
     byte that does not decode is reported by line and column."""
     encoding = next((name for bom, name in BOMS if data.startswith(bom)), "utf-8")
     if encoding == "utf-8" and data.count(0) > len(data) // 10:
-        diags.error("the file is not UTF-8 text: it is full of NUL bytes (UTF-16 without a byte order mark, "
-                    "or not text at all)", path, 1, hint="save the file as UTF-8 in your editor")
+        diags.error(
+            "the file is not UTF-8 text: it is full of NUL bytes (UTF-16 without a byte order mark, "
+            "or not text at all)",
+            path,
+            1,
+            hint="save the file as UTF-8 in your editor",
+        )
         return None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
-            diags.error(f"the file says it is {encoding.upper().removesuffix('-SIG')} but byte {exc.start + 1} "
-                        "does not decode", path, 1, hint="save the file as UTF-8 in your editor")
+            diags.error(
+                f"the file says it is {encoding.upper().removesuffix('-SIG')} but byte {exc.start + 1} does not decode",
+                path,
+                1,
+                hint="save the file as UTF-8 in your editor",
+            )
             return None
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diags.error(f"byte 0x{data[exc.start]:02x} is not UTF-8", path, line, column,
-                    hint="save the file as UTF-8 in your editor")
+        diags.error(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8",
+            path,
+            line,
+            column,
+            hint="save the file as UTF-8 in your editor",
+        )
         return None

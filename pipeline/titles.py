@@ -41,8 +41,12 @@ def piece(chapter: Chapter) -> tuple[str, str | None, list[str], str | None]:
     """A collection piece's own title, subtitle, authors and date, from its front matter."""
     meta = chapter.meta
     subtitle, date = meta.get("subtitle"), meta.get("date")
-    return (str(meta["title"]), str(subtitle) if subtitle else None, names(meta.get("author")),
-            str(date) if date else None)
+    return (
+        str(meta["title"]),
+        str(subtitle) if subtitle else None,
+        names(meta.get("author")),
+        str(date) if date else None,
+    )
 
 
 def byline(authors: list[str], date: str | None, lang: str) -> str:

@@ -79,8 +79,15 @@ def _state(path: str) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def watch(project: Path, rebuild: Callable[[list[str] | None], None], stop: threading.Event | None = None,
-          interval: float = 0.5, *, ignored: Iterable[Path] = (), ready: Callable[[], None] | None = None) -> None:
+def watch(
+    project: Path,
+    rebuild: Callable[[list[str] | None], None],
+    stop: threading.Event | None = None,
+    interval: float = 0.5,
+    *,
+    ignored: Iterable[Path] = (),
+    ready: Callable[[], None] | None = None,
+) -> None:
     """Call rebuild(names) after each burst of saves (None: every publication)
     until `stop` is set. interval: seconds between looks when polling.
     ready: called once the watching has begun (a save before may be missed)."""
@@ -95,9 +102,15 @@ def watch(project: Path, rebuild: Callable[[list[str] | None], None], stop: thre
     # watching changed over would be missed.)
     roots = [project] if missing else [project / name for name in WATCHED]
     handled: dict[str, tuple[int, int] | None] = {}  # path -> its state when it was last rebuilt
-    for batch in changes(*roots, watch_filter=_Filter(project, ignored), stop_event=stop,
-                         step=50, rust_timeout=200, yield_on_timeout=True,
-                         poll_delay_ms=max(10, int(interval * 1000))):
+    for batch in changes(
+        *roots,
+        watch_filter=_Filter(project, ignored),
+        stop_event=stop,
+        step=50,
+        rust_timeout=200,
+        yield_on_timeout=True,
+        poll_delay_ms=max(10, int(interval * 1000)),
+    ):
         if ready is not None:
             ready()
             ready = None

@@ -16,8 +16,17 @@ QUIET = {"\f": " "}
 AS_SPACE = {c: " " for c in "\v\x1c\x1d\x1e\x1f\x85"}
 UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
-NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x1B: "ESC", 0x7F: "DEL",
-         0x85: "NEXT LINE", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
+NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BACKSPACE",
+    0x0B: "VERTICAL TAB",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x85: "NEXT LINE",
+    0xFFFE: "a noncharacter",
+    0xFFFF: "a noncharacter",
+}
 
 
 def name(char: str) -> str:
@@ -68,8 +77,9 @@ def report(text: str, found: list[tuple[int, str]], path, diags, limit: int = 20
         by_line.setdefault(line, []).append((offset - start + 1, char))
     for n, (line, chars) in enumerate(sorted(by_line.items())):
         if n == limit:
-            diags.warning("later lines had characters no edition can carry too; they were removed",
-                          path, line, hint=HINT)
+            diags.warning(
+                "later lines had characters no edition can carry too; they were removed", path, line, hint=HINT
+            )
             break
         diags.warning(describe([c for _, c in chars]), path, line, chars[0][0], hint=HINT)
 
@@ -95,9 +105,13 @@ def report_references(text: str, first_line: int, path, diags) -> None:
                 continue
             if UNCARRIED.match(chr(code)) and chr(code) not in QUIET:
                 done = "made a space" if chr(code) in AS_SPACE else "removed"
-                diags.warning(f"'{match.group()}' makes {name(chr(code))}, which no edition can carry; it was "
-                              f"{done}", path, first_line + number, match.start() + 1,
-                              hint="write the character itself, or leave it out")
+                diags.warning(
+                    f"'{match.group()}' makes {name(chr(code))}, which no edition can carry; it was {done}",
+                    path,
+                    first_line + number,
+                    match.start() + 1,
+                    hint="write the character itself, or leave it out",
+                )
 
 
 HINT = "delete the invisible character in your editor (it often comes pasted in from a terminal or a PDF)"

@@ -24,8 +24,12 @@ MAX_NODES = 100_000  # values with aliases expanded: a large mkdocs.yml nav has 
 
 STR = "tag:yaml.org,2002:str"
 MERGE = "tag:yaml.org,2002:merge"
-KINDS = {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
-         "tag:yaml.org,2002:bool": "true/false", "tag:yaml.org,2002:null": "null (nothing)"}
+KINDS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "null (nothing)",
+}
 HINT = "check the indentation and quote values that contain ': '"
 
 
@@ -43,8 +47,9 @@ class _Limited:
 
     def compose_node(self, parent, index):
         if self._depth >= MAX_DEPTH:
-            raise _TooDeep(None, None, f"the values are nested more than {MAX_DEPTH} deep",
-                           self.peek_event().start_mark)
+            raise _TooDeep(
+                None, None, f"the values are nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
+            )
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -79,8 +84,9 @@ class _Problems:
         self.diags.error(message, self.path, *self.where(node), hint=hint)
 
 
-def load_mapping(text: str, path: Path, diags: Diagnostics, base: type = yaml.SafeLoader,
-                 line_offset: int = 0) -> tuple[dict | None, yaml.MappingNode | None]:
+def load_mapping(
+    text: str, path: Path, diags: Diagnostics, base: type = yaml.SafeLoader, line_offset: int = 0
+) -> tuple[dict | None, yaml.MappingNode | None]:
     """The YAML document as a mapping, and its node (for the line of any value);
     ({}, None) for an empty document, (None, None) when it cannot be used.
     ``base``: a SafeLoader subclass; ``line_offset``: lines before the text in its file."""
@@ -92,15 +98,20 @@ def load_mapping(text: str, path: Path, diags: Diagnostics, base: type = yaml.Sa
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)
-            diags.error(f"malformed YAML: {problem}", path, mark.line + 1 + line_offset if mark else None,
-                        mark.column + 1 if mark else None,
-                        hint="write the values less deeply nested" if isinstance(exc, _TooDeep) else HINT)
+            diags.error(
+                f"malformed YAML: {problem}",
+                path,
+                mark.line + 1 + line_offset if mark else None,
+                mark.column + 1 if mark else None,
+                hint="write the values less deeply nested" if isinstance(exc, _TooDeep) else HINT,
+            )
             return None, None
         if node is None:
             return {}, None
         if not isinstance(node, yaml.MappingNode):
-            problems.error("the metadata must be a mapping of keys to values", node,
-                           hint="write one 'key: value' on each line")
+            problems.error(
+                "the metadata must be a mapping of keys to values", node, hint="write one 'key: value' on each line"
+            )
             return None, None
         if not _check(node, problems):
             return None, None
@@ -113,9 +124,16 @@ def load_mapping(text: str, path: Path, diags: Diagnostics, base: type = yaml.Sa
             mark = getattr(exc, "problem_mark", None) or at.start_mark
             problem = getattr(exc, "problem", None) or (
                 f"'{at.value}' is not what !!{at.tag.rsplit(':', 1)[-1]} asks for"
-                if isinstance(at, yaml.ScalarNode) else str(exc))
-            diags.error(f"a value cannot be read: {problem}", path, mark.line + 1 + line_offset, mark.column + 1,
-                        hint="quote the value to keep it as text, or correct it")
+                if isinstance(at, yaml.ScalarNode)
+                else str(exc)
+            )
+            diags.error(
+                f"a value cannot be read: {problem}",
+                path,
+                mark.line + 1 + line_offset,
+                mark.column + 1,
+                hint="quote the value to keep it as text, or correct it",
+            )
             return None, None
         return data, node
     finally:
@@ -149,8 +167,11 @@ def _check(root: yaml.Node, problems: _Problems) -> bool:
         if key in done:
             continue
         if key in active:
-            problems.error("an alias refers to the value it is in", node,
-                           hint="an alias (*name) can only repeat a value written before it")
+            problems.error(
+                "an alias refers to the value it is in",
+                node,
+                hint="an alias (*name) can only repeat a value written before it",
+            )
             return False
         active.add(key)
         if isinstance(node, yaml.ScalarNode):
@@ -162,9 +183,12 @@ def _check(root: yaml.Node, problems: _Problems) -> bool:
     if size[id(root)] > MAX_NODES or depth[id(root)] > MAX_DEPTH:
         big = max(root.value, key=lambda kv: size[id(kv[1])])
         too = "values" if size[id(root)] > MAX_NODES else "levels"
-        problems.error(f"'{big[0].value}' would expand to more than "
-                       f"{MAX_NODES if too == 'values' else MAX_DEPTH} {too} through its aliases", big[0],
-                       hint="write the value out instead of repeating aliases (*name)")
+        problems.error(
+            f"'{big[0].value}' would expand to more than "
+            f"{MAX_NODES if too == 'values' else MAX_DEPTH} {too} through its aliases",
+            big[0],
+            hint="write the value out instead of repeating aliases (*name)",
+        )
         return False
     return not problems.failed
 
@@ -185,18 +209,31 @@ def _keys(node: yaml.MappingNode, problems: _Problems) -> None:
             kept.append((key, value))
             continue
         if not isinstance(key, yaml.ScalarNode) or key.tag != STR:
-            kind = KINDS.get(key.tag, "a list" if isinstance(key, yaml.SequenceNode) else
-                             "a mapping" if isinstance(key, yaml.MappingNode) else f"tagged {key.tag}")
+            kind = KINDS.get(
+                key.tag,
+                "a list"
+                if isinstance(key, yaml.SequenceNode)
+                else "a mapping"
+                if isinstance(key, yaml.MappingNode)
+                else f"tagged {key.tag}",
+            )
             shown = f"'{key.value}' " if isinstance(key, yaml.ScalarNode) else ""
-            problems.error(f"the key {shown}is {kind}, not a name", key,
-                           hint="keys are names: put a key that looks like a number, true, false or null in "
-                                "quotes, or correct it", fatal=False)
+            problems.error(
+                f"the key {shown}is {kind}, not a name",
+                key,
+                hint="keys are names: put a key that looks like a number, true, false or null in quotes, or correct it",
+                fatal=False,
+            )
             continue
         kept.append((key, value))
         line = problems.where(key)[0]
         if key.value in seen:
-            problems.error(f"'{key.value}' is given twice, on lines {seen[key.value]} and {line}; "
-                           "only one can count", key, hint="keep one of them", fatal=False)
+            problems.error(
+                f"'{key.value}' is given twice, on lines {seen[key.value]} and {line}; only one can count",
+                key,
+                hint="keep one of them",
+                fatal=False,
+            )
         else:
             seen[key.value] = line
     node.value = kept
@@ -206,5 +243,9 @@ def _clean(node: yaml.ScalarNode, problems: _Problems) -> None:
     cleaned, found = xmlchars.clean(node.value)
     if found:
         node.value = cleaned
-        problems.diags.warning(xmlchars.describe([c for _, c in found]), problems.path, *problems.where(node),
-                               hint="remove the escape (\\x.., \\u....) that makes it")
+        problems.diags.warning(
+            xmlchars.describe([c for _, c in found]),
+            problems.path,
+            *problems.where(node),
+            hint="remove the escape (\\x.., \\u....) that makes it",
+        )

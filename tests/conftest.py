@@ -42,6 +42,7 @@ NS = {
 if (REPO / "tests" / "tools" / "node_modules").is_dir():
     os.environ.setdefault("ACE", str(REPO / "tests" / "tools" / "ace.sh"))
 
+
 def source_date_epoch(value: str | None = SOURCE_DATE_EPOCH):
     """Set (or with None, unset) SOURCE_DATE_EPOCH for the duration of a block."""
     return dates.source_date_epoch(value)
@@ -53,6 +54,7 @@ def repo_root() -> Path:
 
 
 # --- projects --------------------------------------------------------------
+
 
 def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A project folder at tmp_path holding `files` (paths relative to the
@@ -78,6 +80,7 @@ def make_project_fixture():
 
 
 # --- the repository's own project ------------------------------------------
+
 
 @dataclass
 class Built:
@@ -106,6 +109,7 @@ def sample_build(tmp_path_factory) -> Built:
 
 # --- EPUB ------------------------------------------------------------------
 
+
 def epubcheck(path: Path) -> list[dict]:
     """Run EPUBCheck (the pipeline's runner, usage messages on); return every
     message (severity, ID, message, locations). An empty list means a clean EPUB."""
@@ -114,16 +118,18 @@ def epubcheck(path: Path) -> list[dict]:
     messages = epubcheck_messages(Path(path))
     assert messages is not None, f"EPUBCheck wrote no report on {path}"
     return [
-        {"severity": m.get("severity"), "ID": m.get("ID"), "message": m.get("message"),
-         "locations": [f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}"
-                       for loc in m.get("locations", [])]}
+        {
+            "severity": m.get("severity"),
+            "ID": m.get("ID"),
+            "message": m.get("message"),
+            "locations": [f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}" for loc in m.get("locations", [])],
+        }
         for m in messages
     ]
 
 
 def format_messages(messages: list[dict]) -> str:
-    return "\n".join(f"{m['severity']} {m['ID']}: {m['message']} at {', '.join(m['locations'])}"
-                     for m in messages)
+    return "\n".join(f"{m['severity']} {m['ID']}: {m['message']} at {', '.join(m['locations'])}" for m in messages)
 
 
 def epub_files(path: Path) -> dict[str, bytes]:
@@ -141,6 +147,7 @@ def opf_path(path: Path) -> str:
 
 
 # --- PDF -------------------------------------------------------------------
+
 
 def pdf_text_by_page(path: Path) -> list[str]:
     """The extracted text of each page, in page order."""

@@ -52,11 +52,16 @@ from mdit_py_plugins.superscript import superscript_plugin
 
 # --- words ----------------------------------------------------------------
 
-_SAME = {**{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
-         **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"},
-         **{ord(c): "-" for c in "\u2010\u2011"},
-         **{ord(c): " " for c in "\u2012\u2013\u2014\u2015\u2212"},
-         0x00AD: None, 0x200B: None, 0x2060: None, 0xFEFF: None}
+_SAME = {
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
+    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"},
+    **{ord(c): "-" for c in "\u2010\u2011"},
+    **{ord(c): " " for c in "\u2012\u2013\u2014\u2015\u2212"},
+    0x00AD: None,
+    0x200B: None,
+    0x2060: None,
+    0xFEFF: None,
+}
 # A word: letters and digits, with apostrophes and hyphens inside it.
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
@@ -90,12 +95,14 @@ class Tok:
     """A word of an edition; ``partial``: it ends a line with a hyphen, so
     the rest of it is the next word; ``eol``: it ends a line, where a long
     word may be broken without a hyphen (a narrow table column)."""
+
     key: str
     partial: bool = False
     eol: bool = False
 
 
 # --- the source -----------------------------------------------------------
+
 
 def _trailing_attributes(state: StateCore) -> None:
     """``# Heading {#id .class}`` and a paragraph whose last line is only
@@ -126,8 +133,14 @@ def source_parser() -> MarkdownIt:
     md.use(gfm_autolink_plugin)
     md.use(footnote_plugin, inline=True)
     md.use(deflist_plugin)
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           allow_blank_lines=False, double_inline=True)
+    md.use(
+        dollarmath_plugin,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
     # As the reader: a formula that would reach across a backtick is no formula.
     math = next(r.fn for r in md.inline.ruler.__rules__ if r.name == "math_inline")
 
@@ -135,7 +148,7 @@ def source_parser() -> MarkdownIt:
         start, count = state.pos, len(state.tokens)
         if not math(state, silent):
             return False
-        if "`" in state.src[start:state.pos]:
+        if "`" in state.src[start : state.pos]:
             state.pos = start
             if len(state.tokens) > count and state.tokens[-1].type.startswith("math"):
                 state.tokens.pop()
@@ -147,10 +160,18 @@ def source_parser() -> MarkdownIt:
     md.use(superscript_plugin)
     md.use(attrs_plugin, spans=True)
     md.use(attrs_block_plugin)
-    md.use(container_plugin, name="div", marker=":",
-           validate=lambda params, *args: bool(re.fullmatch(r"\s*(\{[^\n]*\}|[^\s{}:][^\s{}]*)\s*:*\s*", params)))
-    md.use(container_plugin, name="caption", marker="/",
-           validate=lambda params, *args: bool(re.match(r"\s*(figure|table)-caption\b", params)))
+    md.use(
+        container_plugin,
+        name="div",
+        marker=":",
+        validate=lambda params, *args: bool(re.fullmatch(r"\s*(\{[^\n]*\}|[^\s{}:][^\s{}]*)\s*:*\s*", params)),
+    )
+    md.use(
+        container_plugin,
+        name="caption",
+        marker="/",
+        validate=lambda params, *args: bool(re.match(r"\s*(figure|table)-caption\b", params)),
+    )
     md.core.ruler.after("block", "trailing_attributes", _trailing_attributes)
     return md
 
@@ -172,6 +193,7 @@ class Heading:
 @dataclass
 class Source:
     """What one Markdown file says; see the module's docstring."""
+
     name: str
     text: list[Word] = field(default_factory=list)  # the words of the running text, in order
     apart: list[tuple[str, list[Word]]] = field(default_factory=list)  # notes, moved captions: (what, words)
@@ -200,11 +222,54 @@ def _parser() -> MarkdownIt:
     return _PARSER
 
 
-_BREAKING_TAGS = {"br", "p", "div", "li", "td", "th", "tr", "table", "hr", "img", "ul", "ol", "dl", "dt", "dd",
-                  "blockquote", "figure", "figcaption", "section", "aside", "h1", "h2", "h3", "h4", "h5", "h6"}
+_BREAKING_TAGS = {
+    "br",
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "hr",
+    "img",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "section",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 # Raw HTML whose content the sanitiser removes on purpose, with a warning.
-_DROPPED_ELEMENTS = {"script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "form",
-                     "video", "audio", "noscript", "textarea", "select", "button", "head", "title"}
+_DROPPED_ELEMENTS = {
+    "script",
+    "style",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "form",
+    "video",
+    "audio",
+    "noscript",
+    "textarea",
+    "select",
+    "button",
+    "head",
+    "title",
+}
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 
@@ -257,8 +322,10 @@ class _Text:
             self.size += len(text)
 
     def words(self) -> list[Word]:
-        return [Word(key(m.group()), m.group(), self.lines[bisect.bisect_right(self.starts, m.start()) - 1])
-                for m in _WORD.finditer("".join(self.parts))]
+        return [
+            Word(key(m.group()), m.group(), self.lines[bisect.bisect_right(self.starts, m.start()) - 1])
+            for m in _WORD.finditer("".join(self.parts))
+        ]
 
 
 def analyse(text: str, name: str = "source.md") -> Source:
@@ -316,7 +383,8 @@ def analyse(text: str, name: str = "source.md") -> Source:
                 closing = lines[end - 1] if end - 1 < len(lines) else ""
                 marker = token.markup
                 closed = end - 1 > token.map[0] and re.match(
-                    rf"^[\s>]*{re.escape(marker[0])}{{{len(marker)},}}\s*$", closing)
+                    rf"^[\s>]*{re.escape(marker[0])}{{{len(marker)},}}\s*$", closing
+                )
                 if not closed:
                     source.unclosed_fences.append(first)
         elif kind == "html_block":
@@ -404,9 +472,21 @@ def _table_captions(tokens) -> set[int]:
 
 # The dialect's extensions (pipeline/readers/python_markdown.py).
 PYTHON_MARKDOWN_EXTENSIONS = [
-    "abbr", "attr_list", "def_list", "footnotes", "tables", "md_in_html", "smarty", "toc",
-    "admonition", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.caret",
-    "pymdownx.tilde", "pymdownx.blocks.caption", "pymdownx.arithmatex",
+    "abbr",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "tables",
+    "md_in_html",
+    "smarty",
+    "toc",
+    "admonition",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.caret",
+    "pymdownx.tilde",
+    "pymdownx.blocks.caption",
+    "pymdownx.arithmatex",
 ]
 
 
@@ -433,8 +513,7 @@ class _Locator:
         return self.first + self.text.count("\n", 0, found) if found >= 0 else self.line
 
 
-_PM_BLOCKS = _BREAKING_TAGS | {"div", "dl", "pre", "figure", "thead", "tbody", "tfoot", "caption", "details",
-                               "summary"}
+_PM_BLOCKS = _BREAKING_TAGS | {"div", "dl", "pre", "figure", "thead", "tbody", "tfoot", "caption", "details", "summary"}
 
 
 def analyse_python_markdown(body: str, name: str, first_line: int = 1, extensions=()) -> Source:
@@ -445,8 +524,9 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
     from lxml import html as lxml_html
 
     chosen = PYTHON_MARKDOWN_EXTENSIONS + [e for e in extensions if e not in PYTHON_MARKDOWN_EXTENSIONS]
-    md = markdown.Markdown(extensions=chosen, extension_configs={"pymdownx.arithmatex": {"generic": True}},
-                           output_format="xhtml")
+    md = markdown.Markdown(
+        extensions=chosen, extension_configs={"pymdownx.arithmatex": {"generic": True}}, output_format="xhtml"
+    )
     root = lxml_html.fragment_fromstring(md.convert(body), create_parent="div")
     source, where = Source(name), _Locator(body, first_line)
     state = {"note": None, "table": None, "block": _Text(), "heading": None}
@@ -492,8 +572,12 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
             add(" ", False)
             source.note_calls += 1
             return
-        if {"footnote-backref", "arithmatex", "caption-prefix"} & set(classes) or tag in ("img", "script", "style",
-                                                                                          "hr"):
+        if {"footnote-backref", "arithmatex", "caption-prefix"} & set(classes) or tag in (
+            "img",
+            "script",
+            "style",
+            "hr",
+        ):
             add(" ", False)
             return
         if tag == "br":
@@ -503,7 +587,7 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
         if tag == "div" and "footnote" in classes:
             flush()
             ol = element.find("ol")
-            for li in (ol if ol is not None else []):
+            for li in ol if ol is not None else []:
                 if not isinstance(li.tag, str):
                     continue
                 source.notes += 1
@@ -549,8 +633,35 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
-           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font"}
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "cite",
+    "data",
+    "del",
+    "dfn",
+    "em",
+    "i",
+    "ins",
+    "kbd",
+    "mark",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "var",
+    "wbr",
+    "font",
+}
 _NOT_TEXT = {"pre", "code", "math", "script", "style", "nav", "svg", "head", "title"}
 
 
@@ -569,12 +680,14 @@ def _is_call(element) -> bool:
 
 def _is_note(element) -> bool:
     return bool(_types(element) & {"footnote", "endnote", "rearnote"}) or (
-        _local(element) == "aside" and "footnote" in (element.get("class") or "").split())
+        _local(element) == "aside" and "footnote" in (element.get("class") or "").split()
+    )
 
 
 @dataclass
 class Edition:
     """What an edition shows, read back."""
+
     words: list[Tok] = field(default_factory=list)
     prose: str = ""  # the text outside code, as one string
     code_blocks: list[str] = field(default_factory=list)
@@ -688,12 +801,14 @@ def _heading_text(element):
 
 # --- the PDF --------------------------------------------------------------
 
+
 def pdf_text(pdf: Path) -> str:
     """The PDF's text in the order it is drawn (``-raw``), which is the
     document's order: pdftotext's reading-order guess puts a table's wrapped
     cell lines after the table."""
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdf_edition(pdf: Path) -> Edition:
@@ -706,7 +821,7 @@ def text_edition(text: str) -> Edition:
     text = _without_furniture(text)  # a word hyphenated across a page break is joined again
     normalised = normal(text)
     for m in _WORD.finditer(normalised):
-        rest = normalised[m.end():m.end() + 8]
+        rest = normalised[m.end() : m.end() + 8]
         partial = bool(re.match(r"-[ \t]*(\n|\f)", rest))
         eol = bool(re.match(r"[ \t]*(\n|\f)", rest))
         edition.words.append(Tok(key(m.group()), partial, eol))
@@ -729,11 +844,14 @@ def _without_furniture(text: str) -> str:
     # A running head is the line before the folio, the same on many pages.
     last = [lines[-1] for number, lines in enumerate(pages) if lines and number in folioed]
     heads = {line for line in last if last.count(line) >= 3}
-    return "\f".join("\n".join(lines[:-1] if number in folioed and lines and lines[-1] in heads else lines)
-                      for number, lines in enumerate(pages))
+    return "\f".join(
+        "\n".join(lines[:-1] if number in folioed and lines and lines[-1] in heads else lines)
+        for number, lines in enumerate(pages)
+    )
 
 
 # --- comparing ------------------------------------------------------------
+
 
 def _same(word: str, tok: str) -> bool:
     """The same word, a note's number glued to it aside (``word1``)."""
@@ -752,7 +870,7 @@ def _find(word: str, toks: list[Tok], start: int, limit: int | None = None) -> i
         if _same(word, tok.key):
             return i + 1
         if (tok.partial or tok.eol) and word.startswith(tok.key) and len(word) > len(tok.key):
-            rest = word[len(tok.key):]
+            rest = word[len(tok.key) :]
             # The rest of the word follows after the line's end; on a page
             # break, after the folio and running head.
             for j in range(i + 1, min(len(toks), i + 40)):
@@ -855,11 +973,14 @@ def check_epub(sources: list[Source], epub: Edition, own_headings=()) -> list[st
     blocks = [(s.name, b) for s in sources for b in s.code_blocks]
     main = [(name, b) for name, b in blocks if not b.in_note]
     missing, _ = _subsequence(main, epub.code_blocks, lambda nb, pre: _code(nb[1].content) == _code(pre))
-    noted = [(name, b) for name, b in blocks
-             if b.in_note and not any(_code(b.content) == _code(p) for p in epub.code_blocks)]
+    noted = [
+        (name, b) for name, b in blocks if b.in_note and not any(_code(b.content) == _code(p) for p in epub.code_blocks)
+    ]
     for name, block in missing + noted:
-        problems.append(f"{name}: line {block.line}: code block {_code(block.content)[:60]!r} is not a code block "
-                        f"(<pre>) with the same text in the EPUB")
+        problems.append(
+            f"{name}: line {block.line}: code block {_code(block.content)[:60]!r} is not a code block "
+            f"(<pre>) with the same text in the EPUB"
+        )
     spans = [(src.name, span, line) for src in sources for span, line in src.code_spans]
     missing, _ = _subsequence(spans, epub.code_spans, lambda s, code: s[1] == code)
     for name, span, line in missing[:10]:
@@ -869,9 +990,11 @@ def check_epub(sources: list[Source], epub: Edition, own_headings=()) -> list[st
     breaks = sum(s.hard_breaks for s in sources)
     if epub.breaks < breaks:
         problems.append(f"{breaks} hard line breaks in the sources, {epub.breaks} <br> in the EPUB")
-    for what, theirs, ours in (("tables", sum(s.tables for s in sources), epub.tables),
-                               ("notes", sum(s.notes for s in sources), epub.notes),
-                               ("note calls", sum(s.note_calls for s in sources), epub.note_calls)):
+    for what, theirs, ours in (
+        ("tables", sum(s.tables for s in sources), epub.tables),
+        ("notes", sum(s.notes for s in sources), epub.notes),
+        ("note calls", sum(s.note_calls for s in sources), epub.note_calls),
+    ):
         if ours < theirs:
             problems.append(f"{theirs} {what} in the sources, {ours} in the EPUB")
     fences = len(re.findall(r"```|~~~", epub.prose))
@@ -886,8 +1009,10 @@ def _check_headings(sources: list[Source], edition: Edition, own: set) -> list[s
     headings = [(s.name, h) for s in sources for h in s.headings]
     missing, used = _subsequence(headings, edition.headings, lambda nh, e: nh[1].words == e[0])
     for name, heading in missing:
-        problems.append(f"{name}: line {heading.line}: heading '{heading.text}' is not a heading with that text "
-                        f"in the EPUB, in order")
+        problems.append(
+            f"{name}: line {heading.line}: heading '{heading.text}' is not a heading with that text "
+            f"in the EPUB, in order"
+        )
     for i, (words, text) in enumerate(edition.headings):
         if i not in used and words not in own:
             problems.append(f"the EPUB has a heading '{text}' that is no heading in the source")
@@ -902,9 +1027,11 @@ def _check_lists(sources: list[Source], edition: Edition) -> list[str]:
         for i, (depth, line) in enumerate(theirs):
             got = ours[i][0] if i < len(ours) else None
             if got != depth:
-                problems.append(f"{line}: list item {i + 1} is at depth {depth} in the source and "
-                                f"{'missing' if got is None else f'at depth {got}'} in the EPUB "
-                                f"({len(theirs)} items in the source, {len(ours)} in the EPUB)")
+                problems.append(
+                    f"{line}: list item {i + 1} is at depth {depth} in the source and "
+                    f"{'missing' if got is None else f'at depth {got}'} in the EPUB "
+                    f"({len(theirs)} items in the source, {len(ours)} in the EPUB)"
+                )
                 break
         else:
             problems.append(f"{len(theirs)} list items in the source, {len(ours)} in the EPUB")
@@ -942,17 +1069,22 @@ def _code_patterns(line: str, missing: set[str]) -> list[re.Pattern]:
     if any(_right_to_left(c) for c in compact):
         rtl = "".join(sorted({c for c in compact if _right_to_left(c)}))
         pieces = re.split(rf"[^\w]*[{re.escape(rtl)}][{re.escape(rtl)}\W]*", compact)
-    return [re.compile("".join(f"(?:{re.escape(c)}|\ufffd)" if c in missing else re.escape(c) for c in piece))
-            for piece in pieces if piece]
+    return [
+        re.compile("".join(f"(?:{re.escape(c)}|\ufffd)" if c in missing else re.escape(c) for c in piece))
+        for piece in pieces
+        if piece
+    ]
 
 
-def check_pdf(sources: list[Source], pdf: Edition, missing_glyphs: set[str] = frozenset(),
-              tables_apart: bool = False) -> list[str]:
+def check_pdf(
+    sources: list[Source], pdf: Edition, missing_glyphs: set[str] = frozenset(), tables_apart: bool = False
+) -> list[str]:
     """Every word of the sources in the PDF's text, in order (each note and
     moved caption on its own; with `tables_apart`, each table on its own, for
     text read in another order than drawn), and every line of every code
     block. A word with a character of `missing_glyphs` (see ``unprintable``)
     is not looked for, and in code such a character may be U+FFFD."""
+
     def printable(words: list[Word]) -> list[Word]:
         if not missing_glyphs:
             return words
@@ -980,14 +1112,17 @@ def check_pdf(sources: list[Source], pdf: Edition, missing_glyphs: set[str] = fr
                         break
                     start = found.end()
                 if found is None and line.strip():
-                    problems.append(f"{source.name}: line {block.line + 1 + offset}: code line {line.strip()!r} "
-                                    f"is not in the PDF, in order")
+                    problems.append(
+                        f"{source.name}: line {block.line + 1 + offset}: code line {line.strip()!r} "
+                        f"is not in the PDF, in order"
+                    )
                     break
             if not block.in_note:
                 position = max(position, start)
     fences = len(re.findall(r"```|~~~", pdf.prose))
     written = sum(s.fence_markers_in_text for s in sources) + sum(
-        len(re.findall(r"```|~~~", b.content)) for s in sources for b in s.code_blocks)
+        len(re.findall(r"```|~~~", b.content)) for s in sources for b in s.code_blocks
+    )
     if fences > written:
         problems.append(f"a code fence is printed as text in the PDF ({fences - written} times)")
     return problems
@@ -1009,11 +1144,15 @@ def check_warnings(sources: list[tuple[str, Source]], diagnostics) -> list[str]:
             first = min(source.comments)
             counted = any(w.location.line == first and str(len(source.comments)) in w.message for w in about)
             if first not in lines:
-                problems.append(f"{path}: line {first}: no warning that an HTML comment is left out "
-                                f"(warnings: {[str(w) for w in here]})")
+                problems.append(
+                    f"{path}: line {first}: no warning that an HTML comment is left out "
+                    f"(warnings: {[str(w) for w in here]})"
+                )
             elif not counted and not set(source.comments) <= lines:
-                problems.append(f"{path}: {len(source.comments)} HTML comments (lines {sorted(set(source.comments))}), "
-                                f"but the warnings neither count them nor name each line: {[str(w) for w in about]}")
+                problems.append(
+                    f"{path}: {len(source.comments)} HTML comments (lines {sorted(set(source.comments))}), "
+                    f"but the warnings neither count them nor name each line: {[str(w) for w in about]}"
+                )
         for line in source.unclosed_fences:
             if not any(w.location.line == line and re.search(r"fence|code block", w.message, re.I) for w in here):
                 problems.append(f"{path}: line {line}: no warning that the code fence opened here is not closed")

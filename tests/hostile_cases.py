@@ -38,6 +38,7 @@ class Case:
 
 def png(width: int = 4, height: int = 4, extra: bytes = b"") -> bytes:
     """A valid RGB PNG, built by hand so that its header can claim any size."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -177,81 +178,151 @@ def cases() -> dict[str, Case]:
     c: dict[str, Case] = {}
 
     # --- reading outside the project --------------------------------------
-    c["link-stylesheet"] = Case({"article.md": article("Text."), "style.css": Link("OUTSIDE/secret.css")},
-                                expect="fail")
-    c["link-epub-stylesheet"] = Case({"article.md": article("Text."), "epub.css": Link("OUTSIDE/secret.css")},
-                                     expect="fail")
+    c["link-stylesheet"] = Case(
+        {"article.md": article("Text."), "style.css": Link("OUTSIDE/secret.css")}, expect="fail"
+    )
+    c["link-epub-stylesheet"] = Case(
+        {"article.md": article("Text."), "epub.css": Link("OUTSIDE/secret.css")}, expect="fail"
+    )
     c["link-markdown"] = Case({"article.md": Link("OUTSIDE/secret.md")}, expect="fail")
-    c["link-chapter-folder"] = Case({"publication.yaml": "title: Book\nlang: en\n",
-                                     "01.md": "# One\n\nText.\n", "more": Link("OUTSIDE/dir")})
-    c["link-image"] = Case({"article.md": article("![pic](pic.png)"), "pic.png": Link("OUTSIDE/secret.png")},
-                           expect="fail")
-    c["link-image-folder"] = Case({"article.md": article("![pic](images/secret.png)"),
-                                   "images": Link("OUTSIDE")}, expect="fail")
-    c["link-cover"] = Case({"article.md": article("Text.", "title: Cover\nlang: en\ncover-image: cover.png"),
-                            "cover.png": Link("OUTSIDE/secret.png")}, expect="fail")
-    c["contents-outside"] = Case({"publication.yaml": "title: Contents\nlang: en\ncontents:\n  - one.md\n"
-                                                      "  - ../../../outside/dir/chapter.md\n  - /etc/hostname\n",
-                                  "one.md": "# One\n\nText.\n"}, expect="fail")
-    c["link-metadata"] = Case({"article.md": article("Text."), "publication.yaml": Link("OUTSIDE/secret.yaml")},
-                              expect="fail")
-    c["link-svg"] = Case({"article.md": article("![pic](pic.svg)"), "pic.svg": Link("OUTSIDE/secret.svg")},
-                         expect="fail")
-    c["image-traversal"] = Case({"article.md": article(
-        "![a](../../../outside/secret.png) ![b](%2e%2e/%2e%2e/%2e%2e/outside/secret.png) "
-        "![c](file:///etc/hostname) ![d](/etc/hostname) ![e](..\\..\\..\\outside\\secret.png)")})
-    c["raw-image-traversal"] = Case({"article.md": article(
-        '<img src="../../../outside/secret.png" alt="a"> <img src="file:///etc/hostname" alt="b">')})
-    c["css-local-escape"] = Case({"article.md": article("Text."), "style.css":
-                                  "@import '../../../outside/secret.css';\n"
-                                  "body { background: url(../../../outside/secret.png) }\n"
-                                  "@font-face { font-family: X; src: url(/etc/hostname) }\n"})
+    c["link-chapter-folder"] = Case(
+        {"publication.yaml": "title: Book\nlang: en\n", "01.md": "# One\n\nText.\n", "more": Link("OUTSIDE/dir")}
+    )
+    c["link-image"] = Case(
+        {"article.md": article("![pic](pic.png)"), "pic.png": Link("OUTSIDE/secret.png")}, expect="fail"
+    )
+    c["link-image-folder"] = Case(
+        {"article.md": article("![pic](images/secret.png)"), "images": Link("OUTSIDE")}, expect="fail"
+    )
+    c["link-cover"] = Case(
+        {
+            "article.md": article("Text.", "title: Cover\nlang: en\ncover-image: cover.png"),
+            "cover.png": Link("OUTSIDE/secret.png"),
+        },
+        expect="fail",
+    )
+    c["contents-outside"] = Case(
+        {
+            "publication.yaml": "title: Contents\nlang: en\ncontents:\n  - one.md\n"
+            "  - ../../../outside/dir/chapter.md\n  - /etc/hostname\n",
+            "one.md": "# One\n\nText.\n",
+        },
+        expect="fail",
+    )
+    c["link-metadata"] = Case(
+        {"article.md": article("Text."), "publication.yaml": Link("OUTSIDE/secret.yaml")}, expect="fail"
+    )
+    c["link-svg"] = Case(
+        {"article.md": article("![pic](pic.svg)"), "pic.svg": Link("OUTSIDE/secret.svg")}, expect="fail"
+    )
+    c["image-traversal"] = Case(
+        {
+            "article.md": article(
+                "![a](../../../outside/secret.png) ![b](%2e%2e/%2e%2e/%2e%2e/outside/secret.png) "
+                "![c](file:///etc/hostname) ![d](/etc/hostname) ![e](..\\..\\..\\outside\\secret.png)"
+            )
+        }
+    )
+    c["raw-image-traversal"] = Case(
+        {
+            "article.md": article(
+                '<img src="../../../outside/secret.png" alt="a"> <img src="file:///etc/hostname" alt="b">'
+            )
+        }
+    )
+    c["css-local-escape"] = Case(
+        {
+            "article.md": article("Text."),
+            "style.css": "@import '../../../outside/secret.css';\n"
+            "body { background: url(../../../outside/secret.png) }\n"
+            "@font-face { font-family: X; src: url(/etc/hostname) }\n",
+        }
+    )
     c["svg-xxe"] = Case({"article.md": article("![pic](pic.svg)"), "pic.svg": XXE_SVG})
-    c["inline-svg-xxe"] = Case({"article.md": article(
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xi="http://www.w3.org/2001/XInclude">'
-        '<xi:include href="OUTSIDE_PATH" parse="text"/></svg>')})
-    c["mdbook-include-outside"] = Case({
-        "book.toml": '[book]\ntitle = "Includes"\nlanguage = "en"\n',
-        "src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n",
-        "src/one.md": "# One\n\n{{#include ../../../outside/secret.txt}}\n\n{{#include /etc/hostname}}\n\n"
-                      "{{#rustdoc_include ../../../outside/secret.txt}}\n",
-    }, expect="fail")
-    c["mkdocs-docs-dir-outside"] = Case({"mkdocs.yml": "site_name: Docs\ndocs_dir: ../../../outside/dir\n"},
-                                        expect="fail")
-    c["mkdocs-nav-outside"] = Case({"mkdocs.yml": "site_name: Docs\nnav:\n  - One: ../../../outside/dir/chapter.md\n",
-                                    "docs/index.md": "# Home\n\nText.\n"}, expect="fail")
+    c["inline-svg-xxe"] = Case(
+        {
+            "article.md": article(
+                '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xi="http://www.w3.org/2001/XInclude">'
+                '<xi:include href="OUTSIDE_PATH" parse="text"/></svg>'
+            )
+        }
+    )
+    c["mdbook-include-outside"] = Case(
+        {
+            "book.toml": '[book]\ntitle = "Includes"\nlanguage = "en"\n',
+            "src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n",
+            "src/one.md": "# One\n\n{{#include ../../../outside/secret.txt}}\n\n{{#include /etc/hostname}}\n\n"
+            "{{#rustdoc_include ../../../outside/secret.txt}}\n",
+        },
+        expect="fail",
+    )
+    c["mkdocs-docs-dir-outside"] = Case(
+        {"mkdocs.yml": "site_name: Docs\ndocs_dir: ../../../outside/dir\n"}, expect="fail"
+    )
+    c["mkdocs-nav-outside"] = Case(
+        {
+            "mkdocs.yml": "site_name: Docs\nnav:\n  - One: ../../../outside/dir/chapter.md\n",
+            "docs/index.md": "# Home\n\nText.\n",
+        },
+        expect="fail",
+    )
 
     # --- unsafe content ---------------------------------------------------
     c["xss-commonmark"] = Case({"article.md": article(XSS_MARKDOWN), "pic.png": png()})
-    c["xss-python-markdown"] = Case({"article.md": article(XSS_MARKDOWN + "\n# Head {: onclick=\"alert(1)\" }\n",
-                                                           "title: PM\nlang: en\nmarkdown: python-markdown"),
-                                     "pic.png": png()})
-    c["xss-attributes"] = Case({"article.md": article(
-        '[x](https://example.org){onclick="alert(1)" style="background:url(http://tracker.invalid/a)"}\n\n'
-        '## Heading {#h onmouseover="alert(2)"}\n\n'
-        '::: {.note onclick="alert(3)" href="javascript:alert(4)"}\nText in a div.\n:::\n\n'
-        '[span]{style="background:image-set(\'http://tracker.invalid/x.png\' 1x)"}\n')})
-    c["hostile-math"] = Case({"article.md": article(
-        r"$\href{javascript:alert(1)}{x}$ and $\text{<script>alert(2)</script>}$ and "
-        r"$\style{background:url(http://tracker.invalid/m.png)}{y}$ and $\href{http://tracker.invalid}{z}$ and "
-        r"$\class{x onclick=alert(3)}{w}$ and $\unicode{x1F600}$." "\n\n"
-        "$$\n\\href{data:text/html,<script>alert(5)</script>}{v}\n$$\n")})
-    c["raw-mathml"] = Case({"article.md": article(
-        '<math><mi href="javascript:alert(1)">x</mi><mo>+</mo><mn>1</mn>'
-        '<mtext><script>alert(2)</script>text</mtext>'
-        '<semantics><mi>y</mi><annotation-xml encoding="text/html"><iframe src="http://tracker.invalid"></iframe>'
-        '</annotation-xml></semantics><maction actiontype="statusline"><mi>z</mi><mtext>s</mtext></maction></math>'
-        "\n\nAfter the formula.")})
+    c["xss-python-markdown"] = Case(
+        {
+            "article.md": article(
+                XSS_MARKDOWN + '\n# Head {: onclick="alert(1)" }\n', "title: PM\nlang: en\nmarkdown: python-markdown"
+            ),
+            "pic.png": png(),
+        }
+    )
+    c["xss-attributes"] = Case(
+        {
+            "article.md": article(
+                '[x](https://example.org){onclick="alert(1)" style="background:url(http://tracker.invalid/a)"}\n\n'
+                '## Heading {#h onmouseover="alert(2)"}\n\n'
+                '::: {.note onclick="alert(3)" href="javascript:alert(4)"}\nText in a div.\n:::\n\n'
+                "[span]{style=\"background:image-set('http://tracker.invalid/x.png' 1x)\"}\n"
+            )
+        }
+    )
+    c["hostile-math"] = Case(
+        {
+            "article.md": article(
+                r"$\href{javascript:alert(1)}{x}$ and $\text{<script>alert(2)</script>}$ and "
+                r"$\style{background:url(http://tracker.invalid/m.png)}{y}$ and $\href{http://tracker.invalid}{z}$ and "
+                r"$\class{x onclick=alert(3)}{w}$ and $\unicode{x1F600}$."
+                "\n\n"
+                "$$\n\\href{data:text/html,<script>alert(5)</script>}{v}\n$$\n"
+            )
+        }
+    )
+    c["raw-mathml"] = Case(
+        {
+            "article.md": article(
+                '<math><mi href="javascript:alert(1)">x</mi><mo>+</mo><mn>1</mn>'
+                "<mtext><script>alert(2)</script>text</mtext>"
+                '<semantics><mi>y</mi><annotation-xml encoding="text/html"><iframe src="http://tracker.invalid"></iframe>'
+                '</annotation-xml></semantics><maction actiontype="statusline"><mi>z</mi><mtext>s</mtext></maction></math>'
+                "\n\nAfter the formula."
+            )
+        }
+    )
     c["hostile-svg-file"] = Case({"article.md": article("![drawing](pic.svg)"), "pic.svg": HOSTILE_SVG})
     c["svg-laughs"] = Case({"article.md": article("![drawing](pic.svg)"), "pic.svg": LAUGHS_SVG})
-    c["css-bypasses"] = Case({"article.md": article("Text."), "style.css":
-                              "p { background: \\75 rl(http://tracker.invalid/a.png) }\n"
-                              "p { background: u\\rl(http://tracker.invalid/b.png) }\n"
-                              "h1 { background-image: image-set(\"http://tracker.invalid/c.png\" 1x) }\n"
-                              "@font-face { font-family: Evil; src: url(http://tracker.invalid/f.woff2) }\n"
-                              "@\\69mport 'http://tracker.invalid/d.css';\n"
-                              "div { behavior: url(http://tracker.invalid/x.htc); width: expression(alert(1)) }\n"
-                              "@import url(http://tracker.invalid/e.css)"})
+    c["css-bypasses"] = Case(
+        {
+            "article.md": article("Text."),
+            "style.css": "p { background: \\75 rl(http://tracker.invalid/a.png) }\n"
+            "p { background: u\\rl(http://tracker.invalid/b.png) }\n"
+            'h1 { background-image: image-set("http://tracker.invalid/c.png" 1x) }\n'
+            "@font-face { font-family: Evil; src: url(http://tracker.invalid/f.woff2) }\n"
+            "@\\69mport 'http://tracker.invalid/d.css';\n"
+            "div { behavior: url(http://tracker.invalid/x.htc); width: expression(alert(1)) }\n"
+            "@import url(http://tracker.invalid/e.css)",
+        }
+    )
 
     # --- broken and odd files --------------------------------------------
     c["empty-file"] = Case({"article.md": ""})
@@ -259,31 +330,62 @@ def cases() -> dict[str, Case]:
     c["no-heading"] = Case({"article.md": "---\ntitle: No heading\nlang: en\n---\n\nJust a paragraph.\n"})
     c["only-front-matter"] = Case({"article.md": "---\ntitle: Nothing\nlang: en\n---\n"})
     c["unclosed-front-matter"] = Case({"article.md": "---\ntitle: Open\n\n# Heading\n\nText.\n"})
-    c["yaml-python-tag"] = Case({"article.md": article("Text.", "title: !!python/object/apply:os.system ['true']")},
-                                expect="fail")
-    c["yaml-non-string-keys"] = Case({"publication.yaml": "1: one\n? [a, b]\n: c\nnull: x\ntrue: y\ntitle: Keys\n",
-                                      "article.md": "# Keys\n\nText.\n"})
-    c["yaml-duplicate-keys"] = Case({"article.md": article("Text.", "title: First\ntitle: Second\nlang: en")},
-                                    says="title")
-    c["yaml-deep"] = Case({"publication.yaml": "title: " + "[" * 5000 + "]" * 5000 + "\n",
-                           "article.md": "# Deep\n\nText.\n"}, expect="fail")
-    c["yaml-laughs"] = Case({"publication.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                             "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-                             "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\ntitle: *g\n",
-                             "article.md": "# Laughs\n\nText.\n"}, expect="fail")
-    c["yaml-wrong-types"] = Case({"publication.yaml": "title: {a: b}\nauthor: 42\ndate: 2026-02-30\nlang: [en]\n"
-                                  "identifier: []\nsubject: {x: 1}\ndescription: 3.5\n",
-                                  "article.md": "# Types\n\nText.\n"}, expect="fail")
-    c["bad-isbn"] = Case({"article.md": article("Text.", "title: ISBN\nlang: en\nidentifier:\n"
-                                                "  scheme: ISBN-13\n  text: 978-0-306-40615-8")}, expect="fail")
+    c["yaml-python-tag"] = Case(
+        {"article.md": article("Text.", "title: !!python/object/apply:os.system ['true']")}, expect="fail"
+    )
+    c["yaml-non-string-keys"] = Case(
+        {
+            "publication.yaml": "1: one\n? [a, b]\n: c\nnull: x\ntrue: y\ntitle: Keys\n",
+            "article.md": "# Keys\n\nText.\n",
+        }
+    )
+    c["yaml-duplicate-keys"] = Case(
+        {"article.md": article("Text.", "title: First\ntitle: Second\nlang: en")}, says="title"
+    )
+    c["yaml-deep"] = Case(
+        {"publication.yaml": "title: " + "[" * 5000 + "]" * 5000 + "\n", "article.md": "# Deep\n\nText.\n"},
+        expect="fail",
+    )
+    c["yaml-laughs"] = Case(
+        {
+            "publication.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+            "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\ntitle: *g\n",
+            "article.md": "# Laughs\n\nText.\n",
+        },
+        expect="fail",
+    )
+    c["yaml-wrong-types"] = Case(
+        {
+            "publication.yaml": "title: {a: b}\nauthor: 42\ndate: 2026-02-30\nlang: [en]\n"
+            "identifier: []\nsubject: {x: 1}\ndescription: 3.5\n",
+            "article.md": "# Types\n\nText.\n",
+        },
+        expect="fail",
+    )
+    c["bad-isbn"] = Case(
+        {
+            "article.md": article(
+                "Text.", "title: ISBN\nlang: en\nidentifier:\n  scheme: ISBN-13\n  text: 978-0-306-40615-8"
+            )
+        },
+        expect="fail",
+    )
     c["bad-lang"] = Case({"article.md": article("Text.", "title: Lang\nlang: not a language!")})
-    c["latin1"] = Case({"article.md": "---\ntitle: Caf\xe9\nlang: fr\n---\n\n# Caf\xe9\n\nD\xe9j\xe0 vu.\n".encode("latin-1")})
+    c["latin1"] = Case(
+        {"article.md": "---\ntitle: Caf\xe9\nlang: fr\n---\n\n# Caf\xe9\n\nD\xe9j\xe0 vu.\n".encode("latin-1")}
+    )
     c["utf16"] = Case({"article.md": "\ufeff---\ntitle: Wide\nlang: en\n---\n\n# Wide\n\nText.\n".encode("utf-16")})
     c["bom"] = Case({"article.md": "\ufeff---\ntitle: BOM\nlang: en\n---\n\n# BOM\n\nText.\n"})
-    c["control-characters"] = Case({"article.md": article(
-        "Form\x0cfeed, bell\x07, escape\x1b[31m, null\x00, nonchars \ufffe\uffff, C1 \x85\x9b, "
-        "bidi \u202eevil\u202c, words kept.")})
+    c["control-characters"] = Case(
+        {
+            "article.md": article(
+                "Form\x0cfeed, bell\x07, escape\x1b[31m, null\x00, nonchars \ufffe\uffff, C1 \x85\x9b, "
+                "bidi \u202eevil\u202c, words kept."
+            )
+        }
+    )
     c["binary-markdown"] = Case({"article.md": bytes(range(256)) * 8})
     c["image-not-an-image"] = Case({"article.md": article("![pic](pic.png)"), "pic.png": b"not a png at all"})
     c["image-truncated"] = Case({"article.md": article("![pic](pic.png)"), "pic.png": png()[:40]})
@@ -292,19 +394,30 @@ def cases() -> dict[str, Case]:
     c["image-huge"] = Case({"article.md": article("![pic](pic.png)"), "pic.png": big_png(30000)}, expect="fail")
     c["image-empty"] = Case({"article.md": article("![pic](pic.png)"), "pic.png": b""})
     c["image-missing"] = Case({"article.md": article("![pic](nowhere.png) ![](also-nowhere.gif)")}, expect="fail")
-    c["cover-not-image"] = Case({"article.md": article("Text.", "title: Cover\nlang: en\ncover-image: cover.png"),
-                                 "cover.png": b"GIF89a but not really"})
-    c["odd-file-names"] = Case({"publication.yaml": "title: Names\nlang: en\n",
-                                "01 chapter with spaces.md": "# Spaces\n\nText.\n",
-                                "02-#%?.md": "# Symbols\n\nText.\n",
-                                "03-\u00e9t\u00e9.md": "# \u00c9t\u00e9\n\nText.\n",
-                                "-04.md": "# Dash\n\nText.\n"})
-    c["chapter-is-folder"] = Case({"publication.yaml": "title: Folder\nlang: en\n", "01.md/readme": "x",
-                                   "02.md": "# Two\n\nText.\n"})
-    c["link-loop"] = Case({"publication.yaml": "title: Loop\nlang: en\n", "01.md": "# One\n\nText.\n",
-                           "02.md": Link("02.md")})
-    c["link-dangling"] = Case({"publication.yaml": "title: Dangling\nlang: en\n", "01.md": "# One\n\nText.\n",
-                               "02.md": Link("nowhere.md")})
+    c["cover-not-image"] = Case(
+        {
+            "article.md": article("Text.", "title: Cover\nlang: en\ncover-image: cover.png"),
+            "cover.png": b"GIF89a but not really",
+        }
+    )
+    c["odd-file-names"] = Case(
+        {
+            "publication.yaml": "title: Names\nlang: en\n",
+            "01 chapter with spaces.md": "# Spaces\n\nText.\n",
+            "02-#%?.md": "# Symbols\n\nText.\n",
+            "03-\u00e9t\u00e9.md": "# \u00c9t\u00e9\n\nText.\n",
+            "-04.md": "# Dash\n\nText.\n",
+        }
+    )
+    c["chapter-is-folder"] = Case(
+        {"publication.yaml": "title: Folder\nlang: en\n", "01.md/readme": "x", "02.md": "# Two\n\nText.\n"}
+    )
+    c["link-loop"] = Case(
+        {"publication.yaml": "title: Loop\nlang: en\n", "01.md": "# One\n\nText.\n", "02.md": Link("02.md")}
+    )
+    c["link-dangling"] = Case(
+        {"publication.yaml": "title: Dangling\nlang: en\n", "01.md": "# One\n\nText.\n", "02.md": Link("nowhere.md")}
+    )
 
     # --- sizes and shapes -------------------------------------------------
     c["nested-lists"] = Case({"article.md": article("".join("  " * i + "- item\n" for i in range(400)))})
@@ -312,11 +425,26 @@ def cases() -> dict[str, Case]:
     c["nested-quotes"] = Case({"article.md": article(">" * 3000 + " deep")})
     c["nested-brackets"] = Case({"article.md": article("[" * 20000 + "x" + "](y)" * 20000)})
     c["nested-divs"] = Case({"article.md": article("<div>" * 3000 + "deep" + "</div>" * 3000)})
-    c["wide-table"] = Case({"article.md": article(
-        "| " + " | ".join(f"Column{i}" for i in range(12)) + " |\n|" + "---|" * 12 + "\n| "
-        + " | ".join(f"value{i}" for i in range(12)) + " |")})
-    c["long-heading"] = Case({"article.md": "---\ntitle: Long\nlang: en\n---\n\n# "
-                              + " ".join(f"word{i}" for i in range(1500)) + "\n\nText.\n"})
+    c["wide-table"] = Case(
+        {
+            "article.md": article(
+                "| "
+                + " | ".join(f"Column{i}" for i in range(12))
+                + " |\n|"
+                + "---|" * 12
+                + "\n| "
+                + " | ".join(f"value{i}" for i in range(12))
+                + " |"
+            )
+        }
+    )
+    c["long-heading"] = Case(
+        {
+            "article.md": "---\ntitle: Long\nlang: en\n---\n\n# "
+            + " ".join(f"word{i}" for i in range(1500))
+            + "\n\nText.\n"
+        }
+    )
     c["long-word"] = Case({"article.md": article("x" * 20000 + " and https://example.org/" + "a" * 3000)})
     c["many-notes"] = Case({"article.md": article(" ".join("Text[^n]." for _ in range(2000)) + "\n\n[^n]: The note.")})
     c["huge-title"] = Case({"article.md": article("Text.", "title: " + "T" * 30000 + "\nlang: en")})

@@ -24,7 +24,11 @@ class Preview:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "serve", "-C", str(project), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.err: list[str] = []
         threading.Thread(target=self._read, args=(self.process.stdout, self.lines.put), daemon=True).start()
@@ -46,8 +50,10 @@ class Preview:
                 raise AssertionError("no address printed; stderr:\n" + "\n".join(map(str, self.err))) from None
             if line is None:
                 self.process.wait(timeout=30)
-                raise AssertionError(f"pressroom serve ended ({self.process.returncode}) before printing "
-                                     "its address; stderr:\n" + "\n".join(map(str, self.err)))
+                raise AssertionError(
+                    f"pressroom serve ended ({self.process.returncode}) before printing "
+                    "its address; stderr:\n" + "\n".join(map(str, self.err))
+                )
             if match := ADDRESS.match(line):
                 return match.group(1)
 

@@ -46,6 +46,7 @@ X = {
 
 # --- building twice ---------------------------------------------------------
 
+
 def _template(root: Path) -> Path:
     project = make_project(root, book_files())
     shutil.copytree(REPO / "source" / SAMPLE, project / "source" / SAMPLE)
@@ -53,11 +54,30 @@ def _template(root: Path) -> Path:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    env = {"GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE, "PATH": "/usr/bin:/bin",
-           "HOME": str(cwd), "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                    "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, check=True,
-                   capture_output=True, timeout=60)
+    env = {
+        "GIT_AUTHOR_DATE": COMMIT_DATE,
+        "GIT_COMMITTER_DATE": COMMIT_DATE,
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cwd),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def _copy(kind: str, template: Path, target: Path) -> Path:
@@ -89,11 +109,14 @@ def builds(tmp_path_factory) -> dict:
     _git(repo, "add", "-A")
     _git(repo, "commit", "--quiet", "-m", "sources")
     ways = {"epoch": (plain, SOURCE_DATE_EPOCH), "git": (repo, None), "files": (plain, None)}
-    first = {way: _build(_copy(way, src, root / "first" / way / "project"), epoch)
-             for way, (src, epoch) in ways.items()}
+    first = {
+        way: _build(_copy(way, src, root / "first" / way / "project"), epoch) for way, (src, epoch) in ways.items()
+    }
     time.sleep(1.1)  # another second on the clock, and new file times for the clone
-    second = {way: _build(_copy(way, src, root / "second" / "somewhere" / "else" / f"{way}-copy"), epoch)
-              for way, (src, epoch) in ways.items()}
+    second = {
+        way: _build(_copy(way, src, root / "second" / "somewhere" / "else" / f"{way}-copy"), epoch)
+        for way, (src, epoch) in ways.items()
+    }
     return {way: (first[way], second[way]) for way in ways}
 
 
@@ -105,8 +128,9 @@ def dist(builds) -> Path:
 @pytest.mark.parametrize("way", ["epoch", "git", "files"])
 def test_two_builds_in_two_places_at_two_times_are_identical(builds, way):
     one, two = (_files(d) for d in builds[way])
-    expected = {"SHA256SUMS"} | {f"{slug}{suffix}" for slug in PUBLICATIONS
-                                 for suffix in (".epub", ".pdf", ".archival.pdf", ".bag.tar")}
+    expected = {"SHA256SUMS"} | {
+        f"{slug}{suffix}" for slug in PUBLICATIONS for suffix in (".epub", ".pdf", ".archival.pdf", ".bag.tar")
+    }
     assert set(one) == expected
     assert set(two) == expected
     differ = [name for name in sorted(one) if one[name] != two[name]]
@@ -125,6 +149,7 @@ def test_without_git_the_publication_date_is_the_build_time(builds):
 
 
 # --- the archival PDF ---------------------------------------------------------
+
 
 def _sources(slug: str) -> dict[str, bytes]:
     if slug == SAMPLE:
@@ -187,8 +212,14 @@ def test_archival_pdf_info_agrees_with_its_xmp(archival):
     """PDF/A wants each document-info entry equal to its XMP counterpart."""
     _, _, reader = archival
     xmp, info = _xmp(reader), reader.metadata
-    pairs = {"/Title": "dc:title", "/Author": "dc:creator", "/Subject": "dc:description",
-             "/Keywords": "pdf:Keywords", "/Creator": "xmp:CreatorTool", "/Producer": "pdf:Producer"}
+    pairs = {
+        "/Title": "dc:title",
+        "/Author": "dc:creator",
+        "/Subject": "dc:description",
+        "/Keywords": "pdf:Keywords",
+        "/Creator": "xmp:CreatorTool",
+        "/Producer": "pdf:Producer",
+    }
     for key, prop in pairs.items():
         if key in info:
             assert ", ".join(_xmp_text(xmp, prop)) == info[key], key
@@ -263,6 +294,7 @@ def test_print_pdf_is_not_the_archival_one(dist):
 
 # --- the bag ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=PUBLICATIONS)
 def bag(request, dist, tmp_path_factory):
     slug = request.param
@@ -325,11 +357,13 @@ def test_bag_archive_is_sorted_with_fixed_times_and_owners(dist):
 
 # --- SHA256SUMS and verify ----------------------------------------------------
 
+
 def test_sha256sums_lists_everything_built_and_sha256sum_accepts_it(dist):
     entries = checksums.parse((dist / "SHA256SUMS").read_text())
     assert set(entries) == {p.name for p in dist.iterdir() if p.name != "SHA256SUMS"}
-    proc = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=dist,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -423,8 +457,13 @@ def test_a_missing_file_in_dist_is_named(capsys, copy_of_dist):
 
 def test_verify_exits_non_zero_from_the_command_line(copy_of_dist):
     _flip(copy_of_dist / f"{BOOK}.epub", 100)
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "verify", str(copy_of_dist)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "verify", str(copy_of_dist)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == Exit.CHECK, proc.stderr
     assert f"{BOOK}.epub: altered" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -77,8 +77,9 @@ def test_the_problem_is_an_error_at_its_file_and_line(case, tmp_path):
 
 def test_malformed_front_matter_is_not_also_reported_as_a_missing_title(tmp_path):
     """The title is there, on line 2; only the YAML on line 4 is wrong."""
-    project = make_project(tmp_path, {
-        ARTICLE: "---\ntitle: A Fine Piece\nlang: en\ndescription: one: two\n---\n\nSome text.\n"})
+    project = make_project(
+        tmp_path, {ARTICLE: "---\ntitle: A Fine Piece\nlang: en\ndescription: one: two\n---\n\nSome text.\n"}
+    )
     found = read(project)
     assert any("malformed YAML" in d.message for d in found)
     assert [str(d) for d in found if "title" in d.message] == []
@@ -87,15 +88,22 @@ def test_malformed_front_matter_is_not_also_reported_as_a_missing_title(tmp_path
 def test_metadata_and_content_problems_are_all_reported_at_once(tmp_path):
     """A wrong metadata key must not hide the missing image and the broken
     link: the user should see every problem in one run, not one per run."""
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "titel: A Fine Book\nlang: english\ncontents: [one.md, two.md]\n",
-        "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
-        "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "titel: A Fine Book\nlang: english\ncontents: [one.md, two.md]\n",
+            "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
+            "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
+        },
+    )
     found = read(project)
     located = {(d.location.path, d.location.line) for d in found if d.location}
-    expected = {("source/piece/publication.yaml", 1), ("source/piece/publication.yaml", 2),
-                ("source/piece/one.md", 5), ("source/piece/two.md", 3)}
+    expected = {
+        ("source/piece/publication.yaml", 1),
+        ("source/piece/publication.yaml", 2),
+        ("source/piece/one.md", 5),
+        ("source/piece/two.md", 3),
+    }
     assert expected <= located, "reported:\n" + "\n".join(map(str, found))
 
 
@@ -126,8 +134,11 @@ def test_a_pieces_front_matter_is_checked_like_the_publications(kind, tmp_path):
     piece = _loaded(make_project(tmp_path / "collection", files))
     [from_article] = [d for d in in_article if message in d.message]
     [from_piece] = [d for d in piece if message in d.message]
-    assert (from_piece.severity, from_piece.message, from_piece.hint) == \
-        (from_article.severity, from_article.message, from_article.hint)
+    assert (from_piece.severity, from_piece.message, from_piece.hint) == (
+        from_article.severity,
+        from_article.message,
+        from_article.hint,
+    )
     assert from_piece.severity == "error"
     assert (from_piece.location.path, from_piece.location.line) == ("source/piece/two.md", line)
     assert str(from_piece).startswith(f"source/piece/two.md:{line}: error: ")
@@ -136,10 +147,13 @@ def test_a_pieces_front_matter_is_checked_like_the_publications(kind, tmp_path):
 def test_the_first_file_of_a_book_without_a_manifest_is_checked_once(tmp_path):
     """Its front matter is the book's metadata: one message, not two; the
     other chapters' front matter is checked as their own."""
-    project = make_project(tmp_path, {
-        "source/piece/one.md": article("titel: A Book\nlang: en\n", "# One\n\nText.\n"),
-        "source/piece/two.md": article("lang: english please\n", "# Two\n\nText.\n"),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/one.md": article("titel: A Book\nlang: en\n", "# One\n\nText.\n"),
+            "source/piece/two.md": article("lang: english please\n", "# Two\n\nText.\n"),
+        },
+    )
     found = [(d.location.path, d.location.line, d.message) for d in _loaded(project)]
     assert [f for f in found if "titel" in f[2]] == [("source/piece/one.md", 2, "unknown metadata key 'titel'")]
     assert [f[:2] for f in found if "english please" in f[2]] == [("source/piece/two.md", 2)]
@@ -147,12 +161,16 @@ def test_the_first_file_of_a_book_without_a_manifest_is_checked_once(tmp_path):
 
 def test_good_front_matter_in_chapters_parts_and_back_matter_gives_no_message(tmp_path):
     """What the manifest adds to a file (its role, its part) is not taken for the writer's keys."""
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents:\n  - part: The First\n"
-                                         "    contents: [one.md]\n  - {file: two.md, role: back}\n",
-        "source/piece/one.md": article("title: One\nsubtitle: The start\nauthor: [Ann Writer, Bo Author]\n"
-                                        "lang: fr\ndate: 2021-02-28\n", "# One\n\nText.\n"),
-        "source/piece/two.md": article("title: Two\nauthor: {name: Ann Writer, role: edt}\n", "# Two\n\nText.\n"),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents:\n  - part: The First\n"
+            "    contents: [one.md]\n  - {file: two.md, role: back}\n",
+            "source/piece/one.md": article(
+                "title: One\nsubtitle: The start\nauthor: [Ann Writer, Bo Author]\nlang: fr\ndate: 2021-02-28\n",
+                "# One\n\nText.\n",
+            ),
+            "source/piece/two.md": article("title: Two\nauthor: {name: Ann Writer, role: edt}\n", "# Two\n\nText.\n"),
+        },
+    )
     assert [str(d) for d in _loaded(project)] == []
-

@@ -65,36 +65,57 @@ FOLDER = {
 
 
 def test_the_bag_holds_what_the_publication_uses_and_lists_not_its_notes_and_drafts(tmp_path):
-    project = make_project(tmp_path, {**{f"source/b/{k}": v for k, v in FOLDER.items()},
-                                      "shared/logo.png": _png()})
+    project = make_project(tmp_path, {**{f"source/b/{k}": v for k, v in FOLDER.items()}, "shared/logo.png": _png()})
     pub, diags = _read(project, "b")
     assert not diags.errors, diags.errors
     names = set(used.payload_names(pub, project))
-    assert names == {f"source/b/{n}" for n in (
-        "publication.yaml", "one.md", "two.md", "style.css", "images/map.png", "images/cover.png",
-        "notes/README.txt", "data/a.csv", "data/b.csv", "sheets/one.txt", "sheets/inner/two.txt")} | {
-        "shared/logo.png"}
+    assert names == {
+        f"source/b/{n}"
+        for n in (
+            "publication.yaml",
+            "one.md",
+            "two.md",
+            "style.css",
+            "images/map.png",
+            "images/cover.png",
+            "notes/README.txt",
+            "data/a.csv",
+            "data/b.csv",
+            "sheets/one.txt",
+            "sheets/inner/two.txt",
+        )
+    } | {"shared/logo.png"}
 
 
 def test_an_article_bags_its_markdown_and_images_only(tmp_path):
-    project = make_project(tmp_path, {"source/a/a.md": "---\ntitle: A\nlang: en\n---\n\n![x](x.png)\n",
-                                      "source/a/x.png": _png(), "source/a/todo.txt": "private\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/a/a.md": "---\ntitle: A\nlang: en\n---\n\n![x](x.png)\n",
+            "source/a/x.png": _png(),
+            "source/a/todo.txt": "private\n",
+        },
+    )
     pub, _ = _read(project, "a")
     assert set(used.payload_names(pub, project)) == {"source/a/a.md", "source/a/x.png"}
 
 
-@pytest.mark.parametrize("extra,says", [
-    ("[notes/missing.txt]", "no file of the publication's folder matches 'notes/missing.txt'"),
-    ("['data/*.json']", "no file of the publication's folder matches 'data/*.json'"),
-    ("[/etc/passwd]", "'/etc/passwd' is not a path inside the publication's folder"),
-    ("['../other/x.md']", "'../other/x.md' is not a path inside the publication's folder"),
-    ("[3]", "'archive.extra' must be a list of file names"),
-    ("{notes: 1}", "'archive.extra' must be a list of file names"),
-])
+@pytest.mark.parametrize(
+    "extra,says",
+    [
+        ("[notes/missing.txt]", "no file of the publication's folder matches 'notes/missing.txt'"),
+        ("['data/*.json']", "no file of the publication's folder matches 'data/*.json'"),
+        ("[/etc/passwd]", "'/etc/passwd' is not a path inside the publication's folder"),
+        ("['../other/x.md']", "'../other/x.md' is not a path inside the publication's folder"),
+        ("[3]", "'archive.extra' must be a list of file names"),
+        ("{notes: 1}", "'archive.extra' must be a list of file names"),
+    ],
+)
 def test_a_wrong_extra_file_is_an_error_at_its_line(tmp_path, extra, says):
     meta = f"title: A\nlang: en\narchive:\n  extra: {extra}\n"
-    project = make_project(tmp_path, {"source/a/publication.yaml": meta, "source/a/a.md": "Text.\n",
-                                      "source/a/data/a.csv": "1\n"})
+    project = make_project(
+        tmp_path, {"source/a/publication.yaml": meta, "source/a/a.md": "Text.\n", "source/a/data/a.csv": "1\n"}
+    )
     _, diags = _read(project, "a")
     found = [d for d in diags.errors if says in d.message]
     assert found, diags.errors
@@ -102,8 +123,10 @@ def test_a_wrong_extra_file_is_an_error_at_its_line(tmp_path, extra, says):
 
 
 def test_an_unknown_archive_option_is_named(tmp_path):
-    project = make_project(tmp_path, {"source/a/publication.yaml": "title: A\nlang: en\narchive: {extras: [x]}\n",
-                                      "source/a/a.md": "Text.\n"})
+    project = make_project(
+        tmp_path,
+        {"source/a/publication.yaml": "title: A\nlang: en\narchive: {extras: [x]}\n", "source/a/a.md": "Text.\n"},
+    )
     _, diags = _read(project, "a")
     assert any("unknown option 'extras' in 'archive'" in d.message and d.location.line == 3 for d in diags.errors)
 

@@ -16,8 +16,17 @@ from PIL import Image
 from pypdf import PdfReader
 
 import pipeline
-from conftest import (NS, epub_files, epubcheck, format_messages, make_project, opf_path,
-                      page_of_heading, pdf_lines_by_page, source_date_epoch)
+from conftest import (
+    NS,
+    epub_files,
+    epubcheck,
+    format_messages,
+    make_project,
+    opf_path,
+    page_of_heading,
+    pdf_lines_by_page,
+    source_date_epoch,
+)
 
 SLUG = "small-book"
 ISBN = "978-3-16-148410-0"
@@ -95,8 +104,10 @@ CONTENTS = [
     ("Chapter Three", [("Some Heading", [])]),
 ]
 # A sentence with a note call, and the note's text.
-NOTES = [("The first chapter makes a claim.", "The note of chapter one."),
-         ("And the second chapter makes a second claim.", "The note of chapter two.")]
+NOTES = [
+    ("The first chapter makes a claim.", "The note of chapter one."),
+    ("And the second chapter makes a second claim.", "The note of chapter two."),
+]
 
 
 def _png(colour: str, size: tuple[int, int]) -> bytes:
@@ -179,8 +190,11 @@ def _text(el) -> str:
 
 
 def _chapter_doc(documents, heading: str):
-    found = [(name, doc) for name, doc in documents.items()
-             if doc.xpath("//x:h1[normalize-space()=$t]", namespaces=NS, t=heading)]
+    found = [
+        (name, doc)
+        for name, doc in documents.items()
+        if doc.xpath("//x:h1[normalize-space()=$t]", namespaces=NS, t=heading)
+    ]
     assert len(found) == 1, f"{heading!r} is the h1 of {len(found)} documents"
     return found[0]
 
@@ -190,6 +204,7 @@ def _page_with(pages, sentence: str, skip=()) -> list[int]:
 
 
 # --- build and validation -------------------------------------------------
+
 
 def test_book_builds_both_editions_without_diagnostics(book):
     _, result = book
@@ -209,6 +224,7 @@ def test_epubcheck_reports_no_message_at_all(epub_path):
 
 
 # --- EPUB structure -------------------------------------------------------
+
 
 def test_every_chapter_is_its_own_xhtml_document_in_order(documents):
     names = []
@@ -249,10 +265,10 @@ def test_footnotes_are_popup_asides_linked_both_ways_in_their_chapter(documents)
 
 
 def test_note_ids_do_not_collide_across_chapters(documents):
-    ids = [a.get("id") for doc in documents.values()
-           for a in doc.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)]
-    calls = [a.get("id") for doc in documents.values()
-             for a in doc.xpath("//x:a[@epub:type='noteref']", namespaces=NS)]
+    ids = [
+        a.get("id") for doc in documents.values() for a in doc.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)
+    ]
+    calls = [a.get("id") for doc in documents.values() for a in doc.xpath("//x:a[@epub:type='noteref']", namespaces=NS)]
     assert len(ids) == 2 and len(set(ids)) == 2, ids
     assert len(calls) == 2 and len(set(calls)) == 2, calls
 
@@ -309,25 +325,28 @@ def test_nav_nests_the_contents(documents):
 
 
 def test_colophon_states_rights_publisher_edition_date_and_identifier(documents):
-    found = [s for doc in documents.values()
-             for s in doc.xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
+    found = [s for doc in documents.values() for s in doc.xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
     assert len(found) == 1, f"{len(found)} colophons in the spine"
     assert found[0].get("role") == "doc-colophon"
     lines = [_text(p) for p in found[0].xpath("x:p", namespaces=NS)]
-    for line in ("Copyright 2024 Ada Q. Lovelace. All rights reserved.", "Published by Pressroom Test Press.",
-                 "This edition: 15 March 2024.", f"Identifier: ISBN {ISBN}"):
+    for line in (
+        "Copyright 2024 Ada Q. Lovelace. All rights reserved.",
+        "Published by Pressroom Test Press.",
+        "This edition: 15 March 2024.",
+        f"Identifier: ISBN {ISBN}",
+    ):
         assert line in lines, f"the colophon lacks {line!r}: {lines}"
 
 
 # --- OPF metadata ---------------------------------------------------------
+
 
 def _meta(opf):
     return opf.find("opf:metadata", NS)
 
 
 def _refinements(opf, target_id: str) -> dict:
-    return {m.get("property"): m for m in _meta(opf).iterfind("opf:meta", NS)
-            if m.get("refines") == f"#{target_id}"}
+    return {m.get("property"): m for m in _meta(opf).iterfind("opf:meta", NS) if m.get("refines") == f"#{target_id}"}
 
 
 def test_opf_identifier_is_the_isbn(opf):
@@ -385,6 +404,7 @@ def test_opf_claims_epub_accessibility_1_1_at_wcag_2_2_aa(opf):
 
 
 # --- PDF ------------------------------------------------------------------
+
 
 def _outline_tree(reader, items) -> list:
     """[(title, page index, children)] from pypdf's flat-with-sublists outline."""
@@ -464,7 +484,8 @@ def test_pdf_metadata_has_subject_and_keywords(reader):
     assert [li.text for el in xmp.iter("{%s}subject" % NS["dc"]) for li in el.iter(rdf)] == ["Testing", "Typesetting"]
     assert [el.text for el in xmp.iter("{http://ns.adobe.com/pdf/1.3/}Keywords")] == ["Testing, Typesetting"]
     assert [li.text for el in xmp.iter("{%s}description" % NS["dc"]) for li in el.iter(rdf)] == [
-        "A three-chapter book made by the test suite."]
+        "A three-chapter book made by the test suite."
+    ]
 
 
 def _structure_elements(node):
@@ -492,6 +513,7 @@ def test_pdf_figures_have_alt_text_and_decorative_image_is_not_a_figure(reader):
 
 
 # --- reproducibility ------------------------------------------------------
+
 
 def test_same_build_twice_gives_identical_bytes(book, tmp_path):
     project, first = book

@@ -70,22 +70,34 @@ def test_each_part_is_a_document_of_its_own_marked_as_a_part(book):
 
 def test_front_and_back_matter_are_marked_in_the_epub(book):
     files = epub_files(book / "b.epub")
-    types = {name: etree.fromstring(files[f"EPUB/text/{name}.xhtml"]).find("x:body", NS).get("{%s}type" % NS["epub"])
-             for name in ("foreword", "one", "notes")}
+    types = {
+        name: etree.fromstring(files[f"EPUB/text/{name}.xhtml"]).find("x:body", NS).get("{%s}type" % NS["epub"])
+        for name in ("foreword", "one", "notes")
+    }
     assert types == {"foreword": "frontmatter", "one": "bodymatter", "notes": "backmatter"}
 
 
 def test_a_part_title_stands_alone_on_its_page_in_print(book):
     pages = pdf_text_by_page(book / "b.pdf")
-    [part_page] = [t for t in pages if "Part One" in t and "Text of" not in t and "Contents" not in t
-                   and "...." not in t and "." not in t.replace("Part One", "")]
+    [part_page] = [
+        t
+        for t in pages
+        if "Part One" in t
+        and "Text of" not in t
+        and "Contents" not in t
+        and "...." not in t
+        and "." not in t.replace("Part One", "")
+    ]
     assert "Part One" in part_page
 
 
-@pytest.mark.parametrize("contents, message", [
-    ("  - part: Untitled\n", "a part needs a title and a list of files"),
-    ("  - file: one.md\n    role: middle\n", "role 'middle'"),
-])
+@pytest.mark.parametrize(
+    "contents, message",
+    [
+        ("  - part: Untitled\n", "a part needs a title and a list of files"),
+        ("  - file: one.md\n    role: middle\n", "role 'middle'"),
+    ],
+)
 def test_a_wrong_manifest_entry_is_a_located_error(tmp_path, contents, message):
     files = {"source/b/publication.yaml": f"title: Wrong\ncontents:\n{contents}", "source/b/one.md": "# One\n\nText.\n"}
     project = make_project(tmp_path, files)

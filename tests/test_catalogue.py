@@ -27,8 +27,9 @@ SLUGS = ("alpha", "beta", "gamma")
 # The missing image is on line 8 of the file.
 BROKEN = "---\ntitle: Beta\nlang: en\n---\n\nThe beta article.\n\n![A map of the district](missing.png)\n"
 BROKEN_AT = "source/beta/article.md:8:"
-ALL = ["SHA256SUMS"] + [f"{slug}{suffix}" for slug in SLUGS
-                        for suffix in (".archival.pdf", ".bag.tar", ".epub", ".pdf")]
+ALL = ["SHA256SUMS"] + [
+    f"{slug}{suffix}" for slug in SLUGS for suffix in (".archival.pdf", ".bag.tar", ".epub", ".pdf")
+]
 
 
 def _article(slug: str, extra: str = "") -> str:
@@ -52,8 +53,10 @@ def _catalogue(tmp_path: Path, *args: str) -> Path:
 def _state(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     """Every entry of the folder with its bytes, inode and modification time:
     what any write, replacement or touch would change."""
-    return {p.name: (p.read_bytes() if p.is_file() else b"", p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())}
+    return {
+        p.name: (p.read_bytes() if p.is_file() else b"", p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
 
 
 def _of(state: dict, slug: str) -> dict:
@@ -73,8 +76,9 @@ def _epub_text(path: Path) -> str:
 def _edit_the_good_ones(project: Path) -> None:
     """alpha and gamma change too, so that they have to be built again."""
     for slug in ("alpha", "gamma"):
-        (project / "source" / slug / "article.md").write_text(_article(slug, " A sentence added later."),
-                                                             encoding="utf-8")
+        (project / "source" / slug / "article.md").write_text(
+            _article(slug, " A sentence added later."), encoding="utf-8"
+        )
 
 
 def _assert_built_again(project: Path, before: dict) -> None:
@@ -94,6 +98,7 @@ def _no_staging_left(project: Path) -> None:
 
 
 # --- a problem in one publication's sources ----------------------------------------
+
 
 @pytest.mark.parametrize("jobs", ["1", "2"], ids=["in-process", "local-workers"])
 def test_a_publication_with_a_source_error_keeps_its_editions_and_the_others_are_built(tmp_path, capsys, jobs):
@@ -133,9 +138,14 @@ def test_a_publication_with_a_source_error_keeps_its_editions_and_the_others_are
 
 
 def test_the_library_names_the_failed_publication_with_its_diagnostics(tmp_path):
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": BROKEN,
-                                                  "source/gamma/article.md": _article("gamma")})
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/alpha/article.md": _article("alpha"),
+            "source/beta/article.md": BROKEN,
+            "source/gamma/article.md": _article("gamma"),
+        },
+    )
     with pytest.raises(BuildError) as caught:
         pipeline.build(project, formats=("epub",))
     error = caught.value
@@ -145,8 +155,7 @@ def test_the_library_names_the_failed_publication_with_its_diagnostics(tmp_path)
     failure = result.failed["beta"]
     assert failure.exit_code == Exit.INPUT and failure.details is None
     assert [f"{d.location}:" for d in failure.diagnostics if d.severity == "error"] == [BROKEN_AT]
-    assert [(o.publication, o.path.name) for o in result.outputs] == [("alpha", "alpha.epub"),
-                                                                      ("gamma", "gamma.epub")]
+    assert [(o.publication, o.path.name) for o in result.outputs] == [("alpha", "alpha.epub"), ("gamma", "gamma.epub")]
     assert all(o.path.is_file() for o in result.outputs)
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["SHA256SUMS", "alpha.epub", "gamma.epub"]
     assert set(failure.diagnostics) <= set(error.diagnostics) == set(result.diagnostics)
@@ -154,8 +163,9 @@ def test_the_library_names_the_failed_publication_with_its_diagnostics(tmp_path)
 
 def test_strict_fails_only_the_publication_with_a_warning(tmp_path, capsys):
     warned = _article("alpha", '\n\n<p onclick="x()">Press.</p>')
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": warned,
-                                                  "source/beta/article.md": _article("beta")})
+    project = make_project(
+        tmp_path / "project", {"source/alpha/article.md": warned, "source/beta/article.md": _article("beta")}
+    )
     assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub"]) == Exit.OK
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["SHA256SUMS", "alpha.epub", "beta.epub"]
     before = _state(project / "dist")
@@ -180,9 +190,13 @@ def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys
 
     png = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(png, "PNG")
-    project = make_project(tmp_path / "project", {
-        "source/alpha/article.md": _article("alpha", "\n\n![A blue box](box.png)"),
-        "source/alpha/box.png": png.getvalue()})
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/alpha/article.md": _article("alpha", "\n\n![A blue box](box.png)"),
+            "source/alpha/box.png": png.getvalue(),
+        },
+    )
     assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub"]) == Exit.OK
     assert "source/alpha/article.md:12: warning: image 'box.png' prints at" in capsys.readouterr().err
     before = _state(project / "dist")
@@ -194,6 +208,7 @@ def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys
 
 
 # --- an internal error in one publication ---------------------------------------
+
 
 def _failing_render_of(monkeypatch, slug: str) -> None:
     from pipeline.run import make as making
@@ -212,8 +227,9 @@ def test_an_internal_error_in_one_publication_leaves_the_others_built_and_exits_
     project = _catalogue(tmp_path, "--jobs", "1")
     before = _state(project / "dist")
     for slug in SLUGS:  # every one changed: each has to be built again
-        (project / "source" / slug / "article.md").write_text(_article(slug, " A sentence added later."),
-                                                             encoding="utf-8")
+        (project / "source" / slug / "article.md").write_text(
+            _article(slug, " A sentence added later."), encoding="utf-8"
+        )
     _failing_render_of(monkeypatch, "beta")
     capsys.readouterr()
 
@@ -230,9 +246,14 @@ def test_an_internal_error_in_one_publication_leaves_the_others_built_and_exits_
 
 
 def test_the_gravest_failure_decides_the_status_and_the_library_keeps_the_traceback(tmp_path, monkeypatch):
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": BROKEN,
-                                                  "source/gamma/article.md": _article("gamma")})
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/alpha/article.md": _article("alpha"),
+            "source/beta/article.md": BROKEN,
+            "source/gamma/article.md": _article("gamma"),
+        },
+    )
     _failing_render_of(monkeypatch, "gamma")
     with pytest.raises(BuildError) as caught:
         pipeline.build(project, formats=("epub",))
@@ -245,6 +266,7 @@ def test_the_gravest_failure_decides_the_status_and_the_library_keeps_the_traceb
 
 
 # --- a publication's editions are one set ------------------------------------------
+
 
 def _fail_the_epub(monkeypatch):
     import pipeline.epub
@@ -264,16 +286,18 @@ def _fail_the_archival_pdf(monkeypatch):
     monkeypatch.setattr(pipeline.archive.edition, "render_archival", render_archival)
 
 
-@pytest.mark.parametrize("fail", [_fail_the_epub, _fail_the_archival_pdf],
-                         ids=["epub-after-the-print-pdf", "archival-pdf-after-the-epub-and-pdf"])
+@pytest.mark.parametrize(
+    "fail",
+    [_fail_the_epub, _fail_the_archival_pdf],
+    ids=["epub-after-the-print-pdf", "archival-pdf-after-the-epub-and-pdf"],
+)
 def test_a_publication_that_fails_midway_keeps_its_whole_previous_set(tmp_path, capsys, monkeypatch, fail):
     """The print PDF is made first, then the EPUB, then the archival PDF and
     the bag: a failure after one of them was made leaves every one as it was."""
     project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha")})
     assert main(["build", "-C", str(project), "-q", "--jobs", "1"]) == Exit.OK
     before = _state(project / "dist")
-    (project / "source/alpha/article.md").write_text(_article("alpha", " A sentence added later."),
-                                                     encoding="utf-8")
+    (project / "source/alpha/article.md").write_text(_article("alpha", " A sentence added later."), encoding="utf-8")
     fail(monkeypatch)
     capsys.readouterr()
 
@@ -288,8 +312,9 @@ def test_a_publication_that_fails_midway_keeps_its_whole_previous_set(tmp_path, 
 def test_an_edition_that_cannot_be_put_in_place_fails_its_publication_only(tmp_path, capsys):
     """A folder in the way of one of alpha's editions: alpha fails as a
     whole (its other editions untouched), beta is built."""
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": _article("beta")})
+    project = make_project(
+        tmp_path / "project", {"source/alpha/article.md": _article("alpha"), "source/beta/article.md": _article("beta")}
+    )
     assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub,pdf"]) == Exit.OK
     dist = project / "dist"
     (dist / "alpha.epub").unlink()
@@ -332,24 +357,36 @@ def test_a_set_is_put_back_when_one_of_its_files_cannot_be_moved(tmp_path, monke
         replace_set(out, [staging / "alpha.pdf", staging / "alpha.bag.tar", staging / "alpha.epub"])
     assert moves == ["alpha.pdf", "alpha.bag.tar", "alpha.epub"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
-        "alpha.pdf": b"old alpha.pdf", "alpha.epub": b"old alpha.epub"}
+        "alpha.pdf": b"old alpha.pdf",
+        "alpha.epub": b"old alpha.epub",
+    }
 
 
 # --- Dask ------------------------------------------------------------------------
 
+
 def test_a_dask_build_builds_the_others_too(tmp_path):
     distributed = pytest.importorskip("distributed")
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": BROKEN,
-                                                  "source/gamma/article.md": _article("gamma")})
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/alpha/article.md": _article("alpha"),
+            "source/beta/article.md": BROKEN,
+            "source/gamma/article.md": _article("gamma"),
+        },
+    )
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with pytest.raises(BuildError) as caught:
             pipeline.build(project, formats=("epub", "pdf"), executor="dask", scheduler=cluster.scheduler_address)
     result = caught.value.result
     assert caught.value.exit_code == Exit.INPUT and list(result.failed) == ["beta"]
     assert [f"{d.location}:" for d in result.failed["beta"].diagnostics if d.severity == "error"] == [BROKEN_AT]
     dist = project / "dist"
-    assert sorted(p.name for p in dist.iterdir()) == ["SHA256SUMS", "alpha.epub", "alpha.pdf",
-                                                       "gamma.epub", "gamma.pdf"]
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "SHA256SUMS",
+        "alpha.epub",
+        "alpha.pdf",
+        "gamma.epub",
+        "gamma.pdf",
+    ]
     assert main(["verify", str(dist), "-q"]) == Exit.OK

@@ -19,10 +19,13 @@ BETA = "---\ntitle: Beta\nlang: en\n---\n\nThe second article.\n"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    return make_project(tmp_path_factory.mktemp("cli"), {
-        "source/alpha/article.md": ALPHA,
-        "source/beta/article.md": BETA,
-    })
+    return make_project(
+        tmp_path_factory.mktemp("cli"),
+        {
+            "source/alpha/article.md": ALPHA,
+            "source/beta/article.md": BETA,
+        },
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +50,7 @@ def test_the_installed_command_writes_all_its_output_and_its_status_before_it_en
 
     command = Path(sys.executable).with_name("pressroom")
     good = make_project(tmp_path / "good", {"source/alpha/article.md": ALPHA})
-    done = subprocess.run([str(command), "build", "-C", str(good), "--format", "epub"],
-                          capture_output=True, text=True)
+    done = subprocess.run([str(command), "build", "-C", str(good), "--format", "epub"], capture_output=True, text=True)
     assert done.returncode == Exit.OK, done.stderr
     assert "alpha.epub" in done.stdout and done.stdout.endswith("\n"), "the summary table, whole"
     assert (good / "dist" / "alpha.epub").is_file()
@@ -100,8 +102,9 @@ def test_build_writes_both_editions_and_prints_a_summary(project, tmp_path, caps
 
 def test_build_defaults_to_every_publication_into_dist(project, capsys):
     assert main(["build", "-C", str(project), "-q"]) == Exit.OK
-    assert _files(project / "dist") == ["SHA256SUMS"] + [f"{name}.{suffix}" for name in ("alpha", "beta")
-                                                         for suffix in ("archival.pdf", "bag.tar", "epub", "pdf")]
+    assert _files(project / "dist") == ["SHA256SUMS"] + [
+        f"{name}.{suffix}" for name in ("alpha", "beta") for suffix in ("archival.pdf", "bag.tar", "epub", "pdf")
+    ]
     assert capsys.readouterr().out == "", "-q prints only problems"
 
 
@@ -137,6 +140,7 @@ def test_unknown_option_is_a_usage_error(capsys):
 
 
 # --- check, new, clean, watch, internal errors -------------------------------
+
 
 def test_check_runs_every_validator_and_passes_a_good_build(project, tmp_path, capsys):
     out = tmp_path / "out"
@@ -179,8 +183,27 @@ def test_add_scaffolds_a_publication_that_builds_at_once(kind, tmp_path, capsys)
     assert main(["add", "-C", str(project), "my-first"]) == Exit.USAGE
 
 
-@pytest.mark.parametrize("name", ["../..", "..", ".", "", " ", "/tmp/elsewhere", "source/x", "a\\b", ".hidden",
-                                  "CON", "lpt1.md", "a:b", "what?", "dot.", "tab\there", "x" * 256])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../..",
+        "..",
+        ".",
+        "",
+        " ",
+        "/tmp/elsewhere",
+        "source/x",
+        "a\\b",
+        ".hidden",
+        "CON",
+        "lpt1.md",
+        "a:b",
+        "what?",
+        "dot.",
+        "tab\there",
+        "x" * 256,
+    ],
+)
 def test_add_refuses_a_name_that_is_not_one_portable_folder_under_source(name, tmp_path, capsys):
     project = tmp_path / "p"
     (project / "source").mkdir(parents=True)
@@ -211,8 +234,12 @@ def test_new_makes_a_whole_project_that_builds_with_no_styles_folder(tmp_path, c
     assert "made Mein Buch a project with a first book in source/mein-buch/" in out
     assert "cd 'Mein Buch' && pressroom serve" in out
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()) == [
-        ".gitignore", "README.md", "source/mein-buch/chapter-1.md", "source/mein-buch/chapter-2.md",
-        "source/mein-buch/publication.yaml"]
+        ".gitignore",
+        "README.md",
+        "source/mein-buch/chapter-1.md",
+        "source/mein-buch/chapter-2.md",
+        "source/mein-buch/publication.yaml",
+    ]
     assert (project / ".gitignore").read_text() == "dist/\n.cache/\n"
     assert "source/mein-buch/" in (project / "README.md").read_text()
     assert main(["build", "-C", str(project), "-q", "--strict", "-f", "epub"]) == Exit.OK
@@ -316,11 +343,10 @@ def test_an_internal_error_is_one_line_not_a_traceback(project, capsys, monkeypa
 # --- colour, --quiet and --verbose -------------------------------------------
 
 BROKEN = "---\ntitle: Broken\nlang: en\n---\n\nSee ![a map](gone.png).\n"
-WARNED = "---\ntitle: Warned\nlang: en\n---\n\nText.\n\n<p onclick=\"x()\">Press.</p>\n"
+WARNED = '---\ntitle: Warned\nlang: en\n---\n\nText.\n\n<p onclick="x()">Press.</p>\n'
 
 
-@pytest.mark.parametrize("no_color,coloured", [(None, True), ("1", False), ("", True)],
-                         ids=["unset", "set", "empty"])
+@pytest.mark.parametrize("no_color,coloured", [(None, True), ("1", False), ("", True)], ids=["unset", "set", "empty"])
 def test_no_color_keeps_escape_codes_out_of_messages(no_color, coloured, tmp_path, monkeypatch, capsys):
     # Colour is only ever used on a terminal; capsys's stream is made to look like one.
     # (The captured stream is in place only in the test's body, not in fixtures.)
@@ -354,7 +380,8 @@ def test_quiet_prints_only_the_problems(tmp_path, capsys):
     assert captured.out == "", "no summary table"
     assert captured.err.splitlines() == [
         "source/warned/article.md:8: warning: event handler 'onclick' on <p> was removed "
-        "(remove the attribute: no edition runs scripts)"], captured.err
+        "(remove the attribute: no edition runs scripts)"
+    ], captured.err
     assert main(["clean", "-C", str(project), "-q"]) == Exit.OK
     assert capsys.readouterr() == ("", "")
     # Without --quiet, the same build also shows its progress and the table.

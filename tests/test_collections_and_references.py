@@ -11,8 +11,17 @@ from PIL import Image
 from pypdf import PdfReader
 
 import pipeline
-from conftest import (NS, epub_files, epubcheck, format_messages, make_project, pdf_lines_by_page, pdf_text_by_page,
-                      printed_folio, source_date_epoch)
+from conftest import (
+    NS,
+    epub_files,
+    epubcheck,
+    format_messages,
+    make_project,
+    pdf_lines_by_page,
+    pdf_text_by_page,
+    printed_folio,
+    source_date_epoch,
+)
 from test_epub_accessibility import ace_report, violations
 
 
@@ -24,24 +33,27 @@ def _png(colour) -> bytes:
 
 def _filler(piece: str, count: int) -> str:
     """Paragraphs enough to run a piece over several pages, each saying whose it is."""
-    return "".join(f"\n\nParagraph {n} of {piece} goes on for a while, so that the piece runs over "
-                   "pages of its own and shows its title in the running head of each right-hand one."
-                   for n in range(1, count + 1))
+    return "".join(
+        f"\n\nParagraph {n} of {piece} goes on for a while, so that the piece runs over "
+        "pages of its own and shows its title in the running head of each right-hand one."
+        for n in range(1, count + 1)
+    )
 
 
 FILES = {
     "source/c/publication.yaml": "title: An Anthology\nlang: en\ntype: collection\npublisher: A Press\n"
-                                 "contents:\n  - one.md\n  - two.md\n",
+    "contents:\n  - one.md\n  - two.md\n",
     "source/c/one.md": "---\ntitle: The First Piece\nsubtitle: Notes on a Strike\nauthor: Ann Writer\n"
-                       "date: 2024-03-01\n---\n\n"
-                       "See [](#figure-2) and [](two.md#a-section){.page}.\n\n"
-                       "![A red box](red.png)\n\n/// figure-caption\nA red box.\n///\n\n"
-                       "> We act.\n>\n> --- Ann Other, *A Speech*\n\n"
-                       "Energy is $E = mc^2$, and\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n"
-                       + _filler("the first piece", 40) + "\n",
+    "date: 2024-03-01\n---\n\n"
+    "See [](#figure-2) and [](two.md#a-section){.page}.\n\n"
+    "![A red box](red.png)\n\n/// figure-caption\nA red box.\n///\n\n"
+    "> We act.\n>\n> --- Ann Other, *A Speech*\n\n"
+    "Energy is $E = mc^2$, and\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n"
+    + _filler("the first piece", 40)
+    + "\n",
     "source/c/two.md": "---\ntitle: The Second Piece\nauthor:\n  - Bo Author\n  - Ann Writer\ndate: 2024-04\n---\n\n"
-                       "Text.\n\n![A blue box](blue.png)\n\n/// figure-caption\nA blue box.\n///\n\n"
-                       "## A section\n\nMore text.\n" + _filler("the second piece", 40) + "\n",
+    "Text.\n\n![A blue box](blue.png)\n\n/// figure-caption\nA blue box.\n///\n\n"
+    "## A section\n\nMore text.\n" + _filler("the second piece", 40) + "\n",
     "source/c/red.png": _png("red"),
     "source/c/blue.png": _png("blue"),
 }
@@ -95,7 +107,8 @@ def test_the_nav_lists_each_piece_with_its_subtitle_authors_date_and_sections(fi
     pieces = toc.findall("x:li", NS)
     assert [_text(p.find("x:a", NS)) for p in pieces] == [
         "The First Piece: Notes on a Strike (Ann Writer, March 1, 2024)",
-        "The Second Piece (Bo Author, Ann Writer, April 2024)"]
+        "The Second Piece (Bo Author, Ann Writer, April 2024)",
+    ]
     assert [a.text for a in pieces[1].findall("x:ol/x:li/x:a", NS)] == ["A section"]
     first = pieces[0].find("x:a", NS)
     assert first.find("x:span[@class='toc-subtitle']", NS) is not None
@@ -129,8 +142,11 @@ def test_print_contents_give_each_piece_its_subtitle_byline_date_and_page(built)
     title_line, byline = contents[first], contents[first + 1]
     assert title_line.startswith("The First Piece: Notes on a Strike . .")
     assert byline == "Ann Writer, March 1, 2024"
-    opening = [i for i, lines in enumerate(pages) if lines[:3] == ["The First Piece", "Notes on a Strike",
-                                                                    "Ann Writer, March 1, 2024"]]
+    opening = [
+        i
+        for i, lines in enumerate(pages)
+        if lines[:3] == ["The First Piece", "Notes on a Strike", "Ann Writer, March 1, 2024"]
+    ]
     assert len(opening) == 1, "the piece opens with its title, subtitle and byline in print"
     assert title_line.split()[-1] == str(printed_folio(pages[opening[0]]))
     second = contents.index(next(line for line in contents if line.startswith("The Second Piece")))
@@ -213,10 +229,17 @@ def _alt_texts(node) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("date, lang, shown", [
-    ("2020-08-18", "en", "August 18, 2020"), ("2020-08-18", "en-GB", "18 August 2020"),
-    ("2020-08-18", "de", "18. August 2020"), ("2020-08", "fr", "août 2020"), ("2020", "en", "2020"),
-    ("2020-08-18", "zxx", "2020-08-18")])
+@pytest.mark.parametrize(
+    "date, lang, shown",
+    [
+        ("2020-08-18", "en", "August 18, 2020"),
+        ("2020-08-18", "en-GB", "18 August 2020"),
+        ("2020-08-18", "de", "18. August 2020"),
+        ("2020-08", "fr", "août 2020"),
+        ("2020", "en", "2020"),
+        ("2020-08-18", "zxx", "2020-08-18"),
+    ],
+)
 def test_dates_are_shown_in_words_in_the_language_of_the_text(date, lang, shown):
     """Year, month or day as the metadata gives it; as written when the
     language has no locale data (zxx: no linguistic content)."""
@@ -226,9 +249,13 @@ def test_dates_are_shown_in_words_in_the_language_of_the_text(date, lang, shown)
 
 
 def test_a_piece_in_another_language_writes_its_date_in_that_language(tmp_path):
-    project = make_project(tmp_path, {
-        "source/c/publication.yaml": "title: Mixed\nlang: en\ntype: collection\ncontents: [one.md]\n",
-        "source/c/one.md": "---\ntitle: Ein Stück\nlang: de\nauthor: Eva Autorin\ndate: 2021-03-05\n---\n\nText.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/c/publication.yaml": "title: Mixed\nlang: en\ntype: collection\ncontents: [one.md]\n",
+            "source/c/one.md": "---\ntitle: Ein Stück\nlang: de\nauthor: Eva Autorin\ndate: 2021-03-05\n---\n\nText.\n",
+        },
+    )
     with source_date_epoch():
         pipeline.build(project, formats=("epub",))
     head = _doc(epub_files(project / "dist" / "c.epub"), "one.xhtml").find(".//x:p[@class='byline']", NS)

@@ -86,11 +86,16 @@ def _png() -> bytes:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("cm"), {
-        f"source/{SLUG}/article.md": ARTICLE.replace("title: Field Notes\n", "title: Field Notes\nhtml-elements:\n"
-                                                     "  Listing: {as: figure, caption: 'Listing {number}: {caption}'}\n"),
-        f"source/{SLUG}/map.png": _png(),
-    })
+    project = make_project(
+        tmp_path_factory.mktemp("cm"),
+        {
+            f"source/{SLUG}/article.md": ARTICLE.replace(
+                "title: Field Notes\n",
+                "title: Field Notes\nhtml-elements:\n  Listing: {as: figure, caption: 'Listing {number}: {caption}'}\n",
+            ),
+            f"source/{SLUG}/map.png": _png(),
+        },
+    )
     out = project / "dist"
     with source_date_epoch():
         result = pipeline.build(project, [SLUG], formats=("epub", "pdf"), out_dir=out)
@@ -115,7 +120,8 @@ def test_every_construct_reaches_the_epub_as_what_it_is(built):
     assert _code_blocks(epub) == [
         "fn longest<'a, T>(x: &'a str, y: &'a str) -> &'a str {\n    #[allow(unused)]\n"
         "    let t: Option<T> = None;\n    x\n}\n",
-        "fn main() {}\n"]
+        "fn main() {}\n",
+    ]
     assert "```" not in xhtml and "[ ]" not in xhtml and "[x]" not in xhtml
     assert 'class="language-rust"' in xhtml
     assert "in the next part" in xhtml
@@ -132,8 +138,10 @@ def test_every_construct_reaches_the_epub_as_what_it_is(built):
 def test_what_was_left_out_is_reported_once_at_its_line(built):
     result, _ = built
     said = [str(d) for d in result.diagnostics]
-    assert f"source/{SLUG}/article.md:10: warning: this HTML comment is left out of the editions " \
-           "(nothing to do if it was a note to yourself)" in said, said
+    assert (
+        f"source/{SLUG}/article.md:10: warning: this HTML comment is left out of the editions "
+        "(nothing to do if it was a note to yourself)" in said
+    ), said
     assert not [s for s in said if "listing" in s.lower()], said
 
 

@@ -35,14 +35,15 @@ AT_LEAST = 649  # 99% of 655, rounded up
 # {number: reason}. Keep every reason specific to the example.
 EXPECTED_TO_FAIL: dict[int, str] = {
     610: "GFM extended autolinks: the bare URL inside '< https://foo.bar >' (not an autolink by the spec, "
-         "because of the spaces) is linked",
+    "because of the spaces) is linked",
     613: "GFM extended autolinks: a bare 'https://example.com' is linked; the spec leaves it as text",
     614: "GFM extended autolinks: a bare e-mail address 'foo@bar.example.com' becomes a mailto: link; the spec "
-         "leaves it as text",
+    "leaves it as text",
 }
 
 
 # --- the spec's examples --------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Example:
@@ -72,8 +73,15 @@ def spec_examples(path: Path = SPEC) -> list[Example]:
         elif part == "markdown" and stripped == ".":
             part = "html"
         elif stripped == EXAMPLE_FENCE:
-            examples.append(Example(len(examples) + 1, section, "".join(markdown).replace("→", "\t"),
-                                    "".join(expected).replace("→", "\t"), opened))
+            examples.append(
+                Example(
+                    len(examples) + 1,
+                    section,
+                    "".join(markdown).replace("→", "\t"),
+                    "".join(expected).replace("→", "\t"),
+                    opened,
+                )
+            )
             part = None
         else:
             (markdown if part == "markdown" else expected).append(line)
@@ -83,11 +91,13 @@ def spec_examples(path: Path = SPEC) -> list[Example]:
 # --- the normaliser -------------------------------------------------------
 
 # Tags around which whitespace does not matter (the spec runner's list).
-BLOCK_TAGS = frozenset("""
+BLOCK_TAGS = frozenset(
+    """
     article header aside hgroup blockquote hr iframe body li map button object canvas ol caption output
     col p colgroup pre dd progress div section dl table td dt tbody embed textarea fieldset tfoot
     figcaption th figure thead footer tr form ul h1 h2 h3 h4 h5 h6 video script style
-""".split())
+""".split()
+)
 _WHITESPACE = re.compile(r"\s+")
 _CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 
@@ -232,23 +242,26 @@ def test_the_spec_has_its_655_examples_each_in_a_section():
     assert {e.number for e in EXAMPLES if e.section == "ATX headings"} == set(range(62, 80))
 
 
-@pytest.mark.parametrize("raw, normal", [
-    ("<p>a  \t b</p>", "<p>a b</p>"),
-    ("<p>a  \t\nb</p>", "<p>a b</p>"),
-    (" <p>a  b</p>", "<p>a b</p>"),
-    ("<p>a  b</p> ", "<p>a b</p>"),
-    ("\n\t<p>\n\t\ta  b\t\t</p>\n\t", "<p>a b</p>"),
-    ("<i>a  b</i> ", "<i>a b</i> "),
-    ("<br />", "<br>"),
-    ("a<br />\nb", "a<br>b"),
-    ('<a title="bar" HREF="foo">x</a>', '<a href="foo" title="bar">x</a>'),
-    ("&forall;&amp;&gt;&lt;&quot;", "\u2200&amp;&gt;&lt;&quot;"),
-    ('"a" & b', "&quot;a&quot; &amp; b"),
-    ("&#x41;&#65;&nosuch;", "AA&nosuch;"),
-    ("<pre><code>a  \n  b\n</code></pre>\n<p>c</p>", "<pre><code>a  \n  b\n</code></pre><p>c</p>"),
-    ('<img src="a" alt="b" />', '<img alt="b" src="a">'),
-    ("<!-- x  y --> <?php a ?><![CDATA[ <a> ]]>", "<!-- x  y --> <?php a ?><![CDATA[ <a> ]]>"),
-])
+@pytest.mark.parametrize(
+    "raw, normal",
+    [
+        ("<p>a  \t b</p>", "<p>a b</p>"),
+        ("<p>a  \t\nb</p>", "<p>a b</p>"),
+        (" <p>a  b</p>", "<p>a b</p>"),
+        ("<p>a  b</p> ", "<p>a b</p>"),
+        ("\n\t<p>\n\t\ta  b\t\t</p>\n\t", "<p>a b</p>"),
+        ("<i>a  b</i> ", "<i>a b</i> "),
+        ("<br />", "<br>"),
+        ("a<br />\nb", "a<br>b"),
+        ('<a title="bar" HREF="foo">x</a>', '<a href="foo" title="bar">x</a>'),
+        ("&forall;&amp;&gt;&lt;&quot;", "\u2200&amp;&gt;&lt;&quot;"),
+        ('"a" & b', "&quot;a&quot; &amp; b"),
+        ("&#x41;&#65;&nosuch;", "AA&nosuch;"),
+        ("<pre><code>a  \n  b\n</code></pre>\n<p>c</p>", "<pre><code>a  \n  b\n</code></pre><p>c</p>"),
+        ('<img src="a" alt="b" />', '<img alt="b" src="a">'),
+        ("<!-- x  y --> <?php a ?><![CDATA[ <a> ]]>", "<!-- x  y --> <?php a ?><![CDATA[ <a> ]]>"),
+    ],
+)
 def test_the_normaliser_follows_the_spec_runners_rules(raw, normal):
     assert normalise_html(raw) == normal
 
@@ -271,12 +284,13 @@ def test_example(example: Example):
     got = _reader().core_html(example.markdown)
     assert normalise_html(got) == normalise_html(example.html), (
         f"spec line {example.line}, section {example.section}\n"
-        f"--- markdown\n{example.markdown}--- expected\n{example.html}--- got\n{got}")
+        f"--- markdown\n{example.markdown}--- expected\n{example.html}--- got\n{got}"
+    )
 
 
 def test_at_least_99_percent_of_the_examples_pass():
     failing = [e for e in EXAMPLES if not _passes(e)]
     passing = TOTAL - len(failing)
-    assert passing >= AT_LEAST, (
-        f"{passing} of {TOTAL} examples pass, fewer than {AT_LEAST}; failing: "
-        + ", ".join(f"{e.number} ({e.section})" for e in failing))
+    assert passing >= AT_LEAST, f"{passing} of {TOTAL} examples pass, fewer than {AT_LEAST}; failing: " + ", ".join(
+        f"{e.number} ({e.section})" for e in failing
+    )

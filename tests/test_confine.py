@@ -68,35 +68,96 @@ KINDS = [
     ("own-style.css", {"a.md": _article()}, {"style.css": "secret.css"}, ("source/p/style.css", None), "style.css"),
     ("own-epub.css", {"a.md": _article()}, {"epub.css": "secret.css"}, ("source/p/epub.css", None), "epub.css"),
     ("own-print.css", {"a.md": _article()}, {"print.css": "secret.css"}, ("source/p/print.css", None), "print.css"),
-    ("project-sheet", {"a.md": _article()}, {"../../styles/base.css": "secret.css"}, ("styles/base.css", None),
-     "base.css"),
-    ("project-font", {"a.md": _article()}, {"../../styles/fonts/extra.ttf": "secret.ttf"},
-     ("styles/fonts/extra.ttf", None), "extra.ttf"),
+    (
+        "project-sheet",
+        {"a.md": _article()},
+        {"../../styles/base.css": "secret.css"},
+        ("styles/base.css", None),
+        "base.css",
+    ),
+    (
+        "project-font",
+        {"a.md": _article()},
+        {"../../styles/fonts/extra.ttf": "secret.ttf"},
+        ("styles/fonts/extra.ttf", None),
+        "extra.ttf",
+    ),
     ("article", {}, {"a.md": "secret.md"}, ("source/p/a.md", None), "a.md"),
-    ("metadata", {"one.md": "# One\n\nText.\n"}, {"publication.yaml": "secret.yaml"},
-     ("source/p/publication.yaml", None), "publication.yaml"),
-    ("chapter", {"publication.yaml": BOOK, "one.md": "# One\n\nText.\n"}, {"two.md": "secret.md"},
-     ("source/p/publication.yaml", 3), "two.md"),
-    ("collection-piece", {"publication.yaml": BOOK.replace("lang: en", "lang: en\ntype: collection"),
-                          "one.md": "---\ntitle: One\n---\n\nText.\n"}, {"two.md": "secret.md"},
-     ("source/p/publication.yaml", 4), "two.md"),
-    ("image", {"a.md": _article("![a picture](pic.png)")}, {"pic.png": "secret.png"}, ("source/p/a.md", 8),
-     "pic.png"),
-    ("image-folder", {"a.md": _article("![a picture](images/pic.png)")}, {"images": "dir"}, ("source/p/a.md", 8),
-     "images"),
-    ("cover", {"a.md": _article(front="cover-image: cover.png\n")}, {"cover.png": "secret.png"},
-     ("source/p/a.md", 4), "cover.png"),
-    ("book.toml", {k: v for k, v in MDBOOK.items() if k != "book.toml"}, {"book.toml": "secret.toml"},
-     ("source/p/book.toml", None), "book.toml"),
-    ("SUMMARY.md", {k: v for k, v in MDBOOK.items() if k != "src/SUMMARY.md"}, {"src/SUMMARY.md": "secret.md"},
-     ("source/p/src/SUMMARY.md", None), "SUMMARY.md"),
-    ("include", {**MDBOOK, "src/one.md": "# One\n\n```text\n{{#include listing.txt}}\n```\n"},
-     {"src/listing.txt": "secret.txt"}, ("source/p/src/one.md", 4), "listing.txt"),
-    ("mkdocs.yml", {"docs/one.md": "# One\n\nText.\n"}, {"mkdocs.yml": "secret.yaml"},
-     ("source/p/mkdocs.yml", None), "mkdocs.yml"),
+    (
+        "metadata",
+        {"one.md": "# One\n\nText.\n"},
+        {"publication.yaml": "secret.yaml"},
+        ("source/p/publication.yaml", None),
+        "publication.yaml",
+    ),
+    (
+        "chapter",
+        {"publication.yaml": BOOK, "one.md": "# One\n\nText.\n"},
+        {"two.md": "secret.md"},
+        ("source/p/publication.yaml", 3),
+        "two.md",
+    ),
+    (
+        "collection-piece",
+        {
+            "publication.yaml": BOOK.replace("lang: en", "lang: en\ntype: collection"),
+            "one.md": "---\ntitle: One\n---\n\nText.\n",
+        },
+        {"two.md": "secret.md"},
+        ("source/p/publication.yaml", 4),
+        "two.md",
+    ),
+    ("image", {"a.md": _article("![a picture](pic.png)")}, {"pic.png": "secret.png"}, ("source/p/a.md", 8), "pic.png"),
+    (
+        "image-folder",
+        {"a.md": _article("![a picture](images/pic.png)")},
+        {"images": "dir"},
+        ("source/p/a.md", 8),
+        "images",
+    ),
+    (
+        "cover",
+        {"a.md": _article(front="cover-image: cover.png\n")},
+        {"cover.png": "secret.png"},
+        ("source/p/a.md", 4),
+        "cover.png",
+    ),
+    (
+        "book.toml",
+        {k: v for k, v in MDBOOK.items() if k != "book.toml"},
+        {"book.toml": "secret.toml"},
+        ("source/p/book.toml", None),
+        "book.toml",
+    ),
+    (
+        "SUMMARY.md",
+        {k: v for k, v in MDBOOK.items() if k != "src/SUMMARY.md"},
+        {"src/SUMMARY.md": "secret.md"},
+        ("source/p/src/SUMMARY.md", None),
+        "SUMMARY.md",
+    ),
+    (
+        "include",
+        {**MDBOOK, "src/one.md": "# One\n\n```text\n{{#include listing.txt}}\n```\n"},
+        {"src/listing.txt": "secret.txt"},
+        ("source/p/src/one.md", 4),
+        "listing.txt",
+    ),
+    (
+        "mkdocs.yml",
+        {"docs/one.md": "# One\n\nText.\n"},
+        {"mkdocs.yml": "secret.yaml"},
+        ("source/p/mkdocs.yml", None),
+        "mkdocs.yml",
+    ),
     ("mkdocs-page", MKDOCS, {"docs/two.md": "secret.md"}, ("source/p/mkdocs.yml", 4), "two.md"),
-    ("archive-extra", {"a.md": _article(front="archive:\n  extra: [notes.txt]\n")}, {"notes.txt": "secret.txt"},
-     ("source/p/a.md", 5), "notes.txt"),
+    (
+        "archive-extra",
+        {"a.md": _article(front="archive:\n  extra: [notes.txt]\n")},
+        {"notes.txt": "secret.txt"},
+        ("source/p/a.md", 5),
+        "notes.txt",
+    ),
     ("device", {}, {"a.md": "/dev/zero"}, ("source/p/a.md", None), "/dev/zero"),
     ("loop", {"b.md": _article()}, {"a.md": "LOOP"}, ("source/p/a.md", None), "loop of links"),
 ]
@@ -177,6 +238,7 @@ def test_a_publication_folder_leading_out_of_the_project_is_named_and_not_read(t
 
 # --- the check itself ---------------------------------------------------------
 
+
 def test_check_gives_the_real_path_of_a_plain_file_inside_even_through_a_link(tmp_path):
     (tmp_path / "a.md").write_text("x")
     (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
@@ -184,11 +246,20 @@ def test_check_gives_the_real_path_of_a_plain_file_inside_even_through_a_link(tm
     assert confine.read_bytes(tmp_path / "b.md", tmp_path) == b"x"
 
 
-@pytest.mark.parametrize("case,reason", [
-    ("missing", "does not exist"), ("dangling", "which does not exist"), ("dotdot", "is outside"),
-    ("link-out", "leads outside"), ("folder-link-out", "leads outside"), ("loop", "loop of links"),
-    ("folder", "is a folder"), ("pipe", "is a named pipe"), ("nul", "not a possible file name"),
-])
+@pytest.mark.parametrize(
+    "case,reason",
+    [
+        ("missing", "does not exist"),
+        ("dangling", "which does not exist"),
+        ("dotdot", "is outside"),
+        ("link-out", "leads outside"),
+        ("folder-link-out", "leads outside"),
+        ("loop", "loop of links"),
+        ("folder", "is a folder"),
+        ("pipe", "is a named pipe"),
+        ("nul", "not a possible file name"),
+    ],
+)
 def test_check_refuses_and_says_why(tmp_path, case, reason):
     inside = tmp_path / "inside"
     inside.mkdir()
@@ -262,8 +333,13 @@ def test_a_link_to_a_loop_of_links_or_to_an_impossible_name_is_only_broken(tmp_p
     from pipeline.document import read_publication
     from pipeline.sources import load
 
-    project = make_project(tmp_path, {"source/b/publication.yaml": "title: B\nlang: en\ncontents: [a.md]\n",
-                                      "source/b/a.md": "# A\n\n[x](loop.md) and [y](a%00b.md)\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/b/publication.yaml": "title: B\nlang: en\ncontents: [a.md]\n",
+            "source/b/a.md": "# A\n\n[x](loop.md) and [y](a%00b.md)\n",
+        },
+    )
     (project / "source" / "b" / "loop.md").symlink_to(project / "source" / "b" / "loop.md")
     diags = Diagnostics(root=project)
     read_publication(load(project / "source" / "b", diags), project, diags)
@@ -287,7 +363,8 @@ def test_a_publication_folder_that_cannot_be_listed_is_a_located_error(tmp_path,
     diags = Diagnostics(root=project)
     assert load(folder, diags) is None
     assert [(d.location.path, d.message) for d in diags.errors] == [
-        ("source/a", "the folder cannot be read: Permission denied")]
+        ("source/a", "the folder cannot be read: Permission denied")
+    ]
 
 
 def test_an_editors_lock_file_beside_an_article_is_not_taken_for_a_chapter(tmp_path):

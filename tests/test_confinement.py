@@ -48,11 +48,33 @@ ROUTES = [
     ("raw-attachment", {"a.md": _article('<a rel="attachment" href="file:///etc/passwd">x</a>')}, False),
     ("raw-attachment-http", {"a.md": _article('<p><a rel="attachment" href="http://example.com/x">x</a></p>')}, False),
     ("style-attribute", {"a.md": _article('<p style="background: url(file:///etc/passwd)">x</p>')}, False),
-    ("raw-iframe", {"a.md": _article('<iframe src="file:///etc/passwd"></iframe>\n\n<object data="http://example.com/x"></object>')}, False),
-    ("svg-image", {"a.md": _article('<svg width="10" height="10"><image href="file:///etc/passwd" width="10" height="10"/></svg>')}, False),
-    ("own-stylesheet", {"a.md": _article("Styled."),
-                        "style.css": "@import url(file:///etc/passwd);\nbody { background: url(http://example.com/x.png); }\n"
-                                     "p { background-image: url(../../../secret.png); }\n"}, False),
+    (
+        "raw-iframe",
+        {
+            "a.md": _article(
+                '<iframe src="file:///etc/passwd"></iframe>\n\n<object data="http://example.com/x"></object>'
+            )
+        },
+        False,
+    ),
+    (
+        "svg-image",
+        {
+            "a.md": _article(
+                '<svg width="10" height="10"><image href="file:///etc/passwd" width="10" height="10"/></svg>'
+            )
+        },
+        False,
+    ),
+    (
+        "own-stylesheet",
+        {
+            "a.md": _article("Styled."),
+            "style.css": "@import url(file:///etc/passwd);\nbody { background: url(http://example.com/x.png); }\n"
+            "p { background-image: url(../../../secret.png); }\n",
+        },
+        False,
+    ),
     ("cover-image", {"a.md": _article("Text.", "cover-image: ../../../secret.png\n")}, True),
     ("manifest-contents", {"publication.yaml": "title: Confined\ncontents:\n  - ../../../secret.md\n"}, True),
     ("symlinked-source", {"a.md": "LINK:secret.md"}, True),
@@ -127,7 +149,7 @@ def test_nothing_outside_the_project_reaches_an_edition(files, must_fail, tmp_pa
 
 
 def test_strict_refuses_what_it_would_otherwise_remove(tmp_path):
-    project = make_project(tmp_path, {"source/s/a.md": _article("<script>alert(1)</script>\n\n<p onclick=\"x()\">x</p>")})
+    project = make_project(tmp_path, {"source/s/a.md": _article('<script>alert(1)</script>\n\n<p onclick="x()">x</p>')})
     with source_date_epoch(), pytest.raises(BuildError) as caught:
         pipeline.build(project, strict=True)
     messages = [d.message for d in caught.value.diagnostics if d.severity == "error"]
@@ -146,9 +168,16 @@ def test_the_renderers_fetcher_reads_only_data_and_files_inside_the_project(tmp_
     fetcher = ProjectFetcher(project)
     assert fetcher.fetch(inside.as_uri()) is not None
     assert fetcher.fetch("data:text/plain,hello") is not None
-    for url in ("file:///etc/passwd", (tmp_path / "secret.txt").as_uri(), (project / "link.txt").as_uri(),
-                (project / "styles" / ".." / ".." / "secret.txt").as_uri(), "http://example.com/x",
-                "https://example.com/x", "ftp://example.com/x", "file://otherhost/etc/passwd"):
+    for url in (
+        "file:///etc/passwd",
+        (tmp_path / "secret.txt").as_uri(),
+        (project / "link.txt").as_uri(),
+        (project / "styles" / ".." / ".." / "secret.txt").as_uri(),
+        "http://example.com/x",
+        "https://example.com/x",
+        "ftp://example.com/x",
+        "file://otherhost/etc/passwd",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 8

@@ -35,10 +35,14 @@ PYDYF_PIECES = {"pagerefs", "pdftree"}
 def _fail(module: str, what: str):
     """Fail naming the piece, its module and the version of the library it relies on."""
     found = re.search(r'^PIECE = "(.*)"', (ENGINE / f"{module}.py").read_text(encoding="utf-8"), re.M)
-    library, version = (("pydyf", pydyf.__version__) if module in PYDYF_PIECES
-                        else ("weasyprint", weasyprint.__version__))
-    pytest.fail(f"engine piece '{found.group(1) if found else module}' (pipeline/pdf/engine/{module}.py): "
-                f"{library} {version} {what}", pytrace=False)
+    library, version = (
+        ("pydyf", pydyf.__version__) if module in PYDYF_PIECES else ("weasyprint", weasyprint.__version__)
+    )
+    pytest.fail(
+        f"engine piece '{found.group(1) if found else module}' (pipeline/pdf/engine/{module}.py): "
+        f"{library} {version} {what}",
+        pytrace=False,
+    )
 
 
 def _load(module: str):
@@ -72,7 +76,7 @@ def _relied_on(piece, what: str):
 
 def _signature(piece, function, names: tuple[str, ...], what: str) -> None:
     got = tuple(inspect.signature(function).parameters)
-    _holds(piece, got[:len(names)] == names, f"{what} takes {got}, not {names}")
+    _holds(piece, got[: len(names)] == names, f"{what} takes {got}, not {names}")
 
 
 def _render(html: str, **options):
@@ -90,17 +94,29 @@ def _with_note(words_before: int = 20, words_in: int = 28, call_at: int = 5) -> 
     """Three paragraphs on small pages, a note called in the second: WeasyPrint
     sends the note on to the next page without its call (see notes.py)."""
     note = '<span class="footnote-body" id="n1">' + "note " * 10 + "</span>"
-    return (f"<style>{NOTE_CSS}</style><p id='b1' data-pm='b1'>{'word ' * words_before}</p>"
-            f"<p id='b2' data-pm='b2'>{'word ' * call_at}{note}{'word ' * (words_in - call_at)}</p>"
-            f"<p id='b3' data-pm='b3'>{'word ' * 30}</p>")
+    return (
+        f"<style>{NOTE_CSS}</style><p id='b1' data-pm='b1'>{'word ' * words_before}</p>"
+        f"<p id='b2' data-pm='b2'>{'word ' * call_at}{note}{'word ' * (words_in - call_at)}</p>"
+        f"<p id='b3' data-pm='b3'>{'word ' * 30}</p>"
+    )
 
 
 # The documented API (WeasyPrint's and pydyf's "API Reference" pages): all a
 # module outside the engine may use. WeasyPrint's logger ("weasyprint") is
 # documented too.
-PUBLIC = {"weasyprint": {"HTML", "CSS", "Attachment", "URLFetcher", "default_url_fetcher", "Document", "Page",
-                         "DEFAULT_OPTIONS"},
-          "pydyf": {"Object", "Dictionary", "Stream", "String", "Array", "PDF"}}
+PUBLIC = {
+    "weasyprint": {
+        "HTML",
+        "CSS",
+        "Attachment",
+        "URLFetcher",
+        "default_url_fetcher",
+        "Document",
+        "Page",
+        "DEFAULT_OPTIONS",
+    },
+    "pydyf": {"Object", "Dictionary", "Stream", "String", "Array", "PDF"},
+}
 INTERNAL_ATTRIBUTES = {"_page_box", "page_references", "make_all_pages", "generate_rdf_metadata"}
 
 
@@ -113,18 +129,27 @@ def test_no_module_outside_the_engine_uses_weasyprint_or_pydyf_internals():
         where = path.relative_to(REPO).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                found += [f"{where}:{node.lineno} imports {a.name}" for a in node.names
-                          if a.name.split(".")[0] in PUBLIC and a.name not in PUBLIC]
+                found += [
+                    f"{where}:{node.lineno} imports {a.name}"
+                    for a in node.names
+                    if a.name.split(".")[0] in PUBLIC and a.name not in PUBLIC
+                ]
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PUBLIC:
                 if node.module not in PUBLIC:
                     found.append(f"{where}:{node.lineno} imports from {node.module}")
                 else:
-                    found += [f"{where}:{node.lineno} imports {node.module}.{a.name}" for a in node.names
-                              if a.name not in PUBLIC[node.module]]
+                    found += [
+                        f"{where}:{node.lineno} imports {node.module}.{a.name}"
+                        for a in node.names
+                        if a.name not in PUBLIC[node.module]
+                    ]
             elif isinstance(node, ast.Attribute):
-                if node.attr in INTERNAL_ATTRIBUTES or (isinstance(node.value, ast.Name) and node.value.id in PUBLIC
-                                                        and node.attr not in PUBLIC[node.value.id]
-                                                        and node.attr != "__version__"):
+                if node.attr in INTERNAL_ATTRIBUTES or (
+                    isinstance(node.value, ast.Name)
+                    and node.value.id in PUBLIC
+                    and node.attr not in PUBLIC[node.value.id]
+                    and node.attr != "__version__"
+                ):
                     found.append(f"{where}:{node.lineno} reads .{node.attr}")
     assert found == [], "WeasyPrint or pydyf internals outside pipeline/pdf/engine/: " + "; ".join(found)
 
@@ -141,20 +166,28 @@ def test_every_piece_is_tested_here():
 def test_piece_boxes_page_boxes():
     piece = boxes = _load("boxes")
     _holds(piece, all(hasattr(boxes, kind) for kind in boxes.__all__), "no longer has every box kind it imports")
-    document = _render("<style>@page { @bottom-center { content: 'folio' } }</style>"
-                       "<p id='p'>Hello world<span class='footnote-body' style='float: footnote'>A note</span></p>"
-                       "<table><thead><tr><th>Head</th></tr></thead><tbody><tr><td>Cell</td></tr></tbody></table>"
-                       "<img alt='dot' style='width: 10px' src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"
-                       "CAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='>")
+    document = _render(
+        "<style>@page { @bottom-center { content: 'folio' } }</style>"
+        "<p id='p'>Hello world<span class='footnote-body' style='float: footnote'>A note</span></p>"
+        "<table><thead><tr><th>Head</th></tr></thead><tbody><tr><td>Cell</td></tr></tbody></table>"
+        "<img alt='dot' style='width: 10px' src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"
+        "CAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='>"
+    )
     page = document.pages[0]
     _holds(piece, hasattr(page, "_page_box"), "no longer gives Page._page_box")
     root = boxes.page_box(page)
     with _relied_on(piece, "no longer lays out a page's boxes as it did"):
-        _holds(piece, callable(root.content_box_x) and callable(root.content_box_y),
-               "no longer gives the page box content_box_x() and content_box_y()")
+        _holds(
+            piece,
+            callable(root.content_box_x) and callable(root.content_box_y),
+            "no longer gives the page box content_box_x() and content_box_y()",
+        )
         kinds = {type(child) for child in root.children}
-        _holds(piece, boxes.MarginBox in kinds and boxes.FootnoteAreaBox in kinds,
-               "no longer puts margin boxes and the footnote area among the page box's children")
+        _holds(
+            piece,
+            boxes.MarginBox in kinds and boxes.FootnoteAreaBox in kinds,
+            "no longer puts margin boxes and the footnote area among the page box's children",
+        )
         margin = next(c for c in root.children if isinstance(c, boxes.MarginBox))
         _holds(piece, margin.at_keyword == "@bottom-center", "no longer names a margin box by at_keyword")
         flow = [box for box, _ in boxes.in_flow(root)]
@@ -167,30 +200,52 @@ def test_piece_boxes_page_boxes():
         _holds(piece, "Hello world" in [b.text for b in texts], "no longer gives a text box its text")
         line = next(b for b in flow if isinstance(b, boxes.LineBox))
         _holds(piece, isinstance(line, boxes.ParentBox) and line.children, "no longer nests text in line boxes")
-        _holds(piece, any(getattr(b, "footnote", None) is not None and b.element_tag.endswith("::footnote-call")
-                          for b in flow), "no longer links a note call's box to its note (box.footnote)")
-        _holds(piece, all(b.element.get("id") == "p" for b in texts if b.text == "Hello world")
-               and texts[0].element_tag == "p", "no longer gives a box its element and element_tag")
+        _holds(
+            piece,
+            any(getattr(b, "footnote", None) is not None and b.element_tag.endswith("::footnote-call") for b in flow),
+            "no longer links a note call's box to its note (box.footnote)",
+        )
+        _holds(
+            piece,
+            all(b.element.get("id") == "p" for b in texts if b.text == "Hello world") and texts[0].element_tag == "p",
+            "no longer gives a box its element and element_tag",
+        )
         image = next(b for b in flow if isinstance(b, boxes.ReplacedBox))
-        _holds(piece, image.replacement.width == 1 and hasattr(image.replacement, "ratio"),
-               "no longer gives an image box its replacement's width and ratio")
-        _holds(piece, any(getattr(b, "is_header", False) for b in flow),
-               "no longer marks a table's head row group with is_header")
-        _holds(piece, texts[0].style["overflow"] == "visible" and texts[0].position_y >= root.content_box_y(),
-               "no longer gives a box its computed style and position")
+        _holds(
+            piece,
+            image.replacement.width == 1 and hasattr(image.replacement, "ratio"),
+            "no longer gives an image box its replacement's width and ratio",
+        )
+        _holds(
+            piece,
+            any(getattr(b, "is_header", False) for b in flow),
+            "no longer marks a table's head row group with is_header",
+        )
+        _holds(
+            piece,
+            texts[0].style["overflow"] == "visible" and texts[0].position_y >= root.content_box_y(),
+            "no longer gives a box its computed style and position",
+        )
 
 
 def test_piece_pageloop_page_loop():
     piece = pageloop = _load("pageloop")
     boxes = _load("boxes")
-    _holds(piece, pageloop.SUPPORTED, "is not the version the loop was written for (SUPPORTED: 70): check the "
-                                      "loop against its page.make_all_pages and update SUPPORTED")
+    _holds(
+        piece,
+        pageloop.SUPPORTED,
+        "is not the version the loop was written for (SUPPORTED: 70): check the "
+        "loop against its page.make_all_pages and update SUPPORTED",
+    )
     from weasyprint import layout as weasy_layout
     from weasyprint.layout import page as weasy_page
 
     _holds(piece, hasattr(weasy_layout, "make_all_pages"), "no longer has layout.make_all_pages")
-    _holds(piece, "make_all_pages(" in inspect.getsource(weasy_layout.layout_document),
-           "no longer calls make_all_pages from layout.layout_document")
+    _holds(
+        piece,
+        "make_all_pages(" in inspect.getsource(weasy_layout.layout_document),
+        "no longer calls make_all_pages from layout.layout_document",
+    )
     _signature(piece, weasy_page.make_all_pages, ("context", "root_box", "html", "pages"), "make_all_pages")
     _signature(piece, weasy_page.remake_page, ("index", "context", "root_box", "html"), "remake_page")
     source = inspect.getsource(weasy_page.make_all_pages)
@@ -204,34 +259,50 @@ def test_piece_pageloop_page_loop():
         def revise(page, reported, root_box):
             seen.append((page, list(reported or ())))
             return None
+
         return revise
 
-    with _relied_on(piece, "no longer lays out the same pages through the replaced loop"), \
-            pageloop.pages_revised(looking):
+    with (
+        _relied_on(piece, "no longer lays out the same pages through the replaced loop"),
+        pageloop.pages_revised(looking),
+    ):
         same = _render(html)
-    _holds(piece, [p.anchors for p in same.pages] == [p.anchors for p in own.pages] and len(seen) >= len(own.pages),
-           "lays out other pages through the replaced loop than through its own")
-    _holds(piece, any(reported for _, reported in seen), "no longer reports the note it sends on "
-                                                        "(context.reported_footnotes)")
+    _holds(
+        piece,
+        [p.anchors for p in same.pages] == [p.anchors for p in own.pages] and len(seen) >= len(own.pages),
+        "lays out other pages through the replaced loop than through its own",
+    )
+    _holds(
+        piece,
+        any(reported for _, reported in seen),
+        "no longer reports the note it sends on (context.reported_footnotes)",
+    )
 
     def breaking():
         def revise(page, reported, root_box):
-            target = next((b for b, _ in boxes.walk(root_box) if b.element is not None
-                           and b.element.get("id") == "b2"), None)
+            target = next(
+                (b for b, _ in boxes.walk(root_box) if b.element is not None and b.element.get("id") == "b2"), None
+            )
             if reported and target is not None and target.style["break_before"] != "page":
                 pageloop.break_before(target)
                 return target.element
             return None
+
         return revise
 
-    with _relied_on(piece, "no longer makes pages again after a page break is given"), \
-            pageloop.pages_revised(breaking):
+    with _relied_on(piece, "no longer makes pages again after a page break is given"), pageloop.pages_revised(breaking):
         moved = _render(html)
     first = next(n for n, p in enumerate(moved.pages) if "b2" in p.anchors)
-    _holds(piece, first > next(n for n, p in enumerate(own.pages) if "b2" in p.anchors),
-           "no longer moves a block given break_before to a new page when the pages are made again")
-    _holds(piece, "b3" not in moved.pages[first - 1].anchors and "b1" in moved.pages[0].anchors,
-           "no longer keeps the pages made before the break")
+    _holds(
+        piece,
+        first > next(n for n, p in enumerate(own.pages) if "b2" in p.anchors),
+        "no longer moves a block given break_before to a new page when the pages are made again",
+    )
+    _holds(
+        piece,
+        "b3" not in moved.pages[first - 1].anchors and "b1" in moved.pages[0].anchors,
+        "no longer keeps the pages made before the break",
+    )
 
 
 def test_piece_pagerefs_page_references():
@@ -242,15 +313,20 @@ def test_piece_pagerefs_page_references():
     for _ in range(3):
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     kids = pdf.pages["Kids"]
-    _holds(piece, len(kids) == 9 and list(kids[1::3]) == [0] * 3 and list(kids[2::3]) == ["R"] * 3,
-           "no longer lists each page in pages['Kids'] as (number, 0, 'R')")
-    _holds(piece, pdf.page_references == tuple(f"{n} 0 R".encode() for n in kids[::3]),
-           "no longer gives page_references as the tuple of b'N 0 R' of pages['Kids']")
+    _holds(
+        piece,
+        len(kids) == 9 and list(kids[1::3]) == [0] * 3 and list(kids[2::3]) == ["R"] * 3,
+        "no longer lists each page in pages['Kids'] as (number, 0, 'R')",
+    )
+    _holds(
+        piece,
+        pdf.page_references == tuple(f"{n} 0 R".encode() for n in kids[::3]),
+        "no longer gives page_references as the tuple of b'N 0 R' of pages['Kids']",
+    )
     with pagerefs.page_references_kept():
         first = pdf.page_references
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        _holds(piece, len(pdf.page_references) == 4 and len(first) == 3,
-               "keeps page references after a page is added")
+        _holds(piece, len(pdf.page_references) == 4 and len(first) == 3, "keeps page references after a page is added")
     _holds(piece, inspect.getattr_static(pydyf.PDF, "page_references") is prop, "leaves page_references replaced")
     document = _render("".join(f"<h1>Part {n}</h1><p>{'Text that fills a page. ' * 120}</p>" for n in range(3)))
     plain = document.write_pdf(pdf_tags=True, pdf_identifier=b"x")
@@ -264,20 +340,21 @@ def test_piece_libraries_library_search():
     for its libraries (or the piece does nothing), and loads them all with
     the quick search in place."""
     piece = libraries = _load("libraries")
-    script = ("import ctypes.util, sys\n"
-              "asked = []\nfind = ctypes.util.find_library\n"
-              "ctypes.util.find_library = lambda name: asked.append(name) or find(name)\n"
-              "from pipeline.pdf.engine.libraries import quick_library_search\n"
-              "with quick_library_search():\n"
-              "    import weasyprint.text.ffi as ffi\n"
-              "print(len(asked), bool(ffi.pango and ffi.harfbuzz and ffi.fontconfig and ffi.gobject))\n")
+    script = (
+        "import ctypes.util, sys\n"
+        "asked = []\nfind = ctypes.util.find_library\n"
+        "ctypes.util.find_library = lambda name: asked.append(name) or find(name)\n"
+        "from pipeline.pdf.engine.libraries import quick_library_search\n"
+        "with quick_library_search():\n"
+        "    import weasyprint.text.ffi as ffi\n"
+        "print(len(asked), bool(ffi.pango and ffi.harfbuzz and ffi.fontconfig and ffi.gobject))\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     _holds(piece, done.returncode == 0, f"no longer loads its libraries with the quick search: {done.stderr[-400:]}")
     asked, loaded = done.stdout.split()
     _holds(piece, loaded == "True", "no longer loads Pango, HarfBuzz, Fontconfig and GObject")
     if libraries._listed() is not None:
-        _holds(piece, int(asked) > 0, "no longer asks ctypes.util.find_library for its libraries: "
-                                      "the piece can go")
+        _holds(piece, int(asked) > 0, "no longer asks ctypes.util.find_library for its libraries: the piece can go")
 
 
 def test_piece_metadata_xmp_metadata():
@@ -286,10 +363,17 @@ def test_piece_metadata_xmp_metadata():
 
     for prefix in ("rdf", "dc", "xmpMM", "pdfuaid"):
         _holds(piece, prefix in NS, f"no longer names the namespace '{prefix}' in pdf.metadata.NS")
-    _signature(piece, DocumentMetadata.generate_rdf_metadata, ("self", "variant", "version", "conformance"),
-               "DocumentMetadata.generate_rdf_metadata")
-    _holds(piece, "self.generate_rdf_metadata(" in inspect.getsource(DocumentMetadata),
-           "no longer writes the XMP through DocumentMetadata.generate_rdf_metadata")
+    _signature(
+        piece,
+        DocumentMetadata.generate_rdf_metadata,
+        ("self", "variant", "version", "conformance"),
+        "DocumentMetadata.generate_rdf_metadata",
+    )
+    _holds(
+        piece,
+        "self.generate_rdf_metadata(" in inspect.getsource(DocumentMetadata),
+        "no longer writes the XMP through DocumentMetadata.generate_rdf_metadata",
+    )
     calls = []
 
     def amend(rdf, variant):
@@ -304,8 +388,11 @@ def test_piece_metadata_xmp_metadata():
         ua = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=True)
         x = document.write_pdf(pdf_variant="pdf/x-4", uncompressed_pdf=True)
     _holds(piece, b"Probe Press" in ua and b"Probe Press" in x, "no longer writes the amended RDF into the XMP")
-    _holds(piece, [v for v, _ in calls] == ["ua", "x"], f"calls generate_rdf_metadata with the variants "
-                                                        f"{[v for v, _ in calls]}, not 'ua' and 'x'")
+    _holds(
+        piece,
+        [v for v, _ in calls] == ["ua", "x"],
+        f"calls generate_rdf_metadata with the variants {[v for v, _ in calls]}, not 'ua' and 'x'",
+    )
     _holds(piece, len(calls[1][1]) == 1, "no longer writes one xmpMM:DocumentID for PDF/X")
 
 
@@ -314,8 +401,9 @@ def test_piece_fonts_font_configuration():
     face = REPO / "styles" / "fonts" / "charis" / "CharisSIL-Regular.ttf"
     # A family of the machine's, asked for by name before the committed font.
     try:
-        family = subprocess.run(["fc-match", "-f", "%{family[0]}", "sans-serif"], capture_output=True, text=True,
-                                timeout=60).stdout.strip()
+        family = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}", "sans-serif"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
     except OSError:
         family = ""
     family = family or "DejaVu Sans"
@@ -328,13 +416,16 @@ def test_piece_fonts_font_configuration():
         return [str(f["/BaseFont"]).split("+")[-1] for f in used_fonts]
 
     machine = used(FontConfiguration())
-    assert machine and not machine[0].startswith("Probe"), \
+    assert machine and not machine[0].startswith("Probe"), (
         f"this machine has no font '{family}' of its own: the test would prove nothing ({machine})"
+    )
     with _relied_on(piece, "no longer makes a font configuration with the committed fonts only"):
         committed = used(fonts.committed_only())
-    _holds(piece, committed and all(name.startswith("Probe") for name in committed),
-           f"still takes the machine's fonts ({committed}) when FontConfiguration is made "
-           "under an empty FONTCONFIG_FILE")
+    _holds(
+        piece,
+        committed and all(name.startswith("Probe") for name in committed),
+        f"still takes the machine's fonts ({committed}) when FontConfiguration is made under an empty FONTCONFIG_FILE",
+    )
 
 
 def test_piece_pdftree_pdf_objects():
@@ -354,24 +445,37 @@ def test_piece_pdftree_pdf_objects():
 
     with _relied_on(piece, "no longer gives a finisher the PDF's pages and output intents as press.py reads them"):
         sheets = [CSS(string=press.sheet(REPO), color_profiles=profiles)]
-        document = _render("<p style='break-after: page'>One</p><p>Two</p>", stylesheets=sheets,
-                           color_profiles=profiles)
+        document = _render(
+            "<p style='break-after: page'>One</p><p>Two</p>", stylesheets=sheets, color_profiles=profiles
+        )
         document.write_pdf(pdf_variant=press.VARIANT, finisher=finisher)
     _holds(piece, seen["triples"], "no longer lists each page in pages['Kids'] as (number, 0, 'R')")
-    _holds(piece, len(seen["resources"]) == 2 and all(isinstance(r, dict) for r in seen["resources"]),
-           "no longer gives each page a Resources dictionary (or a reference to one)")
-    _holds(piece, all(isinstance(s, dict) for s in seen["spaces"]),
-           "no longer gives each page's resources a ColorSpace dictionary (or a reference to one)")
-    _holds(piece, seen["intents"] and all(isinstance(i, dict) and i.get("S") for i in seen["intents"]),
-           "no longer lists a PDF/X output intent as a dictionary in the catalog's OutputIntents")
+    _holds(
+        piece,
+        len(seen["resources"]) == 2 and all(isinstance(r, dict) for r in seen["resources"]),
+        "no longer gives each page a Resources dictionary (or a reference to one)",
+    )
+    _holds(
+        piece,
+        all(isinstance(s, dict) for s in seen["spaces"]),
+        "no longer gives each page's resources a ColorSpace dictionary (or a reference to one)",
+    )
+    _holds(
+        piece,
+        seen["intents"] and all(isinstance(i, dict) and i.get("S") for i in seen["intents"]),
+        "no longer lists a PDF/X output intent as a dictionary in the catalog's OutputIntents",
+    )
 
 
 def test_piece_icc_srgb_profile():
     piece = icc = _load("icc")
     with _relied_on(piece, f"no longer ships {icc.NAME} in {icc.PACKAGE}"):
         profile = icc.srgb_profile()
-    _holds(piece, profile[36:40] == b"acsp" and profile[16:20] == b"RGB ", f"ships a {icc.NAME} that is not "
-                                                                            "an RGB ICC profile")
+    _holds(
+        piece,
+        profile[36:40] == b"acsp" and profile[16:20] == b"RGB ",
+        f"ships a {icc.NAME} that is not an RGB ICC profile",
+    )
 
 
 def test_piece_structlang_structure_languages():
@@ -379,8 +483,10 @@ def test_piece_structlang_structure_languages():
     note's at the foot of the page (which carries its own lang, as
     pdf/assemble.py writes it), say so; the English ones say nothing."""
     piece = structlang = _load("structlang")
-    html = ("<style>.note { float: footnote }</style><p>Englisch.</p>"
-            "<article lang='de'><p>Ein Absatz.<span class='note' lang='de'>Eine Anmerkung.</span></p></article>")
+    html = (
+        "<style>.note { float: footnote }</style><p>Englisch.</p>"
+        "<article lang='de'><p>Ein Absatz.<span class='note' lang='de'>Eine Anmerkung.</span></p></article>"
+    )
     with _relied_on(piece, "no longer writes the structure tree the piece pairs with the page's boxes"):
         document = _render(html)
         data = document.write_pdf(pdf_tags=True, finisher=structlang.finish)
@@ -397,8 +503,15 @@ def test_piece_structlang_structure_languages():
                 walk(kid)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    _holds(piece, ("/Art", "de") in langs, f"no longer pairs a page's top structure elements with its boxes in "
-                                           f"order: the German article's element has no /Lang (found {langs})")
-    _holds(piece, sum(1 for _, lang in langs if lang == "de") >= 2,
-           f"no longer makes one structure element per note in the footnote area (found {langs})")
+    _holds(
+        piece,
+        ("/Art", "de") in langs,
+        f"no longer pairs a page's top structure elements with its boxes in "
+        f"order: the German article's element has no /Lang (found {langs})",
+    )
+    _holds(
+        piece,
+        sum(1 for _, lang in langs if lang == "de") >= 2,
+        f"no longer makes one structure element per note in the footnote area (found {langs})",
+    )
     _holds(piece, all(lang in (None, "de") for _, lang in langs), f"gave a /Lang to an English element ({langs})")

@@ -28,8 +28,10 @@ def violations(report: dict) -> list[str]:
         for item in doc.get("assertions", []):
             if item["earl:result"]["earl:outcome"] != "pass":
                 test = item["earl:test"]
-                found.append(f"{doc['earl:testSubject']['url']}: {test['earl:impact']} "
-                             f"{test['dct:title']}: {item['earl:result'].get('dct:description', '')}")
+                found.append(
+                    f"{doc['earl:testSubject']['url']}: {test['earl:impact']} "
+                    f"{test['dct:title']}: {item['earl:result'].get('dct:description', '')}"
+                )
     return found
 
 
@@ -71,8 +73,9 @@ def check_page_list(epub: Path, pdf: Path) -> int:
         # The PDF pages that print this folio (a folio is a line of its own).
         candidates = [i for i, page in enumerate(lines) if label in page]
         assert candidates, f"no PDF page prints the folio {label}"
-        assert words and any(words in _only_letters(" ".join(lines[i][:4])) for i in candidates), \
+        assert words and any(words in _only_letters(" ".join(lines[i][:4])) for i in candidates), (
             f"page {label}: {following} does not open the PDF page printed {label}: {lines[candidates[0]][:4]}"
+        )
     return len(entries)
 
 
@@ -89,5 +92,6 @@ def test_page_break_source_names_the_print_edition(sample_build):
     assert {"printPageNumbers", "pageBreakMarkers", "tableOfContents"} <= features
     # The print edition carries the same identifier in its XMP.
     from pypdf import PdfReader
+
     xmp = PdfReader(str(sample_build.pdf)).trailer["/Root"]["/Metadata"].get_object().get_data()
     assert source.text.encode() in xmp

@@ -26,10 +26,13 @@ def _build(tmp_path, files):
 
 
 def test_a_given_cover_image_is_the_cover_readers_show(tmp_path):
-    epub, files = _build(tmp_path, {
-        "source/c/a.md": "---\ntitle: Covered\nlang: en\ncover-image: front.jpg\n---\n\nText.\n",
-        "source/c/front.jpg": _jpeg(),
-    })
+    epub, files = _build(
+        tmp_path,
+        {
+            "source/c/a.md": "---\ntitle: Covered\nlang: en\ncover-image: front.jpg\n---\n\nText.\n",
+            "source/c/front.jpg": _jpeg(),
+        },
+    )
     assert epubcheck(epub) == []
     opf = etree.fromstring(files["EPUB/content.opf"])
     [item] = opf.findall(".//opf:item[@properties='cover-image']", NS)
@@ -39,8 +42,9 @@ def test_a_given_cover_image_is_the_cover_readers_show(tmp_path):
     img = cover.find(".//x:img", NS)
     assert img.get("src") == f"../{item.get('href')}" and img.get("alt")
     nav = etree.fromstring(files["EPUB/text/nav.xhtml"])
-    landmarks = {a.get("{%s}type" % NS["epub"]): a.get("href")
-                 for a in nav.findall(".//x:nav[@epub:type='landmarks']//x:a", NS)}
+    landmarks = {
+        a.get("{%s}type" % NS["epub"]): a.get("href") for a in nav.findall(".//x:nav[@epub:type='landmarks']//x:a", NS)
+    }
     assert landmarks["cover"] == "cover.xhtml"
     assert {"titlepage", "toc", "bodymatter"} <= set(landmarks)
 
@@ -53,8 +57,10 @@ def test_without_a_cover_image_a_typographic_cover_is_made(tmp_path):
 
 
 def test_fonts_are_embedded_on_request_with_font_media_types(tmp_path):
-    epub, files = _build(tmp_path, {
-        "source/f/a.md": "---\ntitle: Fonts\nlang: en\nepub:\n  embed-fonts: true\n---\n\nText and `code`.\n"})
+    epub, files = _build(
+        tmp_path,
+        {"source/f/a.md": "---\ntitle: Fonts\nlang: en\nepub:\n  embed-fonts: true\n---\n\nText and `code`.\n"},
+    )
     messages = epubcheck(epub)
     assert [m for m in messages if m["severity"] != "USAGE"] == [], format_messages(messages)
     # The only usage note is EPUBCheck's remark that @font-face is used.
@@ -76,8 +82,10 @@ def test_fonts_are_not_shipped_unless_asked(tmp_path):
 
 
 def test_language_is_on_the_package_every_document_and_foreign_passages(tmp_path):
-    epub, files = _build(tmp_path, {
-        "source/l/a.md": "---\ntitle: Langues\nlang: fr\n---\n\nUn texte.\n\nAn English passage.\n{lang=en-GB}\n"})
+    epub, files = _build(
+        tmp_path,
+        {"source/l/a.md": "---\ntitle: Langues\nlang: fr\n---\n\nUn texte.\n\nAn English passage.\n{lang=en-GB}\n"},
+    )
     assert epubcheck(epub) == []
     opf = etree.fromstring(files["EPUB/content.opf"])
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"

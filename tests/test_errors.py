@@ -40,8 +40,11 @@ class Broken:
 
 
 def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _write(project: Path, files: dict) -> None:
@@ -116,8 +119,14 @@ def test_output_folder_is_unchanged_after_a_failed_build(broken):
 
 def _cli(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q", *args],
-                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_cli_exits_non_zero_with_file_and_line_and_no_traceback(broken):
@@ -133,27 +142,35 @@ def test_cli_exits_non_zero_with_file_and_line_and_no_traceback(broken):
 
 # --- several problems at once --------------------------------------------
 
+
 def test_problems_in_several_chapters_are_all_reported_at_once(tmp_path):
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md, three.md]\n",
-        "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
-        "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
-        "source/piece/three.md": "# Three\n\n![](box.png)\n",
-        "source/piece/box.png": png(),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md, three.md]\n",
+            "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
+            "source/piece/two.md": "# Two\n\nSee [nothing](#nowhere).\n",
+            "source/piece/three.md": "# Three\n\n![](box.png)\n",
+            "source/piece/box.png": png(),
+        },
+    )
     with pytest.raises(BuildError) as caught:
         pipeline.build(project)
     located = {(d.location.path, d.location.line) for d in caught.value.diagnostics if d.location}
-    assert {("source/piece/one.md", 5), ("source/piece/two.md", 3), ("source/piece/three.md", 3)} <= located, \
-        "\n".join(map(str, caught.value.diagnostics))
+    assert {("source/piece/one.md", 5), ("source/piece/two.md", 3), ("source/piece/three.md", 3)} <= located, "\n".join(
+        map(str, caught.value.diagnostics)
+    )
     assert not (project / "dist").exists() or not any((project / "dist").iterdir())
 
 
 def test_problems_in_two_publications_are_all_reported_at_once(tmp_path):
-    project = make_project(tmp_path, {
-        "source/first/article.md": article("title: First\nlang: english\n"),
-        "source/second/article.md": article("title: Second\n", "See [nothing](#nowhere).\n"),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/first/article.md": article("title: First\nlang: english\n"),
+            "source/second/article.md": article("title: Second\n", "See [nothing](#nowhere).\n"),
+        },
+    )
     with pytest.raises(BuildError) as caught:
         pipeline.build(project)
     paths = {d.location.path for d in caught.value.diagnostics if d.location}
@@ -161,11 +178,14 @@ def test_problems_in_two_publications_are_all_reported_at_once(tmp_path):
 
 
 def test_cli_reports_every_problem_and_counts_them(tmp_path):
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md]\n",
-        "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
-        "source/piece/two.md": "# Two\n\nSee ![a chart](chart.png).\n",
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "title: A Fine Book\nlang: en\ncontents: [one.md, two.md]\n",
+            "source/piece/one.md": "# One\n\nText.\n\n![A map](gone.png)\n",
+            "source/piece/two.md": "# Two\n\nSee ![a chart](chart.png).\n",
+        },
+    )
     proc = _cli(project)
     assert proc.returncode == Exit.INPUT, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -196,8 +216,9 @@ UNSAFE = {  # what is written, on which line of UNSAFE_ARTICLE, the warning, wha
     "iframe": ('<iframe src="page.html" title="A page"></iframe>', 11, "<iframe> is not allowed", b"<iframe"),
     "form": ('<form action="send.php">\n<input name="email">\n</form>', 13, "<form> is not allowed", b"<form"),
 }
-UNSAFE_ARTICLE = article("title: A Fine Piece\n", "Some text.\n\n" + "\n\n".join(
-    written for written, *_ in UNSAFE.values()) + "\n\nAfter.\n")
+UNSAFE_ARTICLE = article(
+    "title: A Fine Piece\n", "Some text.\n\n" + "\n\n".join(written for written, *_ in UNSAFE.values()) + "\n\nAfter.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +245,9 @@ def test_unsafe_raw_html_is_removed_with_a_located_warning_and_the_build_goes_on
 
 
 def test_a_project_without_fonts_is_told_so_before_anything_is_typeset(tmp_path, capsys):
-    project = make_project(tmp_path / "project", {"source/article/article.md": "---\ntitle: Alpha\nlang: en\n---\n\nText.\n"})
+    project = make_project(
+        tmp_path / "project", {"source/article/article.md": "---\ntitle: Alpha\nlang: en\n---\n\nText.\n"}
+    )
     # Its own fonts.css, naming a font file it does not have.
     (project / "styles").mkdir()
     (project / "styles" / "fonts.css").write_text('@font-face { font-family: "X"; src: url(fonts/x/X.ttf); }\n')

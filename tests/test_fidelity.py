@@ -35,6 +35,7 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "fidelity"
 
 # --- building and checking ------------------------------------------------
 
+
 def _build(project: Path, slugs=None, out_dir: Path | None = None):
     failure = None
     with source_date_epoch():
@@ -62,8 +63,9 @@ def _publication_sources(project: Path, slug: str):
             continue
         relative = source_file.path.resolve().relative_to(project.resolve()).as_posix()
         if meta.get("markdown", reading.dialect) == "python-markdown":
-            source = F.analyse_python_markdown(source_file.text, relative, source_file.first_line,
-                                               tuple(reading.extensions))
+            source = F.analyse_python_markdown(
+                source_file.text, relative, source_file.first_line, tuple(reading.extensions)
+            )
         else:
             source = F.analyse(source_file.path.read_text(encoding="utf-8"), relative)
         files.append((relative, source))
@@ -75,8 +77,9 @@ def _problems(project: Path, slug: str, result, out_dir: Path, pdf: bool = True)
     sources = [source for _, source in files]
     problems = F.check_epub(sources, F.epub_edition(out_dir / f"{slug}.epub"), own_headings=parts)
     if pdf:
-        problems += F.check_pdf(sources, F.pdf_edition(out_dir / f"{slug}.pdf"),
-                                missing_glyphs=F.unprintable(result.diagnostics))
+        problems += F.check_pdf(
+            sources, F.pdf_edition(out_dir / f"{slug}.pdf"), missing_glyphs=F.unprintable(result.diagnostics)
+        )
     problems += F.check_warnings(files, result.diagnostics)
     return problems
 
@@ -103,12 +106,48 @@ def _article(text: str, prefix: str):
 # --- (a) generated Markdown -----------------------------------------------
 
 LETTERS = string.ascii_letters
-VOCABULARY = ["don't", "it's", "l'état", "well-known", "naïve", "café", "Straße", "œuvre", "office", "affluent",
-              "flow", "2024", "x86", "internationalisation", "incomprehensibilities", "antidisestablishmentarianism",
-              "characteristically", "the", "and", "of", "Rosa", "Luxemburg"]
+VOCABULARY = [
+    "don't",
+    "it's",
+    "l'état",
+    "well-known",
+    "naïve",
+    "café",
+    "Straße",
+    "œuvre",
+    "office",
+    "affluent",
+    "flow",
+    "2024",
+    "x86",
+    "internationalisation",
+    "incomprehensibilities",
+    "antidisestablishmentarianism",
+    "characteristically",
+    "the",
+    "and",
+    "of",
+    "Rosa",
+    "Luxemburg",
+]
 word = st.one_of(st.sampled_from(VOCABULARY), st.text(LETTERS, min_size=1, max_size=12))
-CODE_TEXT = ["<T>", "'static", "#[derive(Debug)]", "*not emphasis*", "[^1]", "<!-- not a comment -->", '"q" -- x',
-             "$x$", "&amp;", "a < b > c", "{.python}", "fn f() {}", "x = [1, 2]", "# not a heading", "    indented"]
+CODE_TEXT = [
+    "<T>",
+    "'static",
+    "#[derive(Debug)]",
+    "*not emphasis*",
+    "[^1]",
+    "<!-- not a comment -->",
+    '"q" -- x',
+    "$x$",
+    "&amp;",
+    "a < b > c",
+    "{.python}",
+    "fn f() {}",
+    "x = [1, 2]",
+    "# not a heading",
+    "    indented",
+]
 code_line = st.one_of(st.sampled_from(CODE_TEXT), st.text(LETTERS + " _=(){}<>&'\"#*", min_size=1, max_size=30))
 code_span_text = st.sampled_from(["<T>", "'static", "x -- y", "a_b", "*p", "#[attr]", "&amp;", "Vec<u8>"])
 INFO = ["", "python", "rust,ignore", "rust,panics", "{.python}", "{.python .numberLines}", "text", "sh"]
@@ -116,8 +155,11 @@ INFO = ["", "python", "rust,ignore", "rust,panics", "{.python}", "{.python .numb
 
 @st.composite
 def inline(draw, notes: list) -> str:
-    kind = draw(st.sampled_from(["word"] * 6 + ["em", "strong", "link", "code", "quote", "dash", "comment",
-                                                "note", "strike", "apostrophe"]))
+    kind = draw(
+        st.sampled_from(
+            ["word"] * 6 + ["em", "strong", "link", "code", "quote", "dash", "comment", "note", "strike", "apostrophe"]
+        )
+    )
     w = draw(word)
     if kind == "em":
         return f"*{w} {draw(word)}*"
@@ -177,8 +219,9 @@ def list_block(draw, notes: list) -> str:
             if draw(st.integers(0, 5)) == 0:  # a code block inside the item, at its content's indent
                 inner = " " * (indent + len(marker) + 1)
                 code = draw(st.lists(code_line, min_size=1, max_size=2))
-                lines.extend(["", f"{inner}```{draw(st.sampled_from(INFO))}", *(inner + c for c in code),
-                              f"{inner}```", ""])
+                lines.extend(
+                    ["", f"{inner}```{draw(st.sampled_from(INFO))}", *(inner + c for c in code), f"{inner}```", ""]
+                )
             if level < 3 and draw(st.integers(0, 2)) == 0:
                 step = draw(st.sampled_from([3, 4] if ordered else [2, 4]))
                 items(indent + step, level + 1)
@@ -189,8 +232,28 @@ def list_block(draw, notes: list) -> str:
 
 @st.composite
 def block(draw, notes: list) -> str:
-    kind = draw(st.sampled_from(["para", "para", "para", "atx", "setext", "list", "quote", "fence", "indented",
-                                 "table", "comment", "deflist", "div", "alert", "math", "html"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "para",
+                "para",
+                "para",
+                "atx",
+                "setext",
+                "list",
+                "quote",
+                "fence",
+                "indented",
+                "table",
+                "comment",
+                "deflist",
+                "div",
+                "alert",
+                "math",
+                "html",
+            ]
+        )
+    )
     if kind == "atx":
         heading = "#" * draw(st.integers(1, 6)) + " " + " ".join(draw(st.lists(word, min_size=1, max_size=5)))
         extra = draw(st.sampled_from(["", "", " `code`", " *em*", " {#own-id}", " {.unlisted}"]))
@@ -210,10 +273,13 @@ def block(draw, notes: list) -> str:
         return "\n".join("    " + line for line in draw(st.lists(code_line, min_size=1, max_size=4)))
     if kind == "table":
         columns = draw(st.integers(2, 3))
-        rows = [[draw(sentence(notes, 3)).replace("|", "") for _ in range(columns)]
-                for _ in range(draw(st.integers(2, 4)))]
-        return "\n".join(["| " + " | ".join(rows[0]) + " |", "|" + "---|" * columns]
-                         + ["| " + " | ".join(row) + " |" for row in rows[1:]])
+        rows = [
+            [draw(sentence(notes, 3)).replace("|", "") for _ in range(columns)] for _ in range(draw(st.integers(2, 4)))
+        ]
+        return "\n".join(
+            ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * columns]
+            + ["| " + " | ".join(row) + " |" for row in rows[1:]]
+        )
     if kind == "comment":
         return f"<!-- {draw(word)} {draw(word)} -->"
     if kind == "deflist":
@@ -238,8 +304,12 @@ def documents(draw) -> str:
     return "\n\n".join(blocks + definitions) + "\n"
 
 
-SETTINGS = dict(deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @settings(max_examples=15, **SETTINGS)
@@ -280,8 +350,16 @@ def test_the_fixtures_hold_what_they_are_for():
     fences = read["fence-info-with-comma"]
     assert any("<'a, T>" in b.content and "'static" in b.content for b in fences.code_blocks)
     assert len(fences.code_blocks) == 3 and len(fences.headings) == 2
-    assert [w.text for w in read["comment-tail"].text][:8] == ["See", "the", "section", "in", "Chapter", "1", "for",
-                                                                "the"]
+    assert [w.text for w in read["comment-tail"].text][:8] == [
+        "See",
+        "the",
+        "section",
+        "in",
+        "Chapter",
+        "1",
+        "for",
+        "the",
+    ]
     assert len(read["comment-tail"].comments) == 3
     assert read["hard-break"].hard_breaks == 4
     assert [d for d, _ in read["nested-list-two-spaces"].list_items] == [1, 2, 3, 3, 2, 1, 2, 2, 1, 1, 2, 3, 1]
@@ -294,9 +372,12 @@ def test_the_fixtures_hold_what_they_are_for():
 
 # --- the checks themselves ------------------------------------------------
 
+
 def _xhtml(body: str):
-    return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml" '
-                            f'xmlns:epub="http://www.idpf.org/2007/ops"><body>{body}</body></html>')
+    return etree.fromstring(
+        f'<html xmlns="http://www.w3.org/1999/xhtml" '
+        f'xmlns:epub="http://www.idpf.org/2007/ops"><body>{body}</body></html>'
+    )
 
 
 def _epub_problems(markdown: str, body: str) -> list[str]:
@@ -304,48 +385,78 @@ def _epub_problems(markdown: str, body: str) -> list[str]:
 
 
 def test_the_checks_pass_what_the_reader_should_give():
-    markdown = ("# Title\n\nSee [the section](https://e.x)<!-- ignore --> in Chapter 1. Don't -- ever.\n"
-                "A break\\\nhere.[^1]\n\n- a\n  - b\n- [ ] c\n\n```rust,ignore\nfn f<T>() -> &'static str\n```\n\n"
-                "[^1]: The note.\n")
-    body = ('<header><h1>Pub title</h1></header><h1>Title</h1>'
-            '<p>See <a href="https://e.x">the section</a> in Chapter 1. Don\u2019t \u2013 ever.\nA break<br/>'
-            'here.<a epub:type="noteref" href="#n1">1</a></p>'
-            '<ul><li>a<ul><li>b</li></ul></li><li><span>\u2610</span> c</li></ul>'
-            "<pre><code>fn f&lt;T&gt;() -&gt; &amp;'static str\n</code></pre>"
-            '<aside epub:type="footnote" id="n1"><p>The note.</p></aside>')
+    markdown = (
+        "# Title\n\nSee [the section](https://e.x)<!-- ignore --> in Chapter 1. Don't -- ever.\n"
+        "A break\\\nhere.[^1]\n\n- a\n  - b\n- [ ] c\n\n```rust,ignore\nfn f<T>() -> &'static str\n```\n\n"
+        "[^1]: The note.\n"
+    )
+    body = (
+        "<header><h1>Pub title</h1></header><h1>Title</h1>"
+        '<p>See <a href="https://e.x">the section</a> in Chapter 1. Don\u2019t \u2013 ever.\nA break<br/>'
+        'here.<a epub:type="noteref" href="#n1">1</a></p>'
+        "<ul><li>a<ul><li>b</li></ul></li><li><span>\u2610</span> c</li></ul>"
+        "<pre><code>fn f&lt;T&gt;() -&gt; &amp;'static str\n</code></pre>"
+        '<aside epub:type="footnote" id="n1"><p>The note.</p></aside>'
+    )
     assert _epub_problems(markdown, body) == []
 
 
-@pytest.mark.parametrize("markdown, body, expected", [
-    ("See [the section](https://e.x)<!-- ignore --> in Chapter 1.\n",
-     '<p>See <a href="https://e.x">the section</a></p>', "'in Chapter 1' (3 words) not in the EPUB"),
-    ("```rust,ignore\nfn f<T>() -> &'static str\n```\n\nAfter.\n",
-     "<p>```rust,ignore fn f() -&gt; &amp;\u2019static str</p><pre><code>After.</code></pre>",
-     "is not a code block"),
-    ("- a\n  - b\n", "<ul><li>a</li><li>b</li></ul>", "list item 2 is at depth 2 in the source and at depth 1"),
-    ("- [ ] a\n- [x] b\n", "<ul><li>[ ] a</li><li>[x] b</li></ul>", "literal brackets"),
-    ("a\\\nb\n", "<p>a\\ b</p>", "1 hard line breaks in the sources, 0 <br>"),
-    ("# One\n\n    #[some_attribute]\n", "<h1>One</h1><h1>[some_attribute]</h1>",
-     "heading '[some_attribute]' that is no heading"),
-    ("# One\n\n## Two\n", "<h1>One</h1><p>Two</p>", "heading 'Two' is not a heading"),
-    ("First words.\n\nSecond words.\n", "<p>Second words.</p><p>First words.</p>", "not in the EPUB, in order"),
-    ("Text.[^1]\n\n[^1]: Note.\n", "<p>Text.[^1]</p><p>[^1]: Note.</p>", "1 notes in the sources, 0 in the EPUB"),
-    ("| a | b |\n|---|---|\n| c | d |\n", "<p>| a | b | |---|---| | c | d |</p>", "1 tables in the sources"),
-], ids=["comment-tail", "fence-comma", "nested-list", "task-list", "hard-break", "attribute-heading",
-        "lost-heading", "order", "notes", "table"])
+@pytest.mark.parametrize(
+    "markdown, body, expected",
+    [
+        (
+            "See [the section](https://e.x)<!-- ignore --> in Chapter 1.\n",
+            '<p>See <a href="https://e.x">the section</a></p>',
+            "'in Chapter 1' (3 words) not in the EPUB",
+        ),
+        (
+            "```rust,ignore\nfn f<T>() -> &'static str\n```\n\nAfter.\n",
+            "<p>```rust,ignore fn f() -&gt; &amp;\u2019static str</p><pre><code>After.</code></pre>",
+            "is not a code block",
+        ),
+        ("- a\n  - b\n", "<ul><li>a</li><li>b</li></ul>", "list item 2 is at depth 2 in the source and at depth 1"),
+        ("- [ ] a\n- [x] b\n", "<ul><li>[ ] a</li><li>[x] b</li></ul>", "literal brackets"),
+        ("a\\\nb\n", "<p>a\\ b</p>", "1 hard line breaks in the sources, 0 <br>"),
+        (
+            "# One\n\n    #[some_attribute]\n",
+            "<h1>One</h1><h1>[some_attribute]</h1>",
+            "heading '[some_attribute]' that is no heading",
+        ),
+        ("# One\n\n## Two\n", "<h1>One</h1><p>Two</p>", "heading 'Two' is not a heading"),
+        ("First words.\n\nSecond words.\n", "<p>Second words.</p><p>First words.</p>", "not in the EPUB, in order"),
+        ("Text.[^1]\n\n[^1]: Note.\n", "<p>Text.[^1]</p><p>[^1]: Note.</p>", "1 notes in the sources, 0 in the EPUB"),
+        ("| a | b |\n|---|---|\n| c | d |\n", "<p>| a | b | |---|---| | c | d |</p>", "1 tables in the sources"),
+    ],
+    ids=[
+        "comment-tail",
+        "fence-comma",
+        "nested-list",
+        "task-list",
+        "hard-break",
+        "attribute-heading",
+        "lost-heading",
+        "order",
+        "notes",
+        "table",
+    ],
+)
 def test_the_checks_catch_what_was_lost(markdown, body, expected):
     problems = _epub_problems(markdown, body)
     assert any(expected in p for p in problems), problems
 
 
 def test_the_pdf_check_tolerates_layout_but_not_loss():
-    markdown = ("# Heading\n\nThe well-known antidisestablishmentarianism of office life, \"quoted\" and "
-                "don't -- a note.[^1]\n\n```rust\nfn f<'a>(x: &'a str) -> Vec<u8> { x.into() }\n```\n\n"
-                "[^1]: The note's text.\n")
+    markdown = (
+        '# Heading\n\nThe well-known antidisestablishmentarianism of office life, "quoted" and '
+        "don't -- a note.[^1]\n\n```rust\nfn f<'a>(x: &'a str) -> Vec<u8> { x.into() }\n```\n\n"
+        "[^1]: The note's text.\n"
+    )
     source = F.analyse(markdown)
-    layout = ("Running head\nHeading\nThe well-\nknown antidisestab\u2010\nlishmentarianism of o\ufb03ce life, "
-              "\u201cquoted\u201d and don\u2019t \u2013 a note.1\n1 The note\u2019s text.\n12\n\f"
-              "Running head\nfn f<'a>(x: &'a str) ->\nVec<u8> { x.into() }\n13\n")
+    layout = (
+        "Running head\nHeading\nThe well-\nknown antidisestab\u2010\nlishmentarianism of o\ufb03ce life, "
+        "\u201cquoted\u201d and don\u2019t \u2013 a note.1\n1 The note\u2019s text.\n12\n\f"
+        "Running head\nfn f<'a>(x: &'a str) ->\nVec<u8> { x.into() }\n13\n"
+    )
     assert F.check_pdf([source], F.text_edition(layout)) == []
     broken = layout.replace("antidisestab\u2010\nlishment", "antidisestab\nlishment")  # no hyphen: a narrow cell
     assert F.check_pdf([source], F.text_edition(broken)) == []
@@ -365,8 +476,9 @@ def test_the_warning_check_wants_comments_reported_at_their_line():
     source = F.analyse("---\ntitle: x\n---\n\nOne <!-- a --> two.\n\n<!-- b -->\n")
     assert source.comments == [5, 7]
     path = "source/a/a.md"
-    grouped = [Diagnostic("warning", "an HTML comment is not part of the editions (2 times, first here)",
-                          Location(path, 5))]
+    grouped = [
+        Diagnostic("warning", "an HTML comment is not part of the editions (2 times, first here)", Location(path, 5))
+    ]
     each = [Diagnostic("warning", "this HTML comment is left out", Location(path, line)) for line in (5, 7)]
     assert F.check_warnings([(path, source)], grouped) == []
     assert F.check_warnings([(path, source)], each) == []

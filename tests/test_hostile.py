@@ -27,8 +27,10 @@ from pipeline import checks
 CASES = cases()
 # Anything an edition must never carry: code, or a reference to a remote
 # resource (every hostile resource points at the reserved .invalid domain).
-UNSAFE = re.compile(rb"(?i)javascript:|vbscript:|<script|\bon(load|error|click|mouseover)\s*=|tracker\.invalid"
-                    rb"|/JavaScript|/JS\s*[(<]|/Launch")
+UNSAFE = re.compile(
+    rb"(?i)javascript:|vbscript:|<script|\bon(load|error|click|mouseover)\s*=|tracker\.invalid"
+    rb"|/JavaScript|/JS\s*[(<]|/Launch"
+)
 
 
 @dataclass
@@ -71,8 +73,13 @@ def battery(tmp_path_factory) -> Battery:
         _place(project / "source" / name, case.files, outside)
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     # The timeout is a safety net against a hang, not a measure of speed.
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", "-C", str(project), "--jobs", "2"],
-                          capture_output=True, text=True, env=env, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-C", str(project), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     # Kept beside the project: the whole story when a case fails.
     (root / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return Battery(project, proc.returncode, proc.stdout + proc.stderr)
@@ -145,8 +152,9 @@ def test_a_hostile_case_ends_in_a_located_message_or_a_clean_build(battery, name
     if case.says:
         assert any(re.search(case.says, line) for line in said), "\n".join(said) or "nothing was said"
     if not built:
-        assert any(": error:" in line for line in said), \
+        assert any(": error:" in line for line in said), (
             f"{name} was not built, yet no located error names it:\n{battery.output[-3000:]}"
+        )
         return
     names = {p.name for p in editions}
     assert names == {f"{name}.epub", f"{name}.pdf", f"{name}.archival.pdf", f"{name}.bag.tar"}, names
@@ -173,8 +181,9 @@ def test_no_edition_carries_an_outside_byte_or_unsafe_content(battery, name):
 
 
 def test_the_output_folder_verifies(battery):
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "verify", str(battery.dist())],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "verify", str(battery.dist())], capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -202,9 +211,11 @@ def test_a_refused_publication_leaves_its_editions_untouched(tmp_path, name):
     second = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert second.returncode == 1, second.stdout + second.stderr
     assert "Traceback" not in second.stderr
-    assert any(line.startswith(f"source/{name}") and ": error:" in line for line in second.stderr.splitlines()), \
+    assert any(line.startswith(f"source/{name}") and ": error:" in line for line in second.stderr.splitlines()), (
         second.stderr
+    )
     assert {p.name: p.read_bytes() for p in (project / "dist").iterdir()} == before
-    verify = subprocess.run([sys.executable, "-m", "pipeline", "verify", str(project / "dist")],
-                            capture_output=True, text=True, timeout=600)
+    verify = subprocess.run(
+        [sys.executable, "-m", "pipeline", "verify", str(project / "dist")], capture_output=True, text=True, timeout=600
+    )
     assert verify.returncode == 0, verify.stdout + verify.stderr

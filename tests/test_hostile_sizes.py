@@ -46,12 +46,15 @@ def test_raw_html_nested_ten_thousand_deep_is_an_error_at_the_line_it_goes_too_d
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
-@pytest.mark.parametrize("body", [
-    pytest.param("*a " * 2_000 + "b" + " a*" * 2_000 + "\n", id="emphasis"),
-    pytest.param(">" * 10_000 + " deep\n", id="quotes"),
-    pytest.param("".join("    " * i + "- item\n" for i in range(300)), id="lists"),
-    pytest.param("[" * 3_000 + "a" + "](b)" * 3_000 + "\n", id="links"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("*a " * 2_000 + "b" + " a*" * 2_000 + "\n", id="emphasis"),
+        pytest.param(">" * 10_000 + " deep\n", id="quotes"),
+        pytest.param("".join("    " * i + "- item\n" for i in range(300)), id="lists"),
+        pytest.param("[" * 3_000 + "a" + "](b)" * 3_000 + "\n", id="links"),
+    ],
+)
 def test_markdown_nested_past_the_recursion_limit_is_an_error_at_its_line_or_read(tmp_path, dialect, body):
     pub, diags = _read(tmp_path, "Intro.\n\n" + body, dialect)
     errors = [(line, m) for s, _, line, m in _said(diags) if s == "error"]
@@ -59,11 +62,14 @@ def test_markdown_nested_past_the_recursion_limit_is_an_error_at_its_line_or_rea
     assert errors or pub.chapters[0].body.text_content().strip()
 
 
-@pytest.mark.parametrize("body, line, said", [
-    ("Intro.\n\n" + "[" * 10_000 + "\n", 9, "holds 10,000 '['"),
-    ("Intro.\n\n" + "See[^a]. " * 300 + "\n\n[^a]: The note.\n", 9, "note [^a] is called more than 200 times"),
-    ("".join(f"## Heading {i}\n\n" for i in range(6_000)), 7 + 2 * 5_000, "more than 5,000 blocks"),
-])
+@pytest.mark.parametrize(
+    "body, line, said",
+    [
+        ("Intro.\n\n" + "[" * 10_000 + "\n", 9, "holds 10,000 '['"),
+        ("Intro.\n\n" + "See[^a]. " * 300 + "\n\n[^a]: The note.\n", 9, "note [^a] is called more than 200 times"),
+        ("".join(f"## Heading {i}\n\n" for i in range(6_000)), 7 + 2 * 5_000, "more than 5,000 blocks"),
+    ],
+)
 def test_what_python_markdown_reads_in_quadratic_time_is_refused_at_its_line(tmp_path, body, line, said):
     pub, diags = _read(tmp_path, body, "python-markdown")
     assert [(s, where) for s, _, where, m in _said(diags) if said in m] == [("error", line)], _said(diags)
@@ -78,6 +84,7 @@ def test_a_long_chapter_of_code_and_links_is_not_refused_by_python_markdown(tmp_
 
 # --- the print edition: nothing vanishes off the page ------------------------
 
+
 def _printed(tmp_path: Path, body: str):
     """The print edition's text, one string per page, and the warnings of typesetting it."""
     import io
@@ -90,7 +97,7 @@ def _printed(tmp_path: Path, body: str):
     assert not diags.errors, _said(diags)
     project = tmp_path / "project"
     found: list = []
-    (_, _, pdf, _), = list(editions(pub, project, ("pdf",), warnings=found))
+    ((_, _, pdf, _),) = list(editions(pub, project, ("pdf",), warnings=found))
     pages = [_on_page(page) for page in PdfReader(io.BytesIO(pdf)).pages]
     return pages, [(d.location.path, d.location.line, d.message) for d in found]
 
@@ -105,23 +112,32 @@ def _on_page(page) -> str:
         x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
         if 0 <= x < width:
             kept.append(text)
+
     page.extract_text(visitor_text=visit)
     return "".join(kept)
 
 
 def _words(text: str) -> list[str]:
     import re
+
     return re.findall(r"\w+", text)
 
 
 def _table(columns: int, rows: int, cell) -> str:
-    return ("| " + " | ".join(f"Heading{c}" for c in range(columns)) + " |\n|" + "---|" * columns + "\n"
-            + "".join("| " + " | ".join(cell(r, c) for c in range(columns)) + " |\n" for r in range(rows)))
+    return (
+        "| "
+        + " | ".join(f"Heading{c}" for c in range(columns))
+        + " |\n|"
+        + "---|" * columns
+        + "\n"
+        + "".join("| " + " | ".join(cell(r, c) for c in range(columns)) + " |\n" for r in range(rows))
+    )
 
 
 def _joined(pages: list[str]) -> str:
     """The printed text with line ends taken out: a narrow cell wraps a word where it must."""
     import re
+
     return re.sub(r"\s+", "", " ".join(pages))
 
 
@@ -173,11 +189,20 @@ def test_a_note_called_many_times_is_set_once_in_print_and_its_later_calls_show_
 def test_a_source_nested_just_within_the_limit_makes_both_editions(tmp_path, dialect):
     # Every stage after the reader walks the tree (transforms, the EPUB's
     # serialiser, the print layout): the limit leaves them all room.
-    body = ("".join("    " * i + "- item\n" for i in range(20)) + "\n" + "> " * 40 + "quote\n\n"
-            + "<div>" * 44 + "deep" + "</div>" * 44 + "\n")
+    body = (
+        "".join("    " * i + "- item\n" for i in range(20))
+        + "\n"
+        + "> " * 40
+        + "quote\n\n"
+        + "<div>" * 44
+        + "deep"
+        + "</div>" * 44
+        + "\n"
+    )
     pub, diags = _read(tmp_path, body, dialect)
     assert not diags.errors, _said(diags)
     from pipeline.run.make import editions
+
     made = {edition for edition, *_ in editions(pub, tmp_path / "project", ("pdf", "epub"))}
     assert made == {"pdf", "epub"}
 
@@ -188,9 +213,13 @@ def test_a_contents_of_hundreds_of_headings_is_shortened_in_print_with_a_warning
     body = "".join(f"## Section {i}\n\nText.\n\n### Part a\n\nText.\n\n### Part b\n\nText.\n\n" for i in range(120))
     pages, warnings = _printed(tmp_path, body)
     said = [(path, m) for path, _, m in warnings if "contents" in m]
-    assert said == [("source/hostile/article.md",
-                     "the print edition's contents would list more than 300 headings, so it lists only the top "
-                     "level of headings; the PDF's bookmarks list them all")]
+    assert said == [
+        (
+            "source/hostile/article.md",
+            "the print edition's contents would list more than 300 headings, so it lists only the top "
+            "level of headings; the PDF's bookmarks list them all",
+        )
+    ]
     contents = next(p for p in pages if "Section 0" in p)
     assert "Section 119" in " ".join(pages) and "Part a" not in contents
 
@@ -212,8 +241,10 @@ def test_a_contents_too_long_even_at_its_top_level_is_left_out_whole():
         return SimpleNamespace(id=f"h{n}", title=f"Heading {n}", children=[])
 
     def pub(count):
-        return SimpleNamespace(toc=[heading(n) for n in range(count)],
-                               metadata=SimpleNamespace(toc_depth=2, toc_title="Contents", kind="book"))
+        return SimpleNamespace(
+            toc=[heading(n) for n in range(count)],
+            metadata=SimpleNamespace(toc_depth=2, toc_title="Contents", kind="book"),
+        )
 
     assert "Heading 3" in contents(pub(5))
     # No "Contents" heading over an empty page.
@@ -226,11 +257,14 @@ def test_a_table_of_ordinary_words_keeps_them_whole_in_print(tmp_path):
     import pipeline
     from conftest import pdf_text_by_page, source_date_epoch
 
-    rows = "".join(f"| `x{i} %= y` | `var %= expr` | Arithmetic remainder and assignment, row {i} | RemAssign |\n"
-                   for i in range(6))
+    rows = "".join(
+        f"| `x{i} %= y` | `var %= expr` | Arithmetic remainder and assignment, row {i} | RemAssign |\n"
+        for i in range(6)
+    )
     table = "| Operator | Example | Explanation | Overloadable? |\n|---|---|---|---|\n" + rows
-    project = make_project(tmp_path / "project", {"source/ops/article.md":
-                                                  "---\ntitle: Ops\nlang: en\n---\n\n# Operators\n\n" + table})
+    project = make_project(
+        tmp_path / "project", {"source/ops/article.md": "---\ntitle: Ops\nlang: en\n---\n\n# Operators\n\n" + table}
+    )
     with source_date_epoch():
         pipeline.build(project, ["ops"], formats=("pdf",), out_dir=tmp_path / "dist")
     words = " ".join(pdf_text_by_page(tmp_path / "dist" / "ops.pdf")).split()

@@ -39,13 +39,14 @@ def import_graph(root: Path = PIPELINE) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 for alias in node.names:  # import a.b.c runs a, a.b and a.b.c
                     parts = alias.name.split(".")
-                    found.update(m for m in (".".join(parts[:n]) for n in range(1, len(parts) + 1))
-                                 if m not in ancestors)
+                    found.update(
+                        m for m in (".".join(parts[:n]) for n in range(1, len(parts) + 1)) if m not in ancestors
+                    )
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
                     parts = package.split(".")
-                    base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
                 for alias in node.names:
                     if f"{base}.{alias.name}" in files:
                         found.add(f"{base}.{alias.name}")
@@ -157,8 +158,26 @@ def test_the_import_graph_has_no_cycle():
 # own layer or of those below, never of one above. docs/ARCHITECTURE.md
 # draws them. A module is in the layer of the longest prefix listed.
 LAYERS = [
-    ("foundations", ["version", "errors", "xmlchars", "confine", "dates", "limits", "terms", "pagemarks",
-                     "pagesize", "placement", "atomic", "yamlsafe", "textfiles", "sanitise", "output_folder"]),
+    (
+        "foundations",
+        [
+            "version",
+            "errors",
+            "xmlchars",
+            "confine",
+            "dates",
+            "limits",
+            "terms",
+            "pagemarks",
+            "pagesize",
+            "placement",
+            "atomic",
+            "yamlsafe",
+            "textfiles",
+            "sanitise",
+            "output_folder",
+        ],
+    ),
     ("loading", ["options", "reading_options", "metadata", "layouts", "sources", "styles", "extras", "cache"]),
     ("reading", ["model", "titles", "readers", "transforms", "document"]),
     ("writers", ["pdf", "epub", "archive"]),
@@ -186,8 +205,9 @@ def upward(graph: dict[str, set[str]]) -> list[str]:
     for module, imported in sorted(graph.items()):
         for target in sorted(imported):
             if layer_of(target) > layer_of(module):
-                found.append(f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} "
-                             f"({LAYERS[layer_of(target)][0]})")
+                found.append(
+                    f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
+                )
     return found
 
 
@@ -196,7 +216,8 @@ def test_a_module_is_placed_by_its_longest_prefix():
     assert LAYERS[layer_of("pipeline.readers.commonmark")][0] == "reading"
     assert LAYERS[layer_of("pipeline")][0] == "commands"
     assert upward({"pipeline.errors": {"pipeline.run"}, "pipeline.run": {"pipeline.errors"}}) == [
-        "pipeline.errors (foundations) imports pipeline.run (running)"]
+        "pipeline.errors (foundations) imports pipeline.run (running)"
+    ]
 
 
 def test_no_import_runs_up_the_layers():
@@ -215,12 +236,16 @@ def test_the_writers_stand_apart_and_the_engine_below_them():
                 found.append(f"{module} imports {target}")
             for writer, others in (("pdf", ("epub", "archive")), ("epub", ("pdf", "archive"))):
                 if module.startswith(f"pipeline.{writer}") and target.startswith(
-                        tuple(f"pipeline.{o}" for o in others)):
+                    tuple(f"pipeline.{o}" for o in others)
+                ):
                     found.append(f"{module} imports {target}")
     assert not found, "; ".join(found)
 
 
 def test_no_module_is_over_the_size_limit():
-    long = {p.relative_to(REPO).as_posix(): n for p in sorted(PIPELINE.rglob("*.py"))
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        p.relative_to(REPO).as_posix(): n
+        for p in sorted(PIPELINE.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, f"modules over {MAX_LINES} lines (split them by what they do): {long}"

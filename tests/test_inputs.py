@@ -32,8 +32,18 @@ def _yaml(text: str):
 
 # --- YAML -------------------------------------------------------------------
 
-@pytest.mark.parametrize("key, kind", [("1", "a number"), ("null", "null"), ("~", "null"), ("true", "true/false"),
-                                       ("? [a, b]\n", "a list"), ("? {a: b}\n", "a mapping")])
+
+@pytest.mark.parametrize(
+    "key, kind",
+    [
+        ("1", "a number"),
+        ("null", "null"),
+        ("~", "null"),
+        ("true", "true/false"),
+        ("? [a, b]\n", "a list"),
+        ("? {a: b}\n", "a mapping"),
+    ],
+)
 def test_a_key_that_is_not_a_name_is_an_error_at_its_line(key, kind):
     raw, said = _yaml(f"title: T\n{key}: x\nlang: en\n")
     assert raw == {"title": "T", "lang": "en"}  # the rest is still read, and checked
@@ -62,7 +72,8 @@ def test_yaml_nested_thousands_deep_is_a_located_error(value):
 
 def test_aliases_that_multiply_are_refused_before_they_are_expanded():
     laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
     raw, said = _yaml("title: T\n" + laughs)
     assert raw is None
     assert [(s, line) for s, line, _ in said] == [("error", 10)]
@@ -90,6 +101,7 @@ def test_escapes_that_make_characters_xml_cannot_carry_are_removed_with_a_warnin
 
 
 # --- text -------------------------------------------------------------------
+
 
 def _read(tmp_path, data: bytes):
     path = tmp_path / "a.md"
@@ -120,6 +132,7 @@ def test_control_characters_are_removed_at_their_line_and_column_and_no_word_is_
 
 # --- pictures ---------------------------------------------------------------
 
+
 def _png(size, mode="1") -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size).save(buffer, "PNG", optimize=True)
@@ -148,6 +161,7 @@ def test_a_png_named_jpg_is_stored_under_the_ending_of_what_it_is(tmp_path):
 
 # --- messages ---------------------------------------------------------------
 
+
 def test_a_huge_quoted_value_is_cut_short_in_the_message():
     d = Diagnostic("error", f"'{'x' * 25_000}' is not a valid BCP 47 language tag", None, f"not '{'y' * 500}'")
     assert len(str(d)) < 400
@@ -156,10 +170,17 @@ def test_a_huge_quoted_value_is_cut_short_in_the_message():
 
 # --- whole builds -----------------------------------------------------------
 
+
 def _build(project: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q", "-j", "1",
-                           "-f", "epub"], capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-C", str(project), "-q", "-j", "1", "-f", "epub"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_a_front_matter_key_that_is_a_number_fails_the_build_at_its_line(tmp_path):
@@ -171,11 +192,15 @@ def test_a_front_matter_key_that_is_a_number_fails_the_build_at_its_line(tmp_pat
 
 
 def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
-    project = make_project(tmp_path, {
-        "source/piece/a.md": '---\ntitle: "The\\x07 Title"\n---\n\n# Head\x1bing\n\nA bell\x07, a NUL\x00, '
-                             'U+FFFE\ufffe and a page\fbreak.\n\n![A box](box.jpg)\n\n'
-                             '<p title="a&#7;b">Made&#x1b; by reference.</p>\n\nIn code, `&#7;` is text.\n',
-        "source/piece/box.jpg": _png((40, 30), "RGB")})
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/a.md": '---\ntitle: "The\\x07 Title"\n---\n\n# Head\x1bing\n\nA bell\x07, a NUL\x00, '
+            "U+FFFE\ufffe and a page\fbreak.\n\n![A box](box.jpg)\n\n"
+            '<p title="a&#7;b">Made&#x1b; by reference.</p>\n\nIn code, `&#7;` is text.\n',
+            "source/piece/box.jpg": _png((40, 30), "RGB"),
+        },
+    )
     proc = _build(project)
     assert proc.returncode == 0, proc.stderr
     assert "source/piece/a.md:7:7: warning: U+0007 (BEL)" in proc.stderr
@@ -194,6 +219,7 @@ def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
 
 # --- metadata ---------------------------------------------------------------
 
+
 def _metadata(raw: dict):
     from pipeline.metadata import read_metadata
 
@@ -203,11 +229,19 @@ def _metadata(raw: dict):
     return meta, [(d.severity, d.location.line, d.message, d.hint) for d in diags.items]
 
 
-@pytest.mark.parametrize("identifier", [
-    {"text": "978-3-16-148410-1", "scheme": "ISBN-13"}, {"text": "0-306-40615-1", "scheme": "ISBN-10"},
-    {"text": "9783161484101", "scheme": "isbn"}, "urn:isbn:978-3-16-148410-1", "978 3 16 148410 1",
-    "ISBN 978-3-16-148410-1", "0-8044-2957-1", 9783161484101,
-])
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        {"text": "978-3-16-148410-1", "scheme": "ISBN-13"},
+        {"text": "0-306-40615-1", "scheme": "ISBN-10"},
+        {"text": "9783161484101", "scheme": "isbn"},
+        "urn:isbn:978-3-16-148410-1",
+        "978 3 16 148410 1",
+        "ISBN 978-3-16-148410-1",
+        "0-8044-2957-1",
+        9783161484101,
+    ],
+)
 def test_an_isbn_with_a_wrong_check_digit_is_refused_however_it_is_written(identifier):
     meta, said = _metadata({"title": "T", "identifier": identifier})
     assert [(s, line) for s, line, _, _ in said] == [("error", 3)], said
@@ -215,11 +249,15 @@ def test_an_isbn_with_a_wrong_check_digit_is_refused_however_it_is_written(ident
     assert meta.identifier.scheme == "UUID"  # the derived one stands in
 
 
-@pytest.mark.parametrize("identifier, shown", [
-    ({"text": "978-3-16-148410-0", "scheme": "ISBN-13"}, "978-3-16-148410-0"),
-    ({"text": "0306406152", "scheme": "ISBN-10"}, "0-306-40615-2"),
-    ("urn:isbn:9783161484100", "978-3-16-148410-0"), ("0-8044-2957-x", "0-8044-2957-X"),
-])
+@pytest.mark.parametrize(
+    "identifier, shown",
+    [
+        ({"text": "978-3-16-148410-0", "scheme": "ISBN-13"}, "978-3-16-148410-0"),
+        ({"text": "0306406152", "scheme": "ISBN-10"}, "0-306-40615-2"),
+        ("urn:isbn:9783161484100", "978-3-16-148410-0"),
+        ("0-8044-2957-x", "0-8044-2957-X"),
+    ],
+)
 def test_a_valid_isbn_is_kept_hyphenated_under_the_isbn_scheme(identifier, shown):
     meta, said = _metadata({"title": "T", "identifier": identifier})
     assert said == []
@@ -237,8 +275,7 @@ def test_an_isbn_key_says_where_an_isbn_goes():
 
 
 def test_empty_values_are_left_out_rather_than_written_empty():
-    meta, said = _metadata({"title": "T", "author": ["", "  ", "Ann"], "subject": [""], "publisher": " ",
-                            "rights": ""})
+    meta, said = _metadata({"title": "T", "author": ["", "  ", "Ann"], "subject": [""], "publisher": " ", "rights": ""})
     assert said == []
     assert ([c.name for c in meta.creators], meta.subjects, meta.publisher, meta.rights) == (["Ann"], [], None, None)
 
@@ -258,15 +295,21 @@ def test_a_file_as_that_is_not_text_is_an_error():
 def test_escapes_in_book_toml_that_make_characters_xml_cannot_carry_are_removed_with_a_warning(tmp_path):
     from pipeline import sources
 
-    project = make_project(tmp_path, {
-        "source/book/book.toml": '[book]\ntitle = "A\\u0007B"\nauthors = ["C\\u001bD"]\n',
-        "source/book/src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n",
-        "source/book/src/one.md": "# One\n\nText.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/book/book.toml": '[book]\ntitle = "A\\u0007B"\nauthors = ["C\\u001bD"]\n',
+            "source/book/src/SUMMARY.md": "# Summary\n\n- [One](one.md)\n",
+            "source/book/src/one.md": "# One\n\nText.\n",
+        },
+    )
     diags = Diagnostics(project)
     book = sources.load(project / "source" / "book", diags)
     assert (book.metadata.title, book.metadata.authors) == ("AB", ["CD"])
     assert [(d.severity, d.location.path, d.location.line) for d in diags.items] == [
-        ("warning", "source/book/book.toml", 2), ("warning", "source/book/book.toml", 3)]
+        ("warning", "source/book/book.toml", 2),
+        ("warning", "source/book/book.toml", 3),
+    ]
 
 
 def test_a_private_use_language_tag_is_refused_at_its_line():
@@ -293,9 +336,14 @@ def test_an_empty_heading_is_left_out_with_a_warning_at_its_line(tmp_path):
 def test_a_collection_whose_pieces_have_no_titles_still_has_contents(tmp_path):
     import pipeline
 
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: Pieces\ntype: collection\ncontents: [a.md, b.md]\n",
-        "source/piece/a.md": "Just text.\n", "source/piece/b.md": "---\nauthor: Ann\n---\n\nMore text.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "title: Pieces\ntype: collection\ncontents: [a.md, b.md]\n",
+            "source/piece/a.md": "Just text.\n",
+            "source/piece/b.md": "---\nauthor: Ann\n---\n\nMore text.\n",
+        },
+    )
     pipeline.build(project, formats=("epub",), jobs=1)
     with zipfile.ZipFile(project / "dist" / "piece.epub") as z:
         nav = etree.fromstring(z.read("EPUB/text/nav.xhtml"))
@@ -304,8 +352,13 @@ def test_a_collection_whose_pieces_have_no_titles_still_has_contents(tmp_path):
 
 
 def test_a_missing_image_written_with_spaces_or_entities_is_reported_at_its_line(tmp_path):
-    project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: T\n---\n\nText.\n\n![A](<my pic.png>)\n\n"
-                                                           "![B](caf&eacute;.png)\n\n<img src='q&#32;r.png' alt='C'>\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/a.md": "---\ntitle: T\n---\n\nText.\n\n![A](<my pic.png>)\n\n"
+            "![B](caf&eacute;.png)\n\n<img src='q&#32;r.png' alt='C'>\n"
+        },
+    )
     pub, said = _read_publication(project)
     assert [(s, line) for s, line, m in said if "does not exist" in m] == [("error", 7), ("error", 9), ("error", 11)]
 
@@ -313,9 +366,13 @@ def test_a_missing_image_written_with_spaces_or_entities_is_reported_at_its_line
 def test_a_utf16_manifest_with_a_wrong_trim_is_an_error_at_its_line(tmp_path):
     from pipeline import sources
 
-    project = make_project(tmp_path, {
-        "source/piece/publication.yaml": "title: T\nprint:\n  trim: 1x1\n".encode("utf-16"),
-        "source/piece/a.md": "# A\n\nText.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/piece/publication.yaml": "title: T\nprint:\n  trim: 1x1\n".encode("utf-16"),
+            "source/piece/a.md": "# A\n\nText.\n",
+        },
+    )
     diags = Diagnostics(project)
     sources.load(project / "source" / "piece", diags)
     assert [(d.severity, d.location.line) for d in diags.items] == [("error", 2)]

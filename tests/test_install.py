@@ -22,8 +22,7 @@ from conftest import REPO, epubcheck
 
 
 def _run(args, cwd: Path, env=None, timeout=900) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
 
@@ -31,8 +30,9 @@ def _run(args, cwd: Path, env=None, timeout=900) -> subprocess.CompletedProcess:
 def _constraints(lock: Path, out: Path) -> Path:
     """The lock's pins without their hashes: pip checks hashes only when every
     requirement has one, and the wheel made here has none."""
-    pins = [line.rstrip(" \\") for line in lock.read_text(encoding="utf-8").splitlines()
-            if re.match(r"[A-Za-z0-9]", line)]
+    pins = [
+        line.rstrip(" \\") for line in lock.read_text(encoding="utf-8").splitlines() if re.match(r"[A-Za-z0-9]", line)
+    ]
     out.write_text("\n".join(pins) + "\n", encoding="utf-8")
     return out
 
@@ -54,8 +54,22 @@ def installed(made, tmp_path_factory):
     _run([sys.executable, "-m", "venv", venv], cwd=venv)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     constraints = _constraints(REPO / "requirements.lock", venv / "constraints.txt")
-    _run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-          "--constraint", constraints, made[0]], cwd=venv, env=env, timeout=1500)
+    _run(
+        [
+            venv / "bin" / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--constraint",
+            constraints,
+            made[0],
+        ],
+        cwd=venv,
+        env=env,
+        timeout=1500,
+    )
     return venv / "bin"
 
 
@@ -76,8 +90,15 @@ def test_the_wheel_carries_the_house_styles_fonts_and_licences(made):
 def test_an_installed_pressroom_starts_and_builds_a_project_anywhere(installed, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{installed}{os.pathsep}{env.get('PATH', '')}"
-    where = _run([installed / "python", "-c", "import pipeline, pipeline.styles as s; "
-                  "print(pipeline.__file__); print(s.house())"], cwd=tmp_path, env=env).stdout.split()
+    where = _run(
+        [
+            installed / "python",
+            "-c",
+            "import pipeline, pipeline.styles as s; print(pipeline.__file__); print(s.house())",
+        ],
+        cwd=tmp_path,
+        env=env,
+    ).stdout.split()
     assert all(Path(p).is_relative_to(installed.parent) for p in where), where  # not the repository's
     assert Path(where[1]).name == "house"
 
@@ -90,8 +111,13 @@ def test_an_installed_pressroom_starts_and_builds_a_project_anywhere(installed, 
 
     done = _run([installed / "pressroom", "build", "--strict"], cwd=project, env=env)
     dist = project / "dist"
-    assert {p.name for p in dist.iterdir()} >= {"first-book.epub", "first-book.pdf", "first-book.archival.pdf",
-                                                 "first-book.bag.tar", "SHA256SUMS"}, done.stderr
+    assert {p.name for p in dist.iterdir()} >= {
+        "first-book.epub",
+        "first-book.pdf",
+        "first-book.archival.pdf",
+        "first-book.bag.tar",
+        "SHA256SUMS",
+    }, done.stderr
     assert epubcheck(dist / "first-book.epub") == []
     fonts = _run(["pdffonts", dist / "first-book.pdf"], cwd=project).stdout
     assert "Charis-SIL" in fonts, fonts  # the house fonts, from the package

@@ -23,8 +23,18 @@ from pipeline.errors import Diagnostics
 from pipeline.layouts import includes, summary
 from pipeline.sources import load
 from pipeline.transforms.ids import mdbook_id
-from conftest import (NS, REPO, epub_files, epubcheck, format_messages, make_project, page_of_heading,
-                      pdf_lines_by_page, printed_folio, source_date_epoch)
+from conftest import (
+    NS,
+    REPO,
+    epub_files,
+    epubcheck,
+    format_messages,
+    make_project,
+    page_of_heading,
+    pdf_lines_by_page,
+    printed_folio,
+    source_date_epoch,
+)
 from test_epub_accessibility import ace_report, violations
 
 DATA = REPO / "tests" / "data"
@@ -106,13 +116,22 @@ def _book(files: dict, toml: str = '[book]\ntitle = "A Book"\nlanguage = "en"\n'
 
 
 def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(tmp_path):
-    project = make_project(tmp_path, _book({
-        "src/SUMMARY.md": "- [One](one.md)\n    - [Draft]()\n        - [Under the draft](under.md)\n"
-                          "    - [Missing](missing.md)\n"
-                          "# A Part\n- [Two](two.md)\n    - [Two A](two-a.md)\n- [One again](one.md)\n"
-                          "\n[End](end.md)\n",
-        "src/one.md": "# One\n", "src/under.md": "## Under\n", "src/two.md": "# Two\n", "src/two-a.md": "# Two A\n",
-        "src/end.md": "# End\n"}))
+    project = make_project(
+        tmp_path,
+        _book(
+            {
+                "src/SUMMARY.md": "- [One](one.md)\n    - [Draft]()\n        - [Under the draft](under.md)\n"
+                "    - [Missing](missing.md)\n"
+                "# A Part\n- [Two](two.md)\n    - [Two A](two-a.md)\n- [One again](one.md)\n"
+                "\n[End](end.md)\n",
+                "src/one.md": "# One\n",
+                "src/under.md": "## Under\n",
+                "src/two.md": "# Two\n",
+                "src/two-a.md": "# Two A\n",
+                "src/end.md": "# End\n",
+            }
+        ),
+    )
     loaded, diags = _load(project, "b")
     src = project / "source/b/src"
     assert [(f.path.name, f.place.offset, f.place.continues, f.place.role) for f in loaded.files] == [
@@ -135,27 +154,41 @@ def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(
 
 # --- book.toml -------------------------------------------------------------
 
+
 def test_book_toml_gives_the_metadata_and_publication_yaml_overrides_it(tmp_path):
-    toml = ('[book]\ntitle = "A Book"\nauthors = ["Ann Writer", "Bo Author"]\nlanguage = "fr"\n'
-            'description = "About it."\n\n[output.html]\nsite-url = "https://example.org/book/"\n')
+    toml = (
+        '[book]\ntitle = "A Book"\nauthors = ["Ann Writer", "Bo Author"]\nlanguage = "fr"\n'
+        'description = "About it."\n\n[output.html]\nsite-url = "https://example.org/book/"\n'
+    )
     files = _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# Un\n"}, toml)
     project = make_project(tmp_path, files)
     loaded, diags = _load(project, "b")
     meta = loaded.metadata
     assert diags.items == []
     assert (meta.title, meta.authors, meta.lang, meta.description, meta.kind) == (
-        "A Book", ["Ann Writer", "Bo Author"], "fr", "About it.", "book")
+        "A Book",
+        ["Ann Writer", "Bo Author"],
+        "fr",
+        "About it.",
+        "book",
+    )
     assert meta.reading.link_base == "https://example.org/book/"
     assert loaded.metadata_path.name == "book.toml"
     (project / "source/b/publication.yaml").write_text("title: Another Title\npublisher: A Press\n", encoding="utf-8")
     loaded, diags = _load(project, "b")
     assert diags.items == []
-    assert (loaded.metadata.title, loaded.metadata.publisher, loaded.metadata.lang) == ("Another Title", "A Press", "fr")
+    assert (loaded.metadata.title, loaded.metadata.publisher, loaded.metadata.lang) == (
+        "Another Title",
+        "A Press",
+        "fr",
+    )
 
 
 def test_book_toml_problems_are_located_in_book_toml(tmp_path):
-    toml = ('[book]\ntitle = "A Book"\nlanguage = "klingon please"\nauthors = "Ann"\n\n'
-            '[preprocessor.admonish]\ncommand = "mdbook-admonish"\n')
+    toml = (
+        '[book]\ntitle = "A Book"\nlanguage = "klingon please"\nauthors = "Ann"\n\n'
+        '[preprocessor.admonish]\ncommand = "mdbook-admonish"\n'
+    )
     project = make_project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n"}, toml))
     _, diags = _load(project, "b")
     found = {(d.severity, d.location.line): d.message for d in diags.items}
@@ -166,19 +199,30 @@ def test_book_toml_problems_are_located_in_book_toml(tmp_path):
 
 
 def test_malformed_book_toml_a_missing_title_and_a_missing_summary_are_located(tmp_path):
-    project = make_project(tmp_path, _book({"src/SUMMARY.md": "- [One](one.md)\n", "src/one.md": "# One\n",
-                                        "README.md": "# Not a chapter\n\n![](nothing.png)\n"},
-                                       '[book]\ntitle = "A Book\n'))
+    project = make_project(
+        tmp_path,
+        _book(
+            {
+                "src/SUMMARY.md": "- [One](one.md)\n",
+                "src/one.md": "# One\n",
+                "README.md": "# Not a chapter\n\n![](nothing.png)\n",
+            },
+            '[book]\ntitle = "A Book\n',
+        ),
+    )
     loaded, diags = _load(project, "b")
     assert loaded is None, "the folder is not read as a book of its own files instead"
     [error] = diags.items
     assert (error.location.path, error.location.line) == ("source/b/book.toml", 2)
     assert "malformed TOML" in error.message
-    (project / "source/b/book.toml").write_text("[book]\nlanguage = \"en\"\n", encoding="utf-8")
+    (project / "source/b/book.toml").write_text('[book]\nlanguage = "en"\n', encoding="utf-8")
     _, diags = _load(project, "b")
     [error] = diags.items
     assert (error.message, error.location.path, error.location.line) == (
-        "the publication has no title", "source/b/book.toml", 1)
+        "the publication has no title",
+        "source/b/book.toml",
+        1,
+    )
     assert "[book] title" in error.hint
     (project / "source/b/src/SUMMARY.md").unlink()
     _, diags = _load(project, "b")
@@ -215,15 +259,18 @@ def _expand(tmp_path: Path, chapter: str, files: dict | None = None):
     return includes.expand(path, chapter, 1, folder, diags), diags
 
 
-@pytest.mark.parametrize("selector,lines", [
-    ("", LISTING.splitlines()),
-    (":4:6", LISTING.splitlines()[3:6]),
-    (":8:", LISTING.splitlines()[7:]),
-    ("::2", LISTING.splitlines()[:2]),
-    (":4", LISTING.splitlines()[3:4]),
-    (":main", ["fn main() {", '    println!("hi");', "}"]),  # anchor lines inside are dropped too
-    (":inner", ['    println!("hi");']),
-])
+@pytest.mark.parametrize(
+    "selector,lines",
+    [
+        ("", LISTING.splitlines()),
+        (":4:6", LISTING.splitlines()[3:6]),
+        (":8:", LISTING.splitlines()[7:]),
+        ("::2", LISTING.splitlines()[:2]),
+        (":4", LISTING.splitlines()[3:4]),
+        (":main", ["fn main() {", '    println!("hi");', "}"]),  # anchor lines inside are dropped too
+        (":inner", ['    println!("hi");']),
+    ],
+)
 def test_include_takes_the_lines_mdbook_takes(tmp_path, selector, lines):
     expanded, diags = _expand(tmp_path, f"{{{{#include ../listing.rs{selector}}}}}\n")
     assert diags.items == []
@@ -231,7 +278,8 @@ def test_include_takes_the_lines_mdbook_takes(tmp_path, selector, lines):
     # Each line knows where it came from.
     listing = (tmp_path / "pub" / "listing.rs").resolve()
     assert [(p, n) for p, n in expanded.origins[:-1]] == [
-        (listing, LISTING.splitlines().index(line) + 1) for line in lines]
+        (listing, LISTING.splitlines().index(line) + 1) for line in lines
+    ]
 
 
 def test_rustdoc_include_keeps_the_anchor_and_drops_the_hidden_rest_for_print(tmp_path):
@@ -240,20 +288,33 @@ def test_rustdoc_include_keeps_the_anchor_and_drops_the_hidden_rest_for_print(tm
 
 
 def test_includes_inside_code_fences_and_inline_are_expanded_and_an_escaped_one_is_kept(tmp_path):
-    chapter = ("Intro {{#include ../note.md}} end.\n\n```rust,ignore\n{{ #include ../listing.rs:inner }}\n```\n\n"
-               "Write \\{{#include file.rs}} to include a file.\n{{#title A Better Title}}\n")
+    chapter = (
+        "Intro {{#include ../note.md}} end.\n\n```rust,ignore\n{{ #include ../listing.rs:inner }}\n```\n\n"
+        "Write \\{{#include file.rs}} to include a file.\n{{#title A Better Title}}\n"
+    )
     expanded, diags = _expand(tmp_path, chapter, {"note.md": "included words\n"})
     assert diags.items == []
     assert expanded.text.split("\n") == [
-        "Intro included words end.", "", "```rust,ignore", '    println!("hi");', "```", "",
-        "Write {{#include file.rs}} to include a file.", "", ""]
+        "Intro included words end.",
+        "",
+        "```rust,ignore",
+        '    println!("hi");',
+        "```",
+        "",
+        "Write {{#include file.rs}} to include a file.",
+        "",
+        "",
+    ]
     assert expanded.title == "A Better Title"
     assert len(expanded.origins) == len(expanded.text.split("\n"))
 
 
 def test_included_files_are_expanded_in_turn_relative_to_themselves(tmp_path):
-    expanded, diags = _expand(tmp_path, "{{#include ../parts/outer.md}}\n",
-                              {"parts/outer.md": "outer\n{{#include inner.md}}\n", "parts/inner.md": "inner\n"})
+    expanded, diags = _expand(
+        tmp_path,
+        "{{#include ../parts/outer.md}}\n",
+        {"parts/outer.md": "outer\n{{#include inner.md}}\n", "parts/inner.md": "inner\n"},
+    )
     assert diags.items == []
     assert expanded.text == "outer\ninner\n"
     inner = (tmp_path / "pub/parts/inner.md").resolve()
@@ -266,9 +327,11 @@ def test_include_problems_are_errors_at_their_file_line_and_column(tmp_path):
     outside.write_text("fn secret() {}\n", encoding="utf-8")
     (tmp_path / "pub").mkdir()
     os.symlink(outside, tmp_path / "pub" / "linked.rs")
-    chapter = ("Text.\n{{#include ../missing.rs}}\n```rust\n{{#include ../listing.rs:nope}}\n```\n"
-               "See {{#include ../../secret.rs}} and {{#include ../linked.rs}}.\n"
-               "{{#include ../self.md}}\n")
+    chapter = (
+        "Text.\n{{#include ../missing.rs}}\n```rust\n{{#include ../listing.rs:nope}}\n```\n"
+        "See {{#include ../../secret.rs}} and {{#include ../linked.rs}}.\n"
+        "{{#include ../self.md}}\n"
+    )
     expanded, diags = _expand(tmp_path, chapter, {"self.md": "{{#include self.md}}\n"})
     chapter_md = "pub/src/chapter.md"
     assert [(d.severity, d.location.path, d.location.line, d.location.column) for d in diags.items] == [
@@ -287,58 +350,115 @@ def test_include_problems_are_errors_at_their_file_line_and_column(tmp_path):
 
 
 def test_hidden_lines_go_only_from_rust_code_blocks():
-    lines = ["```rust,ignore", "# fn main() {", "#", "    # let hidden = 1;", "##![attr] kept as #![attr]",
-             "#[derive(Debug)]", "#!inner", "let x = 1;", "# }", "```", "# A heading", "```python", "# a comment",
-             "```", "~~~rust", "# hidden", "~~~"]
+    lines = [
+        "```rust,ignore",
+        "# fn main() {",
+        "#",
+        "    # let hidden = 1;",
+        "##![attr] kept as #![attr]",
+        "#[derive(Debug)]",
+        "#!inner",
+        "let x = 1;",
+        "# }",
+        "```",
+        "# A heading",
+        "```python",
+        "# a comment",
+        "```",
+        "~~~rust",
+        "# hidden",
+        "~~~",
+    ]
     kept = [text for text, _ in includes.hide_rust_lines([(line, (Path("c.md"), n)) for n, line in enumerate(lines)])]
-    assert kept == ["```rust,ignore", "#![attr] kept as #![attr]", "#[derive(Debug)]", "#!inner", "let x = 1;",
-                    "```", "# A heading", "```python", "# a comment", "```", "~~~rust", "~~~"]
+    assert kept == [
+        "```rust,ignore",
+        "#![attr] kept as #![attr]",
+        "#[derive(Debug)]",
+        "#!inner",
+        "let x = 1;",
+        "```",
+        "# A heading",
+        "```python",
+        "# a comment",
+        "```",
+        "~~~rust",
+        "~~~",
+    ]
 
 
 def test_a_message_about_included_text_names_the_included_file_and_line(tmp_path):
-    project = make_project(tmp_path, _book({
-        "src/SUMMARY.md": "- [One](one.md)\n",
-        "src/one.md": "# One\n\n```rust\n# fn main() {\nlet x = 1;\n# }\n```\n\n{{#include ../shared/notes.md}}\n\n"
-                      "After [a link](#nowhere-here).\n",
-        "shared/notes.md": "First line of the notes.\n\nThen [a broken link](#nowhere-there).\n"}))
+    project = make_project(
+        tmp_path,
+        _book(
+            {
+                "src/SUMMARY.md": "- [One](one.md)\n",
+                "src/one.md": "# One\n\n```rust\n# fn main() {\nlet x = 1;\n# }\n```\n\n{{#include ../shared/notes.md}}\n\n"
+                "After [a link](#nowhere-here).\n",
+                "shared/notes.md": "First line of the notes.\n\nThen [a broken link](#nowhere-there).\n",
+            }
+        ),
+    )
     pub, diags = _read(project, "b")
-    found = {d.message.split("'")[1]: (d.severity, d.location.path, d.location.line) for d in diags.items
-             if "broken link" in d.message}
-    assert found == {"#nowhere-there": ("warning", "source/b/shared/notes.md", 3),
-                     "#nowhere-here": ("warning", "source/b/src/one.md", 11)}
+    found = {
+        d.message.split("'")[1]: (d.severity, d.location.path, d.location.line)
+        for d in diags.items
+        if "broken link" in d.message
+    }
+    assert found == {
+        "#nowhere-there": ("warning", "source/b/shared/notes.md", 3),
+        "#nowhere-here": ("warning", "source/b/src/one.md", 11),
+    }
 
 
 # --- MkDocs ----------------------------------------------------------------
+
 
 def _site(files: dict, config: str) -> dict:
     return {"source/m/mkdocs.yml": config, **{f"source/m/{name}": text for name, text in files.items()}}
 
 
 def test_mkdocs_nav_sections_are_parts_and_sections_in_sections_deeper_parts(tmp_path):
-    config = ("site_name: A Site\nsite_author: Ann Writer\nsite_url: https://example.org/site/\n"
-              "theme:\n  name: material\n  language: de\n"
-              "nav:\n  - index.md\n  - Guide:\n    - First: guide/first.md\n    - Deeper:\n"
-              "      - guide/deep.md\n  - Issues: https://example.org/issues\n  - Gone: gone.md\n")
-    project = make_project(tmp_path, _site({"docs/index.md": "# Home\n", "docs/guide/first.md": "# First\n",
-                                        "docs/guide/deep.md": "# Deep\n"}, config))
+    config = (
+        "site_name: A Site\nsite_author: Ann Writer\nsite_url: https://example.org/site/\n"
+        "theme:\n  name: material\n  language: de\n"
+        "nav:\n  - index.md\n  - Guide:\n    - First: guide/first.md\n    - Deeper:\n"
+        "      - guide/deep.md\n  - Issues: https://example.org/issues\n  - Gone: gone.md\n"
+    )
+    project = make_project(
+        tmp_path,
+        _site(
+            {"docs/index.md": "# Home\n", "docs/guide/first.md": "# First\n", "docs/guide/deep.md": "# Deep\n"}, config
+        ),
+    )
     loaded, diags = _load(project, "m")
     assert [(f.path.name, f.place.part, f.place.offset) for f in loaded.files] == [
-        ("index.md", None, 0), ("mkdocs.yml", "Guide", 0), ("first.md", None, 1), ("mkdocs.yml", "Deeper", 1),
-        ("deep.md", None, 2)]
+        ("index.md", None, 0),
+        ("mkdocs.yml", "Guide", 0),
+        ("first.md", None, 1),
+        ("mkdocs.yml", "Deeper", 1),
+        ("deep.md", None, 2),
+    ]
     assert [(f.first_line) for f in loaded.files if f.place.part] == [9, 11]
     assert _where(diags) == [("warning", "source/m/mkdocs.yml", 13, None), ("error", "source/m/mkdocs.yml", 14, None)]
     meta = loaded.metadata
     assert (meta.title, meta.authors, meta.lang, meta.reading.dialect, meta.reading.link_base) == (
-        "A Site", ["Ann Writer"], "de", "python-markdown", "https://example.org/site/")
+        "A Site",
+        ["Ann Writer"],
+        "de",
+        "python-markdown",
+        "https://example.org/site/",
+    )
 
 
 def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
     marker = tmp_path / "ran"
-    config = (f"site_name: !ENV [SITE_NAME, A Site]\nsite_author: !ENV AUTHOR_UNSET\n"
-              f"hooks: !!python/object/apply:os.system ['touch {marker}']\n"
-              "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {}\n"
-              "  - admonition\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
-              "  - markdown_include.include\n")
+    config = (
+        f"site_name: !ENV [SITE_NAME, A Site]\nsite_author: !ENV AUTHOR_UNSET\n"
+        f"hooks: !!python/object/apply:os.system ['touch {marker}']\n"
+        "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {}\n"
+        "  - admonition\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "  - markdown_include.include\n"
+    )
     project = make_project(tmp_path, _site({"docs/index.md": "# Home\n"}, config))
     loaded, diags = _load(project, "m")
     assert not marker.exists(), "a YAML tag ran a command"
@@ -350,26 +470,46 @@ def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
 
 
 def test_mkdocs_without_nav_takes_the_files_in_name_order_index_first(tmp_path):
-    project = make_project(tmp_path, _site({
-        "docs/zebra.md": "# Zebra\n", "docs/index.md": "# Home\n", "docs/apple.md": "# Apple\n",
-        "docs/more-notes/b.md": "# B\n", "docs/more-notes/a.md": "# A\n",
-        "docs/page.md": "---\ntitle: Page\nhide: [navigation]\n---\n# Page\n"}, "site_name: A Site\n"))
+    project = make_project(
+        tmp_path,
+        _site(
+            {
+                "docs/zebra.md": "# Zebra\n",
+                "docs/index.md": "# Home\n",
+                "docs/apple.md": "# Apple\n",
+                "docs/more-notes/b.md": "# B\n",
+                "docs/more-notes/a.md": "# A\n",
+                "docs/page.md": "---\ntitle: Page\nhide: [navigation]\n---\n# Page\n",
+            },
+            "site_name: A Site\n",
+        ),
+    )
     loaded, diags = _load(project, "m")
     assert diags.items == [], "a page's own front matter (hide:) is the site's, not an error"
     assert [(f.path.name, f.place.part, f.place.offset) for f in loaded.files] == [
-        ("index.md", None, 0), ("apple.md", None, 0), ("page.md", None, 0), ("zebra.md", None, 0),
-        ("mkdocs.yml", "More notes", 0), ("a.md", None, 1), ("b.md", None, 1)]
+        ("index.md", None, 0),
+        ("apple.md", None, 0),
+        ("page.md", None, 0),
+        ("zebra.md", None, 0),
+        ("mkdocs.yml", "More notes", 0),
+        ("a.md", None, 1),
+        ("b.md", None, 1),
+    ]
 
 
 # --- links -------------------------------------------------------------------
 
-@pytest.mark.parametrize("heading,expected", [
-    ("Hello, World!", "hello-world"),
-    ("What Is Vec<T>?", "what-is-vect"),
-    ("The ? Operator", "the--operator"),
-    ("snake_case and kebab-case", "snake_case-and-kebab-case"),
-    ("Über Straße", "Über-straße"),  # mdBook lower-cases ASCII letters only
-])
+
+@pytest.mark.parametrize(
+    "heading,expected",
+    [
+        ("Hello, World!", "hello-world"),
+        ("What Is Vec<T>?", "what-is-vect"),
+        ("The ? Operator", "the--operator"),
+        ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+        ("Über Straße", "Über-straße"),  # mdBook lower-cases ASCII letters only
+    ],
+)
 def test_mdbook_heading_ids(heading, expected):
     assert mdbook_id(heading) == expected
 
@@ -377,8 +517,8 @@ def test_mdbook_heading_ids(heading, expected):
 LINKING = {
     "src/SUMMARY.md": "[Front](README.md)\n- [One](one.md)\n    - [One A](one/a.md)\n",
     "src/README.md": "# Front\n\n[html](one.html) [md](one.md#the-setting-über-straße) [dot](./one/a.html#an-aside) "
-                     "[index](./) [out](../std/index.html) [file](../listing.rs) [typo](onee.html) "
-                     "[id typo](one.html#the-settings) [mail](mailto:a@example.org)\n",
+    "[index](./) [out](../std/index.html) [file](../listing.rs) [typo](onee.html) "
+    "[id typo](one.html#the-settings) [mail](mailto:a@example.org)\n",
     "src/one.md": "# One\n\n## The Setting: Über, Straße!\n\nText.\n",
     # mdBook's id for the heading keeps the capital Ü: ids are tried its way too.
     "src/one/a.md": "## An Aside\n\nBack [up](../one.html#the-setting-Über-straße) and [home](../index.html).\n",
@@ -401,13 +541,21 @@ def test_links_written_for_mdbook_reach_their_chapter_and_heading(tmp_path):
     pub, diags = _read(_linking(tmp_path), "b")
     front, one = pub.chapters[0], pub.chapters[1]
     setting = next(el.get("id") for el in one.body.iter("h2"))
-    assert _hrefs(pub, "README.md") == {"html": f"#{one.id}", "md": f"#{setting}", "dot": "#an-aside",
-                                       "index": f"#{front.id}", "mail": "mailto:a@example.org"}
+    assert _hrefs(pub, "README.md") == {
+        "html": f"#{one.id}",
+        "md": f"#{setting}",
+        "dot": "#an-aside",
+        "index": f"#{front.id}",
+        "mail": "mailto:a@example.org",
+    }
     assert _hrefs(pub, "a.md") == {"up": f"#{setting}", "home": f"#{front.id}"}
-    broken = sorted((d.message.split("'")[1], d.location.path, d.location.line) for d in diags.items
-                    if "broken link" in d.message)
-    assert broken == [(href, "source/b/src/README.md", 3) for href in (
-        "../listing.rs", "../std/index.html", "one.html#the-settings", "onee.html")]
+    broken = sorted(
+        (d.message.split("'")[1], d.location.path, d.location.line) for d in diags.items if "broken link" in d.message
+    )
+    assert broken == [
+        (href, "source/b/src/README.md", 3)
+        for href in ("../listing.rs", "../std/index.html", "one.html#the-settings", "onee.html")
+    ]
     assert all(d.severity == "warning" for d in diags.items), _where(diags)
     leaving = next(d for d in diags.items if "../std/index.html" in d.message)
     assert "leads out of the book" in leaving.message and "links: {base: URL}" in leaving.hint
@@ -419,18 +567,24 @@ def test_links_leaving_the_book_resolve_against_the_site_url(tmp_path):
     project = _linking(tmp_path, '\n[output.html]\nsite-url = "https://example.org/books/links/"\n')
     pub, diags = _read(project, "b")
     hrefs = _hrefs(pub, "README.md")
-    assert (hrefs["out"], hrefs["file"]) == ("https://example.org/books/std/index.html",
-                                             "https://example.org/books/listing.rs")
+    assert (hrefs["out"], hrefs["file"]) == (
+        "https://example.org/books/std/index.html",
+        "https://example.org/books/listing.rs",
+    )
     assert sorted(d.message.split("'")[1] for d in diags.items if "broken link" in d.message) == [
-        "one.html#the-settings", "onee.html"], "a typo inside the book is still a broken link"
+        "one.html#the-settings",
+        "onee.html",
+    ], "a typo inside the book is still a broken link"
     # publication.yaml's links: base is taken before book.toml's site-url.
     (project / "source/b/publication.yaml").write_text("links: {base: 'https://other.example/'}\n", encoding="utf-8")
     pub, _ = _read(project, "b")
     assert _hrefs(pub, "README.md")["out"] == "https://other.example/std/index.html"
 
 
-BROKEN_ARTICLE = ("---\ntitle: Broken\nlang: en\n---\n\nSee [the missing part](#nowhere) and "
-                  "[](#figure-7), and [a friend](https://example.org/).\n")
+BROKEN_ARTICLE = (
+    "---\ntitle: Broken\nlang: en\n---\n\nSee [the missing part](#nowhere) and "
+    "[](#figure-7), and [a friend](https://example.org/).\n"
+)
 
 
 def test_a_broken_link_is_a_warning_and_reaches_neither_edition_as_a_link(tmp_path):
@@ -455,6 +609,7 @@ def test_a_broken_link_is_a_warning_and_reaches_neither_edition_as_a_link(tmp_pa
 
 
 # --- the fixtures, built -------------------------------------------------------
+
 
 def _build(tmp_path_factory, name: str):
     project = make_project(tmp_path_factory.mktemp(name), {})
@@ -515,12 +670,23 @@ def mdbook_pages(mdbook_build) -> list[list[str]]:
 
 MDBOOK_CONTENTS = [
     ("Foreword", []),
-    ("Getting Started", [("What You Need", []),
-                         ("Installation", [("Checking the Version", []), ("On Linux", [])]),
-                         ("Hello, World!", [])]),
-    ("Ownership and Borrowing", [("Understanding Ownership", [("The Rules of Ownership", []),
-                                                              ("What Is Vec<T>?", []),
-                                                              ("References and Borrowing", [])])]),
+    (
+        "Getting Started",
+        [
+            ("What You Need", []),
+            ("Installation", [("Checking the Version", []), ("On Linux", [])]),
+            ("Hello, World!", []),
+        ],
+    ),
+    (
+        "Ownership and Borrowing",
+        [
+            (
+                "Understanding Ownership",
+                [("The Rules of Ownership", []), ("What Is Vec<T>?", []), ("References and Borrowing", [])],
+            )
+        ],
+    ),
     ("Appendix A: Keywords", []),
 ]
 
@@ -531,7 +697,8 @@ def test_mdbook_builds_with_no_error_and_notes_its_draft(mdbook_build):
     assert not [d for d in result.diagnostics if "link" in d.message], "every link of the book resolves"
     draft = [d for d in result.diagnostics if "draft" in d.message]
     assert [(d.severity, d.location.path, d.location.line) for d in draft] == [
-        ("warning", "source/mdbook-book/src/SUMMARY.md", 9)]
+        ("warning", "source/mdbook-book/src/SUMMARY.md", 9)
+    ]
     assert {o.edition for o in result.outputs} == {"epub", "pdf"}
 
 
@@ -544,11 +711,23 @@ def test_mdbook_metadata_comes_from_book_toml(mdbook_epub):
 
 
 def test_mdbook_order_follows_summary_with_its_part_and_without_the_draft(mdbook_epub):
-    chapters = [h for h in _spine(mdbook_epub) if h.startswith("text/") and h not in (
-        "text/cover.xhtml", "text/titlepage.xhtml", "text/nav.xhtml", "text/colophon.xhtml")]
-    assert chapters == ["text/foreword.xhtml", "text/ch01-00-getting-started.xhtml", "text/ch01-01-installation.xhtml",
-                        "text/ch01-01-01-on-linux.xhtml", "text/ch01-02-hello-world.xhtml", "text/part-1.xhtml",
-                        "text/ch02-00-ownership.xhtml", "text/ch02-01-borrowing.xhtml", "text/keywords.xhtml"]
+    chapters = [
+        h
+        for h in _spine(mdbook_epub)
+        if h.startswith("text/")
+        and h not in ("text/cover.xhtml", "text/titlepage.xhtml", "text/nav.xhtml", "text/colophon.xhtml")
+    ]
+    assert chapters == [
+        "text/foreword.xhtml",
+        "text/ch01-00-getting-started.xhtml",
+        "text/ch01-01-installation.xhtml",
+        "text/ch01-01-01-on-linux.xhtml",
+        "text/ch01-02-hello-world.xhtml",
+        "text/part-1.xhtml",
+        "text/ch02-00-ownership.xhtml",
+        "text/ch02-01-borrowing.xhtml",
+        "text/keywords.xhtml",
+    ]
     opf = epub_files(mdbook_epub)["EPUB/content.opf"].decode()
     assert "Style Guide" not in opf
 
@@ -572,8 +751,11 @@ def test_mdbook_nested_files_do_not_open_a_new_page_in_print(mdbook_pages):
     assert page("Hello, World!") == page("On Linux")
     assert page("References and Borrowing") == page("What Is Vec<T>?")
     # No blank page inside a chapter: a blank page has no folio.
-    for chapter, last in (("Getting Started", "Hello, World!"), ("Understanding Ownership", "References and Borrowing")):
-        folios = [printed_folio(lines) for lines in mdbook_pages[page(chapter):page(last) + 1]]
+    for chapter, last in (
+        ("Getting Started", "Hello, World!"),
+        ("Understanding Ownership", "References and Borrowing"),
+    ):
+        folios = [printed_folio(lines) for lines in mdbook_pages[page(chapter) : page(last) + 1]]
         assert folios == list(range(folios[0], folios[0] + len(folios))), (chapter, folios)
     assert page("On Linux") > page("Installation"), "the fixture runs a chapter over a page"
     # Top-level chapters still open on a right-hand (odd) page.
@@ -605,17 +787,27 @@ def test_mdbook_links_land_on_chapters_and_headings_in_both_editions(mdbook_buil
 
     def hrefs(name):
         doc = etree.fromstring(files[f"EPUB/text/{name}"])
-        return {" ".join("".join(a.itertext()).split()): a.get("href") for a in doc.iterfind(".//x:a", NS)
-                if not a.get("class")}
+        return {
+            " ".join("".join(a.itertext()).split()): a.get("href")
+            for a in doc.iterfind(".//x:a", NS)
+            if not a.get("class")
+        }
 
-    assert hrefs("foreword.xhtml") == {"Getting Started": "ch01-00-getting-started.xhtml#ch01-00-getting-started",
-                                      "the version check": "ch01-01-installation.xhtml#checking-the-version"}
+    assert hrefs("foreword.xhtml") == {
+        "Getting Started": "ch01-00-getting-started.xhtml#ch01-00-getting-started",
+        "the version check": "ch01-01-installation.xhtml#checking-the-version",
+    }
     assert hrefs("ch01-02-hello-world.xhtml") == {
-        "Understanding Ownership": "ch02-00-ownership.xhtml#the-rules-of-ownership"}
-    assert hrefs("ch02-01-borrowing.xhtml") == {"the rules": "ch02-00-ownership.xhtml#the-rules-of-ownership",
-                                               "what a vector is": "ch02-00-ownership.xhtml#what-is-vect"}
-    assert hrefs("keywords.xhtml") == {"Understanding Ownership": "ch02-00-ownership.xhtml#ch02-00-ownership",
-                                      "Hello, World!": "ch01-02-hello-world.xhtml#hello-world"}
+        "Understanding Ownership": "ch02-00-ownership.xhtml#the-rules-of-ownership"
+    }
+    assert hrefs("ch02-01-borrowing.xhtml") == {
+        "the rules": "ch02-00-ownership.xhtml#the-rules-of-ownership",
+        "what a vector is": "ch02-00-ownership.xhtml#what-is-vect",
+    }
+    assert hrefs("keywords.xhtml") == {
+        "Understanding Ownership": "ch02-00-ownership.xhtml#ch02-00-ownership",
+        "Hello, World!": "ch01-02-hello-world.xhtml#hello-world",
+    }
     assert hrefs("ch02-00-ownership.xhtml") == {"standard library": "https://books.example.org/std/index.html"}
     for name, data in files.items():
         if name.endswith(".xhtml"):
@@ -650,8 +842,7 @@ def mkdocs_epub(mkdocs_build) -> Path:
 
 MKDOCS_CONTENTS = [
     ("The Garden Notebook", []),
-    ("Growing", [("Soil", [("Testing the Soil", [])]), ("Watering", [("How Much", [])]),
-                 ("Pests", [("Slugs", [])])]),
+    ("Growing", [("Soil", [("Testing the Soil", [])]), ("Watering", [("How Much", [])]), ("Pests", [("Slugs", [])])]),
     ("About", []),
 ]
 
@@ -659,15 +850,26 @@ MKDOCS_CONTENTS = [
 def test_mkdocs_builds_with_no_error_and_names_the_extension_it_lacks(mkdocs_build):
     _, result = mkdocs_build
     assert [(d.severity, d.location.path, d.location.line) for d in result.diagnostics] == [
-        ("warning", "source/mkdocs-project/mkdocs.yml", 24)]
+        ("warning", "source/mkdocs-project/mkdocs.yml", 24)
+    ]
     assert "pymdownx.emoji" in result.diagnostics[0].message
 
 
 def test_mkdocs_order_and_nav_follow_its_nav(mkdocs_build, mkdocs_epub):
-    chapters = [h for h in _spine(mkdocs_epub) if h not in (
-        "text/cover.xhtml", "text/titlepage.xhtml", "text/nav.xhtml", "text/colophon.xhtml")]
-    assert chapters == ["text/index.xhtml", "text/part-1.xhtml", "text/soil.xhtml", "text/watering.xhtml",
-                        "text/part-2.xhtml", "text/slugs.xhtml", "text/about.xhtml"]
+    chapters = [
+        h
+        for h in _spine(mkdocs_epub)
+        if h not in ("text/cover.xhtml", "text/titlepage.xhtml", "text/nav.xhtml", "text/colophon.xhtml")
+    ]
+    assert chapters == [
+        "text/index.xhtml",
+        "text/part-1.xhtml",
+        "text/soil.xhtml",
+        "text/watering.xhtml",
+        "text/part-2.xhtml",
+        "text/slugs.xhtml",
+        "text/about.xhtml",
+    ]
     assert _nav(mkdocs_epub) == MKDOCS_CONTENTS
     opf = etree.fromstring(epub_files(mkdocs_epub)["EPUB/content.opf"])
     assert opf.findtext(".//dc:title", namespaces=NS) == "The Garden Notebook"
@@ -679,7 +881,9 @@ def test_mkdocs_markdown_reads_as_mkdocs_reads_it(mkdocs_epub):
     files = epub_files(mkdocs_epub)
     index = etree.fromstring(files["EPUB/text/index.xhtml"])
     note = index.find(".//x:div[@class='admonition note']", NS)
-    assert note is not None and note.findtext("x:p[@class='admonition-title']", namespaces=NS) == "How to read the notes"
+    assert (
+        note is not None and note.findtext("x:p[@class='admonition-title']", namespaces=NS) == "How to read the notes"
+    )
     assert index.find(".//x:abbr[@title='Royal Horticultural Society']", NS) is not None
     soil = etree.fromstring(files["EPUB/text/soil.xhtml"])
     assert soil.find(".//x:p[@class='lead']", NS) is not None, "attr_list"

@@ -31,8 +31,9 @@ def _reproducible():
 
 
 def _project(tmp_path: Path, *slugs: str) -> Path:
-    return make_project(tmp_path / "project", {f"source/{s}/article.md": ARTICLE.format(title=s.title(), slug=s)
-                                               for s in slugs})
+    return make_project(
+        tmp_path / "project", {f"source/{s}/article.md": ARTICLE.format(title=s.title(), slug=s) for s in slugs}
+    )
 
 
 def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -54,10 +55,12 @@ def _patch_render(monkeypatch, slow_or_greedy) -> None:
 def _greedy(limit_mib: int):
     """Takes memory, a few MiB at a time, until well past the limit (and
     then gives up, so that a build without a limit ends)."""
+
     def take():
         held, ceiling = [], (limits.resident() or 0) + ((limit_mib + 256) << 20)
         while (limits.resident() or 0) < ceiling:
             held.append(b"x" * (4 << 20))
+
     return take
 
 
@@ -67,6 +70,7 @@ def _never_ending():
 
 
 # --- in this process ----------------------------------------------------------------
+
 
 def test_a_single_publication_built_in_this_process_keeps_to_the_memory_limit(tmp_path, capsys, monkeypatch):
     project = _project(tmp_path, "alpha")
@@ -138,23 +142,32 @@ def test_no_time_limit_is_zero_or_none_and_a_wrong_one_is_a_usage_error(capsys):
 
 # --- in worker processes ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("stuck_in", ["python", "C"])
 def test_a_publication_out_of_time_in_a_worker_fails_alone(tmp_path, stuck_in):
     """Stuck in Python code, it is interrupted; stuck where no Python code
     runs, its worker process is ended, and it is reported all the same."""
     project = _project(tmp_path, "alpha", "beta")
     out = project / "dist"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_TEST_")},
-           "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_TEST_")},
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
     command = [sys.executable, "-m", "pipeline", "build", "-C", str(project), "-j", "2", "-f", "epub"]
     assert subprocess.run(command + ["-q"], env=env, timeout=300).returncode == Exit.OK
     before = _state(out)
 
-    done = subprocess.run(command + ["--no-cache", "--timeout", "10"], capture_output=True, text=True, timeout=300,
-                          env={**env, "PRESSROOM_TEST_STALL": "alpha", "PRESSROOM_TEST_STALL_IN": stuck_in})
+    done = subprocess.run(
+        command + ["--no-cache", "--timeout", "10"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**env, "PRESSROOM_TEST_STALL": "alpha", "PRESSROOM_TEST_STALL_IN": stuck_in},
+    )
     assert done.returncode == Exit.ENVIRONMENT, done.stderr
-    assert "source/alpha: error: building 'alpha' took longer than 10 seconds and was stopped" in done.stderr, \
+    assert "source/alpha: error: building 'alpha' took longer than 10 seconds and was stopped" in done.stderr, (
         done.stderr
+    )
     assert "Traceback" not in done.stderr
     after = _state(out)
     assert after["alpha.epub"] == before["alpha.epub"]

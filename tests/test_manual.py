@@ -29,12 +29,20 @@ from test_epub_accessibility import ace_report, check_page_list, violations
 SLUG = "pressroom-manual"
 FOLDER = REPO / "source" / SLUG
 MATHML = "http://www.w3.org/1998/Math/MathML"
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".svg": "image/svg+xml"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+}
 X = NS["x"]
 # The committed faces of the body text, by the name WeasyPrint gives them in the PDF.
-TEXT_FACES = {"Charis-SIL": "CharisSIL-Regular.ttf", "Charis-SIL-Bold": "CharisSIL-Bold.ttf",
-              "Charis-SIL-Italic": "CharisSIL-Italic.ttf"}
+TEXT_FACES = {
+    "Charis-SIL": "CharisSIL-Regular.ttf",
+    "Charis-SIL-Bold": "CharisSIL-Bold.ttf",
+    "Charis-SIL-Italic": "CharisSIL-Italic.ttf",
+}
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)")
 
 
@@ -102,8 +110,7 @@ def test_every_chapter_is_in_the_epub_navigation_in_order(files, package):
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     top = toc.findall("x:ol/x:li/x:a", NS)
     expected = [(Path(name).stem, chapter_title(name)) for name in chapter_files()]
-    found = [(PurePosixPath(a.get("href").split("#")[0]).stem, " ".join("".join(a.itertext()).split()))
-             for a in top]
+    found = [(PurePosixPath(a.get("href").split("#")[0]).stem, " ".join("".join(a.itertext()).split())) for a in top]
     assert found == expected
     # toc-depth: 2, so the chapters' sections are listed under them, and nothing deeper.
     assert len(toc.findall("x:ol/x:li/x:ol/x:li", NS)) >= 3 * len(expected)
@@ -131,8 +138,13 @@ def test_each_image_kind_is_in_the_manifest_with_its_media_type(files, package):
     images = sorted(p for p in (FOLDER / "images").iterdir() if p.suffix.lower() in MEDIA_TYPES)
     kinds = set()
     for image in images:
-        matches = [i for i in items if re.fullmatch(
-            rf"images/{re.escape(image.stem)}-[0-9a-f]{{8}}{re.escape(image.suffix.lower())}", i.get("href"))]
+        matches = [
+            i
+            for i in items
+            if re.fullmatch(
+                rf"images/{re.escape(image.stem)}-[0-9a-f]{{8}}{re.escape(image.suffix.lower())}", i.get("href")
+            )
+        ]
         assert len(matches) == 1, f"{image.name} is not in the EPUB's manifest once"
         item = matches[0]
         assert item.get("media-type") == MEDIA_TYPES[image.suffix.lower()], image.name
@@ -196,6 +208,7 @@ def test_the_page_list_points_at_the_words_each_print_page_begins_with(manual):
 
 # --- Markdown features in both editions -------------------------------------
 
+
 def source_lines(name: str) -> list[tuple[str, str | None]]:
     """Each line of a chapter's source with the language of the fenced listing
     it is in (None outside listings, "" for a fence without one). Fences may
@@ -220,8 +233,11 @@ def prose(name: str) -> list[str]:
 
 
 def listing_languages(name: str) -> list[str]:
-    return [m.group(2) for line, lang in source_lines(name)
-            if lang is not None and (m := FENCE.match(line)) and m.group(2) == lang and lang]
+    return [
+        m.group(2)
+        for line, lang in source_lines(name)
+        if lang is not None and (m := FENCE.match(line)) and m.group(2) == lang and lang
+    ]
 
 
 def _text(el) -> str:
@@ -242,6 +258,7 @@ def chapters(files, package) -> dict:
 @dataclass(frozen=True)
 class Run:
     """A piece of text as the PDF draws it."""
+
     page: int
     text: str
     font: str  # the face, without the subset tag: "Charis-SIL-Bold"
@@ -293,7 +310,7 @@ def marks(manual) -> PdfMarks:
             elif op in (b"TJ", b"Tj"):
                 items = args[0] if op == b"TJ" else args
                 data = b"".join(getattr(i, "original_bytes", i) for i in items if isinstance(i, (bytes, str)))
-                ids = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
+                ids = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
                 glyphs.append((state["font"], ids))
             elif op == b"re":
                 x, y, w, h = (float(a) for a in args)
@@ -331,16 +348,20 @@ def test_definition_lists_are_bold_terms_over_indented_definitions(chapters, mar
     # The commands' options are a definition list too, each term a piece of code.
     [options, *_] = chapters["commands.md"].iter(f"{{{X}}}dl")
     assert all(dt.find("x:code", NS) is not None for dt in options.findall("x:dt", NS))
+
     # In print, each term is set in bold and its definition starts under it, indented.
     def text_after(i):
         # The next run in the text face: past the folio when the term ends a page.
-        return next((r for r in marks.runs[i + 1:i + 6] if r.font == "Charis-SIL" and not r.text.isdigit()), None)
+        return next((r for r in marks.runs[i + 1 : i + 6] if r.font == "Charis-SIL" and not r.text.isdigit()), None)
 
     offsets = []
     for dt in dl.findall("x:dt", NS):
         first_word = _text(dt.getnext()).split()[0]
-        pairs = [(run, text_after(i)) for i, run in enumerate(marks.runs)
-                 if run.text == _text(dt) and run.font == "Charis-SIL-Bold"]
+        pairs = [
+            (run, text_after(i))
+            for i, run in enumerate(marks.runs)
+            if run.text == _text(dt) and run.font == "Charis-SIL-Bold"
+        ]
         pairs = [(term, after) for term, after in pairs if after and after.text.startswith(first_word)]
         assert len(pairs) == 1, f"the term {_text(dt)!r} and its definition in the PDF"
         term, definition = pairs[0]
@@ -366,8 +387,9 @@ def test_abbreviations_carry_their_expansion_and_print_in_small_capitals(chapter
         assert not any(f"*[{short}]" in _text(doc) for short in defined.get(name, {}))
     # In print the abbreviations are set in the text face's small-capital
     # glyphs (e.sc, p.sc...), as many times as the EPUB marks them.
-    names = {face: TTFont(REPO / "styles" / "fonts" / "charis" / file).getGlyphOrder()
-             for face, file in TEXT_FACES.items()}
+    names = {
+        face: TTFont(REPO / "styles" / "fonts" / "charis" / file).getGlyphOrder() for face, file in TEXT_FACES.items()
+    }
     in_small_caps = Counter()
     for face, ids in marks.glyphs:
         if face in names:
@@ -392,7 +414,8 @@ def test_admonitions_are_titled_boxes_in_both_editions(chapters, marks):
         said = [m.groups() for line in prose(name) if (m := re.match(r'\s*!!! (\w+) "([^"]+)"', line))]
         boxes = [div for div in doc.iter(f"{{{X}}}div") if "admonition" in _classes(div)]
         assert [(sorted(_classes(b) - {"admonition"}), _text(b[0])) for b in boxes] == [
-            ([kind], title) for kind, title in said], name
+            ([kind], title) for kind, title in said
+        ], name
         for box in boxes:
             assert "admonition-title" in _classes(box[0]) and len(box) >= 2
         for _kind, title in said:
@@ -401,15 +424,21 @@ def test_admonitions_are_titled_boxes_in_both_editions(chapters, marks):
             heads = [r for r in marks.runs if r.text == title and r.font == "Charis-SIL-Bold"]
             assert heads, title
             for head in heads:
-                assert any(page == head.page and x0 < head.x < x1 and y0 < head.y < y1
-                           for page, fill, (x0, y0, x1, y1) in marks.shapes), title
+                assert any(
+                    page == head.page and x0 < head.x < x1 and y0 < head.y < y1
+                    for page, fill, (x0, y0, x1, y1) in marks.shapes
+                ), title
         found += len(said)
     assert found >= 4
 
 
 def test_code_is_highlighted_in_both_editions(chapters, marks):
-    styles = {m.group(1): m.group(2) for m in re.finditer(
-        r"\.highlight \.([\w-]+) \{([^}]*)\}", (REPO / "styles" / "highlight.css").read_text(encoding="utf-8"))}
+    styles = {
+        m.group(1): m.group(2)
+        for m in re.finditer(
+            r"\.highlight \.([\w-]+) \{([^}]*)\}", (REPO / "styles" / "highlight.css").read_text(encoding="utf-8")
+        )
+    }
     spans = {}
     for name, doc in chapters.items():
         listings = [div for div in doc.iter(f"{{{X}}}div") if "highlight" in _classes(div)]

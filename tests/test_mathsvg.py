@@ -13,7 +13,8 @@ UNDRAWABLE = r"a \text{} b"  # latex2mathml reads it; ziamath cannot draw an emp
 
 def test_a_formula_that_cannot_be_drawn_keeps_its_text_and_is_returned():
     body = lxml_html.fragment_fromstring(
-        f'<div><p><math alttext="x^2"><mi>x</mi></math> and <math alttext="{UNDRAWABLE}"><mi>a</mi></math></p></div>')
+        f'<div><p><math alttext="x^2"><mi>x</mi></math> and <math alttext="{UNDRAWABLE}"><mi>a</mi></math></p></div>'
+    )
     undrawn = replace_math(body)
     assert [tex for tex, _ in undrawn] == [UNDRAWABLE]
     assert [el.get("alt") for el in body.iter("img")] == ["x^2"]

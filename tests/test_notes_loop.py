@@ -44,5 +44,6 @@ def test_without_the_loop_a_note_sent_on_is_reported_and_the_layout_is_weasyprin
     # Not fixed: the same pages as WeasyPrint's own layout, no page break given.
     plain = _typeset()
     assert [page.anchors for page in document.pages] == [page.anchors for page in plain.pages]
-    assert not any(box.style["break_before"] == "page" for page in document.pages
-                   for box, _ in boxes.walk(boxes.page_box(page)))
+    assert not any(
+        box.style["break_before"] == "page" for page in document.pages for box, _ in boxes.walk(boxes.page_box(page))
+    )

@@ -16,19 +16,24 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 import pipeline
-from conftest import (NS, REPO, epub_files, epubcheck, format_messages, make_project, pdf_text_by_page,
-                      source_date_epoch)
+from conftest import NS, REPO, epub_files, epubcheck, format_messages, make_project, pdf_text_by_page, source_date_epoch
 from pipeline.document import read_publication
 from pipeline.errors import Diagnostics
 from pipeline.sources import load
 from test_epub_accessibility import ace_report, violations
 
 # Long German compounds, so that a justified line must break inside some.
-GERMAN_WORDS = ("Donaudampfschifffahrtsgesellschaft Rechtsschutzversicherungsgesellschaften "
-                "Kraftfahrzeughaftpflichtversicherung Bundesausbildungsförderungsgesetz "
-                "Grundstücksverkehrsgenehmigungszuständigkeit Eisenbahnverkehrsunternehmen ")
-PIECE = ("---\ntitle: Ein Stück\nlang: de\nauthor: Eva Autorin\ndate: 2021-03-05\n---\n\n"
-         + "Die Gesellschaft schreibt.[^1] " + GERMAN_WORDS * 12 + "\n\n[^1]: Eine Anmerkung.\n")
+GERMAN_WORDS = (
+    "Donaudampfschifffahrtsgesellschaft Rechtsschutzversicherungsgesellschaften "
+    "Kraftfahrzeughaftpflichtversicherung Bundesausbildungsförderungsgesetz "
+    "Grundstücksverkehrsgenehmigungszuständigkeit Eisenbahnverkehrsunternehmen "
+)
+PIECE = (
+    "---\ntitle: Ein Stück\nlang: de\nauthor: Eva Autorin\ndate: 2021-03-05\n---\n\n"
+    + "Die Gesellschaft schreibt.[^1] "
+    + GERMAN_WORDS * 12
+    + "\n\n[^1]: Eine Anmerkung.\n"
+)
 ENGLISH = "---\ntitle: A Piece\nauthor: Ann Writer\n---\n\nThe society writes.[^1]\n\n[^1]: A note.\n"
 COLLECTION = {
     "source/c/publication.yaml": "title: Mixed\nlang: en\ntype: collection\ncontents: [one.md, two.md]\n",
@@ -63,8 +68,7 @@ def test_a_wrong_language_of_a_piece_is_a_located_error_and_the_publications_is_
     project = make_project(tmp_path, {**COLLECTION, "source/c/two.md": PIECE.replace("lang: de", "lang: x-klingon")})
     pub, diags = _read(project, "c")
     assert pub.chapters[1].lang == "en"
-    assert [(d.severity, d.location.path, d.location.line) for d in diags.errors] == [
-        ("error", "source/c/two.md", 3)]
+    assert [(d.severity, d.location.path, d.location.line) for d in diags.errors] == [("error", "source/c/two.md", 3)]
     assert "x-klingon" in diags.errors[0].message
 
 
@@ -125,28 +129,40 @@ def test_the_german_piece_is_hyphenated_by_german_patterns(built):
             breaks.append((word, len(start)))
     assert breaks, "no German compound was broken at a line's end"
     assert all(at in german.positions(word) for word, at in breaks), breaks
-    assert any(at not in english.positions(word) for word, at in breaks), \
+    assert any(at not in english.positions(word) for word, at in breaks), (
         f"every break is one English patterns allow too: {breaks}"
+    )
 
 
 def test_a_chapters_front_matter_holds_only_what_its_author_wrote(tmp_path):
-    project = make_project(tmp_path, {
-        "source/b/publication.yaml": "title: B\ncontents:\n  - {part: One, contents: [a.md]}\n  - {file: z.md, role: back}\n",
-        "source/b/a.md": "---\ntitle: A\n---\n\n# A\n\nText.\n",
-        "source/b/z.md": "# Z\n\nText.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/b/publication.yaml": "title: B\ncontents:\n  - {part: One, contents: [a.md]}\n  - {file: z.md, role: back}\n",
+            "source/b/a.md": "---\ntitle: A\n---\n\n# A\n\nText.\n",
+            "source/b/z.md": "# Z\n\nText.\n",
+        },
+    )
     pub, diags = _read(project, "b")
     assert not diags.errors
     assert [(c.meta, c.role, c.offset, c.part, c.first_line) for c in pub.chapters] == [
-        ({}, "part", 0, "One", 2), ({"title": "A"}, "body", 1, None, 4), ({}, "back", 0, None, 1)]
+        ({}, "part", 0, "One", 2),
+        ({"title": "A"}, "body", 1, None, 4),
+        ({}, "back", 0, None, 1),
+    ]
 
 
 def test_reading_a_publications_print_options_loads_no_writer(tmp_path):
-    project = make_project(tmp_path, {"source/a/article.md": "---\ntitle: A\nprint: {trim: a4, margin-top: 2cm}\n---\n\nText.\n"})
-    code = ("import sys; from pathlib import Path; from pipeline.errors import Diagnostics; "
-            "from pipeline.sources import load; d = Diagnostics(); "
-            f"s = load(Path({str(project / 'source' / 'a')!r}), d); "
-            "assert not d.errors and s.metadata.options.print.trim == 'a4'; "
-            "print(sorted(m for m in sys.modules if m.startswith(('weasyprint', 'pydyf', 'ebooklib'))))")
+    project = make_project(
+        tmp_path, {"source/a/article.md": "---\ntitle: A\nprint: {trim: a4, margin-top: 2cm}\n---\n\nText.\n"}
+    )
+    code = (
+        "import sys; from pathlib import Path; from pipeline.errors import Diagnostics; "
+        "from pipeline.sources import load; d = Diagnostics(); "
+        f"s = load(Path({str(project / 'source' / 'a')!r}), d); "
+        "assert not d.errors and s.metadata.options.print.trim == 'a4'; "
+        "print(sorted(m for m in sys.modules if m.startswith(('weasyprint', 'pydyf', 'ebooklib'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -31,8 +31,9 @@ def project(tmp_path) -> Path:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/" for p in sorted(folder.rglob("*"))
+    }
 
 
 def _editions(project: Path) -> dict[str, tuple[bytes, int]]:
@@ -55,15 +56,20 @@ def _failed(args: list[str], capsys, status: Exit) -> str:
     return err
 
 
-@pytest.mark.parametrize("where, said", [
-    ("a-file", "the output folder is not a folder but a file"),
-    ("source/out", "the output folder is inside the project's source/ folder: its editions would be read as a "
-                   "publication"),
-    ("source", "the output folder is inside the project's source/ folder"),
-    ("styles/out", "the output folder is inside the project's styles/ folder"),
-    (".", "the output folder holds the project's source/ folder"),
-    ("no/such/folder", "the output folder's parent folder does not exist"),
-])
+@pytest.mark.parametrize(
+    "where, said",
+    [
+        ("a-file", "the output folder is not a folder but a file"),
+        (
+            "source/out",
+            "the output folder is inside the project's source/ folder: its editions would be read as a publication",
+        ),
+        ("source", "the output folder is inside the project's source/ folder"),
+        ("styles/out", "the output folder is inside the project's styles/ folder"),
+        (".", "the output folder holds the project's source/ folder"),
+        ("no/such/folder", "the output folder's parent folder does not exist"),
+    ],
+)
 def test_an_output_folder_that_cannot_be_one_is_refused_before_anything_is_built(project, capsys, where, said):
     (project / "a-file").write_text("keep me")
     before = _tree(project)

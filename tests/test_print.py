@@ -31,14 +31,18 @@ ARABIC = re.compile(r"\d+")
 
 SLUG = "long-book"
 TITLE = "The Long Test Book"
-CHAPTERS = [("The First Chapter", ["Origins", "Early Years"]),
-            ("The Second Chapter", ["Tables and Figures", "Code"]),
-            ("The Third Chapter", ["Consequences", "A Last Word"])]
+CHAPTERS = [
+    ("The First Chapter", ["Origins", "Early Years"]),
+    ("The Second Chapter", ["Tables and Figures", "Code"]),
+    ("The Third Chapter", ["Consequences", "A Last Word"]),
+]
 NOTES_PER_SECTION = 3
-WORDS = ("the press and the printer set every line of the book in one even colour while readers "
-         "turn pages without noticing how margins frame the text block or how notes sit at the foot "
-         "of each page that calls them although a careless layout would leave them stranded far away "
-         "from their calls and make every reference a small hunt through the volume").split()
+WORDS = (
+    "the press and the printer set every line of the book in one even colour while readers "
+    "turn pages without noticing how margins frame the text block or how notes sit at the foot "
+    "of each page that calls them although a careless layout would leave them stranded far away "
+    "from their calls and make every reference a small hunt through the volume"
+).split()
 
 
 def _prose(rng: random.Random, sentences: int) -> str:
@@ -69,19 +73,31 @@ def _chapter(number: int, title: str, sections: list[str], notes: list[int]) -> 
                 text += f" So says claim\u00a0{number}.{n}.[^{n}]"
             parts.append(text + "\n")
         if title == "The Second Chapter" and s == 0:
-            parts.append("| Quantity | Measured value | Uncertainty | Instrument | Remarks on the method |\n"
-                         "|---|---|---|---|---|\n" +
-                         "".join(f"| q{i} | {i * 1.5:.2f} | 0.{i} | gauge{i} | "
-                                 f"calibrated_against_reference_standard_{i}_before_every_run |\n"
-                                 for i in range(8)) + "\n")
-            parts.append("![A tall grey block standing for a chart](tall.png)\n\n/// caption\n"
-                         "A chart taller than the page\n///\n")
+            parts.append(
+                "| Quantity | Measured value | Uncertainty | Instrument | Remarks on the method |\n"
+                "|---|---|---|---|---|\n"
+                + "".join(
+                    f"| q{i} | {i * 1.5:.2f} | 0.{i} | gauge{i} | "
+                    f"calibrated_against_reference_standard_{i}_before_every_run |\n"
+                    for i in range(8)
+                )
+                + "\n"
+            )
+            parts.append(
+                "![A tall grey block standing for a chart](tall.png)\n\n/// caption\n"
+                "A chart taller than the page\n///\n"
+            )
             parts.append("![A wide blue band standing for a panorama](wide.png)\n")
         if title == "The Second Chapter" and s == 1:
-            parts.append("```python\nresult = compute(" + ", ".join(f"argument_{i}" for i in range(30)) +
-                         ")\nunbroken = '" + "x" * 160 + "'\n```\n")
+            parts.append(
+                "```python\nresult = compute("
+                + ", ".join(f"argument_{i}" for i in range(30))
+                + ")\nunbroken = '"
+                + "x" * 160
+                + "'\n```\n"
+            )
     rng2 = random.Random(number * 10)
-    for n in notes[-NOTES_PER_SECTION * len(sections):]:
+    for n in notes[-NOTES_PER_SECTION * len(sections) :]:
         long_note = n % 4 == 0
         parts.append(f"[^{n}]: Note\u00a0{number}.{n} begins here. " + _prose(rng2, 4 if long_note else 1) + "\n")
     return "\n".join(parts)
@@ -94,7 +110,8 @@ def long_book_files(extra_metadata: str = "") -> dict:
             f"title: {TITLE}\nsubtitle: Made by the print tests\nauthor: Ada Q. Lovelace\nlang: en-GB\n"
             "identifier: 978-3-16-148410-0\npublisher: Pressroom Test Press\ndate: 2024-03-15\n"
             "rights: Copyright 2024 Ada Q. Lovelace. All rights reserved.\n"
-            "contents: [one.md, two.md, three.md]\n" + extra_metadata),
+            "contents: [one.md, two.md, three.md]\n" + extra_metadata
+        ),
         f"{folder}/tall.png": _png("grey", (300, 2000)),
         f"{folder}/wide.png": _png("blue", (2400, 300)),
     }
@@ -138,6 +155,7 @@ def sample_pdf(sample) -> Path:
 
 
 # --- reading a printed page --------------------------------------------------
+
 
 def folio(lines: list[str]) -> str | None:
     """The page number printed at the foot (the last line), arabic or roman."""
@@ -191,6 +209,7 @@ def flat(pages) -> list[str]:
 
 # --- contents, bookmarks, folios --------------------------------------------
 
+
 @pytest.mark.parametrize("which", ["sample", "long book"])
 def test_contents_numbers_are_the_printed_folios_of_the_headings(which, sample_pdf, long_book):
     path = sample_pdf if which == "sample" else long_book[0]
@@ -201,7 +220,8 @@ def test_contents_numbers_are_the_printed_folios_of_the_headings(which, sample_p
     for title, number in entries.items():
         where = heading_page(pages, title, toc)
         assert folio(pages[where]) == number, (
-            f"contents: {title!r} on page {number}; it is printed on the page numbered {folio(pages[where])}")
+            f"contents: {title!r} on page {number}; it is printed on the page numbered {folio(pages[where])}"
+        )
 
 
 def _outline(reader, items, out):
@@ -243,6 +263,7 @@ def test_front_matter_is_roman_and_the_body_counts_from_one(which, sample_pdf, l
 
 # --- book structure ----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def book_pages(long_book):
     return pdf_lines_by_page(long_book[0])
@@ -253,9 +274,16 @@ def test_book_opens_with_half_title_title_imprint_and_contents(book_pages):
     assert book_pages[1] == [], "its verso is blank"
     assert book_pages[2][:2] == [TITLE, "Made by the print tests"], "page iii is the title page"
     imprint = " ".join(book_pages[3])
-    for text in ("Copyright 2024 Ada Q. Lovelace", "Pressroom Test Press", "15 March 2024",
-                 "ISBN 978-3-16-148410-0", "Charis SIL", "SIL Open Font License 1.1",
-                 "DejaVu Sans Mono", "Bitstream Vera"):
+    for text in (
+        "Copyright 2024 Ada Q. Lovelace",
+        "Pressroom Test Press",
+        "15 March 2024",
+        "ISBN 978-3-16-148410-0",
+        "Charis SIL",
+        "SIL Open Font License 1.1",
+        "DejaVu Sans Mono",
+        "Bitstream Vera",
+    ):
         assert text in imprint, f"the imprint lacks {text!r}: {imprint}"
     assert book_pages[4][0] == "Contents"
 
@@ -263,8 +291,9 @@ def test_book_opens_with_half_title_title_imprint_and_contents(book_pages):
 def test_sample_is_a_pamphlet_without_half_title(sample_pdf):
     pages = pdf_lines_by_page(sample_pdf)
     assert pages[0][0] == "Mali: Mass protests and coup", "the article opens with its title page"
-    assert pages[1][0] == "Contents" and "League for the Fifth International" in pages[1], \
+    assert pages[1][0] == "Contents" and "League for the Fifth International" in pages[1], (
         "the contents and the imprint share the title's verso"
+    )
     assert pages[2][0] == "Mali: Mass protests and coup", "and the text starts on page 3, a recto"
 
 
@@ -275,6 +304,7 @@ def _lines_with_height(path: Path, index: int) -> dict[str, float]:
     def visit(text, cm, tm, font, size):
         if text.strip():
             found.setdefault(text.strip(), tm[5] * cm[3] + cm[5])
+
     PdfReader(str(path)).pages[index].extract_text(visitor_text=visit)
     return found
 
@@ -284,16 +314,25 @@ def test_the_imprint_stands_at_the_foot_of_the_verso_below_the_contents(tmp_path
     """Out of the flow when the contents are short; after them, never over
     them, when the contents run down to it."""
     text = "".join(f"## Section {i:02d} of the pamphlet\n\nSome text.\n\n" for i in range(sections))
-    project = make_project(tmp_path, {"source/p/article.md": (
-        "---\ntitle: A pamphlet\nlang: en\npublisher: Foot Press\nrights: All rights reserved\n---\n\n" + text)})
+    project = make_project(
+        tmp_path,
+        {
+            "source/p/article.md": (
+                "---\ntitle: A pamphlet\nlang: en\npublisher: Foot Press\nrights: All rights reserved\n---\n\n" + text
+            )
+        },
+    )
     with source_date_epoch():
         pipeline.build(project, formats=("pdf",))
     pdf = project / "dist" / "p.pdf"
     pages = pdf_lines_by_page(pdf)
     [imprint] = [i for i, lines in enumerate(pages[:4]) if "All rights reserved" in lines]
     last = f"Section {sections - 1:02d} of the pamphlet"
-    [contents_end] = [i for i, lines in enumerate(pages[:4])  # its entry: with a dotted leader
-                      if any(line.startswith(last) and ". ." in line for line in lines)]
+    [contents_end] = [
+        i
+        for i, lines in enumerate(pages[:4])  # its entry: with a dotted leader
+        if any(line.startswith(last) and ". ." in line for line in lines)
+    ]
     assert imprint == contents_end, "the imprint shares the page where the contents end"
     heights = _lines_with_height(pdf, imprint)
     entries = [h for t, h in heights.items() if t.startswith("Section")]
@@ -334,8 +373,13 @@ def test_running_heads_title_left_chapter_right(long_book, book_pages):
 def test_sample_running_heads(sample_pdf):
     margins = margin_texts(sample_pdf)
     assert margins[0] == (None, None) and margins[1] == (None, "ii") and margins[2] == (None, "1")
-    sections = {"Mass Movement", "2012: Tuareg uprising and Islamic Caliphate", "The coup of 2012",
-                "Conflict in Central Mali", "Strategy and programme"}
+    sections = {
+        "Mass Movement",
+        "2012: Tuareg uprising and Islamic Caliphate",
+        "The coup of 2012",
+        "Conflict in Central Mali",
+        "Strategy and programme",
+    }
     for index in range(3, len(margins)):
         head = margins[index][0]
         if index % 2:
@@ -348,9 +392,10 @@ def _collection_files() -> dict:
     rng = random.Random(7)
     files = {"source/essays/publication.yaml": "title: Essays\ntype: collection\ncontents: [a.md, b.md]\n"}
     for name, title, author in (("a", "First Essay", "Ann Author"), ("b", "Second Essay", "Bob Writer")):
-        files[f"source/essays/{name}.md"] = (f"---\ntitle: {title}\nauthor: {author}\n---\n\n{_prose(rng, 8)}\n\n"
-                                              f"## Section of the {title}\n\n" +
-                                              "\n\n".join(_prose(rng, 6) for _ in range(6)) + "\n")
+        files[f"source/essays/{name}.md"] = (
+            f"---\ntitle: {title}\nauthor: {author}\n---\n\n{_prose(rng, 8)}\n\n"
+            f"## Section of the {title}\n\n" + "\n\n".join(_prose(rng, 6) for _ in range(6)) + "\n"
+        )
     return files
 
 
@@ -360,8 +405,12 @@ def test_a_collection_lists_its_pieces_with_authors_and_pages(tmp_path_factory):
     pages = pdf_lines_by_page(path)
     toc = contents_index(pages)
     entries = contents_entries(pages, toc)
-    assert list(entries) == ["First Essay", "Section of the First Essay", "Second Essay",
-                             "Section of the Second Essay"], pages[toc]
+    assert list(entries) == [
+        "First Essay",
+        "Section of the First Essay",
+        "Second Essay",
+        "Section of the Second Essay",
+    ], pages[toc]
     assert "Ann Author" in pages[toc] and "Bob Writer" in pages[toc]
     for title, number in entries.items():
         where = heading_page(pages, title, toc)
@@ -375,6 +424,7 @@ def test_a_collection_lists_its_pieces_with_authors_and_pages(tmp_path_factory):
 
 
 # --- notes -------------------------------------------------------------------
+
 
 def test_each_note_starts_on_the_page_of_its_call(book_pages):
     text = flat(book_pages)
@@ -406,6 +456,7 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
 
         def watching(into):
             return real(pushed)
+
         monkeypatch.setattr(notes, "notes_kept", watching)
         kept["document"], apart = keep(typeset)
         kept["pushed"] = pushed
@@ -414,8 +465,11 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     monkeypatch.setattr(notes, "keep_with_calls", keep_and_look)
     # Two chapters of the benchmark book: a paragraph there sends a note on.
     project = make_project(tmp_path, {})
-    subprocess.run([sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "book"),
-                    "--chapters", "2"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "book"), "--chapters", "2"],
+        check=True,
+        capture_output=True,
+    )
     with source_date_epoch():
         pub = read(Task(project, project / "source" / "book", ("pdf",)), Diagnostics(root=project))
         pipeline.pdf.render(pub, project)
@@ -423,10 +477,15 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     assert pushed, "the long book has a note WeasyPrint sends on: the test would prove nothing"
     assert notes.separated(document) == {}
     # No style sheet asks for "break-before: page"; only the loop gives it.
-    broken = {box.element for page in document.pages for box in page_box(page).descendants()
-              if box.element is not None and box.style["break_before"] == "page"}
-    assert len(broken) == len(pushed), \
+    broken = {
+        box.element
+        for page in document.pages
+        for box in page_box(page).descendants()
+        if box.element is not None and box.style["break_before"] == "page"
+    }
+    assert len(broken) == len(pushed), (
         f"page breaks before {[(e.tag, e.get(ATTRIBUTE)) for e in broken]}, given for {pushed}"
+    )
 
 
 def test_a_note_too_long_for_the_page_of_its_call_is_a_warning_at_the_call(tmp_path):
@@ -446,11 +505,14 @@ def test_a_note_too_long_for_the_page_of_its_call_is_a_warning_at_the_call(tmp_p
 def test_notes_are_numbered_per_chapter(book_pages):
     text = flat(book_pages)
     for number, _ in enumerate(CHAPTERS, 1):
-        markers = [int(m.group(1)) for t in text for m in re.finditer(rf"(\d+)\.\u2002?\s*Note {number}\.\d+ begins", t)]
+        markers = [
+            int(m.group(1)) for t in text for m in re.finditer(rf"(\d+)\.\u2002?\s*Note {number}\.\d+ begins", t)
+        ]
         assert markers == list(range(1, NOTES_PER_SECTION * 2 + 1)), f"chapter {number}'s notes: {markers}"
 
 
 # --- typography ----------------------------------------------------------------
+
 
 def _ink_outside_text_block(path: Path, pages: range, inner_mm: float, outer_mm: float) -> list[str]:
     """Pages with ink in the side margins (beyond 1 mm of slack), from a rendering."""
@@ -458,8 +520,22 @@ def _ink_outside_text_block(path: Path, pages: range, inner_mm: float, outer_mm:
 
     found = []
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", "-f", str(pages.start + 1), "-l", str(pages.stop),
-                        str(path), f"{tmp}/p"], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "50",
+                "-gray",
+                "-png",
+                "-f",
+                str(pages.start + 1),
+                "-l",
+                str(pages.stop),
+                str(path),
+                f"{tmp}/p",
+            ],
+            check=True,
+        )
         for png in sorted(Path(tmp).glob("p-*.png")):
             number = int(png.stem.split("-")[1])
             image = Image.open(png).convert("L")
@@ -512,6 +588,7 @@ def test_no_justified_line_stops_short_after_a_word_or_two(sample_pdf):
 
 # --- fonts ---------------------------------------------------------------------
 
+
 def _pdffonts(path: Path) -> list[list[str]]:
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
@@ -535,19 +612,21 @@ def test_only_the_committed_fonts_are_used_whatever_the_machine_has(tmp_path, sa
     config = tmp_path / "fonts.conf"
     config.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n')
     out = tmp_path / "out"
-    script = ("import pipeline, sys; "
-              "pipeline.build(sys.argv[1], [sys.argv[3]], out_dir=sys.argv[2], formats=('pdf',))")
+    script = "import pipeline, sys; pipeline.build(sys.argv[1], [sys.argv[3]], out_dir=sys.argv[2], formats=('pdf',))"
     env = {"FONTCONFIG_FILE": str(config), "SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-c", script, str(REPO), str(out), SAMPLE], check=True, env=env, cwd=REPO,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", script, str(REPO), str(out), SAMPLE], check=True, env=env, cwd=REPO, timeout=300
+    )
     names = [row[0].split("+", 1)[-1] for row in _pdffonts(out / f"{SAMPLE}.pdf")]
     assert "Charis-SIL" in names, names
     assert (out / f"{SAMPLE}.pdf").read_bytes() == sample_pdf.read_bytes()
 
 
 def test_a_character_no_font_has_is_reported_with_name_and_place(tmp_path):
-    files = {"source/glyphs/article.md": "---\ntitle: Glyphs\n---\n\nPlain text.\n\nThe sign \u2603 and "
-                                         "the word \u6f22 are not in the fonts.\n\n```\ncode = 'ok'\n```\n"}
+    files = {
+        "source/glyphs/article.md": "---\ntitle: Glyphs\n---\n\nPlain text.\n\nThe sign \u2603 and "
+        "the word \u6f22 are not in the fonts.\n\n```\ncode = 'ok'\n```\n"
+    }
     project = make_project(tmp_path, files)
     result = pipeline.build(project, formats=("pdf",))
     messages = [str(d) for d in result.diagnostics]
@@ -565,6 +644,7 @@ def test_the_sample_and_the_book_need_no_missing_glyph(sample, long_book):
 
 # --- accessibility -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("which", ["sample", "long book", "press"])
 def test_tagged_pdf_identifies_as_pdf_ua(which, sample_pdf, long_book, press_book):
     path = {"sample": sample_pdf, "long book": long_book[0], "press": press_book[1]}[which]
@@ -580,8 +660,16 @@ def test_tagged_pdf_identifies_as_pdf_ua(which, sample_pdf, long_book, press_boo
 
 # --- trim sizes, bleed, PDF/X --------------------------------------------------
 
-TRIMS = {"A4": (210, 297), "A5": (148, 210), "US Letter": (215.9, 279.4), "us-trade": (152.4, 228.6),
-         "Royal": (156, 234), "6x9in": (152.4, 228.6), "140x216mm": (140, 216), "5.5 x 8.5 in": (139.7, 215.9)}
+TRIMS = {
+    "A4": (210, 297),
+    "A5": (148, 210),
+    "US Letter": (215.9, 279.4),
+    "us-trade": (152.4, 228.6),
+    "Royal": (156, 234),
+    "6x9in": (152.4, 228.6),
+    "140x216mm": (140, 216),
+    "5.5 x 8.5 in": (139.7, 215.9),
+}
 
 
 @pytest.mark.fast
@@ -598,15 +686,19 @@ def test_each_trim_sets_its_page_size(trim):
 def test_a_named_trim_and_one_given_by_its_sides_give_their_media_boxes(tmp_path):
     """The page size above is the PDF's media box: one build, two trims."""
     chosen = ["US Letter", "5.5 x 8.5 in"]
-    files = {f"source/t{n}/article.md": f"---\ntitle: Trim\nprint: {{trim: {trim}}}\n---\n\nSome text.\n"
-             for n, trim in enumerate(chosen)}
+    files = {
+        f"source/t{n}/article.md": f"---\ntitle: Trim\nprint: {{trim: {trim}}}\n---\n\nSome text.\n"
+        for n, trim in enumerate(chosen)
+    }
     project = make_project(tmp_path, files)
     pipeline.build(project, formats=("pdf",))
     for n, trim in enumerate(chosen):
         box = PdfReader(str(project / "dist" / f"t{n}.pdf")).pages[0].mediabox
         width, height = TRIMS[trim]
-        assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == \
-            (round(width, 1), round(height, 1)), trim
+        assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == (
+            round(width, 1),
+            round(height, 1),
+        ), trim
 
 
 def test_margins_given_in_the_metadata_set_the_text_block_mirrored_for_binding(tmp_path):
@@ -615,9 +707,11 @@ def test_margins_given_in_the_metadata_set_the_text_block_mirrored_for_binding(t
     from test_typography import lines_by_page
 
     text = "\n\n".join(_prose(random.Random(3), 12) for _ in range(12))
-    files = {"source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 30mm\n"
-                                    "  margin-outer: 1.2cm\n  margin-top: 25mm\n  margin-bottom: 20mm\n---\n\n"
-                                    f"## Text\n\n{text}\n"}
+    files = {
+        "source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 30mm\n"
+        "  margin-outer: 1.2cm\n  margin-top: 25mm\n  margin-bottom: 20mm\n---\n\n"
+        f"## Text\n\n{text}\n"
+    }
     project = make_project(tmp_path, files)
     pipeline.build(project, formats=("pdf",))
     pages = lines_by_page(project / "dist" / "t.pdf")
@@ -634,9 +728,10 @@ def test_margins_given_in_the_metadata_set_the_text_block_mirrored_for_binding(t
 
 
 def test_a_bad_margin_is_an_error_on_its_line_and_margins_that_leave_no_room_are_refused(tmp_path):
-    files = {"source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 18\n---\n\nText.\n",
-             "source/u/article.md": "---\ntitle: Margins\nprint: {margin-inner: 70mm, margin-outer: 40mm}\n---\n\n"
-                                    "Text.\n"}
+    files = {
+        "source/t/article.md": "---\ntitle: Margins\nprint:\n  trim: a5\n  margin-inner: 18\n---\n\nText.\n",
+        "source/u/article.md": "---\ntitle: Margins\nprint: {margin-inner: 70mm, margin-outer: 40mm}\n---\n\nText.\n",
+    }
     project = make_project(tmp_path, files)
     with pytest.raises(pipeline.BuildError) as failed:
         pipeline.build(project, formats=("pdf",))
@@ -671,9 +766,24 @@ def test_bleed_sets_trim_and_bleed_boxes_and_draws_crop_marks(press_book):
     pages = pdf_lines_by_page(path)
     blank = next(i for i, lines in enumerate(pages) if not lines)
     import tempfile
+
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", str(blank + 1), "-l", str(blank + 1),
-                        str(path), f"{tmp}/p"], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "150",
+                "-gray",
+                "-png",
+                "-f",
+                str(blank + 1),
+                "-l",
+                str(blank + 1),
+                str(path),
+                f"{tmp}/p",
+            ],
+            check=True,
+        )
         image = Image.open(next(Path(tmp).glob("p-*.png"))).convert("L")
     # The marks meet the trim edge 3 mm in: look a little further.
     corner = int(4 * 150 / 25.4)

@@ -19,13 +19,77 @@ import pipeline
 from pipeline import BuildError
 from conftest import epubcheck, format_messages, make_project, source_date_epoch
 
-TAGS = ["p", "div", "span", "em", "b", "a", "img", "table", "tr", "td", "ul", "li", "blockquote", "pre",
-        "code", "h2", "h7", "script", "iframe", "form", "style", "svg", "math", "custom-tag", "br", "hr",
-        "section", "aside", "sup", "figure", "figcaption", "details", "video", "ruby", "rt"]
-ATTRS = ["id", "class", "href", "src", "alt", "onclick", "style", "lang", "epub:type", "role", "title",
-         "xmlns", "data-x", "1bad", "rel"]
-VALUES = st.sampled_from(["x", "#top", "#nowhere", "http://example.com/a", "javascript:alert(1)", "",
-                          "fr", "a b", "file:///etc/passwd", "<>&\"", "url(x)", "attachment", "1"])
+TAGS = [
+    "p",
+    "div",
+    "span",
+    "em",
+    "b",
+    "a",
+    "img",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "h2",
+    "h7",
+    "script",
+    "iframe",
+    "form",
+    "style",
+    "svg",
+    "math",
+    "custom-tag",
+    "br",
+    "hr",
+    "section",
+    "aside",
+    "sup",
+    "figure",
+    "figcaption",
+    "details",
+    "video",
+    "ruby",
+    "rt",
+]
+ATTRS = [
+    "id",
+    "class",
+    "href",
+    "src",
+    "alt",
+    "onclick",
+    "style",
+    "lang",
+    "epub:type",
+    "role",
+    "title",
+    "xmlns",
+    "data-x",
+    "1bad",
+    "rel",
+]
+VALUES = st.sampled_from(
+    [
+        "x",
+        "#top",
+        "#nowhere",
+        "http://example.com/a",
+        "javascript:alert(1)",
+        "",
+        "fr",
+        "a b",
+        "file:///etc/passwd",
+        '<>&"',
+        "url(x)",
+        "attachment",
+        "1",
+    ]
+)
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
 
@@ -81,9 +145,12 @@ def _build(body: str):
     return project / "dist" / "p.epub", project / "dist" / "p.pdf"
 
 
-SETTINGS = dict(deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                suppress_health_check=[HealthCheck.too_slow,
-                                                                         HealthCheck.data_too_large])
+SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @settings(max_examples=40, **SETTINGS)

@@ -44,12 +44,19 @@ def test_a_fence_with_a_comma_in_its_info_string_is_code():
     assert [h.text for h in tree.iter("h1")] == ["After"]
 
 
-@pytest.mark.parametrize("info, language", [
-    ("rust,ignore", "rust"), ("rust , no_run", "rust"), ("python title='x.py'", "python"),
-    ("{.python .numberLines}", "python"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "info, language",
+    [
+        ("rust,ignore", "rust"),
+        ("rust , no_run", "rust"),
+        ("python title='x.py'", "python"),
+        ("{.python .numberLines}", "python"),
+        ("", ""),
+    ],
+)
 def test_the_language_is_the_first_word_of_the_info_string(info, language):
     from pipeline.readers.render import fence_language
+
     assert fence_language(info)[0] == language
 
 
@@ -63,42 +70,55 @@ def test_code_keeps_its_blank_lines_and_attributes_lines():
 def test_text_after_an_html_comment_on_the_same_line_is_kept_and_the_comment_reported():
     out, messages = checked("See [the section][in]<!-- ignore --> in Chapter 1.\n\n[in]: #x\n")
     assert "in Chapter 1." in out
-    assert messages == ["book/chapter.md:1: warning: this HTML comment is left out of the editions "
-                        "(nothing to do if it was a note to yourself)"]
+    assert messages == [
+        "book/chapter.md:1: warning: this HTML comment is left out of the editions "
+        "(nothing to do if it was a note to yourself)"
+    ]
 
 
 def test_comments_are_reported_once_per_file_with_their_count():
     _, messages = checked("One <!-- a -->.\n\nTwo.\n\n<!-- b -->\n\nThree <!-- c -->.\n")
-    assert messages == ["book/chapter.md:1: warning: 3 HTML comments are left out of the editions; "
-                        "the first is here (nothing to do if it was a note to yourself)"]
+    assert messages == [
+        "book/chapter.md:1: warning: 3 HTML comments are left out of the editions; "
+        "the first is here (nothing to do if it was a note to yourself)"
+    ]
 
 
 def test_a_custom_element_around_markdown_is_not_called_unclosed_and_is_reported_once_per_name():
-    listing = ('<Listing number="1-{n}" file-name="src/main.rs" caption="Printing `hello`">\n\n'
-               "```rust\nfn main() {{}}\n```\n\n</Listing>\n\n")
+    listing = (
+        '<Listing number="1-{n}" file-name="src/main.rs" caption="Printing `hello`">\n\n'
+        "```rust\nfn main() {{}}\n```\n\n</Listing>\n\n"
+    )
     out, messages = checked("".join(listing.format(n=n) for n in range(1, 4)))
     assert out.count("<pre>") == 3
     assert len(messages) == 1
-    assert messages[0].startswith("book/chapter.md:1: warning: <listing> is not an HTML element, 3 times, "
-                                  "first here; its content was kept without it")
+    assert messages[0].startswith(
+        "book/chapter.md:1: warning: <listing> is not an HTML element, 3 times, "
+        "first here; its content was kept without it"
+    )
 
 
 def test_a_publication_sets_a_custom_element_as_a_figure_with_its_caption():
-    text = ('<Listing number="1-1" file-name="src/main.rs" caption="Printing `hello`">\n\n'
-            "```rust\nfn main() {}\n```\n\n</Listing>\n")
+    text = (
+        '<Listing number="1-1" file-name="src/main.rs" caption="Printing `hello`">\n\n'
+        "```rust\nfn main() {}\n```\n\n</Listing>\n"
+    )
     out, messages = checked(text, {"listing": ElementRule("figure", "Listing {number}: {caption}")})
     assert messages == []
     tree = etree.fromstring(out)
     figure = tree.find("figure")
     assert figure.get("class") == "listing" and figure.find(".//pre") is not None
-    assert etree.tostring(figure.find("figcaption"), encoding="unicode") == \
-        "<figcaption>Listing 1-1: Printing <code>hello</code></figcaption>"
+    assert (
+        etree.tostring(figure.find("figcaption"), encoding="unicode")
+        == "<figcaption>Listing 1-1: Printing <code>hello</code></figcaption>"
+    )
 
 
 def test_raw_html_left_open_is_still_reported_at_its_line():
-    _, messages = checked("Text.\n\n<div class=\"box\">\n\n*inside*\n\n<section>\n\nEnd.\n\n</div>\n")
-    assert any("chapter.md:7:1: warning: raw HTML: <section> is not closed before </div>" in m
-               for m in messages), messages
+    _, messages = checked('Text.\n\n<div class="box">\n\n*inside*\n\n<section>\n\nEnd.\n\n</div>\n')
+    assert any("chapter.md:7:1: warning: raw HTML: <section> is not closed before </div>" in m for m in messages), (
+        messages
+    )
 
 
 def test_lists_nested_by_two_spaces_stay_nested():
@@ -109,7 +129,7 @@ def test_lists_nested_by_two_spaces_stay_nested():
 def test_task_lists_show_boxes_not_brackets():
     out = html("- [ ] to do\n- [x] done\n")
     assert "[ ]" not in out and "[x]" not in out
-    assert '\u2610</span> to do' in out and '\u2611</span> done' in out
+    assert "\u2610</span> to do" in out and "\u2611</span> done" in out
     assert "<input" not in out
 
 
@@ -120,8 +140,11 @@ def test_a_trailing_backslash_is_a_line_break():
 def test_heading_attributes_and_ids():
     tree = read("# The Title {#top .intro}\n\n## What's new?\n\n## What's new?\n\n## Ünïcode words\n").tree
     assert [(h.get("id"), h.text) for h in tree.iter("h1", "h2")] == [
-        ("top", "The Title"), ("whats-new", "What’s new?"), ("whats-new-1", "What’s new?"),
-        ("ünïcode-words", "Ünïcode words")]
+        ("top", "The Title"),
+        ("whats-new", "What’s new?"),
+        ("whats-new-1", "What’s new?"),
+        ("ünïcode-words", "Ünïcode words"),
+    ]
     assert tree.find("h1").get("class") == "intro"
 
 
@@ -160,7 +183,7 @@ def test_smart_quotes_follow_the_language():
 
 
 def test_code_is_never_made_typographic():
-    out = html("`a -- b \"c\"`\n\n```\nx -- y \"z\"...\n```\n")
+    out = html('`a -- b "c"`\n\n```\nx -- y "z"...\n```\n')
     assert 'a -- b "c"' in out.replace("&quot;", '"') and 'x -- y "z"...' in out.replace("&quot;", '"')
 
 
@@ -183,8 +206,11 @@ def test_notes_are_read_in_the_model_conventions():
 
 
 def test_gfm_tables_strikethrough_autolinks_alerts_and_definitions():
-    out = html("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~gone~~ www.example.org\n\n"
-               "> [!WARNING]\n> Mind the gap.\n\nTerm\n: Its definition.\n", lang="de")
+    out = html(
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~gone~~ www.example.org\n\n"
+        "> [!WARNING]\n> Mind the gap.\n\nTerm\n: Its definition.\n",
+        lang="de",
+    )
     assert "<table>" in out and "<s>gone</s>" in out
     assert '<a href="http://www.example.org">www.example.org</a>' in out
     assert '<div class="admonition warning">' in out and '<p class="admonition-title">Warnung</p>' in out
@@ -195,12 +221,15 @@ def test_sub_and_superscript_the_pandoc_way():
     assert "H<sub>2</sub>O and 2<sup>10</sup>" in html("H~2~O and 2^10^\n")
 
 
-@pytest.mark.parametrize("text, caption_kind, figure_id", [
-    ("![A map](map.png){#fig-map}\n", "Figure", "fig-map"),
-    ("![A map](map.png)\n\n/// figure-caption | #fig-a\nThe *map*.\n///\n", "Figure", "fig-a"),
-    ("| a |\n|---|\n| 1 |\n\nTable: The numbers.\n", "Table", None),
-    ("| a |\n|---|\n| 1 |\n\n/// table-caption\nThe numbers.\n///\n", "Table", None),
-])
+@pytest.mark.parametrize(
+    "text, caption_kind, figure_id",
+    [
+        ("![A map](map.png){#fig-map}\n", "Figure", "fig-map"),
+        ("![A map](map.png)\n\n/// figure-caption | #fig-a\nThe *map*.\n///\n", "Figure", "fig-a"),
+        ("| a |\n|---|\n| 1 |\n\nTable: The numbers.\n", "Table", None),
+        ("| a |\n|---|\n| 1 |\n\n/// table-caption\nThe numbers.\n///\n", "Table", None),
+    ],
+)
 def test_captions_the_pandoc_quarto_and_pressroom_ways(text, caption_kind, figure_id):
     tree = read(text).tree
     figure = tree.find("figure")
@@ -211,14 +240,19 @@ def test_captions_the_pandoc_quarto_and_pressroom_ways(text, caption_kind, figur
 
 def test_an_unclosed_fence_is_a_warning_where_it_opens():
     reading = read("Text.\n\n```python\nx = 1\n\nMore text.\n")
-    assert reading.warnings == [("the code block opened here with ``` is never closed; it runs to the end "
-                                 "of its container", 3, "close it with a line ```")]
+    assert reading.warnings == [
+        (
+            "the code block opened here with ``` is never closed; it runs to the end of its container",
+            3,
+            "close it with a line ```",
+        )
+    ]
     assert read("```\nx\n```\n").warnings == []
     assert read("> ```\n> x\n> ```\n").warnings == []
 
 
 def test_a_file_may_choose_the_python_markdown_dialect():
-    reading = reader_for("python-markdown").read("!!! note \"Careful\"\n    Body.\n")
+    reading = reader_for("python-markdown").read('!!! note "Careful"\n    Body.\n')
     assert reading.tree.find_class("admonition")[0].find("p").text == "Careful"
 
 
@@ -235,11 +269,14 @@ def _read_publication(project, slug):
 def test_each_file_may_name_its_dialect_and_both_read_into_the_same_model(tmp_path):
     from conftest import make_project
 
-    project = make_project(tmp_path, {
-        "source/b/publication.yaml": "title: Two Dialects\ncontents: [one.md, two.md]\n",
-        "source/b/one.md": "# One\n\n> [!NOTE]\n> GitHub's way.\n",
-        "source/b/two.md": "---\nmarkdown: python-markdown\n---\n\n# Two\n\n!!! note\n    MkDocs' way.\n",
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "source/b/publication.yaml": "title: Two Dialects\ncontents: [one.md, two.md]\n",
+            "source/b/one.md": "# One\n\n> [!NOTE]\n> GitHub's way.\n",
+            "source/b/two.md": "---\nmarkdown: python-markdown\n---\n\n# Two\n\n!!! note\n    MkDocs' way.\n",
+        },
+    )
     pub, messages = _read_publication(project, "b")
     assert messages == []
     titles = [[p.text for p in c.body.find_class("admonition-title")] for c in pub.chapters]
@@ -251,8 +288,7 @@ def test_an_unknown_dialect_is_an_error_at_its_line(tmp_path):
 
     project = make_project(tmp_path, {"source/a/a.md": "---\ntitle: A\nmarkdown: gfm\n---\n\nText.\n"})
     _, messages = _read_publication(project, "a")
-    assert messages[0].startswith("source/a/a.md:3: error: 'markdown' must be commonmark or python-markdown, "
-                                  "not 'gfm'")
+    assert messages[0].startswith("source/a/a.md:3: error: 'markdown' must be commonmark or python-markdown, not 'gfm'")
 
 
 def test_fenced_divs_pair_openers_and_closers_once_for_the_whole_file():
@@ -272,8 +308,10 @@ def test_a_ruby_without_its_annotation_keeps_its_text_and_is_reported():
     sanitize.content_model(chapter, text, diags)
     out = etree.tostring(chapter.body, encoding="unicode")
     assert "Word h and <ruby>漢<rt>kan</rt></ruby>." in out
-    assert [str(d) for d in diags.items] == ["book/chapter.md:1: warning: <ruby> has no <rt> annotation; its content "
-                                             "was kept without it (give the reading in <rt>...</rt>)"]
+    assert [str(d) for d in diags.items] == [
+        "book/chapter.md:1: warning: <ruby> has no <rt> annotation; its content "
+        "was kept without it (give the reading in <rt>...</rt>)"
+    ]
 
 
 def test_the_same_problem_at_the_same_place_is_said_once():
@@ -281,24 +319,31 @@ def test_the_same_problem_at_the_same_place_is_said_once():
     for _ in range(2):
         diags.warning("broken link 'x.html'", "a.md", 3)
     diags.warning("broken link 'x.html'", "a.md", 4)
-    assert [str(d) for d in diags.items] == ["a.md:3: warning: broken link 'x.html'",
-                                             "a.md:4: warning: broken link 'x.html'"]
+    assert [str(d) for d in diags.items] == [
+        "a.md:3: warning: broken link 'x.html'",
+        "a.md:4: warning: broken link 'x.html'",
+    ]
 
 
 def test_html_elements_names_only_elements_that_are_not_html(tmp_path):
     from conftest import make_project
 
-    project = make_project(tmp_path, {"source/a/a.md": "---\ntitle: A\nhtml-elements:\n  div: {as: figure}\n"
-                                                        "  Listing: {as: table}\n---\n\nText.\n"})
+    project = make_project(
+        tmp_path,
+        {"source/a/a.md": "---\ntitle: A\nhtml-elements:\n  div: {as: figure}\n  Listing: {as: table}\n---\n\nText.\n"},
+    )
     _, messages = _read_publication(project, "a")
     assert messages[0].startswith("source/a/a.md:3: error: 'div' in 'html-elements' is an HTML element")
-    assert messages[1].startswith("source/a/a.md:3: error: 'html-elements: Listing: as' must be one of figure, "
-                                  "div, span, aside, not 'table'")
+    assert messages[1].startswith(
+        "source/a/a.md:3: error: 'html-elements: Listing: as' must be one of figure, div, span, aside, not 'table'"
+    )
 
 
 def test_a_formula_never_reaches_across_a_code_span():
-    text = ("this directory will be *$HOME/.cargo/bin*. Ensure that\n"
-            "it is in your `$PATH` to run them, and $x^2$ is math.\n")
+    text = (
+        "this directory will be *$HOME/.cargo/bin*. Ensure that\n"
+        "it is in your `$PATH` to run them, and $x^2$ is math.\n"
+    )
     out = html(text)
     assert "<em>$HOME/.cargo/bin</em>" in out and "<code>$PATH</code>" in out
     assert out.count("arithmatex") == 1 and "\\(x^2\\)" in out

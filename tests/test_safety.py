@@ -13,14 +13,30 @@ from pathlib import Path
 from conftest import SOURCE_DATE_EPOCH, epubcheck, make_project
 
 LONG = "---\ntitle: Long\nlang: en\n---\n\n" + "\n\n".join(
-    f"## Part {i}\n\n" + " ".join(["A sentence of some length to fill the page."] * 40) for i in range(60))
+    f"## Part {i}\n\n" + " ".join(["A sentence of some length to fill the page."] * 40) for i in range(60)
+)
 
 
 def _run(project: Path, *args: str, quiet: bool = True) -> subprocess.Popen:
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "-C", str(project), *(["-q"] * quiet),
-                             "--format", "epub,pdf", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            "-C",
+            str(project),
+            *(["-q"] * quiet),
+            "--format",
+            "epub,pdf",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _snapshot(folder: Path) -> dict:
@@ -62,8 +78,9 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path):
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0, first.stderr.read() + second.stderr.read()
     names = sorted(p.name for p in (project / "dist").iterdir())
     assert names == ["SHA256SUMS", "long.epub", "long.pdf"], names
-    check = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=project / "dist",
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=project / "dist", capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     with zipfile.ZipFile(project / "dist/long.epub") as z:
         assert z.testzip() is None

@@ -11,8 +11,18 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import (NS, REPO, SAMPLE, epub_files, epubcheck, format_messages, opf_path,
-                      page_of_heading, pdf_lines_by_page, printed_folio)
+from conftest import (
+    NS,
+    REPO,
+    SAMPLE,
+    epub_files,
+    epubcheck,
+    format_messages,
+    opf_path,
+    page_of_heading,
+    pdf_lines_by_page,
+    printed_folio,
+)
 
 TITLE = "Mali: Mass protests and coup"
 PUBLISHER = "League for the Fifth International"
@@ -44,6 +54,7 @@ def _front_matter_and_body(text: str) -> tuple[str, str]:
 
 # --- PDF helpers ---------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def reader(sample_build) -> PdfReader:
     return PdfReader(str(sample_build.pdf))
@@ -58,7 +69,8 @@ def pages(sample_build) -> list[list[str]]:
 def contents_page(pages) -> int:
     found = [i for i, lines in enumerate(pages[:4]) if lines and lines[0] == "Contents"]
     assert found, "no page among the first four starts with 'Contents':\n" + "\n---\n".join(
-        "\n".join(lines) for lines in pages[:4])
+        "\n".join(lines) for lines in pages[:4]
+    )
     return found[0]
 
 
@@ -73,6 +85,7 @@ def _xmp_values(xmp, name: str) -> list[str]:
 
 # --- build ----------------------------------------------------------------
 
+
 def test_build_reports_both_editions_without_diagnostics(sample_build):
     outputs = [o for o in sample_build.result.outputs if o.publication == SAMPLE]
     assert sorted(o.edition for o in outputs) == ["bag", "epub", "pdf", "pdf/a"]
@@ -83,6 +96,7 @@ def test_build_reports_both_editions_without_diagnostics(sample_build):
 
 
 # --- EPUB -----------------------------------------------------------------
+
 
 def test_epubcheck_reports_no_message_at_all(sample_build):
     messages = epubcheck(sample_build.epub)
@@ -116,10 +130,12 @@ def test_colophon_falls_back_on_the_build_date_and_the_derived_identifier(sample
     unique = opf.get("unique-identifier")
     ident = opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
     files = epub_files(sample_build.epub)
-    [doc] = [etree.fromstring(data) for name, data in files.items() if name.endswith(".xhtml")
-             and etree.fromstring(data).xpath("//x:section[@epub:type='colophon']", namespaces=NS)]
-    lines = [_squash("".join(p.itertext())) for p in doc.xpath("//x:section[@epub:type='colophon']/x:p",
-                                                                namespaces=NS)]
+    [doc] = [
+        etree.fromstring(data)
+        for name, data in files.items()
+        if name.endswith(".xhtml") and etree.fromstring(data).xpath("//x:section[@epub:type='colophon']", namespaces=NS)
+    ]
+    lines = [_squash("".join(p.itertext())) for p in doc.xpath("//x:section[@epub:type='colophon']/x:p", namespaces=NS)]
     assert lines == [TITLE, f"Published by {PUBLISHER}.", "This edition: November 14, 2023.", f"Identifier: {ident}"]
 
 
@@ -136,8 +152,7 @@ def test_accessibility_metadata_claims_nothing_the_article_lacks(opf):
 
 def _nav_document(sample_build, opf):
     base = Path(opf_path(sample_build.epub)).parent
-    item = next(i for i in opf.iterfind("opf:manifest/opf:item", NS)
-                if "nav" in (i.get("properties") or "").split())
+    item = next(i for i in opf.iterfind("opf:manifest/opf:item", NS) if "nav" in (i.get("properties") or "").split())
     name = (base / item.get("href")).as_posix()
     return name, etree.fromstring(epub_files(sample_build.epub)[name])
 
@@ -180,6 +195,7 @@ def test_ncx_lists_the_five_sections_and_each_link_lands(sample_build, opf):
 
 # --- PDF metadata ---------------------------------------------------------
 
+
 def test_pdf_info_has_title_and_publisher(reader):
     info = reader.trailer["/Info"].get_object()
     assert info.get("/Title") == TITLE
@@ -198,6 +214,7 @@ def test_pdf_xmp_has_publisher_and_language(reader):
 
 # --- PDF navigation -------------------------------------------------------
 
+
 def test_pdf_outline_is_the_five_sections_pointing_at_their_pages(reader, pages, contents_page):
     outline = reader.outline
     assert all(not isinstance(item, list) for item in outline), "the article's outline should be flat"
@@ -207,7 +224,8 @@ def test_pdf_outline_is_the_five_sections_pointing_at_their_pages(reader, pages,
         assert where is not None, f"heading {item.title!r} is on no page"
         assert reader.get_destination_page_number(item) == where, (
             f"bookmark {item.title!r} points at page index {reader.get_destination_page_number(item)}, "
-            f"the heading is on page index {where}")
+            f"the heading is on page index {where}"
+        )
 
 
 def test_contents_page_numbers_are_the_folios_of_the_headings(pages, contents_page):
@@ -223,8 +241,7 @@ def test_contents_page_numbers_are_the_folios_of_the_headings(pages, contents_pa
         assert where is not None, f"heading {title!r} is on no page"
         folio = printed_folio(pages[where])
         expected = folio if folio is not None else where + 1
-        assert number == expected, (
-            f"contents says {title!r} is on page {number}; it is on the page numbered {expected}")
+        assert number == expected, f"contents says {title!r} is on page {number}; it is on the page numbered {expected}"
 
 
 def _fonts_in(resources, seen: set):
@@ -277,6 +294,7 @@ def test_every_font_is_embedded(reader):
 
 
 # --- the source against its seed -----------------------------------------
+
 
 def test_source_has_the_five_sections_as_level_two_headings():
     _, body = _front_matter_and_body(SOURCE.read_text(encoding="utf-8"))

@@ -41,7 +41,8 @@ Raw: <math><mi>x</mi> + <mi>y</mi><mglyph src="http://example.com/g.png"/></math
 <p style="background-image: image-set('http://example.com/b.png' 1x)">More words.</p>
 """
 
-STYLE = """p { color: #333; background: \\75 rl(http://example.com/a.png); }
+STYLE = (
+    """p { color: #333; background: \\75 rl(http://example.com/a.png); }
 h1 { background-image: image-set("http://example.com/b.png" 1x); }
 @font-face { font-family: Evil; src: url(http://example.com/f.woff) format("woff"); }
 em { background: url(/etc/passwd); }
@@ -49,7 +50,9 @@ strong { background: u/**/rl(http://example.com/c.png); }
 code { background: url(data:image/png;base64,%s); }
 @\\69mport url(http://example.com/x.css);
 @import "http://example.com/y.css"
-""" % PNG
+"""
+    % PNG
+)
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,7 @@ def _built(result) -> set[str]:
 
 # --- the cache ---------------------------------------------------------------
 
+
 def test_an_unchanged_rebuild_writes_nothing_and_says_up_to_date(tmp_path, capsys):
     project = _project(tmp_path)
     out = project / "dist"
@@ -130,33 +131,44 @@ def test_no_cache_rebuilds_everything(tmp_path, capsys):
 def test_an_up_to_date_build_imports_no_heavy_library(tmp_path):
     project = _project(tmp_path)
     assert main(["build", "-C", str(project), "--jobs", "1", "-q", "--format", "pdf"]) == Exit.OK
-    code = ("import sys\nfrom pipeline.cli import main\n"
-            f"assert main(['build', '-C', {str(project)!r}, '-q', '--format', 'pdf']) == 0\n"
-            "heavy = sorted(m for m in ('weasyprint', 'ebooklib', 'markdown', 'lxml', 'yaml') if m in sys.modules)\n"
-            "print(','.join(heavy))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys\nfrom pipeline.cli import main\n"
+        f"assert main(['build', '-C', {str(project)!r}, '-q', '--format', 'pdf']) == 0\n"
+        "heavy = sorted(m for m in ('weasyprint', 'ebooklib', 'markdown', 'lxml', 'yaml') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"imported on the fast path: {done.stdout}"
 
 
 # --- parallel builds -----------------------------------------------------------
 
+
 def test_two_jobs_give_the_same_bytes_as_one(tmp_path):
     project = _project(tmp_path)
     one = pipeline.build(project, out_dir=tmp_path / "one", jobs=1)
     two = pipeline.build(project, out_dir=tmp_path / "two", jobs=2)
     assert _bytes(tmp_path / "one") == _bytes(tmp_path / "two")
-    assert [(o.publication, o.edition, o.path.name) for o in one.outputs] == \
-        [(o.publication, o.edition, o.path.name) for o in two.outputs]
+    assert [(o.publication, o.edition, o.path.name) for o in one.outputs] == [
+        (o.publication, o.edition, o.path.name) for o in two.outputs
+    ]
 
 
 def test_reading_errors_are_collected_from_every_worker_and_the_others_are_built(tmp_path, capsys):
-    project = make_project(tmp_path / "project", {
-        "source/alpha/article.md": "---\ntitle: Alpha\nlang: xx-not-a-tag-at-all\n---\n\nText.\n",
-        "source/beta/article.md": "---\nlang: en\n---\n\nText.\n",
-        "source/gamma/article.md": ALPHA,
-    })
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/alpha/article.md": "---\ntitle: Alpha\nlang: xx-not-a-tag-at-all\n---\n\nText.\n",
+            "source/beta/article.md": "---\nlang: en\n---\n\nText.\n",
+            "source/gamma/article.md": ALPHA,
+        },
+    )
     out = tmp_path / "out"
     status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "-q", "--format", "epub,pdf"])
     err = capsys.readouterr().err
@@ -168,13 +180,17 @@ def test_reading_errors_are_collected_from_every_worker_and_the_others_are_built
 
 def test_a_worker_out_of_memory_is_a_located_error_and_the_others_still_build(tmp_path, capsys):
     project = make_project(tmp_path / "project", {"source/article/article.md": ALPHA})
-    subprocess.run([sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "huge"),
-                    "--chapters", "13"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "huge"), "--chapters", "13"],
+        check=True,
+        capture_output=True,
+    )
     out = tmp_path / "out"
     # A limit an article fits in (it builds under 100 MiB) and a 13-chapter book
     # (about 190 MiB) does not: a wide margin on both sides.
-    status = main(["build", "-C", str(project), "-o", str(out), "--jobs", "2", "--memory-limit", "130",
-                   "-q", "--format", "pdf"])
+    status = main(
+        ["build", "-C", str(project), "-o", str(out), "--jobs", "2", "--memory-limit", "130", "-q", "--format", "pdf"]
+    )
     err = capsys.readouterr().err
     assert status == Exit.ENVIRONMENT, err
     assert "Traceback" not in err
@@ -192,14 +208,15 @@ def test_jobs_must_be_a_positive_number(tmp_path, capsys):
 
 # --- Dask --------------------------------------------------------------------
 
+
 def test_a_dask_cluster_gives_the_same_bytes_as_a_local_build(tmp_path):
     distributed = pytest.importorskip("distributed")
     project = _project(tmp_path)
     pipeline.build(project, out_dir=tmp_path / "local", jobs=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        result = pipeline.build(project, out_dir=tmp_path / "dask", executor="dask",
-                                scheduler=cluster.scheduler_address)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = pipeline.build(
+            project, out_dir=tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address
+        )
     assert _bytes(tmp_path / "local") == _bytes(tmp_path / "dask")
     assert _built(result) == {"alpha", "beta"}
 
@@ -214,13 +231,21 @@ def test_a_dask_worker_running_several_tasks_in_threads_gives_the_bytes_of_a_ser
     """A build sets the process's environment and patches the typesetter
     while it lays out pages: builds in threads of one worker must not mix."""
     distributed = pytest.importorskip("distributed")
-    languages = {"alpha": ("en", "2001-02-03"), "beta": ("de", "2011-12-13"), "gamma": ("fr", "1999"),
-                 "delta": ("es", "2020-05")}
-    project = make_project(tmp_path / "project", {
-        f"source/{slug}/article.md": f"---\ntitle: {slug.title()}\nlang: {lang}\ndate: {date}\n---\n\n"
-                                     + "".join(f"Paragraph {n} of {slug}, with a note.[^{n}]\n\n" for n in range(12))
-                                     + "".join(f"[^{n}]: Note {n}, {'long ' * 40}enough.\n" for n in range(12))
-        for slug, (lang, date) in languages.items()})
+    languages = {
+        "alpha": ("en", "2001-02-03"),
+        "beta": ("de", "2011-12-13"),
+        "gamma": ("fr", "1999"),
+        "delta": ("es", "2020-05"),
+    }
+    project = make_project(
+        tmp_path / "project",
+        {
+            f"source/{slug}/article.md": f"---\ntitle: {slug.title()}\nlang: {lang}\ndate: {date}\n---\n\n"
+            + "".join(f"Paragraph {n} of {slug}, with a note.[^{n}]\n\n" for n in range(12))
+            + "".join(f"[^{n}]: Note {n}, {'long ' * 40}enough.\n" for n in range(12))
+            for slug, (lang, date) in languages.items()
+        },
+    )
     formats = ("epub", "pdf")
     pipeline.build(project, out_dir=tmp_path / "serial", formats=formats, jobs=1)
     # The workers are threads of this process: the renders can be counted.
@@ -240,10 +265,12 @@ def test_a_dask_worker_running_several_tasks_in_threads_gives_the_bytes_of_a_ser
                 running[0] -= 1
 
     monkeypatch.setattr(making, "render", render)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
-                                  dashboard_address=None) as cluster:
-        result = pipeline.build(project, out_dir=tmp_path / "threads", formats=formats, executor="dask",
-                                scheduler=cluster.scheduler_address)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None
+    ) as cluster:
+        result = pipeline.build(
+            project, out_dir=tmp_path / "threads", formats=formats, executor="dask", scheduler=cluster.scheduler_address
+        )
     assert _built(result) == set(languages)
     assert most[0] == 1, "two publications were built at once in one process"
     assert _bytes(tmp_path / "serial") == _bytes(tmp_path / "threads")

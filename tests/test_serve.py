@@ -93,12 +93,24 @@ def test_the_print_pages_are_pictures_and_the_pdf_is_served(preview):
     assert raw(preview, f"/p/book/pages/{len(info['pdf']['pages']) + 1}.png")[0] == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/p/x/epub/../../etc/passwd", "/p/book/epub/../../../etc/passwd", "/p/book/epub/%2e%2e/%2e%2e/etc/passwd",
-    "/p/book/epub/EPUB/text/missing.xhtml", "/p/book/epub/EPUB/text/", "/p/book/epub//etc/passwd",
-    "/p/..%2f..%2fetc%2fpasswd/", "/p/nobody/", "/p/book/edition.bag.tar", "/p/book/edition.txt",
-    "/dist/book.pdf", "/source/book/01-one.md", "/p/book/pages/0.png",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/p/x/epub/../../etc/passwd",
+        "/p/book/epub/../../../etc/passwd",
+        "/p/book/epub/%2e%2e/%2e%2e/etc/passwd",
+        "/p/book/epub/EPUB/text/missing.xhtml",
+        "/p/book/epub/EPUB/text/",
+        "/p/book/epub//etc/passwd",
+        "/p/..%2f..%2fetc%2fpasswd/",
+        "/p/nobody/",
+        "/p/book/edition.bag.tar",
+        "/p/book/edition.txt",
+        "/dist/book.pdf",
+        "/source/book/01-one.md",
+        "/p/book/pages/0.png",
+    ],
+)
 def test_nothing_but_the_outputs_is_served(preview, path):
     status, _headers, body = raw(preview, path)
     assert status == 404, (path, body[:200])
@@ -195,8 +207,10 @@ def test_another_host_is_served_with_a_warning(project, capsys):
     with socket.socket() as taken:
         taken.bind(("0.0.0.0", 0))
         taken.listen(1)
-        assert main(["serve", "-C", str(project), "--host", "0.0.0.0", "--port",
-                     str(taken.getsockname()[1])]) == Exit.USAGE
+        assert (
+            main(["serve", "-C", str(project), "--host", "0.0.0.0", "--port", str(taken.getsockname()[1])])
+            == Exit.USAGE
+        )
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
 
 

@@ -22,17 +22,24 @@ from conftest import make_project
 from serving import Preview
 
 WAIT = 120  # seconds: a busy machine rebuilds slowly; nothing waits longer than needed
-ARTICLE = ("---\ntitle: Field Notes\nlang: en\n---\n\nThe river rose in the night.\n\n"
-           "## Morning\n\nBy dawn the lower road was under water.\n")
+ARTICLE = (
+    "---\ntitle: Field Notes\nlang: en\n---\n\nThe river rose in the night.\n\n"
+    "## Morning\n\nBy dawn the lower road was under water.\n"
+)
 
 
 def _browser_paths() -> tuple[str, str]:
-    browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
-               or shutil.which("chromium-browser"))
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
+    browser = (
+        os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    driver = shutil.which("chromedriver") or (
+        "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
+    )
     # Not skipped: `make test` installs both (tools/system-deps.sh test).
-    assert browser and driver, ("the preview's browser tests need Chromium and chromedriver: run 'make setup-test' "
-                                f"(found browser={browser}, driver={driver})")
+    assert browser and driver, (
+        "the preview's browser tests need Chromium and chromedriver: run 'make setup-test' "
+        f"(found browser={browser}, driver={driver})"
+    )
     return browser, driver
 
 
@@ -41,8 +48,15 @@ def browser():
     binary, driver = _browser_paths()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1400,900", "--no-first-run", "--disable-extensions"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,900",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         options.add_argument(flag)
     chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     chrome.set_page_load_timeout(WAIT)
@@ -90,21 +104,28 @@ def test_the_page_shows_the_chapter_follows_saves_and_shows_errors(preview, brow
     assert browser.find_element(By.TAG_NAME, "h1").text == "Field Notes"
     wait.until(lambda b: "The river rose in the night." in _chapter_text(b))
     assert "Morning" in browser.find_element(By.ID, "toc").text
-    wait.until(lambda b: b.execute_script(
-        "const i = document.querySelector('#pages img'); return i && i.complete && i.naturalWidth > 0"))
+    wait.until(
+        lambda b: b.execute_script(
+            "const i = document.querySelector('#pages img'); return i && i.complete && i.naturalWidth > 0"
+        )
+    )
     # A mark on this page: still there after the save, so the page was not reloaded.
     browser.execute_script("window.pressroomTestMark = 1")
     _screenshot(browser, "chapter-view")
 
-    source.write_text(ARTICLE.replace("The river rose in the night.", "The river fell before morning."),
-                      encoding="utf-8")
+    source.write_text(
+        ARTICLE.replace("The river rose in the night.", "The river fell before morning."), encoding="utf-8"
+    )
     wait.until(lambda b: "The river fell before morning." in _chapter_text(b))
     assert browser.execute_script("return window.pressroomTestMark") == 1, "the page reloaded itself whole"
 
     browser.find_element(By.CSS_SELECTOR, '.views button[data-view="pdf"]').click()
     wait.until(lambda b: not b.find_element(By.ID, "chapter").is_displayed())
-    wait.until(lambda b: b.execute_script(
-        "const i = document.querySelector('#pages img'); return i && i.complete && i.naturalWidth > 0"))
+    wait.until(
+        lambda b: b.execute_script(
+            "const i = document.querySelector('#pages img'); return i && i.complete && i.naturalWidth > 0"
+        )
+    )
     _screenshot(browser, "pdf-view")
     browser.find_element(By.CSS_SELECTOR, '.views button[data-view="both"]').click()
 
@@ -114,8 +135,7 @@ def test_the_page_shows_the_chapter_follows_saves_and_shows_errors(preview, brow
     assert browser.execute_script("return window.pressroomTestMark") == 1
     _screenshot(browser, "error-view")
 
-    source.write_text(ARTICLE.replace("The river rose in the night.", "The water went down by noon."),
-                      encoding="utf-8")
+    source.write_text(ARTICLE.replace("The river rose in the night.", "The water went down by noon."), encoding="utf-8")
     wait.until(lambda b: _problems(b) == "")
     wait.until(lambda b: "The water went down by noon." in _chapter_text(b))
     assert browser.execute_script("return window.pressroomTestMark") == 1

@@ -40,8 +40,9 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _pressroom(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
-                          env=_env(**env), timeout=BOUND)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, env=_env(**env), timeout=BOUND
+    )
 
 
 @pytest.fixture
@@ -51,8 +52,13 @@ def start():
     started: list[subprocess.Popen] = []
 
     def run(code: str, *args: str, **env: str) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, env=_env(**env))
+        process = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(**env),
+        )
         started.append(process)
         return process
 
@@ -109,8 +115,9 @@ sys.exit(main(sys.argv[2:]))
 
 
 def test_a_build_killed_amid_its_moves_is_completed_by_the_next_and_named_by_verify_until_then(tmp_path, start):
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": _article("beta")})
+    project = make_project(
+        tmp_path / "project", {"source/alpha/article.md": _article("alpha"), "source/beta/article.md": _article("beta")}
+    )
     dist = project / "dist"
     first = _pressroom("build", "-C", str(project), "-q", "-j", "1", "-f", "epub,pdf")
     assert first.returncode == Exit.OK, first.stderr
@@ -118,8 +125,9 @@ def test_a_build_killed_amid_its_moves_is_completed_by_the_next_and_named_by_ver
     (project / "source/alpha/article.md").write_text(_article("alpha", LATER), encoding="utf-8")
 
     marker = tmp_path / "moved"
-    build = start(STOP_AMID_THE_MOVES, str(marker), "build", "-C", str(project), "-q", "-j", "1",
-                   "-f", "epub,pdf", "alpha")
+    build = start(
+        STOP_AMID_THE_MOVES, str(marker), "build", "-C", str(project), "-q", "-j", "1", "-f", "epub,pdf", "alpha"
+    )
     moved = _until(lambda: marker.is_file() and marker.read_text(), "the first move", build)
     build.send_signal(signal.SIGKILL)
     build.wait(BOUND)
@@ -146,12 +154,13 @@ def test_a_build_killed_amid_its_moves_is_completed_by_the_next_and_named_by_ver
 
 # --- kill -9 while worker processes build ---------------------------------------------
 
+
 def _parent(pid: int) -> int | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     return None if fields[0] == "Z" else int(fields[1])  # a zombie has ended
 
 
@@ -171,16 +180,28 @@ def _alive(pids: set[int]) -> set[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes from /proc")
 def test_the_workers_of_a_killed_build_end_with_it_and_the_next_build_removes_its_staging(tmp_path, start):
-    project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha"),
-                                                  "source/beta/article.md": _article("beta")})
+    project = make_project(
+        tmp_path / "project", {"source/alpha/article.md": _article("alpha"), "source/beta/article.md": _article("beta")}
+    )
     dist = project / "dist"
     assert _pressroom("build", "-C", str(project), "-q", "-j", "1", "-f", "epub").returncode == Exit.OK
     before = {p.name: p.read_bytes() for p in dist.iterdir()}
 
     # Both publications wait in their workers until the build is killed.
-    build = start("import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))",
-                   "build", "-C", str(project), "-q", "-j", "2", "-f", "pdf", "--no-cache",
-                   PRESSROOM_TEST_STALL="alpha,beta")
+    build = start(
+        "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))",
+        "build",
+        "-C",
+        str(project),
+        "-q",
+        "-j",
+        "2",
+        "-f",
+        "pdf",
+        "--no-cache",
+        PRESSROOM_TEST_STALL="alpha,beta",
+    )
+
     # The build's own children are its fork server and resource tracker; the workers are the fork server's.
     def workers():
         return {p for p in _descendants(build.pid) if _parent(p) != build.pid}
@@ -204,6 +225,7 @@ def test_the_workers_of_a_killed_build_end_with_it_and_the_next_build_removes_it
 
 # --- Ctrl-C -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
 def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start, stop):
     project = make_project(tmp_path / "project", {"source/alpha/article.md": _article("alpha")})
@@ -212,8 +234,17 @@ def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start, stop)
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in dist.iterdir()}
     (project / "source/alpha/article.md").write_text(_article("alpha", LATER), encoding="utf-8")
 
-    build = start("import sys; from pipeline.cli import run; sys.argv[0] = 'pressroom'; run()",
-                   "build", "-C", str(project), "-j", "1", "-f", "epub", PRESSROOM_TEST_STALL="alpha")
+    build = start(
+        "import sys; from pipeline.cli import run; sys.argv[0] = 'pressroom'; run()",
+        "build",
+        "-C",
+        str(project),
+        "-j",
+        "1",
+        "-f",
+        "epub",
+        PRESSROOM_TEST_STALL="alpha",
+    )
     _until(lambda: _staging(dist), "the staging folder", build)
     build.send_signal(stop)
     _out, err = build.communicate(timeout=BOUND)
@@ -224,6 +255,7 @@ def test_an_interrupted_build_changes_nothing_and_says_so(tmp_path, start, stop)
 
 
 # --- what the next build does with what a stopped build left ----------------------
+
 
 def test_the_next_build_completes_a_half_placed_set_with_its_own_files_only_and_leaves_running_builds_be(tmp_path):
     import json
@@ -247,13 +279,19 @@ def test_the_next_build_completes_a_half_placed_set_with_its_own_files_only_and_
     with staging.Staging(out) as running:
         running.open()
         assert [(f.name, placing, held) for f, placing, held in output_folder.left_over(out)] == [
-            (running.folder.name, [], True), (".pressroom-staging-stopped", ["alpha"], False),
-            (".pressroom-staging-unfinished", [], False)]
+            (running.folder.name, [], True),
+            (".pressroom-staging-stopped", ["alpha"], False),
+            (".pressroom-staging-unfinished", [], False),
+        ]
 
         assert staging.recover(out) == ["alpha"]
         assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
-            "alpha.pdf": b"new pdf", "alpha.epub": b"new epub", "beta.pdf": b"beta's, untouched",
-            "SHA256SUMS": checksums.render({"alpha.epub": checksums.digest(out / "alpha.epub"),
-                                            "alpha.pdf": checksums.digest(out / "alpha.pdf")})}
+            "alpha.pdf": b"new pdf",
+            "alpha.epub": b"new epub",
+            "beta.pdf": b"beta's, untouched",
+            "SHA256SUMS": checksums.render(
+                {"alpha.epub": checksums.digest(out / "alpha.epub"), "alpha.pdf": checksums.digest(out / "alpha.pdf")}
+            ),
+        }
         assert [p.name for p in _staging(out)] == [running.folder.name]
     assert _staging(out) == [] and elsewhere.read_bytes() == b"not made by a build"

@@ -58,19 +58,29 @@ def test_a_project_sheet_replaces_the_house_sheet_of_its_name_only(tmp_path):
 
 
 def test_the_fonts_are_those_the_fonts_css_in_use_declares(tmp_path):
-    sheet = ('@font-face { font-family: "Mine"; src: url("fonts/mine/Mine.ttf"); }\n'
-             '/* url(fonts/charis/CharisSIL-Bold.ttf) in a comment is no declaration */\n'
-             '@font-face { font-family: "Out"; src: url(../../outside.ttf), url(https://example.com/x.ttf); }\n'
-             'body { background: url(fonts/dejavu/DejaVuSerif.ttf); }\n')
-    project = make_project(tmp_path, {**ARTICLE, "styles/fonts.css": sheet,
-                                      "styles/fonts/mine/Mine.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()})
+    sheet = (
+        '@font-face { font-family: "Mine"; src: url("fonts/mine/Mine.ttf"); }\n'
+        "/* url(fonts/charis/CharisSIL-Bold.ttf) in a comment is no declaration */\n"
+        '@font-face { font-family: "Out"; src: url(../../outside.ttf), url(https://example.com/x.ttf); }\n'
+        "body { background: url(fonts/dejavu/DejaVuSerif.ttf); }\n"
+    )
+    project = make_project(
+        tmp_path,
+        {
+            **ARTICLE,
+            "styles/fonts.css": sheet,
+            "styles/fonts/mine/Mine.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes(),
+        },
+    )
     assert styles.font_files(project) == [project / "styles" / "fonts" / "mine" / "Mine.ttf"]
 
 
 def test_a_project_font_file_replaces_the_house_font_at_its_place(tmp_path):
     # The house fonts.css names fonts/charis/CharisSIL-Regular.ttf; the project's file there wins.
-    project = make_project(tmp_path, {**ARTICLE, "styles/fonts/charis/CharisSIL-Regular.ttf":
-                                      (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()})
+    project = make_project(
+        tmp_path,
+        {**ARTICLE, "styles/fonts/charis/CharisSIL-Regular.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()},
+    )
     fonts = styles.font_files(project)
     assert project / "styles" / "fonts" / "charis" / "CharisSIL-Regular.ttf" in fonts
     assert main(["build", "-C", str(project), "-q", "-f", "pdf", "-j", "1"]) == Exit.OK
@@ -79,12 +89,18 @@ def test_a_project_font_file_replaces_the_house_font_at_its_place(tmp_path):
 
 
 def test_a_project_may_replace_every_font_and_the_house_fonts_are_not_shipped(tmp_path):
-    sheet = ('@font-face { font-family: "Charis SIL"; src: url(fonts/mine/Mine.ttf); }\n'
-             '@font-face { font-family: "DejaVu Sans Mono"; src: url(fonts/mine/Mine.ttf); }\n')
-    project = make_project(tmp_path, {
-        "source/a/article.md": "---\ntitle: A\nepub:\n  embed-fonts: true\n---\n\nSome words.\n",
-        "styles/fonts.css": sheet,
-        "styles/fonts/mine/Mine.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()})
+    sheet = (
+        '@font-face { font-family: "Charis SIL"; src: url(fonts/mine/Mine.ttf); }\n'
+        '@font-face { font-family: "DejaVu Sans Mono"; src: url(fonts/mine/Mine.ttf); }\n'
+    )
+    project = make_project(
+        tmp_path,
+        {
+            "source/a/article.md": "---\ntitle: A\nepub:\n  embed-fonts: true\n---\n\nSome words.\n",
+            "styles/fonts.css": sheet,
+            "styles/fonts/mine/Mine.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes(),
+        },
+    )
     assert main(["build", "-C", str(project), "-q", "-f", "epub,pdf", "-j", "1", "--strict"]) == Exit.OK
     fonts = [n for n in epub_files(project / "dist" / "a.epub") if n.endswith(".ttf")]
     assert fonts == ["EPUB/fonts/mine/Mine.ttf"]
@@ -99,12 +115,14 @@ def test_a_fonts_css_declaring_no_font_stops_the_build_at_its_file(tmp_path, cap
 
 
 def test_a_project_font_no_sheet_declares_is_named_as_unused(tmp_path):
-    project = make_project(tmp_path, {**ARTICLE, "styles/fonts/extra/Extra.ttf":
-                                      (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()})
+    project = make_project(
+        tmp_path, {**ARTICLE, "styles/fonts/extra/Extra.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()}
+    )
     diags = Diagnostics()
     styles.check_files(project, project / "source" / "a", diags)
-    assert [(d.severity, d.location.path) for d in diags.items] == \
-        [("warning", str(project / "styles" / "fonts" / "extra" / "Extra.ttf"))]
+    assert [(d.severity, d.location.path) for d in diags.items] == [
+        ("warning", str(project / "styles" / "fonts" / "extra" / "Extra.ttf"))
+    ]
     assert "not used" in diags.items[0].message
 
 
@@ -124,8 +142,10 @@ def test_the_pdf_fetcher_finds_house_files_through_the_project_styles_folder(tmp
         finally:
             got.close()
 
-    assert read(own / "fonts" / "charis" / "CharisSIL-Regular.ttf") == \
-        (HOUSE / "fonts/charis/CharisSIL-Regular.ttf").read_bytes()
+    assert (
+        read(own / "fonts" / "charis" / "CharisSIL-Regular.ttf")
+        == (HOUSE / "fonts/charis/CharisSIL-Regular.ttf").read_bytes()
+    )
     assert read(own / "fonts" / "dejavu" / "DejaVuSerif.ttf") == b"mine"
     for path in (own / "fonts" / "link.ttf", own / "nothing.ttf", own / ".." / ".." / "secret.ttf"):
         with pytest.raises(ValueError):
@@ -144,6 +164,7 @@ def test_the_cache_key_changes_when_a_project_replaces_a_house_file(tmp_path):
 
 
 # --- pressroom styles ----------------------------------------------------------
+
 
 def test_styles_lists_the_house_files_and_which_the_project_replaces(tmp_path, capsys):
     project = make_project(tmp_path, {**ARTICLE, "styles/print.css": "p {}\n"})
@@ -170,5 +191,6 @@ def test_styles_copies_house_files_with_their_licences_and_overwrites_nothing(tm
     shutil.rmtree(own / "fonts")
     (own / "print.css").unlink()
     assert main(["styles", "-C", str(project), "--all"]) == Exit.OK
-    assert sorted(p.relative_to(own) for p in own.rglob("*") if p.is_file()) == \
-        sorted(p.relative_to(HOUSE) for p in HOUSE.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(own) for p in own.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(HOUSE) for p in HOUSE.rglob("*") if p.is_file()
+    )

@@ -88,6 +88,7 @@ def _within_paragraph(lines: list[Line]) -> list[Line]:
 
 # --- hyphenation and justification ------------------------------------------
 
+
 def test_text_is_hyphenated_in_the_words_of_the_source(sample_lines, body_pages):
     """A line ends in a hyphen and the next goes on in lower case, and the two
     halves make a word the source writes whole: a break made by hyphenation,
@@ -115,14 +116,18 @@ def test_text_is_justified_to_one_right_edge(sample_lines, body_pages):
         if not inner:
             continue
         edge = max(line.right for line in sample_lines[index])
-        ragged = [f"{line.text[-30:]!r} ends at {line.right:.1f}, the edge is {edge:.1f}"
-                  for line in inner if abs(line.right - edge) > 1.0]
+        ragged = [
+            f"{line.text[-30:]!r} ends at {line.right:.1f}, the edge is {edge:.1f}"
+            for line in inner
+            if abs(line.right - edge) > 1.0
+        ]
         assert ragged == [], f"page {index + 1}:\n" + "\n".join(ragged)
         checked += len(inner)
     assert checked >= 100, f"only {checked} lines within paragraphs"
 
 
 # --- the contents page --------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def contents(sample_pdf) -> tuple[int, dict[str, str]]:
@@ -192,8 +197,22 @@ def _rules(path: Path, index: int) -> list[tuple[float, float, float]]:
     """(top, left, length) in points of each horizontal rule drawn on a page:
     an unbroken dark run of pixels at least half an inch long."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", str(index + 1), "-l", str(index + 1),
-                        str(path), f"{tmp}/p"], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(DPI),
+                "-gray",
+                "-png",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                str(path),
+                f"{tmp}/p",
+            ],
+            check=True,
+        )
         image = Image.open(next(Path(tmp).glob("p-*.png"))).convert("L")
     pixels, found = image.load(), []
     for y in range(image.height):
@@ -223,7 +242,8 @@ def test_a_rule_separates_the_notes_from_the_text(long_book):
     assert rules, f"page {index + 1} has notes but no separator rule"
     top, left, _ = rules[0]
     assert lines[first_note - 1].bottom <= top <= lines[first_note].top, (
-        f"the rule at {top:.1f} pt is not between the text and the notes")
+        f"the rule at {top:.1f} pt is not between the text and the notes"
+    )
     assert abs(left - min(line.left for line in lines)) < 2, "the rule does not start at the text's edge"
     plain = next(i for i in range(index + 1, len(pages)) if i not in with_notes and len(pages[i]) > 20)
     assert [r for r in _rules(path, plain) if 60 < r[2] < 84] == [], f"page {plain + 1} has no notes but a rule"
@@ -231,8 +251,9 @@ def test_a_rule_separates_the_notes_from_the_text(long_book):
 
 # --- no blank boxes ------------------------------------------------------------
 
-GLYPHS_SOURCE = ("---\ntitle: Glyphs\nlang: en\n---\n\nPlain text.\n\nThe sign \u2603 is in no font.\n\n"
-                 "```\ncode = '\u6f22'\n```\n")
+GLYPHS_SOURCE = (
+    "---\ntitle: Glyphs\nlang: en\n---\n\nPlain text.\n\nThe sign \u2603 is in no font.\n\n```\ncode = '\u6f22'\n```\n"
+)
 
 
 def test_a_character_no_font_has_prints_as_a_replacement_character(tmp_path):
@@ -242,11 +263,14 @@ def test_a_character_no_font_has_prints_as_a_replacement_character(tmp_path):
     with source_date_epoch():
         result = pipeline.build(project, formats=("epub", "pdf"))
     messages = [str(d) for d in result.diagnostics]
-    assert any("source/glyphs/article.md:8:10: warning:" in m and "U+2603 SNOWMAN" in m
-               and "U+FFFD REPLACEMENT CHARACTER" in m for m in messages), messages
+    assert any(
+        "source/glyphs/article.md:8:10: warning:" in m and "U+2603 SNOWMAN" in m and "U+FFFD REPLACEMENT CHARACTER" in m
+        for m in messages
+    ), messages
     assert any(":11:9: warning:" in m and "U+6F22 CJK UNIFIED IDEOGRAPH-6F22" in m for m in messages), messages
-    text = subprocess.run(["pdftotext", str(project / "dist" / "glyphs.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(project / "dist" / "glyphs.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "The sign \ufffd is in no font." in text
     assert "code = '\ufffd'" in text
     assert "\u2603" not in text and "\u6f22" not in text
@@ -258,15 +282,23 @@ def test_a_character_no_font_has_prints_as_a_replacement_character(tmp_path):
 def test_a_character_no_font_has_in_the_metadata_or_a_pieces_head_prints_as_a_replacement_character(tmp_path):
     """The title page, the imprint, the contents, a piece's head and the
     running heads show U+FFFD; the PDF's own metadata keeps the character."""
-    project = make_project(tmp_path, {
-        "source/c/publication.yaml": "title: Snow \u2603 Book\nlang: en\ntype: collection\n"
-                                     "publisher: The \u2603 Press\ncontents:\n  - one.md\n",
-        "source/c/one.md": "---\ntitle: A piece \u2603\nauthor: Ann Author\n---\n\nSome text of the piece.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/c/publication.yaml": "title: Snow \u2603 Book\nlang: en\ntype: collection\n"
+            "publisher: The \u2603 Press\ncontents:\n  - one.md\n",
+            "source/c/one.md": "---\ntitle: A piece \u2603\nauthor: Ann Author\n---\n\nSome text of the piece.\n",
+        },
+    )
     with source_date_epoch():
         result = pipeline.build(project, formats=("pdf",))
     messages = [str(d) for d in result.diagnostics]
-    assert any(m.startswith("source/c/publication.yaml:1:13: warning:") and "U+2603 SNOWMAN" in m
-               and "U+FFFD REPLACEMENT CHARACTER" in m for m in messages), messages
+    assert any(
+        m.startswith("source/c/publication.yaml:1:13: warning:")
+        and "U+2603 SNOWMAN" in m
+        and "U+FFFD REPLACEMENT CHARACTER" in m
+        for m in messages
+    ), messages
     assert any(m.startswith("source/c/one.md:2:16: warning:") for m in messages), messages
     pdf = project / "dist" / "c.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -279,12 +311,18 @@ def test_a_character_no_font_has_in_the_metadata_or_a_pieces_head_prints_as_a_re
 
 def test_characters_no_font_has_first_met_on_one_line_make_one_warning(tmp_path):
     """A word in a script the fonts lack is one warning, not one per letter."""
-    project = make_project(tmp_path, {"source/hello/article.md":
-                                      "---\ntitle: Greetings\n---\n\nIn Hindi: नमस्ते, and again नमस्ते.\n\nA snowman: \u2603.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "source/hello/article.md": "---\ntitle: Greetings\n---\n\nIn Hindi: नमस्ते, and again नमस्ते.\n\nA snowman: \u2603.\n"
+        },
+    )
     with source_date_epoch():
         result = pipeline.build(project, formats=("epub",))
     messages = [str(d) for d in result.diagnostics]
     assert len(messages) == 2, messages
-    assert messages[0].startswith("source/hello/article.md:5:11: warning: no committed font has 6 characters "
-                                  "first met here, नमस्ते (U+0928, U+092E, U+0938, U+094D, ...)"), messages
+    assert messages[0].startswith(
+        "source/hello/article.md:5:11: warning: no committed font has 6 characters "
+        "first met here, नमस्ते (U+0928, U+092E, U+0938, U+094D, ...)"
+    ), messages
     assert "U+2603 SNOWMAN" in messages[1]

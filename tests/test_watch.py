@@ -30,8 +30,11 @@ def watching(request, tmp_path, monkeypatch):
     (tmp_path / "source" / "a").mkdir(parents=True)
     rebuilds: queue.Queue = queue.Queue()
     ready, stop = threading.Event(), threading.Event()
-    thread = threading.Thread(target=watch, args=(tmp_path, rebuilds.put, stop, 0.05),
-                              kwargs={"ready": ready.set, "ignored": [tmp_path / "out"]})
+    thread = threading.Thread(
+        target=watch,
+        args=(tmp_path, rebuilds.put, stop, 0.05),
+        kwargs={"ready": ready.set, "ignored": [tmp_path / "out"]},
+    )
     thread.start()
     try:
         assert ready.wait(WAIT), "the watching never began"

@@ -46,11 +46,9 @@ def bag_info(pub: Publication, moment: str) -> dict:
 def _fix_tag_files(root: Path) -> None:
     """BagIt 1.0 as RFC 8493 defines it, and tag manifests in name order."""
     (root / "bagit.txt").write_bytes(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
-    tags = sorted(p.name for p in root.iterdir()
-                  if p.is_file() and not p.name.startswith("tagmanifest-"))
+    tags = sorted(p.name for p in root.iterdir() if p.is_file() and not p.name.startswith("tagmanifest-"))
     for algorithm in CHECKSUMS:
-        lines = "".join(f"{hashlib.new(algorithm, (root / name).read_bytes()).hexdigest()}  {name}\n"
-                        for name in tags)
+        lines = "".join(f"{hashlib.new(algorithm, (root / name).read_bytes()).hexdigest()}  {name}\n" for name in tags)
         (root / f"tagmanifest-{algorithm}.txt").write_text(lines, encoding="utf-8")
 
 

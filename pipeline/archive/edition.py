@@ -23,8 +23,7 @@ def archive_edition(pub: Publication, project: Path, printed, epub: bytes):
     archival = render_archival(pub, project, printed)
     print_pdf = printed.pdf
     yield "pdf/a", f"{pub.slug}{ARCHIVAL_SUFFIX}", archival.pdf, archival.page_count
-    payload = {f"{pub.slug}.epub": epub, f"{pub.slug}.pdf": print_pdf,
-               f"{pub.slug}{ARCHIVAL_SUFFIX}": archival.pdf}
+    payload = {f"{pub.slug}.epub": epub, f"{pub.slug}.pdf": print_pdf, f"{pub.slug}{ARCHIVAL_SUFFIX}": archival.pdf}
     for name, path in used.payload_names(pub, project).items():
         payload.setdefault(name, confine.read_bytes(path, project))  # the editions' names come first
     data = bag.make(pub, payload, pub.modified, int(build_moment(pub).timestamp()))

@@ -23,8 +23,13 @@ from ..pdf.render import Rendered
 VARIANT = "pdf/a-3u"
 # Given explicitly: WeasyPrint would otherwise ask the machine's mime.types,
 # and a different answer on another machine changes the bytes.
-MEDIA_TYPES = {".md": "text/markdown", ".markdown": "text/markdown",
-               ".yaml": "application/yaml", ".yml": "application/yaml", ".toml": "application/toml"}
+MEDIA_TYPES = {
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".toml": "application/toml",
+}
 METADATA = {".yaml", ".yml", ".toml"}  # publication.yaml, mkdocs.yml, book.toml
 
 
@@ -50,11 +55,24 @@ def attachments(pub: Publication) -> list[Attachment]:
     for path in source_files(pub):
         media = MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
         url = f"data:{media};charset=utf-8;base64,{base64.b64encode(confine.read_bytes(path, pub.folder, confine.FOLDER)).decode('ascii')}"
-        what = ("Markdown source" if media == "text/markdown" else
-                "publication metadata" if path.suffix.lower() in METADATA else "included file")
-        found.append(Attachment(url=url, url_fetcher=fetcher, name=relative_name(pub, path),
-                                description=f"{what}: {path.name}", created=when, modified=when,
-                                relationship="Source"))
+        what = (
+            "Markdown source"
+            if media == "text/markdown"
+            else "publication metadata"
+            if path.suffix.lower() in METADATA
+            else "included file"
+        )
+        found.append(
+            Attachment(
+                url=url,
+                url_fetcher=fetcher,
+                name=relative_name(pub, path),
+                description=f"{what}: {path.name}",
+                created=when,
+                modified=when,
+                relationship="Source",
+            )
+        )
     return found
 
 

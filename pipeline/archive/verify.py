@@ -66,8 +66,11 @@ TOP = re.compile(r"bagit\.txt|bag-info\.txt|(tag)?manifest-[a-z0-9]+\.txt|data")
 def _strays(root: Path) -> list[str]:
     """Files and folders at the top of a bag that are none of its own: bagit
     checks only what the tag manifests list."""
-    return [f"{p.name}: not part of the bag (only bagit.txt, bag-info.txt, the manifests and data/ "
-            "belong at its top)" for p in sorted(root.iterdir()) if not TOP.fullmatch(p.name)]
+    return [
+        f"{p.name}: not part of the bag (only bagit.txt, bag-info.txt, the manifests and data/ belong at its top)"
+        for p in sorted(root.iterdir())
+        if not TOP.fullmatch(p.name)
+    ]
 
 
 def _bag_problems(root: Path, prefix: str = "") -> tuple[list[str], int]:
@@ -170,8 +173,12 @@ def verify_folder(folder: Path) -> Report:
             report.problems += inner.problems
             report.checked += inner.checked
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.name not in entries and path.name != checksums.NAME \
-                and not path.name.startswith("."):
+        if (
+            path.is_file()
+            and path.name not in entries
+            and path.name != checksums.NAME
+            and not path.name.startswith(".")
+        ):
             report.notes.append(f"{path.name}: not listed in {checksums.NAME} (not made by a build?)")
     _left_over(folder, report)
     return report
@@ -186,6 +193,8 @@ def _left_over(folder: Path, report: Report) -> None:
             report.notes.append(f"{staging.name}: a build is writing into this folder now")
             continue
         for slug in placing:
-            report.problems.append(f"{slug}: a build was stopped while putting its editions in place, so they "
-                                   "may be part old and part new; run 'pressroom build' to complete them")
+            report.problems.append(
+                f"{slug}: a build was stopped while putting its editions in place, so they "
+                "may be part old and part new; run 'pressroom build' to complete them"
+            )
         report.notes.append(f"{staging.name}: left by a build that was stopped; the next build removes it")

@@ -23,8 +23,18 @@ from .terminal import stderr
 __all__ = ["COMMANDS", "main", "parser", "run"]
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "init": cmd_init, "add": cmd_add,
-            "styles": cmd_styles, "serve": cmd_serve, "watch": cmd_watch, "clean": cmd_clean, "verify": cmd_verify}
+COMMANDS = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "new": cmd_new,
+    "init": cmd_init,
+    "add": cmd_add,
+    "styles": cmd_styles,
+    "serve": cmd_serve,
+    "watch": cmd_watch,
+    "clean": cmd_clean,
+    "verify": cmd_verify,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,15 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except KeyboardInterrupt:
-        stderr("pressroom: interrupted; the publications written before were kept, "
-               "nothing else in the output folder was changed")
+        stderr(
+            "pressroom: interrupted; the publications written before were kept, "
+            "nothing else in the output folder was changed"
+        )
         return Exit.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
         if args.verbose:
             traceback.print_exc()
         stderr(f"pressroom: internal error: {type(exc).__name__}: {exc}", "31")
-        stderr("pressroom: nothing in the output folder was changed by the failed step; "
-               "please report this with the input that caused it (--verbose shows the details)")
+        stderr(
+            "pressroom: nothing in the output folder was changed by the failed step; "
+            "please report this with the input that caused it (--verbose shows the details)"
+        )
         return Exit.INTERNAL
 
 

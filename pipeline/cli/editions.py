@@ -13,23 +13,46 @@ from ..run.worker import GC_THRESHOLDS
 from ..errors import BuildError, Exit
 from .terminal import report, size, stderr, table
 
-__all__ = ["EDITIONS", "DEFAULT_MEMORY_LIMIT_MIB", "DEFAULT_TIMEOUT_SECONDS", "GC_THRESHOLDS",
-           "cmd_build", "cmd_check", "cmd_clean", "cmd_verify", "report_failures"]
+__all__ = [
+    "EDITIONS",
+    "DEFAULT_MEMORY_LIMIT_MIB",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "GC_THRESHOLDS",
+    "cmd_build",
+    "cmd_check",
+    "cmd_clean",
+    "cmd_verify",
+    "report_failures",
+]
 
 
 def cmd_build(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     progress = None if args.quiet else (lambda msg: stderr(f"pressroom: {msg}"))
     try:
-        result = build(args.project, args.publications, formats, args.output, args.strict, progress,
-                       jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                       use_cache=not args.no_cache, memory_limit=args.memory_limit, timeout=args.timeout)
+        result = build(
+            args.project,
+            args.publications,
+            formats,
+            args.output,
+            args.strict,
+            progress,
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            use_cache=not args.no_cache,
+            memory_limit=args.memory_limit,
+            timeout=args.timeout,
+        )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted
             report(exc.diagnostics)
             errors = sum(d.severity == "error" for d in exc.diagnostics)
-            stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
-                   "nothing in the output folder was changed", "31")
+            stderr(
+                f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
+                "nothing in the output folder was changed",
+                "31",
+            )
             return exc.exit_code
         result = exc.result
     failures = {id(d) for f in result.failed.values() for d in f.diagnostics}
@@ -37,6 +60,7 @@ def cmd_build(args) -> int:
     checks = {}
     if args.check and result.outputs:
         from ..checks import check_outputs
+
         out = Path(args.output) if args.output else Path(args.project) / "dist"
         for c in check_outputs(out, [o.publication for o in result.outputs], progress):
             checks.setdefault(c.path.name, []).append(c)
@@ -44,8 +68,13 @@ def cmd_build(args) -> int:
         rows = [["edition", "file", "size", "pages", "checks"]]
         for o in result.outputs:
             done = checks.get(o.path.name)
-            status = (", ".join(f"{c.name} {'passed' if c.passed else 'not run' if c.passed is None else 'FAILED'}"
-                                for c in done) if done else "run 'pressroom check'")
+            status = (
+                ", ".join(
+                    f"{c.name} {'passed' if c.passed else 'not run' if c.passed is None else 'FAILED'}" for c in done
+                )
+                if done
+                else "run 'pressroom check'"
+            )
             rows.append([o.edition, o.path.name, size(o.size), str(o.pages or ""), status])
         table(rows)
     failed = [c for cs in checks.values() for c in cs if c.passed is False]
@@ -64,22 +93,34 @@ def report_failures(result, verbose: bool) -> None:
     for slug, failure in result.failed.items():
         n = sum(d.severity == "error" for d in failure.diagnostics)
         errors += n
-        stderr(f"pressroom: {slug} failed with {n} error{'s' * (n != 1)}; "
-               "its editions in the output folder were left as they were", "31")
+        stderr(
+            f"pressroom: {slug} failed with {n} error{'s' * (n != 1)}; "
+            "its editions in the output folder were left as they were",
+            "31",
+        )
         report(failure.diagnostics)
         if verbose and failure.details:
             sys.stderr.write(failure.details)
     built = len({o.publication for o in result.outputs})
     if not built:
-        changed = (f"only the editions of {', '.join(result.completed)} that a stopped build left half in place "
-                   "were completed" if result.completed else "nothing")
-        stderr(f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
-               f"{changed} in the output folder was changed", "31")
+        changed = (
+            f"only the editions of {', '.join(result.completed)} that a stopped build left half in place were completed"
+            if result.completed
+            else "nothing"
+        )
+        stderr(
+            f"pressroom: build failed with {errors} error{'s' * (errors != 1)}; "
+            f"{changed} in the output folder was changed",
+            "31",
+        )
         return
     n, kept = len(result.failed), len(result.up_to_date)
-    stderr(f"pressroom: {n} of {n + built + kept} publications failed with {errors} error{'s' * (errors != 1)} "
-           f"and were left as they were; {built} {'was' if built == 1 else 'were'} built"
-           + (f", {kept} {'was' if kept == 1 else 'were'} up to date" if kept else ""), "31")
+    stderr(
+        f"pressroom: {n} of {n + built + kept} publications failed with {errors} error{'s' * (errors != 1)} "
+        f"and were left as they were; {built} {'was' if built == 1 else 'were'} built"
+        + (f", {kept} {'was' if kept == 1 else 'were'} up to date" if kept else ""),
+        "31",
+    )
 
 
 def cmd_check(args) -> int:

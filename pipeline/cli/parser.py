@@ -44,23 +44,50 @@ def _seconds(text: str) -> float | None:
 
 def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
-    p.add_argument("-f", "--format", default=formats, metavar="LIST",
-                   help=f"editions to build, comma-separated (default: {formats})")
+    p.add_argument(
+        "-f",
+        "--format",
+        default=formats,
+        metavar="LIST",
+        help=f"editions to build, comma-separated (default: {formats})",
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--check", action="store_true", help="run the validators on what was built")
-    p.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                   help="publications built at once in worker processes (default: the number of cores, "
-                        f"{os.cpu_count() or 1}); 1 builds in this process")
-    p.add_argument("--no-cache", action="store_true",
-                   help="rebuild every edition even when its sources, styles and software are unchanged")
-    p.add_argument("--memory-limit", type=_positive, default=DEFAULT_MEMORY_LIMIT_MIB, metavar="MIB",
-                   help="memory the build of each publication may use, in MiB "
-                        f"(default: {DEFAULT_MEMORY_LIMIT_MIB})")
-    p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
-                   help="time each publication may take before it is stopped and its previous editions kept "
-                        f"(default: {DEFAULT_TIMEOUT_SECONDS}); 0 or 'none' for no limit")
-    p.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="where the work runs: local processes (default) or a Dask cluster")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="publications built at once in worker processes (default: the number of cores, "
+        f"{os.cpu_count() or 1}); 1 builds in this process",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="rebuild every edition even when its sources, styles and software are unchanged",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_positive,
+        default=DEFAULT_MEMORY_LIMIT_MIB,
+        metavar="MIB",
+        help=f"memory the build of each publication may use, in MiB (default: {DEFAULT_MEMORY_LIMIT_MIB})",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="time each publication may take before it is stopped and its previous editions kept "
+        f"(default: {DEFAULT_TIMEOUT_SECONDS}); 0 or 'none' for no limit",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where the work runs: local processes (default) or a Dask cluster",
+    )
     p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     _common(p)
 
@@ -68,25 +95,39 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
 def _kind(p) -> None:
     from ..scaffold import KINDS
 
-    p.add_argument("--kind", choices=KINDS, default="article",
-                   help="article (one Markdown file, the default), book (chapters with publication.yaml), "
-                        "collection (articles with their own authors), mdbook (book.toml and src/SUMMARY.md) "
-                        "or mkdocs (mkdocs.yml and docs/)")
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="article",
+        help="article (one Markdown file, the default), book (chapters with publication.yaml), "
+        "collection (articles with their own authors), mdbook (book.toml and src/SUMMARY.md) "
+        "or mkdocs (mkdocs.yml and docs/)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="pressroom", description=(
-        "Turn Markdown sources into finished editions: an accessible EPUB 3 and a print-ready PDF."))
+    top = argparse.ArgumentParser(
+        prog="pressroom",
+        description=("Turn Markdown sources into finished editions: an accessible EPUB 3 and a print-ready PDF."),
+    )
     top.add_argument("--version", action="version", version=f"pressroom {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    _build_options(sub.add_parser("build", help="build publications from source/ into dist/",
-                                  description="Build every publication in source/ (or those named) into dist/."))
+    _build_options(
+        sub.add_parser(
+            "build",
+            help="build publications from source/ into dist/",
+            description="Build every publication in source/ (or those named) into dist/.",
+        )
+    )
     p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
     _common(p)
-    p = sub.add_parser("new", help="make a project anywhere, with a first publication that builds at once",
-                       description="Make a project folder: source/ with a first publication named after the "
-                                   "folder, a .gitignore for dist/ and a README on what to do next.")
+    p = sub.add_parser(
+        "new",
+        help="make a project anywhere, with a first publication that builds at once",
+        description="Make a project folder: source/ with a first publication named after the "
+        "folder, a .gitignore for dist/ and a README on what to do next.",
+    )
     p.add_argument("path", metavar="PATH", help="the project's folder, made if needed (it must be empty)")
     _kind(p)
     _common(p, output=False)
@@ -97,32 +138,50 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="NAME", help="its folder's name, made under source/")
     _kind(p)
     _common(p, output=False)
-    p = sub.add_parser("styles", help="list the house styles, or copy some into styles/ to change them",
-                       description="Without names, list the house styles and which the project replaces. "
-                                   "With names (print.css, fonts.css, fonts/charis, ...) copy those files into "
-                                   "the project's styles/, where they replace the house's; nothing is overwritten.")
+    p = sub.add_parser(
+        "styles",
+        help="list the house styles, or copy some into styles/ to change them",
+        description="Without names, list the house styles and which the project replaces. "
+        "With names (print.css, fonts.css, fonts/charis, ...) copy those files into "
+        "the project's styles/, where they replace the house's; nothing is overwritten.",
+    )
     p.add_argument("files", nargs="*", metavar="FILE", help="house files or folders to copy")
     p.add_argument("--all", action="store_true", help="copy every house file, to replace everything")
     _common(p, output=False)
     p = sub.add_parser("watch", help="rebuild when a source or style is saved")
     # While writing, the archive can wait for a real build.
     _build_options(p, formats="epub,pdf")
-    p.add_argument("--interval", type=float, default=0.5,
-                   help="seconds between looks where the system gives no notice of saves (default: 0.5)")
-    p = sub.add_parser("serve", help="preview in a browser, rebuilt on every save",
-                       description="Build the EPUB and the PDF, show them on a local web page, and rebuild "
-                                   "and refresh the page each time a source or style is saved.")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=0.5,
+        help="seconds between looks where the system gives no notice of saves (default: 0.5)",
+    )
+    p = sub.add_parser(
+        "serve",
+        help="preview in a browser, rebuilt on every save",
+        description="Build the EPUB and the PDF, show them on a local web page, and rebuild "
+        "and refresh the page each time a source or style is saved.",
+    )
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication folder names (default: all)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="the address to listen on (default: 127.0.0.1, this computer only)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this computer only)"
+    )
     p.add_argument("--port", type=int, default=0, help="the port (default: 0, any free one)")
     _common(p)
     p = sub.add_parser("clean", help="remove the built editions from dist/")
     _common(p)
-    p = sub.add_parser("verify", help="tell whether a bag or dist/ is as it was built",
-                       description="Check a bag (folder or .bag.tar) with bagit, or an output folder "
-                                   "against its SHA256SUMS; name every altered, missing or unexpected file.")
-    p.add_argument("target", nargs="?", metavar="PATH",
-                   help="a bag folder, a .bag.tar file or an output folder (default: PROJECT/dist)")
+    p = sub.add_parser(
+        "verify",
+        help="tell whether a bag or dist/ is as it was built",
+        description="Check a bag (folder or .bag.tar) with bagit, or an output folder "
+        "against its SHA256SUMS; name every altered, missing or unexpected file.",
+    )
+    p.add_argument(
+        "target",
+        nargs="?",
+        metavar="PATH",
+        help="a bag folder, a .bag.tar file or an output folder (default: PROJECT/dist)",
+    )
     _common(p, output=False)
     return top

@@ -41,9 +41,16 @@ def cmd_serve(args) -> int:
             report(result.diagnostics)
 
     try:
-        status = serve(Path(args.project), args.publications, args.output, args.host, args.port,
-                       say=(lambda msg: None) if args.quiet else (lambda msg: stderr(f"pressroom: {msg}")),
-                       warn=lambda msg: stderr(f"pressroom: warning: {msg}", "33"), report=shown)
+        status = serve(
+            Path(args.project),
+            args.publications,
+            args.output,
+            args.host,
+            args.port,
+            say=(lambda msg: None) if args.quiet else (lambda msg: stderr(f"pressroom: {msg}")),
+            warn=lambda msg: stderr(f"pressroom: warning: {msg}", "33"),
+            report=shown,
+        )
     except BuildError as exc:
         report(exc.diagnostics)
         return exc.exit_code

@@ -48,12 +48,17 @@ def metadata(pub: Publication, has_page_list: bool = False) -> list[tuple[str, s
 
 
 def summary(f: dict) -> str:
-    parts = ["This publication meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.",
-             "Its text can be read aloud and restyled, it follows one logical reading order, "
-             "and its table of contents and headings allow navigation by structure."]
+    parts = [
+        "This publication meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.",
+        "Its text can be read aloud and restyled, it follows one logical reading order, "
+        "and its table of contents and headings allow navigation by structure.",
+    ]
     if f["images"]:
-        parts.append("Every image that carries information has a text alternative."
-                     if f["all_alt"] else "Some images lack a text alternative.")
+        parts.append(
+            "Every image that carries information has a text alternative."
+            if f["all_alt"]
+            else "Some images lack a text alternative."
+        )
     else:
         parts.append("It has no images that carry information.")
     if f["math"]:

@@ -75,5 +75,7 @@ def file_name(media_type: str) -> str:
 
 
 def cover_document(title: str, image_name: str, lang: str) -> str:
-    return (f'<section epub:type="cover" class="cover" aria-label="{html.escape(term("cover", lang))}">'
-            f'<img src="../{image_name}" alt="{html.escape(term("cover of", lang, title))}" role="doc-cover"/></section>')
+    return (
+        f'<section epub:type="cover" class="cover" aria-label="{html.escape(term("cover", lang))}">'
+        f'<img src="../{image_name}" alt="{html.escape(term("cover of", lang, title))}" role="doc-cover"/></section>'
+    )

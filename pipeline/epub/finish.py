@@ -29,7 +29,9 @@ def _properties(content: bytes) -> list[str]:
         props.append("svg")
     if re.search(rb"<(\w+:)?math[\s>]", content):
         props.append("mathml")
-    if re.search(rb"""(src|href|data)=["']https?://[^"']+\.(png|jpe?g|gif|svg|mp3|mp4|css|ttf|otf|woff2?)["']""", content):
+    if re.search(
+        rb"""(src|href|data)=["']https?://[^"']+\.(png|jpe?g|gif|svg|mp3|mp4|css|ttf|otf|woff2?)["']""", content
+    ):
         props.append("remote-resources")
     return props
 

@@ -18,8 +18,10 @@ def pagebreak(number: str | None) -> str:
 
 
 def title_page(pub: Publication, page: str | None = None) -> str:
-    return (f'<section class="titlepage" epub:type="titlepage" aria-label="{term("title page", pub.metadata.lang)}">{pagebreak(page)}\n'
-            f"{title_lines(pub)}\n</section>")
+    return (
+        f'<section class="titlepage" epub:type="titlepage" aria-label="{term("title page", pub.metadata.lang)}">{pagebreak(page)}\n'
+        f"{title_lines(pub)}\n</section>"
+    )
 
 
 FONTS = "Charis SIL (SIL Open Font License 1.1), DejaVu (Bitstream Vera licence)"
@@ -27,10 +29,10 @@ FONTS = "Charis SIL (SIL Open Font License 1.1), DejaVu (Bitstream Vera licence)
 
 def colophon(pub: Publication, fonts_embedded: bool) -> str:
     m = pub.metadata
-    out = [f'<section class="colophon" epub:type="colophon" role="doc-colophon" '
-           f'aria-label="{term("colophon", m.lang)}">']
-    out.append(f"<p><i>{html.escape(m.title)}</i>"
-               + (f": {html.escape(m.subtitle)}" if m.subtitle else "") + "</p>")
+    out = [
+        f'<section class="colophon" epub:type="colophon" role="doc-colophon" aria-label="{term("colophon", m.lang)}">'
+    ]
+    out.append(f"<p><i>{html.escape(m.title)}</i>" + (f": {html.escape(m.subtitle)}" if m.subtitle else "") + "</p>")
     if m.authors:
         out.append(f"<p>{html.escape(', '.join(m.authors))}</p>")
     if m.rights:

@@ -44,20 +44,32 @@ def _pieces(pub: Publication) -> str:
     return "".join(out) if "".join(out[1:-1]) else ""
 
 
-def nav_body(pub: Publication, landmarks: list[tuple[str, str, str]],
-             pages: list[tuple[str, str]] | None = None, toc_page: str | None = None) -> str:
+def nav_body(
+    pub: Publication,
+    landmarks: list[tuple[str, str, str]],
+    pages: list[tuple[str, str]] | None = None,
+    toc_page: str | None = None,
+) -> str:
     """Nav markup; hrefs are relative to text/, where the nav document lives."""
     meta = pub.metadata
     entries = (_pieces(pub) if meta.kind == "collection" else _ol(pub.toc, 1, meta.toc_depth)) or (
-        f'<ol><li><a href="{pub.chapters[0].file_name.removeprefix("text/")}">{html.escape(meta.title)}</a></li></ol>')
-    parts = [f'<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
-             f'<h1 id="toc-title">{pagebreak(toc_page)}{html.escape(meta.toc_title)}</h1>{entries}</nav>']
-    marks = "".join(f'<li><a epub:type="{kind}" href="{href}">{html.escape(label)}</a></li>'
-                    for kind, href, label in landmarks)
-    parts.append(f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'
-                 f'<h2 id="landmarks-title">{term("landmarks", meta.lang)}</h2><ol>{marks}</ol></nav>')
+        f'<ol><li><a href="{pub.chapters[0].file_name.removeprefix("text/")}">{html.escape(meta.title)}</a></li></ol>'
+    )
+    parts = [
+        f'<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
+        f'<h1 id="toc-title">{pagebreak(toc_page)}{html.escape(meta.toc_title)}</h1>{entries}</nav>'
+    ]
+    marks = "".join(
+        f'<li><a epub:type="{kind}" href="{href}">{html.escape(label)}</a></li>' for kind, href, label in landmarks
+    )
+    parts.append(
+        f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'
+        f'<h2 id="landmarks-title">{term("landmarks", meta.lang)}</h2><ol>{marks}</ol></nav>'
+    )
     if pages:
         items = "".join(f'<li><a href="{href}">{html.escape(label)}</a></li>' for label, href in pages)
-        parts.append(f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-labelledby="pages-title" hidden="hidden">'
-                     f'<h2 id="pages-title">{term("pages", meta.lang)}</h2><ol>{items}</ol></nav>')
+        parts.append(
+            f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-labelledby="pages-title" hidden="hidden">'
+            f'<h2 id="pages-title">{term("pages", meta.lang)}</h2><ol>{items}</ol></nav>'
+        )
     return "\n".join(parts)

@@ -28,8 +28,12 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     own = set(styles.own_sheets(pub.folder))
     # Checked when the publication was read (styles.check_files); read through
     # the same door so that nothing swapped in since is read.
-    text = "\n".join(styles.without_urls(confine.read_bytes(s, project).decode("utf-8")) if s in own
-                     else styles.sheet_text(project, s) for s in sheets)
+    text = "\n".join(
+        styles.without_urls(confine.read_bytes(s, project).decode("utf-8"))
+        if s in own
+        else styles.sheet_text(project, s)
+        for s in sheets
+    )
     # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
 
@@ -47,8 +51,13 @@ def _page_list(pub: Publication, page_starts: dict[str, str]) -> list[tuple[str,
     return entries
 
 
-def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | None = None,
-               embed_fonts: bool = False, cover_png: bytes | None = None) -> bytes:
+def build_epub(
+    pub: Publication,
+    project: Path,
+    page_starts: dict[str, str] | None = None,
+    embed_fonts: bool = False,
+    cover_png: bytes | None = None,
+) -> bytes:
     """The EPUB; with ``page_starts`` ({marker id: printed page label}, in page
     order, from the print render) it carries a page-list. ``cover_png``: the
     generated cover, when it was made beforehand (see start_cover)."""
@@ -62,8 +71,12 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
         book.add_author(creator.name, file_as=creator.file_as, role=creator.role, uid=f"creator{i + 1}")
     for i, creator in enumerate(m.contributors):
         book.add_metadata("DC", "contributor", creator.name, {"id": f"contributor{i + 1}"})
-    for name, value in (("publisher", m.publisher), ("description", m.description),
-                        ("rights", m.rights), ("date", m.date)):
+    for name, value in (
+        ("publisher", m.publisher),
+        ("description", m.description),
+        ("rights", m.rights),
+        ("date", m.date),
+    ):
         if value:
             book.add_metadata("DC", name, value)
     for subject in m.subjects:
@@ -71,26 +84,41 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     if m.subtitle:
         book.add_metadata("DC", "title", m.subtitle, {"id": "subtitle"})
 
-    css = epub.EpubItem(uid="style", file_name="styles/edition.css", media_type="text/css",
-                        content=_css_bundle(project, pub, embed_fonts))
+    css = epub.EpubItem(
+        uid="style",
+        file_name="styles/edition.css",
+        media_type="text/css",
+        content=_css_bundle(project, pub, embed_fonts),
+    )
     book.add_item(css)
     if embed_fonts:
         for path in styles.font_files(project):
-            book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=styles.relative(project, path),
-                                        media_type=FONT_TYPES[path.suffix.lower()],
-                                        content=styles.read_bytes(project, path)))
+            book.add_item(
+                epub.EpubItem(
+                    uid=f"font-{path.stem}",
+                    file_name=styles.relative(project, path),
+                    media_type=FONT_TYPES[path.suffix.lower()],
+                    content=styles.read_bytes(project, path),
+                )
+            )
     for n, asset in enumerate(sorted(pub.assets.values(), key=lambda a: a.name)):
-        book.add_item(epub.EpubItem(uid=f"img{n + 1}", file_name=asset.name, media_type=asset.media_type,
-                                    content=asset.cleaned if asset.cleaned is not None
-                                    else confine.read_bytes(asset.source, project)))
+        book.add_item(
+            epub.EpubItem(
+                uid=f"img{n + 1}",
+                file_name=asset.name,
+                media_type=asset.media_type,
+                content=asset.cleaned if asset.cleaned is not None else confine.read_bytes(asset.source, project),
+            )
+        )
 
     links = ["../styles/edition.css"]
     lang = m.lang
     spine, documents = [], []
 
     def add(uid, file_name, title, body, body_type=None, linear=True, lang=m.lang):
-        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
-                             content=xhtml.document(title, lang, body, links, body_type))
+        item = epub.EpubItem(
+            uid=uid, file_name=file_name, media_type=XHTML, content=xhtml.document(title, lang, body, links, body_type)
+        )
         book.add_item(item)
         documents.append(item)
         spine.append(item if linear else (item, "no"))
@@ -99,7 +127,13 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     cover_item = _cover(pub, project, cover_png)
     book.add_item(cover_item)
     add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name, m.lang))
-    add("titlepage", "text/titlepage.xhtml", m.title, frontmatter.title_page(pub, page_starts.get("titlepage")), "frontmatter")
+    add(
+        "titlepage",
+        "text/titlepage.xhtml",
+        m.title,
+        frontmatter.title_page(pub, page_starts.get("titlepage")),
+        "frontmatter",
+    )
     nav_item = epub.EpubItem(uid="nav", file_name="text/nav.xhtml", media_type=XHTML)
     nav_item.properties = ["nav"]
     book.add_item(nav_item)
@@ -107,17 +141,35 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
     for chapter in pub.chapters:
         matter = {"front": "frontmatter", "back": "backmatter"}.get(chapter.role, "bodymatter")
         # A chapter's file is in its own language (a collection's piece may have one).
-        add(chapter.id, chapter.file_name, chapter.title or m.title, xhtml.chapter_body(pub, chapter, page_starts), matter,
-            lang=chapter.lang)
-    add("colophon", "text/colophon.xhtml", term("colophon", m.lang), frontmatter.colophon(pub, embed_fonts), "backmatter")
+        add(
+            chapter.id,
+            chapter.file_name,
+            chapter.title or m.title,
+            xhtml.chapter_body(pub, chapter, page_starts),
+            matter,
+            lang=chapter.lang,
+        )
+    add(
+        "colophon",
+        "text/colophon.xhtml",
+        term("colophon", m.lang),
+        frontmatter.colophon(pub, embed_fonts),
+        "backmatter",
+    )
 
     # "Start of content" is the first chapter of the body, past any front matter.
     start = next((c for c in pub.chapters if c.role not in ("front",)), pub.chapters[0])
     first = start.file_name.removeprefix("text/")
-    landmarks = [("cover", "cover.xhtml", term("cover", m.lang)), ("titlepage", "titlepage.xhtml", term("title page", m.lang)),
-                 ("toc", "nav.xhtml#toc", m.toc_title), ("bodymatter", first, term("start", m.lang))]
+    landmarks = [
+        ("cover", "cover.xhtml", term("cover", m.lang)),
+        ("titlepage", "titlepage.xhtml", term("title page", m.lang)),
+        ("toc", "nav.xhtml#toc", m.toc_title),
+        ("bodymatter", first, term("start", m.lang)),
+    ]
     pages = _page_list(pub, page_starts)
-    nav_item.content = xhtml.document(m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links)
+    nav_item.content = xhtml.document(
+        m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links
+    )
     if pages:
         book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
 
@@ -128,8 +180,17 @@ def build_epub(pub: Publication, project: Path, page_starts: dict[str, str] | No
         book.add_metadata(None, "meta", value, {"property": prop})
 
     raw = io.BytesIO()
-    epub.write_epub(raw, book, {"epub3_pages": False, "epub2_guide": False, "raise_exceptions": True,
-                                "mtime": _mtime(pub.modified), "play_order": {"enabled": True, "start_from": 1}})
+    epub.write_epub(
+        raw,
+        book,
+        {
+            "epub3_pages": False,
+            "epub2_guide": False,
+            "raise_exceptions": True,
+            "mtime": _mtime(pub.modified),
+            "play_order": {"enabled": True, "start_from": 1},
+        },
+    )
     return finish.finish(raw.getvalue(), pub)
 
 
@@ -157,8 +218,12 @@ def _cover(pub: Publication, project: Path, made: bytes | None = None) -> epub.E
     else:
         data, media_type = made or cover.generated(pub.metadata, project), "image/png"
     # A cover image that is not a PNG or JPEG was refused when it was read (document._check_cover).
-    item = epub.EpubItem(uid="cover-image", file_name=cover.file_name(media_type),  # type: ignore[arg-type]
-                         media_type=media_type, content=data)
+    item = epub.EpubItem(
+        uid="cover-image",
+        file_name=cover.file_name(media_type),  # type: ignore[arg-type]
+        media_type=media_type,
+        content=data,
+    )
     item.properties = ["cover-image"]
     return item
 
@@ -172,4 +237,5 @@ def _ncx_entry(h, limit: int, depth: int = 1):
 
 def _mtime(iso: str):
     import datetime as dt
+
     return dt.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")

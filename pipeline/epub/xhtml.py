@@ -20,8 +20,14 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
-def document(title: str, lang: str, body: str, stylesheets: list[str], body_type: str | None = None,
-             body_class: str | None = None) -> bytes:
+def document(
+    title: str,
+    lang: str,
+    body: str,
+    stylesheets: list[str],
+    body_type: str | None = None,
+    body_class: str | None = None,
+) -> bytes:
     links = "".join(f'<link rel="stylesheet" type="text/css" href="{href}"/>' for href in stylesheets)
     attrs = f' epub:type="{body_type}"' if body_type else ""
     attrs += f' class="{body_class}"' if body_class else ""

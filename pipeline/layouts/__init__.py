@@ -42,11 +42,16 @@ def metadata(layout: Layout, own: dict, own_lines: dict, manifest: Path, slug: s
         read_metadata(own, own_lines, manifest, slug, diags, require_title=False)
     merged = {**layout.raw, **own}
     if not merged.get("title"):
-        diags.error("the publication has no title", layout.config, layout.lines.get("title", 1),
-                    hint=layout.title_hint)
+        diags.error("the publication has no title", layout.config, layout.lines.get("title", 1), hint=layout.title_hint)
     # Every problem is reported above; this reading only combines the two.
-    combined = read_metadata(merged, {**layout.lines, **own_lines}, manifest if own else layout.config, slug,
-                             Diagnostics(diags.root), require_title=False)
+    combined = read_metadata(
+        merged,
+        {**layout.lines, **own_lines},
+        manifest if own else layout.config,
+        slug,
+        Diagnostics(diags.root),
+        require_title=False,
+    )
     if "type" not in merged:
         combined.kind = "book"
     combined.reading.extensions = layout.extensions

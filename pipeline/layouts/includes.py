@@ -53,8 +53,9 @@ def expand(path: Path, text: str, first_line: int, folder: Path, diags: Diagnost
     return result
 
 
-def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, depth: int,
-            result: Expanded) -> list[Line]:
+def _expand(
+    lines: list[Line], base: Path, folder: Path, diags: Diagnostics, depth: int, result: Expanded
+) -> list[Line]:
     out: list[Line] = []
     for text, origin in lines:
         if "{{" not in text:
@@ -63,7 +64,7 @@ def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, dep
         current: list[Line] = [("", origin)]
         position = 0
         for match in _DIRECTIVE.finditer(text):
-            current[-1] = (current[-1][0] + text[position:match.start()], current[-1][1])
+            current[-1] = (current[-1][0] + text[position : match.start()], current[-1][1])
             position = match.end()
             if match.group(0).startswith("\\"):  # \{{#include ...}} stands for itself
                 current[-1] = (current[-1][0] + match.group(0)[1:], current[-1][1])
@@ -74,8 +75,11 @@ def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, dep
                 result.title = argument
                 continue
             if kind not in INCLUDES:
-                diags.warning(f"'{{{{#{kind}}}}}' is not one of mdBook's own directives; it is set as written",
-                              *where, hint="the preprocessor that reads it does not run here")
+                diags.warning(
+                    f"'{{{{#{kind}}}}}' is not one of mdBook's own directives; it is set as written",
+                    *where,
+                    hint="the preprocessor that reads it does not run here",
+                )
                 current[-1] = (current[-1][0] + match.group(0), current[-1][1])
                 continue
             got = _include(kind, argument, base, folder, where, diags, depth, result)
@@ -91,18 +95,37 @@ def _expand(lines: list[Line], base: Path, folder: Path, diags: Diagnostics, dep
     return out
 
 
-def _include(kind: str, argument: str, base: Path, folder: Path, where: tuple[Path, int, int], diags: Diagnostics, depth: int,
-             result: Expanded) -> list[Line] | None:
+def _include(
+    kind: str,
+    argument: str,
+    base: Path,
+    folder: Path,
+    where: tuple[Path, int, int],
+    diags: Diagnostics,
+    depth: int,
+    result: Expanded,
+) -> list[Line] | None:
     spec, *properties = argument.split()
     name, _, selector = spec.partition(":")
-    target = confine.confined(base / name, diags, folder, confine.FOLDER,
-                              what=f"'{{{{#{kind} {spec}}}}}': '{name}'", at=where[0], line=where[1],
-                              column=where[2], hint="a path is relative to the file that includes it")
+    target = confine.confined(
+        base / name,
+        diags,
+        folder,
+        confine.FOLDER,
+        what=f"'{{{{#{kind} {spec}}}}}': '{name}'",
+        at=where[0],
+        line=where[1],
+        column=where[2],
+        hint="a path is relative to the file that includes it",
+    )
     if target is None:
         return None
     if depth >= MAX_DEPTH:
-        diags.error(f"'{{{{#{kind} {spec}}}}}': includes nested more than {MAX_DEPTH} deep", *where,
-                    hint="check for a file that includes itself")
+        diags.error(
+            f"'{{{{#{kind} {spec}}}}}': includes nested more than {MAX_DEPTH} deep",
+            *where,
+            hint="check for a file that includes itself",
+        )
         return None
     text = read_text(target, diags, folder)
     if text is None:
@@ -135,19 +158,23 @@ def parse_selector(selector: str):
     return (start or 0, end)
 
 
-def _select(lines: list[str], selector: str, spec: str, where: tuple[Path, int, int], diags: Diagnostics) -> list[int] | None:
+def _select(
+    lines: list[str], selector: str, spec: str, where: tuple[Path, int, int], diags: Diagnostics
+) -> list[int] | None:
     chosen = parse_selector(selector)
     if isinstance(chosen, str):
         found = anchored(lines, chosen)
         if found is None:
-            diags.error(f"'{spec}': the file has no anchor '{chosen}'", *where,
-                        hint=f"mark the lines with comments 'ANCHOR: {chosen}' and 'ANCHOR_END: {chosen}'")
+            diags.error(
+                f"'{spec}': the file has no anchor '{chosen}'",
+                *where,
+                hint=f"mark the lines with comments 'ANCHOR: {chosen}' and 'ANCHOR_END: {chosen}'",
+            )
         return found
     start, end = chosen
     end = len(lines) if end is None else min(end, len(lines))
     if start >= end and selector:
-        diags.warning(f"'{spec}' selects no line: the file has {len(lines)}", *where,
-                      hint="check the line numbers")
+        diags.warning(f"'{spec}' selects no line: the file has {len(lines)}", *where, hint="check the line numbers")
     return list(range(start, end))
 
 
@@ -182,8 +209,12 @@ def hide_rust_lines(lines: list[Line]) -> list[Line]:
                 rust = opening.group(2).lower() == "rust"
             out.append((text, origin))
             continue
-        if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
-                and not text.strip().lstrip(fence[0]):
+        if (
+            opening
+            and opening.group(1)[0] == fence[0]
+            and len(opening.group(1)) >= len(fence)
+            and not text.strip().lstrip(fence[0])
+        ):
             fence = None
             out.append((text, origin))
             continue

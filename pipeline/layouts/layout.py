@@ -37,8 +37,9 @@ def inside(path: Path, folder: Path) -> bool:
     return real is not None and real.is_relative_to(os.path.realpath(folder))
 
 
-def sources_folder(folder: Path, given, config: Path, line: int, diags: Diagnostics, what: str,
-                   hint: str) -> Path | None:
+def sources_folder(
+    folder: Path, given, config: Path, line: int, diags: Diagnostics, what: str, hint: str
+) -> Path | None:
     """The real path of the folder a configuration names for its pages (src/,
     docs/), or None, with a located error, when it is not a folder inside the
     publication's."""

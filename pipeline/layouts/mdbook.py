@@ -37,28 +37,47 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-        diags.error(f"malformed TOML: {str(exc).split(' (at line')[0]}", config, line, column,
-                    hint="check the quotes and the [section] headers")
+        diags.error(
+            f"malformed TOML: {str(exc).split(' (at line')[0]}",
+            config,
+            line,
+            column,
+            hint="check the quotes and the [section] headers",
+        )
         return None
     lines = key_lines(text)
     raw, raw_lines = _metadata(data, lines, config, diags)
     book = data["book"] if isinstance(data.get("book"), dict) else {}
     src = book.get("src", "src")
-    root = sources_folder(folder, src, config, lines.get("book.src", 1), diags, f"the sources' folder '{src}'",
-                          "mdBook reads the chapters from src/ beside book.toml")
+    root = sources_folder(
+        folder,
+        src,
+        config,
+        lines.get("book.src", 1),
+        diags,
+        f"the sources' folder '{src}'",
+        "mdBook reads the chapters from src/ beside book.toml",
+    )
     if root is None:
         return None
     for name, line in _foreign_preprocessors(data, lines):
-        diags.warning(f"book.toml asks for the preprocessor '{name}', which Pressroom does not run; "
-                      "what it would make is set as written", config, line,
-                      hint="check the chapters that use it in the editions")
+        diags.warning(
+            f"book.toml asks for the preprocessor '{name}', which Pressroom does not run; "
+            "what it would make is set as written",
+            config,
+            line,
+            hint="check the chapters that use it in the editions",
+        )
     layout = Layout("mdbook", config, raw, raw_lines, [], root, front_matter=False)
-    layout.title_hint = "give the book a title in book.toml: [book] title = \"...\""
+    layout.title_hint = 'give the book a title in book.toml: [book] title = "..."'
     layout.prepare = lambda source, local: _prepare(source, folder, local)
     contents = root / "SUMMARY.md"
     if not os.path.lexists(contents):
-        diags.error(f"there is no {src}/SUMMARY.md beside book.toml: it gives the order of the chapters",
-                    config, hint="list the chapters in SUMMARY.md as mdBook does: - [Title](file.md)")
+        diags.error(
+            f"there is no {src}/SUMMARY.md beside book.toml: it gives the order of the chapters",
+            config,
+            hint="list the chapters in SUMMARY.md as mdBook does: - [Title](file.md)",
+        )
         return layout
     summary_text = read_text(contents, diags, folder)
     if summary_text is not None:
@@ -83,8 +102,10 @@ def _metadata(data: dict, lines: dict, config: Path, diags: Diagnostics) -> tupl
         if not isinstance(value, str):
             diags.error(f"book.toml: [book] {theirs} must be text", config, lines.get(f"book.{theirs}"))
             continue
-        raw[ours], raw_lines[ours] = _carried(value, config, lines.get(f"book.{theirs}"), diags), \
-            lines.get(f"book.{theirs}")
+        raw[ours], raw_lines[ours] = (
+            _carried(value, config, lines.get(f"book.{theirs}"), diags),
+            lines.get(f"book.{theirs}"),
+        )
     authors = book.get("authors")
     if authors is not None:
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
@@ -104,8 +125,9 @@ def _carried(value: str, config: Path, line, diags: Diagnostics) -> str:
     """The value without the characters no edition can carry (TOML's \\u escapes can make them)."""
     cleaned, found = xmlchars.clean(value)
     if found:
-        diags.warning(xmlchars.describe([c for _, c in found]), config, line,
-                      hint="remove the escape (\\u....) that makes it")
+        diags.warning(
+            xmlchars.describe([c for _, c in found]), config, line, hint="remove the escape (\\u....) that makes it"
+        )
     return cleaned
 
 
@@ -134,8 +156,9 @@ def key_lines(text: str) -> dict[str, int]:
     return found
 
 
-def entries(items: list[summary.Item], root: Path, folder: Path, contents: Path,
-            diags: Diagnostics) -> list[tuple[Path, Placement]]:
+def entries(
+    items: list[summary.Item], root: Path, folder: Path, contents: Path, diags: Diagnostics
+) -> list[tuple[Path, Placement]]:
     """SUMMARY.md's items as the loading stage's entries: (file, where the book puts it)."""
     out, seen = [], {}
     parts = 0  # 1 inside a part
@@ -145,21 +168,37 @@ def entries(items: list[summary.Item], root: Path, folder: Path, contents: Path,
             out.append((contents, Placement("part", 0, part=item.title, line=item.line)))
             parts, chain = 1, []
             continue
-        del chain[item.depth:]
+        del chain[item.depth :]
         # A draft's children take its place: they continue the chapter above it.
         depth = sum(1 for draft in chain if not draft)
         chain.append(item.path is None)
         if item.path is None:
-            diags.warning(f"'{item.title}' is a draft chapter (no file yet); it is left out", contents,
-                          item.line, hint="give it a file when it is written: [Title](file.md)")
+            diags.warning(
+                f"'{item.title}' is a draft chapter (no file yet); it is left out",
+                contents,
+                item.line,
+                hint="give it a file when it is written: [Title](file.md)",
+            )
             continue
-        path = confine.confined(root / item.path, diags, folder, confine.FOLDER, what=f"'{item.path}'",
-                                at=contents, line=item.line, hint=f"the files of SUMMARY.md are relative to {root.name}/")
+        path = confine.confined(
+            root / item.path,
+            diags,
+            folder,
+            confine.FOLDER,
+            what=f"'{item.path}'",
+            at=contents,
+            line=item.line,
+            hint=f"the files of SUMMARY.md are relative to {root.name}/",
+        )
         if path is None:
             continue
         if path in seen:
-            diags.error(f"'{item.path}' is already in the book, at line {seen[path]}", contents, item.line,
-                        hint="a file can be a chapter only once")
+            diags.error(
+                f"'{item.path}' is already in the book, at line {seen[path]}",
+                contents,
+                item.line,
+                hint="a file can be a chapter only once",
+            )
         else:
             seen[path] = item.line
             # Prefix and suffix chapters stand outside the parts.

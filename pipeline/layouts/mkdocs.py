@@ -67,14 +67,20 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     raw, raw_lines = _metadata(data, lines)
     docs_name = data.get("docs_dir", "docs")
-    docs = sources_folder(folder, docs_name, config, lines.get("docs_dir", 1), diags, f"docs_dir '{docs_name}'",
-                          "MkDocs reads the pages from docs/ beside mkdocs.yml")
+    docs = sources_folder(
+        folder,
+        docs_name,
+        config,
+        lines.get("docs_dir", 1),
+        diags,
+        f"docs_dir '{docs_name}'",
+        "MkDocs reads the pages from docs/ beside mkdocs.yml",
+    )
     if docs is None:
         return None
     layout = Layout("mkdocs", config, raw, raw_lines, [], docs, page_keys=PAGE_KEYS)
     layout.title_hint = "give the site a name in mkdocs.yml: site_name: ..."
-    layout.extensions = _extensions(data.get("markdown_extensions"), config, lines.get("markdown_extensions"),
-                                    diags)
+    layout.extensions = _extensions(data.get("markdown_extensions"), config, lines.get("markdown_extensions"), diags)
     if "nav" in nodes:
         nav(nodes["nav"], docs, folder, config, diags, 0, layout.entries, {})
     else:
@@ -85,8 +91,12 @@ def load(config: Path, diags: Diagnostics) -> Layout | None:
 def _metadata(data: dict, lines: dict) -> tuple[dict, dict]:
     raw: dict[str, object] = {"markdown": "python-markdown"}
     raw_lines: dict[str, int | None] = {}
-    for ours, theirs in (("title", "site_name"), ("author", "site_author"),
-                         ("description", "site_description"), ("rights", "copyright")):
+    for ours, theirs in (
+        ("title", "site_name"),
+        ("author", "site_author"),
+        ("description", "site_description"),
+        ("rights", "copyright"),
+    ):
         if data.get(theirs) is not None:
             raw[ours], raw_lines[ours] = data[theirs], lines.get(theirs)
     theme = data.get("theme")
@@ -112,14 +122,20 @@ def _extensions(value, config: Path, line: int | None, diags: Diagnostics) -> tu
             diags.error("each of markdown_extensions must be a name, or a name with its settings", config, line)
     missing = unsupported(names)
     if missing:
-        diags.warning(f"Pressroom does not provide the Markdown extension{'s' if len(missing) > 1 else ''} "
-                      f"{', '.join(missing)}; what {'they' if len(missing) > 1 else 'it'} would make is set "
-                      "as written", config, line, hint="check the pages that use it in the editions")
+        diags.warning(
+            f"Pressroom does not provide the Markdown extension{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}; what {'they' if len(missing) > 1 else 'it'} would make is set "
+            "as written",
+            config,
+            line,
+            hint="check the pages that use it in the editions",
+        )
     return tuple(n for n in names if n not in missing)
 
 
-def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnostics, depth: int,
-        out: list, seen: dict) -> None:
+def nav(
+    node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnostics, depth: int, out: list, seen: dict
+) -> None:
     """nav's entries, in order, into out; a section is a part, its entries one level deeper."""
     if not isinstance(node, yaml.SequenceNode):
         diags.error("nav must be a list of pages and sections", config, node.start_mark.line + 1)
@@ -129,8 +145,11 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
         title, target = None, None
         if isinstance(item, yaml.ScalarNode):
             target = item.value
-        elif isinstance(item, yaml.MappingNode) and len(item.value) == 1 \
-                and isinstance(item.value[0][0], yaml.ScalarNode):
+        elif (
+            isinstance(item, yaml.MappingNode)
+            and len(item.value) == 1
+            and isinstance(item.value[0][0], yaml.ScalarNode)
+        ):
             title, value = item.value[0][0].value, item.value[0][1]
             if isinstance(value, yaml.SequenceNode):
                 out.append((config, Placement("part", depth, part=title, line=line)))
@@ -139,27 +158,45 @@ def nav(node: yaml.Node, docs: Path, folder: Path, config: Path, diags: Diagnost
             if isinstance(value, yaml.ScalarNode):
                 target = value.value
         if not target:
-            diags.error("each entry of nav must be a page (file.md or Title: file.md) or a section "
-                        "(Title: [...])", config, line)
+            diags.error(
+                "each entry of nav must be a page (file.md or Title: file.md) or a section (Title: [...])", config, line
+            )
             continue
         if "://" in target or target.startswith("mailto:"):
-            diags.warning(f"the nav entry '{title or target}' is a web address, not a page; it is left out",
-                          config, line, hint="a book holds only its own pages")
+            diags.warning(
+                f"the nav entry '{title or target}' is a web address, not a page; it is left out",
+                config,
+                line,
+                hint="a book holds only its own pages",
+            )
             continue
-        path = confine.confined(docs / target.lstrip("/"), diags, folder, confine.FOLDER, what=f"'{target}'",
-                                at=config, line=line, hint=f"the pages of nav are relative to {docs.name}/")
+        path = confine.confined(
+            docs / target.lstrip("/"),
+            diags,
+            folder,
+            confine.FOLDER,
+            what=f"'{target}'",
+            at=config,
+            line=line,
+            hint=f"the pages of nav are relative to {docs.name}/",
+        )
         if path is None:
             continue
         if path in seen:
-            diags.error(f"'{target}' is already in the book, at line {seen[path]}", config, line,
-                        hint="a page can be in the book only once")
+            diags.error(
+                f"'{target}' is already in the book, at line {seen[path]}",
+                config,
+                line,
+                hint="a page can be in the book only once",
+            )
         else:
             seen[path] = line
             out.append((path, Placement("body", depth, label=title)))
 
 
-def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
-                  seen: set | None = None, diags: Diagnostics | None = None) -> list[tuple[Path, Placement]]:
+def in_name_order(
+    docs: Path, folder: Path, config: Path, depth: int, seen: set | None = None, diags: Diagnostics | None = None
+) -> list[tuple[Path, Placement]]:
     """Without nav: the pages in name order, the index first, then each folder
     as a section; a folder reached again through a link is left out."""
     diags = diags if diags is not None else Diagnostics()
@@ -174,8 +211,11 @@ def in_name_order(docs: Path, folder: Path, config: Path, depth: int,
     # A page that is a link leading elsewhere, a folder or a pipe is refused when it is read.
     files = sorted((p for p in entries if p.suffix in (".md", ".markdown") and is_candidate(p)), key=key)
     out = [(p, Placement("body", depth)) for p in files]
-    for sub in sorted(p for p in entries if p.is_dir() and not p.name.startswith(".")
-                      and inside(p, folder) and os.path.realpath(p) not in seen):
+    for sub in sorted(
+        p
+        for p in entries
+        if p.is_dir() and not p.name.startswith(".") and inside(p, folder) and os.path.realpath(p) not in seen
+    ):
         inner = in_name_order(sub, folder, config, depth + 1, seen, diags)
         if inner:
             # MkDocs' title for a folder: its name, words separated, capitalised.

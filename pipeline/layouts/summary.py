@@ -49,8 +49,12 @@ def parse(text: str, path: Path, diags: Diagnostics) -> list[Item]:
                 phase = "prefix"  # the summary's title: mdBook ignores it
             elif len(heading.group(1)) == 1:
                 if phase == "suffix":
-                    diags.error("a part title after the suffix chapters", path, number,
-                                hint="suffix chapters (links outside a list) come last in SUMMARY.md")
+                    diags.error(
+                        "a part title after the suffix chapters",
+                        path,
+                        number,
+                        hint="suffix chapters (links outside a list) come last in SUMMARY.md",
+                    )
                     continue
                 phase = "numbered"
                 items.append(Item("part", heading.group(2), None, number))
@@ -59,8 +63,12 @@ def parse(text: str, path: Path, diags: Diagnostics) -> list[Item]:
         entry = _ITEM.match(line)
         if entry:
             if phase == "suffix":
-                diags.error("a numbered chapter after the suffix chapters", path, number,
-                            hint="suffix chapters (links outside a list) come last in SUMMARY.md")
+                diags.error(
+                    "a numbered chapter after the suffix chapters",
+                    path,
+                    number,
+                    hint="suffix chapters (links outside a list) come last in SUMMARY.md",
+                )
                 continue
             phase = "numbered"
             indent = len(entry.group(1).expandtabs(4))
@@ -70,8 +78,12 @@ def parse(text: str, path: Path, diags: Diagnostics) -> list[Item]:
             indents.append(indent)
             link = _LINK.match(entry.group(2).strip())
             if not link:
-                diags.error("each entry in a list of SUMMARY.md must be a link to a chapter", path, number,
-                            hint="write it as - [Title](file.md), or [Title]() for a draft")
+                diags.error(
+                    "each entry in a list of SUMMARY.md must be a link to a chapter",
+                    path,
+                    number,
+                    hint="write it as - [Title](file.md), or [Title]() for a draft",
+                )
                 continue
             items.append(Item("chapter", _title(link.group(1)), _target(link.group(2)), number, depth))
             continue
@@ -107,10 +119,10 @@ def _without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
             end = line.find("-->")
             if end < 0:
                 return out, True
-            line, in_comment = line[end + 3:], False
+            line, in_comment = line[end + 3 :], False
         else:
             start = line.find("<!--")
             if start < 0:
                 return out + line, False
-            out, line, in_comment = out + line[:start], line[start + 4:], True
+            out, line, in_comment = out + line[:start], line[start + 4 :], True
     return out, in_comment

@@ -113,9 +113,38 @@ def _inline_notes(body, lang: str | None = None) -> None:
 # Elements that would close the paragraph around a note's call when the
 # print HTML is parsed again; in a note they become spans that print.css
 # sets as the blocks they were (.fn-ul, .fn-li, .fn-pre...).
-_NOTE_BLOCKS = {"ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "table", "thead", "tbody",
-                "tfoot", "tr", "td", "th", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
-                "section", "aside", "hr", "details", "summary", "address"}
+_NOTE_BLOCKS = {
+    "ul",
+    "ol",
+    "li",
+    "pre",
+    "blockquote",
+    "div",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "aside",
+    "hr",
+    "details",
+    "summary",
+    "address",
+}
 
 
 def _blocks_as_spans(note) -> None:
@@ -135,9 +164,16 @@ def _embed(img, asset) -> None:
         img.set("data-asset", asset.name)  # which image, for the resolution check (render.py)
         return
     width, height = _size(asset)
-    span = lxml_html.Element("span", {"class": "decorative", "style": (
-        f"display: inline-block; width: {width}px; height: {height}px; max-width: 100%; "
-        f"background: url('{uri}') center / contain no-repeat")})
+    span = lxml_html.Element(
+        "span",
+        {
+            "class": "decorative",
+            "style": (
+                f"display: inline-block; width: {width}px; height: {height}px; max-width: 100%; "
+                f"background: url('{uri}') center / contain no-repeat"
+            ),
+        },
+    )
     span.tail = img.tail
     img.getparent().replace(img, span)
 
@@ -153,8 +189,12 @@ def _mark_image_paragraphs(body) -> None:
     """A paragraph holding only an image is set as a display, centred."""
     for p in body.iter("p"):
         children = list(p)
-        if len(children) == 1 and children[0].tag == "img" and not (p.text or "").strip() \
-                and not (children[0].tail or "").strip():
+        if (
+            len(children) == 1
+            and children[0].tag == "img"
+            and not (p.text or "").strip()
+            and not (children[0].tail or "").strip()
+        ):
             p.set("class", " ".join(filter(None, [p.get("class"), "image"])))
 
 
@@ -167,8 +207,17 @@ LONG_TOKEN = 24
 
 def _mark_wide_tables(body) -> None:
     for table in body.iter("table"):
-        columns = max((sum(int(c.get("colspan") or 1) if (c.get("colspan") or "1").isdigit() else 1
-                           for c in row if c.tag in ("td", "th")) for row in table.iter("tr")), default=0)
+        columns = max(
+            (
+                sum(
+                    int(c.get("colspan") or 1) if (c.get("colspan") or "1").isdigit() else 1
+                    for c in row
+                    if c.tag in ("td", "th")
+                )
+                for row in table.iter("tr")
+            ),
+            default=0,
+        )
         marks = ["very-wide" if columns > VERY_WIDE else "wide"] if columns > WIDE else []
         if any(len(token) > LONG_TOKEN for token in " ".join(table.itertext()).split()):
             marks.append("long-tokens")
@@ -176,17 +225,20 @@ def _mark_wide_tables(body) -> None:
             table.set("class", " ".join(filter(None, [table.get("class"), *marks])))
 
 
-def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = (),
-            undrawn: list | None = None) -> str:
+def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = (), undrawn: list | None = None) -> str:
     """A chapter's article; ``nested``: the files that continue it (an
     mdBook chapter's sections), set inside it as sections, so that they open
     no new page. ``undrawn`` gets (chapter, TeX, why) for each formula that
     could not be drawn."""
-    sections = "".join(f'<section class="continued" id="{c.id}"{_lang(c, ch.lang)}>'
-                       f'{"".join(_content(pub, c, undrawn))}</section>' for c in nested)
+    sections = "".join(
+        f'<section class="continued" id="{c.id}"{_lang(c, ch.lang)}>{"".join(_content(pub, c, undrawn))}</section>'
+        for c in nested
+    )
     head_html, inner = _content(pub, ch, undrawn)
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
-    return f'<article class="{classes}" id="{ch.id}"{_lang(ch, pub.metadata.lang)}>{head_html}{inner}{sections}</article>'
+    return (
+        f'<article class="{classes}" id="{ch.id}"{_lang(ch, pub.metadata.lang)}>{head_html}{inner}{sections}</article>'
+    )
 
 
 def _lang(ch: Chapter, around: str) -> str:
@@ -214,7 +266,8 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tupl
         if asset is not None:
             _embed(img, asset)
     inner = (body.text and html.escape(body.text) or "") + "".join(
-        etree.tostring(child, method="html", encoding="unicode") for child in body)
+        etree.tostring(child, method="html", encoding="unicode") for child in body
+    )
     return glyphs.printable_text(chapter_head(pub, ch), pub), inner
 
 
@@ -227,7 +280,10 @@ def document(pub: Publication, project: Path, flowing: bool = False, undrawn: li
         else:
             groups.append([ch])
     body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
-    body += [chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn)
-             for i, group in enumerate(groups)]
-    return (f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
-            f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n")
+    body += [
+        chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn) for i, group in enumerate(groups)
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
+        f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n"
+    )

@@ -40,8 +40,10 @@ def title_page(pub: Publication, fill: str = "fill") -> str:
     block = [line for line in lines if line not in foot]
     # Without a heading to list, the title is the bookmark: a PDF without one fails the structure check.
     fill += "" if pub.toc else " bookmarked"
-    return (f'<section class="titlepage {fill}" id="titlepage"><div class="title-block">{"".join(block)}</div>'
-            f'{"".join(foot) or "<div></div>"}</section>')
+    return (
+        f'<section class="titlepage {fill}" id="titlepage"><div class="title-block">{"".join(block)}</div>'
+        f"{''.join(foot) or '<div></div>'}</section>"
+    )
 
 
 MAX_ENTRIES = 300  # WeasyPrint's time for a contents grows faster than its length
@@ -69,9 +71,11 @@ def contents(pub: Publication) -> str:
     def items(headings, depth):
         if not headings or depth > shown:
             return ""
-        lis = "".join(f'<li><a href="#{h.id}">{html.escape(h.title)}</a>{items(h.children, depth + 1)}</li>'
-                      for h in headings)
+        lis = "".join(
+            f'<li><a href="#{h.id}">{html.escape(h.title)}</a>{items(h.children, depth + 1)}</li>' for h in headings
+        )
         return f"<ol>{lis}</ol>"
+
     title = html.escape(pub.metadata.toc_title)
     entries = pieces(pub, items) if pub.metadata.kind == "collection" else items(pub.toc, 1)
     return f'<nav class="toc" id="contents" aria-label="{title}"><h2>{title}</h2>{entries}</nav>'
@@ -88,8 +92,9 @@ def pieces(pub: Publication, items) -> str:
             continue
         title, subtitle, authors, date = piece(chapter)
         # Within the link, so that the leader and page number follow the subtitle.
-        label = html.escape(title) + (f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>'
-                                      if subtitle else "")
+        label = html.escape(title) + (
+            f'<span class="toc-subtitle">: {html.escape(subtitle)}</span>' if subtitle else ""
+        )
         line = f'<span class="toc-author">{byline(authors, date, chapter.lang)}</span>' if authors or date else ""
         lis.append(f'<li><a href="#{chapter.id}">{label}</a>{line}{items(sections, 2)}</li>')
     return f"<ol>{''.join(lis)}</ol>"
@@ -121,8 +126,11 @@ def imprint(pub: Publication, project: Path) -> str:
     published = " \u00b7 ".join(html.escape(x) for x in (m.publisher, m.date and in_words(m.date, m.lang)) if x)
     if published:
         lines.append(f"<p>{published}</p>")
-    shown = [SHOWN_SCHEMES[i.scheme.upper()].format(i.text) for i in m.identifiers
-             if i.scheme and i.scheme.upper() in SHOWN_SCHEMES]
+    shown = [
+        SHOWN_SCHEMES[i.scheme.upper()].format(i.text)
+        for i in m.identifiers
+        if i.scheme and i.scheme.upper() in SHOWN_SCHEMES
+    ]
     lines += [f'<p class="identifier">{html.escape(s)}</p>' for s in shown]
     fonts = [f"{html.escape(family)} \u2014 {html.escape(licence)}" for family, licence in fonts_used(pub, project)]
     if fonts:
@@ -135,7 +143,13 @@ def front_matter(pub: Publication, project: Path, flowing: bool = False) -> list
     the flow (for when the flow would run into it at the page's foot)."""
     fill = "fill flowing" if flowing else "fill"
     if is_pamphlet(pub):
-        return [title_page(pub, fill),
-                f'<div class="verso {fill} with-contents">{contents(pub)}{imprint(pub, project)}</div>']
-    return [half_title(pub), title_page(pub, fill), f'<div class="verso {fill}">{imprint(pub, project)}</div>',
-            contents(pub)]
+        return [
+            title_page(pub, fill),
+            f'<div class="verso {fill} with-contents">{contents(pub)}{imprint(pub, project)}</div>',
+        ]
+    return [
+        half_title(pub),
+        title_page(pub, fill),
+        f'<div class="verso {fill}">{imprint(pub, project)}</div>',
+        contents(pub),
+    ]

@@ -46,13 +46,16 @@ def replace_math(body) -> list[tuple[str, str]]:
         except Exception as exc:  # noqa: BLE001 - keep the text when a formula cannot be drawn
             undrawn.append((tex, type(exc).__name__))
             continue
-        img = lxml_html.Element("img", {
-            "class": "math-display" if block else "math",
-            "alt": tex,
-            "src": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
-            "style": f"width: {width:.2f}pt; height: {height:.2f}pt"
-                     + ("" if block else f"; vertical-align: {baseline:.2f}pt"),
-        })
+        img = lxml_html.Element(
+            "img",
+            {
+                "class": "math-display" if block else "math",
+                "alt": tex,
+                "src": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+                "style": f"width: {width:.2f}pt; height: {height:.2f}pt"
+                + ("" if block else f"; vertical-align: {baseline:.2f}pt"),
+            },
+        )
         img.tail = math.tail
         math.getparent().replace(math, img)
     return undrawn
@@ -65,8 +68,10 @@ def undrawn(chapter: Chapter, tex: str, why: str, diags: Diagnostics) -> None:
     except (OSError, UnicodeDecodeError):
         text = ""
     index = text.find(tex[:30])
-    diags.warning(f"the formula '{tex[:40]}' could not be drawn for the print edition ({why}); "
-                  "its symbols are printed as plain text", chapter.source,
-                  text.count("\n", 0, index) + 1 if index >= 0 else None,
-                  hint="simplify the formula: an empty \\text{}, a \\tag or a \\limits without an operator "
-                       "cannot be drawn")
+    diags.warning(
+        f"the formula '{tex[:40]}' could not be drawn for the print edition ({why}); "
+        "its symbols are printed as plain text",
+        chapter.source,
+        text.count("\n", 0, index) + 1 if index >= 0 else None,
+        hint="simplify the formula: an empty \\text{}, a \\tag or a \\limits without an operator cannot be drawn",
+    )

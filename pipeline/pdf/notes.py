@@ -56,8 +56,11 @@ def _sent_on(page_box, reported) -> set[int]:
     if not reported:
         return set()
     waiting = {id(note) for note in reported}
-    return {id(box.footnote) for box, _ in in_flow(page_box)
-            if getattr(box, "footnote", None) is not None and id(box.footnote) in waiting}
+    return {
+        id(box.footnote)
+        for box, _ in in_flow(page_box)
+        if getattr(box, "footnote", None) is not None and id(box.footnote) in waiting
+    }
 
 
 class _Breaks:

@@ -34,8 +34,14 @@ def overflowing(document) -> list[tuple[str | None, str, int]]:
                 width = width * ink / len(child.text) if child.text else 0
             if x + width <= right + TOLERANCE and x >= left - TOLERANCE and y + height <= bottom + TOLERANCE:
                 continue
-            block = next((a.element.get(ATTRIBUTE) for a in reversed(ancestors)
-                          if a.element is not None and a.element.get(ATTRIBUTE)), None)
+            block = next(
+                (
+                    a.element.get(ATTRIBUTE)
+                    for a in reversed(ancestors)
+                    if a.element is not None and a.element.get(ATTRIBUTE)
+                ),
+                None,
+            )
             what = child.text if isinstance(child, boxes.TextBox) else "an image"
             # A table too wide is one problem, however many of its cells stick out.
             table = next((a.element for a in ancestors if a.element_tag == "table"), None)

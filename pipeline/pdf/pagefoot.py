@@ -16,8 +16,11 @@ FRONT_PAGE_COUNT = 4  # half-title, its verso, title page, imprint: the pages th
 
 
 def _is_foot(box) -> bool:
-    return (box.element is not None and box.style["position"] == "absolute"
-            and bool(set((box.element.get("class") or "").split()) & set(FEET)))
+    return (
+        box.element is not None
+        and box.style["position"] == "absolute"
+        and bool(set((box.element.get("class") or "").split()) & set(FEET))
+    )
 
 
 def runs_into_foot(document) -> bool:

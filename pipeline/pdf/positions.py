@@ -26,8 +26,12 @@ def _lines(box, block=None, repeated=frozenset()):
         if ids & repeated:
             return
     element = box.element
-    if element is not None and not box.element_tag.count("::") and element.get(ATTRIBUTE) \
-            and isinstance(box, (boxes.BlockLevelBox, boxes.BlockContainerBox)):
+    if (
+        element is not None
+        and not box.element_tag.count("::")
+        and element.get(ATTRIBUTE)
+        and isinstance(box, (boxes.BlockLevelBox, boxes.BlockContainerBox))
+    ):
         block = element.get(ATTRIBUTE)
     if isinstance(box, boxes.LineBox):
         yield box, block
@@ -38,8 +42,7 @@ def _lines(box, block=None, repeated=frozenset()):
 
 
 def _text(line) -> str:
-    return "".join(b.text for b in line.descendants()
-                   if isinstance(b, boxes.TextBox) and "::" not in b.element_tag)
+    return "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox) and "::" not in b.element_tag)
 
 
 def page_positions(document) -> list[str | None]:
@@ -62,7 +65,8 @@ def page_positions(document) -> list[str | None]:
             begun = len(tokens) - (1 if continued.get(block) and not text[0].isspace() else 0)
             words[block] = words.get(block, 0) + begun
             end = text.rstrip()
-            continued[block] = (not text[-1].isspace() and end.endswith(_WORD_HYPHENS)
-                                and len(end) > 1 and end[-2].isalnum())
+            continued[block] = (
+                not text[-1].isspace() and end.endswith(_WORD_HYPHENS) and len(end) > 1 and end[-2].isalnum()
+            )
         found.append(first)
     return found

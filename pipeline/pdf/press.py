@@ -22,8 +22,11 @@ from .engine.icc import srgb_profile
 VARIANT = "pdf/x-4"
 PROFILE = "icc/FOGRA39.icc"  # inside styles/: the house profile, or the project's
 # The registered characterization the profile was made from.
-CONDITION = {"OutputConditionIdentifier": "FOGRA39", "RegistryName": "http://www.color.org",
-             "OutputCondition": "Offset printing, ISO 12647-2:2004/Amd 1, coated paper (FOGRA39)"}
+CONDITION = {
+    "OutputConditionIdentifier": "FOGRA39",
+    "RegistryName": "http://www.color.org",
+    "OutputCondition": "Offset printing, ISO 12647-2:2004/Amd 1, coated paper (FOGRA39)",
+}
 
 BLACK = "device-cmyk(0 0 0 1)"
 GREY = "device-cmyk(0 0 0 0.55)"
@@ -31,13 +34,15 @@ GREY = "device-cmyk(0 0 0 0.55)"
 
 def sheet(project: Path) -> str:
     """CSS for a PDF/X edition: the output intent and ink colours."""
-    return (f'@color-profile device-cmyk {{ src: url("{(project / "styles" / PROFILE).as_uri()}"); '
-            "components: cyan, magenta, yellow, black; }\n"
-            f"html, a {{ color: {BLACK}; }}\n"
-            f"th, td {{ border-color: {GREY}; }}\n"
-            f"thead th {{ border-color: {BLACK}; }}\n"
-            f".admonition {{ border-color: {GREY}; }}\n"
-            f"@page {{ @footnote {{ border-color: {BLACK}; }} }}\n")
+    return (
+        f'@color-profile device-cmyk {{ src: url("{(project / "styles" / PROFILE).as_uri()}"); '
+        "components: cyan, magenta, yellow, black; }\n"
+        f"html, a {{ color: {BLACK}; }}\n"
+        f"th, td {{ border-color: {GREY}; }}\n"
+        f"thead th {{ border-color: {BLACK}; }}\n"
+        f".admonition {{ border-color: {GREY}; }}\n"
+        f"@page {{ @footnote {{ border-color: {BLACK}; }} }}\n"
+    )
 
 
 def finish(document, pdf) -> None:

@@ -85,10 +85,12 @@ class _Metadata:
 
 def _info(m):
     """Document-info entries WeasyPrint does not write (it lowercases custom names)."""
+
     def finisher(document, pdf):
         if m.publisher:
             pdf.info["Publisher"] = pydyf.String(m.publisher)
         pdf.info["Identifier"] = pydyf.String(m.identifier.text)
+
     return finisher
 
 
@@ -112,8 +114,7 @@ def _low_resolution(document) -> list[tuple[str, int, int, int]]:
         for box in page_box(page).descendants():
             image = getattr(box, "replacement", None)
             width_px = getattr(image, "width", None)
-            if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio") \
-                    or box.element is None:
+            if not width_px or not getattr(box, "width", None) or not hasattr(image, "ratio") or box.element is None:
                 continue
             inches = box.width / 96  # box sizes are CSS px, 96 to the inch
             dpi = width_px / inches
@@ -135,8 +136,14 @@ def _folios(document) -> list[str]:
     return out
 
 
-def render(pub: Publication, project: Path, variant: str | None = None, attachments=None,
-           bleed: bool | None = None, pdfx: bool | None = None) -> Rendered:
+def render(
+    pub: Publication,
+    project: Path,
+    variant: str | None = None,
+    attachments=None,
+    bleed: bool | None = None,
+    pdfx: bool | None = None,
+) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
     options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
     with one (e.g. the archival PDF/A) the press options are off unless given."""
@@ -156,11 +163,15 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
     own = set(styles.own_sheets(pub.folder))  # loaded without their references, as in the EPUB
     # Every layered sheet is read as if it were in the project's styles/, and
     # the fetcher finds what it names there or in the house styles.
-    sheets += [sheet(string=styles.without_urls(s.read_text(encoding="utf-8", errors="replace")),
-                     base_url=s.as_uri()) if s in own
-               else sheet(string=styles.sheet_text(project, s),
-                          base_url=(project / styles.STYLES / styles.relative(project, s)).as_uri())
-               for s in styles.stack(project, "print", pub.folder, True)]
+    sheets += [
+        sheet(string=styles.without_urls(s.read_text(encoding="utf-8", errors="replace")), base_url=s.as_uri())
+        if s in own
+        else sheet(
+            string=styles.sheet_text(project, s),
+            base_url=(project / styles.STYLES / styles.relative(project, s)).as_uri(),
+        )
+        for s in styles.stack(project, "print", pub.folder, True)
+    ]
     if pdfx:
         sheets.append(sheet(string=press.sheet(project)))
     collector = _LogCollector()
@@ -168,11 +179,13 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
     logger.addHandler(collector)
     undrawn: list = []  # (chapter, TeX, why) of the last typesetting
     try:
+
         def typeset(flowing=False):
             undrawn.clear()
             source = assemble.document(pub, project, flowing, undrawn)
             return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=fonts, color_profiles=profiles)
+                stylesheets=sheets, font_config=fonts, color_profiles=profiles
+            )
 
         document, apart = notes.keep_with_calls(typeset)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
@@ -180,9 +193,13 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
         meta = _Metadata()
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
-        meta.extra = {"language": [m.lang], "publisher": [m.publisher] if m.publisher else [],
-                      "subject": m.subjects, "identifier": [edition_id],
-                      "rights": [m.rights] if m.rights else []}
+        meta.extra = {
+            "language": [m.lang],
+            "publisher": [m.publisher] if m.publisher else [],
+            "subject": m.subjects,
+            "identifier": [edition_id],
+            "rights": [m.rights] if m.rights else [],
+        }
         meta.document_id = edition_id.replace("urn:uuid:", "uuid:")
         amend_xmp(document, meta)
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
@@ -190,8 +207,13 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
         def write(variant, attachments, pdfx):
             finishers = [_info(m), structure_languages] + ([press.finish] if pdfx else [])
             with page_references_kept():
-                return document.write_pdf(pdf_variant=variant, pdf_identifier=ident, attachments=attachments,
-                                          pdf_tags=True, finisher=lambda doc, out: [f(doc, out) for f in finishers])
+                return document.write_pdf(
+                    pdf_variant=variant,
+                    pdf_identifier=ident,
+                    attachments=attachments,
+                    pdf_tags=True,
+                    finisher=lambda doc, out: [f(doc, out) for f in finishers],
+                )
 
         pdf = write(variant, attachments, pdfx)
     finally:
@@ -204,6 +226,16 @@ def render(pub: Publication, project: Path, variant: str | None = None, attachme
     warnings = Diagnostics(root=project)
     for chapter, tex, why in undrawn:
         mathsvg.undrawn(chapter, tex, why, warnings)
-    return Rendered(pdf, len(document.pages), anchors, page_positions(document), messages,
-                    _low_resolution(document), sorted((n, p + 1) for n, p in apart.items()), _folios(document),
-                    rewrite, overflow.overflowing(document), warnings.items)
+    return Rendered(
+        pdf,
+        len(document.pages),
+        anchors,
+        page_positions(document),
+        messages,
+        _low_resolution(document),
+        sorted((n, p + 1) for n, p in apart.items()),
+        _folios(document),
+        rewrite,
+        overflow.overflowing(document),
+        warnings.items,
+    )

@@ -17,6 +17,8 @@ def reader_for(dialect: str, extensions: tuple = (), lang: str = "en"):
     """A reader for one publication; readers keep their parser between files."""
     if dialect == "python-markdown":
         from .python_markdown import PythonMarkdownReader
+
         return PythonMarkdownReader(extensions)
     from .commonmark import CommonMarkReader
+
     return CommonMarkReader(lang=lang)

@@ -39,8 +39,14 @@ def refused(text: str) -> list[tuple[str, int, str]]:
         if paragraph:
             blocks += 1
             if blocks == MAX_BLOCKS + 1:
-                found.append((f"this file holds more than {MAX_BLOCKS:,} blocks (paragraphs, headings, lists), "
-                              "more than the python-markdown dialect reads in reasonable time", start, _HINT))
+                found.append(
+                    (
+                        f"this file holds more than {MAX_BLOCKS:,} blocks (paragraphs, headings, lists), "
+                        "more than the python-markdown dialect reads in reasonable time",
+                        start,
+                        _HINT,
+                    )
+                )
             _brackets(paragraph, start, found)
             paragraph = []
     calls: dict[str, list[int]] = {}
@@ -48,9 +54,14 @@ def refused(text: str) -> list[tuple[str, int, str]]:
         lines = calls.setdefault(match.group(1), [])
         lines.append(match.start())
         if len(lines) == MAX_CALLS_OF_ONE_NOTE + 1:
-            found.append((f"note [^{match.group(1)}] is called more than {MAX_CALLS_OF_ONE_NOTE} times, "
-                          "more than the python-markdown dialect reads in reasonable time",
-                          text.count("\n", 0, match.start()) + 1, "call it fewer times; " + _HINT))
+            found.append(
+                (
+                    f"note [^{match.group(1)}] is called more than {MAX_CALLS_OF_ONE_NOTE} times, "
+                    "more than the python-markdown dialect reads in reasonable time",
+                    text.count("\n", 0, match.start()) + 1,
+                    "call it fewer times; " + _HINT,
+                )
+            )
     return found
 
 
@@ -61,6 +72,11 @@ def _brackets(paragraph: list[str], start: int, found: list) -> None:
     count = text.count("[") - text.count("[^")
     if count * len(text) <= MAX_BRACKET_WORK:
         return
-    found.append((f"this paragraph of {len(text):,} characters holds {count:,} '[', more than the python-markdown "
-                  "dialect reads in reasonable time", start,
-                  "break the paragraph up, or write a bracket that is not a link as \\[; " + _HINT))
+    found.append(
+        (
+            f"this paragraph of {len(text):,} characters holds {count:,} '[', more than the python-markdown "
+            "dialect reads in reasonable time",
+            start,
+            "break the paragraph up, or write a bracket that is not a link as \\[; " + _HINT,
+        )
+    )

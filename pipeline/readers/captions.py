@@ -58,8 +58,13 @@ def table_figures(tree) -> None:
         if parent is None or parent.tag == "figure":
             continue
         after, before = table.getnext(), table.getprevious()
-        p = after if after is not None and after.tag == "p" and _table_caption(after) else \
-            before if before is not None and before.tag == "p" and _table_caption(before) else None
+        p = (
+            after
+            if after is not None and after.tag == "p" and _table_caption(after)
+            else before
+            if before is not None and before.tag == "p" and _table_caption(before)
+            else None
+        )
         if p is None:
             continue
         words = deepcopy(p)

@@ -46,8 +46,14 @@ def core_parser() -> MarkdownIt:
     md.use(deflist_plugin)
     # Pandoc's rule: no space inside the dollars, no digit after the closing
     # one, so "$5 and $10" stays money.
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           allow_blank_lines=False, double_inline=True)
+    md.use(
+        dollarmath_plugin,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
     _no_code_in_math(md)
     md.use(sub_plugin)
     md.use(superscript_plugin)
@@ -66,7 +72,7 @@ def _no_code_in_math(md: MarkdownIt) -> None:
         start, count = state.pos, len(state.tokens)
         if not rule(state, silent):
             return False
-        if "`" not in state.src[start:state.pos]:
+        if "`" not in state.src[start : state.pos]:
             return True
         state.pos = start
         if len(state.tokens) > count and state.tokens[-1].type.startswith("math"):
@@ -149,9 +155,13 @@ def _unclosed_fences(tokens, text: str, reading: Reading) -> None:
         marker = token.markup
         closed = end - 1 > first and re.match(rf"^[\s>]*{re.escape(marker[0])}{{{len(marker)},}}\s*$", last)
         if not closed:
-            reading.warnings.append((f"the code block opened here with {marker} is never closed; "
-                                     "it runs to the end of its container", first + 1,
-                                     f"close it with a line {marker}"))
+            reading.warnings.append(
+                (
+                    f"the code block opened here with {marker} is never closed; it runs to the end of its container",
+                    first + 1,
+                    f"close it with a line {marker}",
+                )
+            )
 
 
 def _plain(inline) -> str:

@@ -22,8 +22,9 @@ def to_tree(html: str, raw: bool) -> lxml_html.HtmlElement:
     html = xmlchars.clean(html)[0]
     if not raw:
         return lxml_html.fragment_fromstring(html, create_parent="div")
-    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body><div>{html}</div></body></html>",
-                               namespace_html_elements=False)
+    document = tinyhtml5.parse(
+        f"<!DOCTYPE html><html><body><div>{html}</div></body></html>", namespace_html_elements=False
+    )
     source_root = document.find("body/div")
     root = lxml_html.Element("div")
     stack = [(source_root, root)]

@@ -22,10 +22,15 @@ from .reading import Reading
 # Typographic substitutions as Unicode characters: Python-Markdown's defaults
 # are named entities, which are not XML.
 SMARTY = {
-    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
-    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
-    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
-    "ellipsis": "\u2026", "ndash": "\u2013", "mdash": "\u2014",
+    "left-single-quote": "\u2018",
+    "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c",
+    "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab",
+    "right-angle-quote": "\u00bb",
+    "ellipsis": "\u2026",
+    "ndash": "\u2013",
+    "mdash": "\u2014",
 }
 
 CONFIG = {
@@ -83,18 +88,26 @@ class PythonMarkdownReader:
         deep = raw_html_too_deep(blocks)
         if deep is not None:
             block = blocks[deep[0]]
-            skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before its text
+            skipped = block[: len(block) - len(block.lstrip())].count("\n")  # blank lines before its text
             index = text.find(block.strip()[:40])
-            line = text.count("\n", 0, index) + 1 + block.count("\n", 0, deep[1]) - skipped if index >= 0 \
+            line = (
+                text.count("\n", 0, index) + 1 + block.count("\n", 0, deep[1]) - skipped
+                if index >= 0
                 else most_nested_line(text)
+            )
             return _refused([too_deep(line)])
         reading = Reading(html5.to_tree(html, raw=bool(blocks)))
         reading.raw_html = [(block, None) for block in blocks]
         unclosed = unclosed_fence(text)
         if unclosed:
             line, marker = unclosed
-            reading.warnings.append((f"the code block opened here with {marker} is never closed; "
-                                     "its lines are read as text", line, f"close it with a line {marker}"))
+            reading.warnings.append(
+                (
+                    f"the code block opened here with {marker} is never closed; its lines are read as text",
+                    line,
+                    f"close it with a line {marker}",
+                )
+            )
         # Comments go with the raw HTML; say where they were.
         for block in blocks:
             for match in _COMMENT.finditer(block):

@@ -28,7 +28,7 @@ def fence_language(info: str) -> tuple[str, str]:
         classes = attrs.get("class", "").split()
         return (classes[0] if classes else ""), info
     word = info.replace(",", " ").split(" ", 1)[0] if info else ""
-    return word, info[len(word):].strip(" ,")
+    return word, info[len(word) :].strip(" ,")
 
 
 def code_html(code: str, language: str) -> str:
@@ -75,8 +75,10 @@ def _ref_id(token, env) -> str:
 
 def _footnote_ref(self, tokens, idx, options, env):
     token = tokens[idx]
-    return (f'<sup id="{escape(_ref_id(token, env))}"><a class="footnote-ref" '
-            f'href="#fn:{escape(_note_name(token, env))}">{_note_number(token)}</a></sup>')
+    return (
+        f'<sup id="{escape(_ref_id(token, env))}"><a class="footnote-ref" '
+        f'href="#fn:{escape(_note_name(token, env))}">{_note_number(token)}</a></sup>'
+    )
 
 
 def _footnote_open(self, tokens, idx, options, env):

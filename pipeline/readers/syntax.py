@@ -38,7 +38,7 @@ def div_attributes(info: str) -> dict:
 
 
 def _line(state: StateBlock, n: int) -> str:
-    return state.src[state.bMarks[n] + state.tShift[n]:state.eMarks[n]]
+    return state.src[state.bMarks[n] + state.tShift[n] : state.eMarks[n]]
 
 
 def _is_div_open(text: str):
@@ -164,9 +164,9 @@ def trailing_attributes(state: StateCore) -> None:
         else:
             match = re.search(r"\n[ \t]*(\{[^{}\n]*\})[ \t]*$", content)
         attrs = parse_attributes(match.group(1)) if match else None
-        if match is None or not attrs or (token.type == "heading_open" and not content[:match.start()].strip()):
+        if match is None or not attrs or (token.type == "heading_open" and not content[: match.start()].strip()):
             continue
-        inline.content = content[:match.start()].rstrip()
+        inline.content = content[: match.start()].rstrip()
         for name, value in attrs.items():
             if name == "class" and token.attrGet("class"):
                 value = f"{token.attrGet('class')} {value}"
@@ -183,22 +183,24 @@ def smart_dashes(state: StateCore) -> None:
             if child.type in ("link_open", "link_close"):
                 in_autolink = child.type == "link_open" and child.markup in ("autolink", "linkify")
             elif child.type == "text" and not in_autolink and ("--" in child.content or "..." in child.content):
-                child.content = (child.content.replace("---", "\u2014").replace("--", "\u2013")
-                                 .replace("...", "\u2026"))
+                child.content = child.content.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
 
 
 def add_syntax(md: MarkdownIt) -> None:
-    md.block.ruler.before("fence", "fenced_div", fenced_div,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    md.block.ruler.before("fence", "caption_block", caption_block,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("fence", "fenced_div", fenced_div, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "caption_block", caption_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.core.ruler.after("block", "trailing_attributes", trailing_attributes)
 
 
 QUOTES = {  # smart quotes by primary language subtag
-    "en": "\u201c\u201d\u2018\u2019", "de": "\u201e\u201c\u201a\u2018",
-    "fr": ["\u00ab\u202f", "\u202f\u00bb", "\u201c", "\u201d"], "es": "\u00ab\u00bb\u201c\u201d",
-    "it": "\u00ab\u00bb\u201c\u201d", "pt": "\u00ab\u00bb\u201c\u201d",
+    "en": "\u201c\u201d\u2018\u2019",
+    "de": "\u201e\u201c\u201a\u2018",
+    "fr": ["\u00ab\u202f", "\u202f\u00bb", "\u201c", "\u201d"],
+    "es": "\u00ab\u00bb\u201c\u201d",
+    "it": "\u00ab\u00bb\u201c\u201d",
+    "pt": "\u00ab\u00bb\u201c\u201d",
 }
 
 

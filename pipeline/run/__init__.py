@@ -36,11 +36,21 @@ from .task import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, Outcome
 __all__ = ["EDITIONS", "BuildResult", "Failure", "Output", "build", "discover", "select"]
 
 
-def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_dir: str | Path | None = None,
-          strict: bool = False, progress: Callable[[str], None] | None = None, *, jobs: int | None = 1,
-          executor: str = "local", scheduler: str | None = None, use_cache: bool = False,
-          memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
-          timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> BuildResult:
+def build(
+    project: str | Path = ".",
+    publications=None,
+    formats=EDITIONS,
+    out_dir: str | Path | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+    *,
+    jobs: int | None = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    use_cache: bool = False,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
     jobs: worker processes (None: one per core); with 1, everything runs in this
@@ -64,9 +74,19 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     say = progress or (lambda message: None)
     diags = Diagnostics(root=project)
     check_arguments(diags, formats, jobs, executor, scheduler)
-    todo = plan(project, out, publications, formats, strict, diags, say, use_cache=use_cache,
-                # the cluster's workers have their own limits
-                memory_limit=memory_limit if executor == "local" else None, timeout=timeout)
+    todo = plan(
+        project,
+        out,
+        publications,
+        formats,
+        strict,
+        diags,
+        say,
+        use_cache=use_cache,
+        # the cluster's workers have their own limits
+        memory_limit=memory_limit if executor == "local" else None,
+        timeout=timeout,
+    )
 
     result = BuildResult(up_to_date=list(todo.up_to_date), completed=todo.completed)
     reports: dict[str, list[Diagnostic]] = dict(todo.up_to_date)
@@ -76,9 +96,21 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
                 staging.open()
             except Unwritable as exc:
                 cannot_write(diags, out, exc)
-            reports.update(_make_and_write(todo, project, staging, result, strict, say, diags,
-                                           jobs=jobs, executor=executor, scheduler=scheduler,
-                                           memory_limit=memory_limit))
+            reports.update(
+                _make_and_write(
+                    todo,
+                    project,
+                    staging,
+                    result,
+                    strict,
+                    say,
+                    diags,
+                    jobs=jobs,
+                    executor=executor,
+                    scheduler=scheduler,
+                    memory_limit=memory_limit,
+                )
+            )
     order = {f.name: i for i, f in enumerate(todo.chosen)}
     in_order = sorted(reports, key=lambda slug: order.get(slug, -1))
     result.diagnostics = list(diags.items) + [d for slug in in_order for d in reports[slug]]
@@ -89,9 +121,20 @@ def build(project: str | Path = ".", publications=None, formats=EDITIONS, out_di
     return result
 
 
-def _make_and_write(todo, project: Path, staging: Staging, result: BuildResult, strict: bool, say,
-                    diags: Diagnostics, *, jobs: int | None, executor: str, scheduler: str | None,
-                    memory_limit: int | None) -> dict[str, list[Diagnostic]]:
+def _make_and_write(
+    todo,
+    project: Path,
+    staging: Staging,
+    result: BuildResult,
+    strict: bool,
+    say,
+    diags: Diagnostics,
+    *,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    memory_limit: int | None,
+) -> dict[str, list[Diagnostic]]:
     """Run the plan's tasks on the executor chosen and write each outcome as
     it comes; each publication's diagnostics, after the gate."""
     from .executors import choose
@@ -99,8 +142,16 @@ def _make_and_write(todo, project: Path, staging: Staging, result: BuildResult, 
     from .write import Writer
 
     writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say)
-    with choose(executor, jobs, len(todo.tasks), staging.folder, say, scheduler=scheduler,
-                memory_limit=memory_limit, diags=diags) as runner:
+    with choose(
+        executor,
+        jobs,
+        len(todo.tasks),
+        staging.folder,
+        say,
+        scheduler=scheduler,
+        memory_limit=memory_limit,
+        diags=diags,
+    ) as runner:
         for task, value in runner.run(todo.tasks):
             writer.take(task, value if isinstance(value, Outcome) else given_none(task, value, runner.memory_limit))
     return writer.reports

@@ -15,8 +15,14 @@ from ..errors import BuildError, Diagnostics, Exit
 from .task import Task
 
 # Imported by the fork server once, so that each worker, a fork of it, starts with them.
-PRELOAD = ["pipeline.run.work", "pipeline.run.make", "pipeline.document", "pipeline.pdf", "pipeline.epub",
-           "pipeline.archive.edition"]
+PRELOAD = [
+    "pipeline.run.work",
+    "pipeline.run.make",
+    "pipeline.document",
+    "pipeline.pdf",
+    "pipeline.epub",
+    "pipeline.archive.edition",
+]
 
 
 class Here:
@@ -123,14 +129,18 @@ class Dask:
         try:
             from distributed import Client
         except ImportError:
-            diags.error("the dask executor needs the 'distributed' package",
-                        hint="install it with: pip install 'pressroom[dask]'")
+            diags.error(
+                "the dask executor needs the 'distributed' package",
+                hint="install it with: pip install 'pressroom[dask]'",
+            )
             raise BuildError(diags.items, Exit.ENVIRONMENT) from None
         try:
             self.client = Client(address, timeout="30s")
         except (OSError, TimeoutError) as exc:
-            diags.error(f"cannot reach the Dask scheduler at {address}: {exc}",
-                        hint="check the address given with --scheduler and that the scheduler is running")
+            diags.error(
+                f"cannot reach the Dask scheduler at {address}: {exc}",
+                hint="check the address given with --scheduler and that the scheduler is running",
+            )
             raise BuildError(diags.items, Exit.ENVIRONMENT) from None
         self.where = f"the Dask cluster at {address}"
 
@@ -155,8 +165,17 @@ class Dask:
             yield futures[future], value
 
 
-def choose(kind: str, jobs: int | None, tasks: int, staging: Path, say, *, scheduler: str | None,
-           memory_limit: int | None, diags: Diagnostics):
+def choose(
+    kind: str,
+    jobs: int | None,
+    tasks: int,
+    staging: Path,
+    say,
+    *,
+    scheduler: str | None,
+    memory_limit: int | None,
+    diags: Diagnostics,
+):
     """The executor of a build: "dask", or "local" with as many worker
     processes as jobs (None: one per core) and tasks allow, and with one,
     this process."""

@@ -21,39 +21,55 @@ def _error(task: Task, message: str, where, hint: str) -> Diagnostic:
 
 def out_of_memory(task: Task, limit_mib: int | None) -> Diagnostic:
     limit = f" (the limit is {limit_mib} MiB)" if limit_mib else ""
-    return _error(task, f"ran out of memory building '{task.folder.name}'{limit}; its editions were not written",
-                  task.folder, "raise the limit with --memory-limit MIB, or split it into smaller publications")
+    return _error(
+        task,
+        f"ran out of memory building '{task.folder.name}'{limit}; its editions were not written",
+        task.folder,
+        "raise the limit with --memory-limit MIB, or split it into smaller publications",
+    )
 
 
 def timed_out(task: Task) -> Diagnostic:
-    return _error(task, f"building '{task.folder.name}' took longer than {task.timeout:g} seconds and was "
-                        "stopped; its editions were not written", task.folder,
-                  "raise the limit with --timeout SECONDS (0: no limit), or split it into smaller publications")
+    return _error(
+        task,
+        f"building '{task.folder.name}' took longer than {task.timeout:g} seconds and was "
+        "stopped; its editions were not written",
+        task.folder,
+        "raise the limit with --timeout SECONDS (0: no limit), or split it into smaller publications",
+    )
 
 
 def no_room(task: Task, exc: OSError) -> Diagnostic:
     """A disk that filled up (or a read-only one) while the editions were made."""
     where = f" ({exc.filename})" if exc.filename else ""
-    return _error(task, f"could not build '{task.folder.name}': {exc.strerror or exc}{where}; "
-                        "its editions were not written", task.folder,
-                  "make room on the disk of the output folder and of the temporary folder (TMPDIR), "
-                  "then build again")
+    return _error(
+        task,
+        f"could not build '{task.folder.name}': {exc.strerror or exc}{where}; its editions were not written",
+        task.folder,
+        "make room on the disk of the output folder and of the temporary folder (TMPDIR), then build again",
+    )
 
 
 def unreadable(task: Task, exc: OSError) -> Diagnostic:
     """A file of the project that went away or changed under the build (deleted, renamed, locked)."""
-    return _error(task, f"could not build '{task.folder.name}': {exc.strerror or exc}; its editions were not "
-                        "written", os.fsdecode(exc.filename),
-                  "if the file was moved or deleted while the build ran, build again once it is in place")
+    return _error(
+        task,
+        f"could not build '{task.folder.name}': {exc.strerror or exc}; its editions were not written",
+        os.fsdecode(exc.filename),
+        "if the file was moved or deleted while the build ran, build again once it is in place",
+    )
 
 
 def stopped(task: Task, limit_mib: int | None) -> Diagnostic:
     """A worker that died without a word: a library crashed, most often for want of memory."""
     limit = f" under a memory limit of {limit_mib} MiB" if limit_mib else ""
-    return _error(task, f"the worker process building '{task.folder.name}' stopped abruptly{limit}; "
-                        "its editions were not written", task.folder,
-                  f"build it alone with 'pressroom build --jobs 1 {task.folder.name}' to see what fails, "
-                  "or raise the limit with --memory-limit MIB")
+    return _error(
+        task,
+        f"the worker process building '{task.folder.name}' stopped abruptly{limit}; its editions were not written",
+        task.folder,
+        f"build it alone with 'pressroom build --jobs 1 {task.folder.name}' to see what fails, "
+        "or raise the limit with --memory-limit MIB",
+    )
 
 
 def internal_error(task: Task, exc: BaseException) -> Diagnostic:
@@ -61,14 +77,22 @@ def internal_error(task: Task, exc: BaseException) -> Diagnostic:
     text = str(exc)
     if len(text) > 300:
         text = text[:300] + "..."
-    return _error(task, f"internal error: {type(exc).__name__}: {text}; its editions were not written",
-                  task.folder, "please report this with the publication that caused it (--verbose shows the details)")
+    return _error(
+        task,
+        f"internal error: {type(exc).__name__}: {text}; its editions were not written",
+        task.folder,
+        "please report this with the publication that caused it (--verbose shows the details)",
+    )
 
 
 def unwritable(task: Task, exc: Unwritable) -> Diagnostic:
-    return _error(task, f"could not write the editions of '{task.folder.name}' into the output folder: "
-                        f"{exc.error.strerror or exc.error}", exc.path,
-                  "make room on its disk, make it writable, or choose another folder with -o")
+    return _error(
+        task,
+        f"could not write the editions of '{task.folder.name}' into the output folder: "
+        f"{exc.error.strerror or exc.error}",
+        exc.path,
+        "make room on its disk, make it writable, or choose another folder with -o",
+    )
 
 
 def given_none(task: Task, exc: BaseException, memory_limit: int | None) -> Outcome:
@@ -85,5 +109,6 @@ def given_none(task: Task, exc: BaseException, memory_limit: int | None) -> Outc
         return Outcome(slug, [out_of_memory(task, memory_limit)], failure=Exit.ENVIRONMENT)
     if isinstance(exc, OutOfTime):
         return Outcome(slug, [timed_out(task)], failure=Exit.ENVIRONMENT)
-    return Outcome(slug, [internal_error(task, exc)], failure=Exit.INTERNAL,
-                   details="".join(traceback.format_exception(exc)))
+    return Outcome(
+        slug, [internal_error(task, exc)], failure=Exit.INTERNAL, details="".join(traceback.format_exception(exc))
+    )

@@ -20,21 +20,29 @@ def _low_resolution(pub, project: Path, name: str, dpi: int, page: int, needed: 
     asset = next((a for a in pub.assets.values() if a.name == name), None)
     path, line, src = asset.first_use if asset and asset.first_use else (None, None, name)
     where = Location(_relative(path, project), line) if path else Location(_where(pub, project))
-    return Diagnostic("warning", f"image '{src}' prints at {dpi} dpi on page {page}, below 300 dpi", where,
-                      f"use an image at least {needed} pixels wide, or set it smaller")
+    return Diagnostic(
+        "warning",
+        f"image '{src}' prints at {dpi} dpi on page {page}, below 300 dpi",
+        where,
+        f"use an image at least {needed} pixels wide, or set it smaller",
+    )
 
 
 def _note_apart(pub, project: Path, note: str, page: int) -> Diagnostic:
     """A note that could not be kept on the page of its call, at its call's line."""
     chapter = pub.anchors.get(note)
     if chapter is None:
-        return Diagnostic("warning", f"note {note} starts after page {page}, the page of its call",
-                          Location(_where(pub, project)))
+        return Diagnostic(
+            "warning", f"note {note} starts after page {page}, the page of its call", Location(_where(pub, project))
+        )
     number = next((el.get("data-number") for el in chapter.body.iter("aside") if el.get("id") == note), "?")
     line = _call_line(chapter, note)
-    return Diagnostic("warning", f"note {number} does not fit on page {page} beside its call and starts on the "
-                                 "next page", Location(_relative(chapter.source, project), line),
-                      "shorten the note, or move its call earlier in the paragraph")
+    return Diagnostic(
+        "warning",
+        f"note {number} does not fit on page {page} beside its call and starts on the next page",
+        Location(_relative(chapter.source, project), line),
+        "shorten the note, or move its call earlier in the paragraph",
+    )
 
 
 def _not_fitting(pub, project: Path, overflows) -> list[Diagnostic]:
@@ -59,14 +67,18 @@ def _not_fitting(pub, project: Path, overflows) -> list[Diagnostic]:
         if chapter is not None:
             elements, text = marked(chapter)
             el = elements.get(block)
-            snippet = next((t.strip()[:30] for t in (el.itertext() if el is not None else ()) if t.strip()),
-                           words[:30])
+            snippet = next((t.strip()[:30] for t in (el.itertext() if el is not None else ()) if t.strip()), words[:30])
             index = text.find(snippet)
-            where = Location(_relative(chapter.source, project),
-                             text.count("\n", 0, index) + 1 if index >= 0 else None)
-        found.append(Diagnostic("warning", f"on page {page} of the print edition, '{words}' does not fit in the "
-                                           "page's text area and runs into the margin", where,
-                                "break up the long word, line or table, or make the image smaller"))
+            where = Location(_relative(chapter.source, project), text.count("\n", 0, index) + 1 if index >= 0 else None)
+        found.append(
+            Diagnostic(
+                "warning",
+                f"on page {page} of the print edition, '{words}' does not fit in the "
+                "page's text area and runs into the margin",
+                where,
+                "break up the long word, line or table, or make the image smaller",
+            )
+        )
     return found
 
 
@@ -77,12 +89,20 @@ def _contents_shortened(pub, project: Path) -> list[Diagnostic]:
     if shown == pub.metadata.toc_depth:
         return []
     line = pub.metadata.key_lines.get("toc-depth")
-    listed = (f"lists only the top {shown} levels of headings" if shown > 1 else "lists only the top level of headings") \
-        if shown else "is left out"
-    return [Diagnostic("warning", f"the print edition's contents would list more than {MAX_ENTRIES} headings, "
-                                  f"so it {listed}; the PDF's bookmarks list them all",
-                       Location(_where(pub, project), line),
-                       "set a smaller toc-depth in publication.yaml, or split the publication")]
+    listed = (
+        (f"lists only the top {shown} levels of headings" if shown > 1 else "lists only the top level of headings")
+        if shown
+        else "is left out"
+    )
+    return [
+        Diagnostic(
+            "warning",
+            f"the print edition's contents would list more than {MAX_ENTRIES} headings, "
+            f"so it {listed}; the PDF's bookmarks list them all",
+            Location(_where(pub, project), line),
+            "set a smaller toc-depth in publication.yaml, or split the publication",
+        )
+    ]
 
 
 def _call_line(chapter, note: str) -> int | None:
@@ -115,8 +135,9 @@ def _where(pub, project: Path) -> str:
 
 def findings(pub, project: Path, rendered) -> list[Diagnostic]:
     """The warnings of the print edition's typesetting, in the order they are reported."""
-    found = [Diagnostic("warning", m, Location(_where(pub, project)))
-             for m in rendered.messages if m.startswith(REPORTED)]
+    found = [
+        Diagnostic("warning", m, Location(_where(pub, project))) for m in rendered.messages if m.startswith(REPORTED)
+    ]
     found += [_low_resolution(pub, project, *low) for low in rendered.low_resolution]
     found += [_note_apart(pub, project, *apart) for apart in rendered.notes_apart]
     found += _not_fitting(pub, project, rendered.overflows)

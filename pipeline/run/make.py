@@ -21,8 +21,14 @@ def render(pub, project: Path, **options):
     return typeset(pub, project, **options)
 
 
-def editions(pub, project: Path, formats, say: Callable[[str], None] | None = None, alone: bool = False,
-             warnings: list[Diagnostic] | None = None):
+def editions(
+    pub,
+    project: Path,
+    formats,
+    say: Callable[[str], None] | None = None,
+    alone: bool = False,
+    warnings: list[Diagnostic] | None = None,
+):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
     alone: the only publication of the build, so another core is free for
     the generated cover (a catalogue uses the cores through its workers).
@@ -51,10 +57,18 @@ def editions(pub, project: Path, formats, say: Callable[[str], None] | None = No
         starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGE_FILES)
         # The page-list speaks in the folios printed on the pages (roman in the
         # front matter); a page with no folio printed has no entry.
-        page_list = {target: rendered.folios[n - 1] if rendered.folios else str(n)
-                     for target, n in starts.items() if not rendered.folios or rendered.folios[n - 1]}
-        data = build_epub(pub, project, page_list, embed_fonts=pub.metadata.options.epub.embed_fonts,
-                          cover_png=cover.result() if cover else None)
+        page_list = {
+            target: rendered.folios[n - 1] if rendered.folios else str(n)
+            for target, n in starts.items()
+            if not rendered.folios or rendered.folios[n - 1]
+        }
+        data = build_epub(
+            pub,
+            project,
+            page_list,
+            embed_fonts=pub.metadata.options.epub.embed_fonts,
+            cover_png=cover.result() if cover else None,
+        )
         if "epub" in formats:
             yield "epub", f"{pub.slug}.epub", data, None
     if "archive" in formats:

@@ -40,8 +40,11 @@ def discover(source_dir: Path) -> list[Path]:
     if not source_dir.is_dir():
         return []
     root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
-    return sorted(p for p in source_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root))
+    return sorted(
+        p
+        for p in source_dir.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root)
+    )
 
 
 def select(project: Path, names, diags: Diagnostics) -> list[Path]:
@@ -49,17 +52,22 @@ def select(project: Path, names, diags: Diagnostics) -> list[Path]:
 
     for link, target in leading_out(project, project):
         if link.name == "source":
-            diags.error(f"source/ is a link to {target}, outside the project; no publication was read", link,
-                        hint="make source/ a folder of the project")
+            diags.error(
+                f"source/ is a link to {target}, outside the project; no publication was read",
+                link,
+                hint="make source/ a folder of the project",
+            )
             return []
     folders = discover(project / "source")
     for link, target in leading_out(project / "source", project):
-        diags.warning(f"the folder is a link to {target}, outside the project; it is not read as a publication",
-                      link, hint="copy the publication into source/ instead of linking to it")
+        diags.warning(
+            f"the folder is a link to {target}, outside the project; it is not read as a publication",
+            link,
+            hint="copy the publication into source/ instead of linking to it",
+        )
     if not names:
         if not folders:
-            diags.error("no publications found", project / "source",
-                        hint="make one with 'pressroom new NAME'")
+            diags.error("no publications found", project / "source", hint="make one with 'pressroom new NAME'")
         return folders
     by_name = {f.name: f for f in folders}
     chosen = []
@@ -68,8 +76,10 @@ def select(project: Path, names, diags: Diagnostics) -> list[Path]:
         if name in by_name:
             chosen.append(by_name[name])
         else:
-            diags.error(f"no publication named '{name}' in source/",
-                        hint="choose from: " + (", ".join(sorted(by_name)) or "none yet"))
+            diags.error(
+                f"no publication named '{name}' in source/",
+                hint="choose from: " + (", ".join(sorted(by_name)) or "none yet"),
+            )
     return chosen
 
 
@@ -81,8 +91,7 @@ def check_arguments(diags: Diagnostics, formats, jobs: int | None, executor: str
     elif executor not in EXECUTORS:
         diags.error(f"unknown executor '{executor}'", hint="choose from: " + ", ".join(EXECUTORS))
     elif executor == "dask" and not scheduler:
-        diags.error("the dask executor needs the scheduler's address",
-                    hint="give it with --scheduler tcp://HOST:8786")
+        diags.error("the dask executor needs the scheduler's address", hint="give it with --scheduler tcp://HOST:8786")
     elif jobs is not None and jobs < 1:
         diags.error(f"--jobs must be 1 or more, not {jobs}")
     diags.raise_if_errors(Exit.USAGE)
@@ -90,13 +99,27 @@ def check_arguments(diags: Diagnostics, formats, jobs: int | None, executor: str
 
 def cannot_write(diags: Diagnostics, out: Path, exc: Unwritable) -> None:
     """The output folder refused the build before anything was made: nothing was attempted."""
-    diags.error(f"cannot write into the output folder: {exc.error.strerror or exc.error}", out,
-                hint="make it writable, make room on its disk, or choose another folder with -o")
+    diags.error(
+        f"cannot write into the output folder: {exc.error.strerror or exc.error}",
+        out,
+        hint="make it writable, make room on its disk, or choose another folder with -o",
+    )
     raise BuildError(diags.items, Exit.ENVIRONMENT) from None
 
 
-def plan(project: Path, out: Path, publications, formats, strict: bool, diags: Diagnostics, say, *,
-         use_cache: bool, memory_limit: int | None, timeout: float | None) -> Plan:
+def plan(
+    project: Path,
+    out: Path,
+    publications,
+    formats,
+    strict: bool,
+    diags: Diagnostics,
+    say,
+    *,
+    use_cache: bool,
+    memory_limit: int | None,
+    timeout: float | None,
+) -> Plan:
     """What the build will make (the arguments already checked). Problems
     that stop it go into diags and raise BuildError; warnings stay in diags."""
     if (problem := unusable(out, project)) is not None:
@@ -106,10 +129,13 @@ def plan(project: Path, out: Path, publications, formats, strict: bool, diags: D
     if chosen and not font_files(project):
         # Every edition needs them: the EPUB's page-list comes from the print layout.
         sheet = style_file(project, "fonts.css")
-        diags.error("the fonts.css in use declares no font that can be read: editions are typeset "
-                    "only in the fonts it declares", sheet,
-                    hint="declare fonts in styles/fonts.css with @font-face rules naming files under "
-                         "styles/fonts/, or remove styles/fonts.css to use the house fonts")
+        diags.error(
+            "the fonts.css in use declares no font that can be read: editions are typeset "
+            "only in the fonts it declares",
+            sheet,
+            hint="declare fonts in styles/fonts.css with @font-face rules naming files under "
+            "styles/fonts/, or remove styles/fonts.css to use the house fonts",
+        )
     diags.raise_if_errors(Exit.INPUT)
 
     result = Plan(chosen)
@@ -123,13 +149,15 @@ def plan(project: Path, out: Path, publications, formats, strict: bool, diags: D
     if use_cache and chosen:
         folders = _not_up_to_date(project, out, chosen, formats, strict, say, result)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    result.tasks = [Task(project, folder, tuple(formats), strict, epoch, memory_limit, timeout or None)
-                    for folder in folders]
+    result.tasks = [
+        Task(project, folder, tuple(formats), strict, epoch, memory_limit, timeout or None) for folder in folders
+    ]
     return result
 
 
-def _not_up_to_date(project: Path, out: Path, chosen: list[Path], formats, strict: bool, say,
-                    result: Plan) -> list[Path]:
+def _not_up_to_date(
+    project: Path, out: Path, chosen: list[Path], formats, strict: bool, say, result: Plan
+) -> list[Path]:
     """The publications the cache cannot keep; the others go into result.up_to_date."""
     from ..cache import Cache, publication_key, styles_digest, warnings_of
 

@@ -159,6 +159,7 @@ def replace_set(out: Path, staged: list[Path]) -> None:
 
 # --- what a stopped build left ------------------------------------------------------
 
+
 def recover(out: Path) -> list[str]:
     """Finish what stopped builds left in out: move the rest of each set whose
     placement had begun (and bring SHA256SUMS up to date for it), then remove

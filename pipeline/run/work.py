@@ -48,8 +48,9 @@ def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = F
     outcome = Outcome(task.folder.name)
     try:
         with one_at_a_time:
-            lost = within_limits(task.epoch, task.memory_limit, task.timeout,
-                                 lambda: _make(task, outcome, staging, say, alone))
+            lost = within_limits(
+                task.epoch, task.memory_limit, task.timeout, lambda: _make(task, outcome, staging, say, alone)
+            )
         if lost is None:
             return outcome
         if lost is OutOfTime:

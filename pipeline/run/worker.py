@@ -77,8 +77,9 @@ def _release() -> None:
         pass  # not glibc: the allocator keeps what it keeps
 
 
-def within_limits(epoch: str | None, memory_limit: int | None, timeout: float | None,
-                  work) -> type[BaseException] | None:
+def within_limits(
+    epoch: str | None, memory_limit: int | None, timeout: float | None, work
+) -> type[BaseException] | None:
     """Run the work at the build's moment (SOURCE_DATE_EPOCH) under the
     limits; the limit it passed (OutOfMemory, OutOfTime), or None."""
     lost: type[BaseException] | None = None

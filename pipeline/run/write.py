@@ -17,8 +17,9 @@ from .task import Outcome, Task
 
 
 class Writer:
-    def __init__(self, project: Path, staging: Staging, result: BuildResult, cache, keys: dict[str, str],
-                 strict: bool, say):
+    def __init__(
+        self, project: Path, staging: Staging, result: BuildResult, cache, keys: dict[str, str], strict: bool, say
+    ):
         self.project, self.staging, self.result, self.cache, self.keys = project, staging, result, cache, keys
         self.out, self.strict, self.say = staging.out, strict, say
         self.reports: dict[str, list[Diagnostic]] = {}  # each publication's diagnostics, after the gate
@@ -42,12 +43,15 @@ class Writer:
             self.staging.discard(slug)
 
     def _place(self, slug: str, outcome: Outcome, diagnostics: list[Diagnostic]) -> None:
-        staged = [(edition, made if isinstance(made, Path) else stage(self.staging.folder, slug, name, made), pages)
-                  for edition, name, made, pages in outcome.editions]
+        staged = [
+            (edition, made if isinstance(made, Path) else stage(self.staging.folder, slug, name, made), pages)
+            for edition, name, made, pages in outcome.editions
+        ]
         if not staged:
             return
-        outputs = [Output(slug, edition, self.out / path.name, path.stat().st_size, pages)
-                   for edition, path, pages in staged]
+        outputs = [
+            Output(slug, edition, self.out / path.name, path.stat().st_size, pages) for edition, path, pages in staged
+        ]
         with locked(self.out):  # two builds at once must not lose each other's entries
             publish(self.out, [path for _, path, _ in staged])
             if self.cache is not None and slug in self.keys:
@@ -60,10 +64,17 @@ class Writer:
         from ..cache import file_digest
 
         try:  # a shared image gone since it was used: no entry, so it is built again next time
-            self.cache.record(slug, self.keys[slug], [o.path.name for o in outputs],
-                              {p.relative_to(self.project).as_posix(): file_digest(p)
-                               for p in outcome.inputs if p.is_relative_to(self.project)},
-                              diagnostics)
+            self.cache.record(
+                slug,
+                self.keys[slug],
+                [o.path.name for o in outputs],
+                {
+                    p.relative_to(self.project).as_posix(): file_digest(p)
+                    for p in outcome.inputs
+                    if p.is_relative_to(self.project)
+                },
+                diagnostics,
+            )
             self.cache.save()
         except OSError as exc:  # the editions are in place: only the next build's shortcut is lost
             self.cache.changed = {}
@@ -71,7 +82,12 @@ class Writer:
                 where = self.cache.path.resolve().relative_to(self.project.resolve()).as_posix()
             except ValueError:
                 where = self.cache.path.name
-            diagnostics.append(Diagnostic(
-                "warning", f"could not record the build in the cache: {exc.strerror or exc}", Location(where),
-                "its editions are in place; until the cache can be written (room on the disk, a "
-                "writable .cache/ folder), they are made again at each build"))
+            diagnostics.append(
+                Diagnostic(
+                    "warning",
+                    f"could not record the build in the cache: {exc.strerror or exc}",
+                    Location(where),
+                    "its editions are in place; until the cache can be written (room on the disk, a "
+                    "writable .cache/ folder), they are made again at each build",
+                )
+            )

@@ -23,8 +23,13 @@ from .urls import shown
 # Functions whose strings are URLs (image-set("a.png" 1x), src("a.woff")).
 _URL_FUNCTIONS = {"url", "src", "cross-fade"}
 MAX_DEPTH = 32
-_NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "http://www.w3.org/1998/Math/MathML",
-               "http://www.w3.org/1999/xlink", "http://www.idpf.org/2007/ops")
+_NAMESPACES = (
+    "http://www.w3.org/1999/xhtml",
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1998/Math/MathML",
+    "http://www.w3.org/1999/xlink",
+    "http://www.idpf.org/2007/ops",
+)
 _BROKEN = {"bad-url": "a url( with spaces or quotes inside, or never closed", "bad-string": "a string never closed"}
 _SPACES = re.compile(r"\s+|/\*.*?\*/", re.S)
 _LOOKS_LIKE_URL = re.compile(r"""(url|src|[\w-]*image[\w-]*|cross-fade)\(['"]?([^'")]*)""")

@@ -23,20 +23,28 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
-FILTERS = set("""
+FILTERS = set(
+    """
 feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting
 feDisplacementMap feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR feGaussianBlur
 feImage feMerge feMergeNode feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile
 feTurbulence
-""".split())
-ELEMENTS = set("""
+""".split()
+)
+ELEMENTS = (
+    set(
+        """
 svg g defs symbol use switch a title desc path rect circle ellipse line polyline polygon text tspan
 textPath image linearGradient radialGradient stop pattern clipPath mask marker filter style
-""".split()) | FILTERS
+""".split()
+    )
+    | FILTERS
+)
 # Descriptions of the file for its editor: never drawn, so left out without a word.
 SILENT = {"metadata", "sodipodi:namedview"}
 
-PRESENTATION = set("""
+PRESENTATION = set(
+    """
 alignment-baseline baseline-shift clip clip-path clip-rule color color-interpolation
 color-interpolation-filters color-rendering cursor direction display dominant-baseline enable-background
 fill fill-opacity fill-rule filter flood-color flood-opacity font font-family font-size font-size-adjust
@@ -46,8 +54,10 @@ mask mask-type mix-blend-mode opacity overflow paint-order pointer-events shape-
 stop-opacity stroke stroke-dasharray stroke-dashoffset stroke-linecap stroke-linejoin stroke-miterlimit
 stroke-opacity stroke-width text-anchor text-decoration text-rendering transform-origin unicode-bidi
 vector-effect visibility word-spacing writing-mode
-""".split())
-ATTRIBUTES = PRESENTATION | set("""
+""".split()
+)
+ATTRIBUTES = PRESENTATION | set(
+    """
 id class lang xml:lang xml:space role tabindex systemLanguage version baseProfile
 x y width height viewBox preserveAspectRatio rx ry cx cy r x1 y1 x2 y2 points d pathLength transform
 dx dy rotate textLength lengthAdjust startOffset method spacing side refX refY markerUnits markerWidth
@@ -58,45 +68,96 @@ targetX targetY kernelUnitLength preserveAlpha surfaceScale diffuseConstant spec
 specularExponent scale xChannelSelector yChannelSelector radius baseFrequency numOctaves seed stitchTiles
 azimuth elevation z pointsAtX pointsAtY pointsAtZ limitingConeAngle tableValues slope intercept amplitude
 exponent xlink:title media aria-label aria-labelledby aria-describedby aria-hidden
-""".split())
+""".split()
+)
 REFERENCES = {"href", "xlink:href"}
 _UNITS = "objectBoundingBox|userSpaceOnUse"
 _ALIGN = "none|xMinYMin|xMidYMin|xMaxYMin|xMinYMid|xMidYMid|xMaxYMid|xMinYMax|xMidYMax|xMaxYMax"
 # Values SVG 1.1's schema (which EPUBCheck applies) lists for its keyword attributes.
-VALUES = {name: re.compile(rf"\s*({pattern})\s*") for name, pattern in {
-    "version": r"1\.0|1\.1|1\.2", "preserveAspectRatio": rf"(defer\s+)?({_ALIGN})(\s+(meet|slice))?",
-    "gradientUnits": _UNITS, "patternUnits": _UNITS, "patternContentUnits": _UNITS, "clipPathUnits": _UNITS,
-    "maskUnits": _UNITS, "maskContentUnits": _UNITS, "filterUnits": _UNITS, "primitiveUnits": _UNITS,
-    "markerUnits": "strokeWidth|userSpaceOnUse", "spreadMethod": "pad|reflect|repeat",
-    "text-anchor": "start|middle|end|inherit", "fill-rule": "nonzero|evenodd|inherit",
-    "clip-rule": "nonzero|evenodd|inherit", "stroke-linecap": "butt|round|square|inherit",
-    "stroke-linejoin": "miter|round|bevel|inherit", "visibility": "visible|hidden|collapse|inherit",
-    "overflow": "visible|hidden|scroll|auto|inherit", "lengthAdjust": "spacing|spacingAndGlyphs",
-    "method": "align|stretch", "spacing": "auto|exact", "xml:space": "default|preserve",
-    "edgeMode": "duplicate|wrap|none", "stitchTiles": "stitch|noStitch", "xChannelSelector": "[RGBA]",
-    "yChannelSelector": "[RGBA]", "aria-hidden": "true|false", "tabindex": "-?[0-9]+",
-    "role": "img|presentation|none|group|figure|document",
-    "display": "inline|block|list-item|run-in|compact|marker|table|inline-table|table-row-group|"
-               "table-header-group|table-footer-group|table-row|table-column-group|table-column|table-cell|"
-               "table-caption|none|inherit",
-}.items()}
-ELEMENT_VALUES = {(element, name): re.compile(rf"\s*({pattern})\s*") for element, name, pattern in (
-    ("feComposite", "operator", "over|in|out|atop|xor|arithmetic"), ("feMorphology", "operator", "erode|dilate"),
-    ("feBlend", "mode", "normal|multiply|screen|darken|lighten"),
-    ("feColorMatrix", "type", "matrix|saturate|hueRotate|luminanceToAlpha"),
-    ("feTurbulence", "type", "fractalNoise|turbulence"), *(
-        (f"feFunc{c}", "type", "identity|table|discrete|linear|gamma") for c in "RGBA"),
-)}
+VALUES = {
+    name: re.compile(rf"\s*({pattern})\s*")
+    for name, pattern in {
+        "version": r"1\.0|1\.1|1\.2",
+        "preserveAspectRatio": rf"(defer\s+)?({_ALIGN})(\s+(meet|slice))?",
+        "gradientUnits": _UNITS,
+        "patternUnits": _UNITS,
+        "patternContentUnits": _UNITS,
+        "clipPathUnits": _UNITS,
+        "maskUnits": _UNITS,
+        "maskContentUnits": _UNITS,
+        "filterUnits": _UNITS,
+        "primitiveUnits": _UNITS,
+        "markerUnits": "strokeWidth|userSpaceOnUse",
+        "spreadMethod": "pad|reflect|repeat",
+        "text-anchor": "start|middle|end|inherit",
+        "fill-rule": "nonzero|evenodd|inherit",
+        "clip-rule": "nonzero|evenodd|inherit",
+        "stroke-linecap": "butt|round|square|inherit",
+        "stroke-linejoin": "miter|round|bevel|inherit",
+        "visibility": "visible|hidden|collapse|inherit",
+        "overflow": "visible|hidden|scroll|auto|inherit",
+        "lengthAdjust": "spacing|spacingAndGlyphs",
+        "method": "align|stretch",
+        "spacing": "auto|exact",
+        "xml:space": "default|preserve",
+        "edgeMode": "duplicate|wrap|none",
+        "stitchTiles": "stitch|noStitch",
+        "xChannelSelector": "[RGBA]",
+        "yChannelSelector": "[RGBA]",
+        "aria-hidden": "true|false",
+        "tabindex": "-?[0-9]+",
+        "role": "img|presentation|none|group|figure|document",
+        "display": "inline|block|list-item|run-in|compact|marker|table|inline-table|table-row-group|"
+        "table-header-group|table-footer-group|table-row|table-column-group|table-column|table-cell|"
+        "table-caption|none|inherit",
+    }.items()
+}
+ELEMENT_VALUES = {
+    (element, name): re.compile(rf"\s*({pattern})\s*")
+    for element, name, pattern in (
+        ("feComposite", "operator", "over|in|out|atop|xor|arithmetic"),
+        ("feMorphology", "operator", "erode|dilate"),
+        ("feBlend", "mode", "normal|multiply|screen|darken|lighten"),
+        ("feColorMatrix", "type", "matrix|saturate|hueRotate|luminanceToAlpha"),
+        ("feTurbulence", "type", "fractalNoise|turbulence"),
+        *((f"feFunc{c}", "type", "identity|table|discrete|linear|gamma") for c in "RGBA"),
+    )
+}
 # What an element cannot be drawn without, in SVG 1.1's schema.
-REQUIRED = {"rect": ("width", "height"), "circle": ("r",), "ellipse": ("rx", "ry"), "path": ("d",),
-            "polygon": ("points",), "polyline": ("points",), "image": ("width", "height"), "stop": ("offset",),
-            "feBlend": ("in2",), "feComposite": ("in2",), "feDisplacementMap": ("in2",),
-            **{f"feFunc{c}": ("type",) for c in "RGBA"}}
+REQUIRED = {
+    "rect": ("width", "height"),
+    "circle": ("r",),
+    "ellipse": ("rx", "ry"),
+    "path": ("d",),
+    "polygon": ("points",),
+    "polyline": ("points",),
+    "image": ("width", "height"),
+    "stop": ("offset",),
+    "feBlend": ("in2",),
+    "feComposite": ("in2",),
+    "feDisplacementMap": ("in2",),
+    **{f"feFunc{c}": ("type",) for c in "RGBA"},
+}
 _LOCAL_URL = re.compile(r"""url\(\s*['"]?#([^'")\s]*)""")
 NEED_REFERENCE = {"use", "image", "feImage", "textPath"}
 TEXT_HOLDERS = {"text", "tspan", "textPath", "title", "desc", "style", "a"}
-DRAWABLE = {"svg", "g", "symbol", "use", "a", "switch", "path", "rect", "circle", "ellipse", "line", "polyline",
-            "polygon", "text", "image"}
+DRAWABLE = {
+    "svg",
+    "g",
+    "symbol",
+    "use",
+    "a",
+    "switch",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "image",
+}
 
 
 _ANY = re.compile(r".*", re.S)
@@ -182,8 +243,11 @@ def clean_tree(root, inline: bool) -> list[Removal]:
         if name == "style":
             text, removed = clean_sheet("".join(el.itertext()), loadable)
             removals += [Removal(r.what, (el.sourceline or 1) + (r.line or 1) - 1) for r in removed]
-            removals += [Removal(f"<{etree.QName(c).localname}> inside <style>", c.sourceline)
-                         for c in el if isinstance(c.tag, str)]
+            removals += [
+                Removal(f"<{etree.QName(c).localname}> inside <style>", c.sourceline)
+                for c in el
+                if isinstance(c.tag, str)
+            ]
             if removed or len(el):  # written out again only when something had to go
                 for child in list(el):
                     el.remove(child)
@@ -213,8 +277,9 @@ def _check_fragments(root, removals: list[Removal]) -> None:
         for key in [k for k in el.attrib if _attribute(k) in PRESENTATION or _attribute(k) == "style"]:
             missing = [i for i in _LOCAL_URL.findall(el.get(key)) if i not in ids]
             if missing:
-                removals.append(Removal(f"{_attribute(key)} of '#{shown(missing[0])}', which is not in the drawing",
-                                        el.sourceline))
+                removals.append(
+                    Removal(f"{_attribute(key)} of '#{shown(missing[0])}', which is not in the drawing", el.sourceline)
+                )
                 del el.attrib[key]
         name = _name(el) or ""
         if name in NEED_REFERENCE and not any(_attribute(k) in REFERENCES for k in el.attrib):
@@ -235,11 +300,11 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
         if attribute in REFERENCES:
             allowed = is_link if name == "a" else loadable if name in ("image", "feImage") else is_fragment
             if not allowed(value):
-                refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
+                refused = f'{attribute}="{shown(value)}" on <{name}>'
         elif attribute == "style":
             cleaned, removed = clean_declarations(value, loadable)
             if removed:
-                removals.append(Removal(f"style=\"{shown(value)}\" on <{name}>", el.sourceline))
+                removals.append(Removal(f'style="{shown(value)}" on <{name}>', el.sourceline))
                 if cleaned:
                     el.set(key, cleaned)
                 else:
@@ -248,9 +313,9 @@ def _clean_attributes(el, name: str, inline: bool, removals: list[Removal]) -> N
         elif attribute not in ATTRIBUTES:
             refused = f"{attribute} on <{name}>"
         elif not (ELEMENT_VALUES.get((name, attribute)) or VALUES.get(attribute) or _ANY).fullmatch(value):
-            refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
+            refused = f'{attribute}="{shown(value)}" on <{name}>'
         elif "(" in value and refused_in_value(value, loadable):
-            refused = f"{attribute}=\"{shown(value)}\" on <{name}>"
+            refused = f'{attribute}="{shown(value)}" on <{name}>'
         if refused:
             removals.append(Removal(refused, el.sourceline))
             del el.attrib[key]

@@ -24,9 +24,21 @@ import re
 from urllib.parse import unquote_to_bytes
 
 LINK_SCHEMES = ("http", "https", "mailto")
-DATA_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "font/ttf", "font/otf", "font/woff",
-              "font/woff2", "application/font-woff", "application/font-sfnt", "application/x-font-ttf",
-              "application/x-font-opentype", "application/vnd.ms-opentype"}
+DATA_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "font/ttf",
+    "font/otf",
+    "font/woff",
+    "font/woff2",
+    "application/font-woff",
+    "application/font-sfnt",
+    "application/x-font-ttf",
+    "application/x-font-opentype",
+    "application/vnd.ms-opentype",
+}
 SVG_TYPE = "image/svg+xml"
 # What a browser takes out of a URL before reading it (WHATWG URL): tabs and
 # line breaks anywhere ("java\tscript:"), controls and spaces at its ends.
@@ -74,4 +86,4 @@ def data_url(url: str) -> tuple[str, bytes] | None:
 def shown(url: str, length: int = 60) -> str:
     """A reference as a message shows it: short, and on one line."""
     url = " ".join(url.split())
-    return url if len(url) <= length else url[:length - 1] + "\u2026"
+    return url if len(url) <= length else url[: length - 1] + "\u2026"

@@ -10,8 +10,15 @@ import json
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse,
-                                 Response, StreamingResponse)
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from . import page
@@ -20,10 +27,14 @@ from .pdfpages import Pages
 from .runner import Runner, State
 
 # An EPUB's documents are shown as they are, without running anything in them.
-MEMBER_POLICY = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                 "font-src 'self' data:; media-src 'self'; script-src 'none'; frame-ancestors 'self'")
-SHELL_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-                "frame-src 'self'; frame-ancestors 'none'")
+MEMBER_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; media-src 'self'; script-src 'none'; frame-ancestors 'self'"
+)
+SHELL_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "frame-src 'self'; frame-ancestors 'none'"
+)
 KEEPALIVE = 15.0  # seconds between comments on a quiet event stream
 
 
@@ -91,12 +102,21 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
         slug = known(request)
         epub = epub_of(slug)[1]
         pdf = pages.info(out / f"{slug}.pdf")
-        body = {"slug": slug, "title": title_of(slug), "generation": runner.state.generation,
-                "epub": None if epub is None else {
-                    "start": epub.start, "toc": [e.__dict__ for e in epub.toc],
-                    "documents": sorted(n for n in epub.names if epub.media_type(n) == "application/xhtml+xml")},
-                "pdf": None if pdf is None else {"digest": pdf[0], "pages": pdf[1]},
-                "toc_html": page.toc_html(slug, epub), "pages_html": page.pages_html(slug, pdf)}
+        body = {
+            "slug": slug,
+            "title": title_of(slug),
+            "generation": runner.state.generation,
+            "epub": None
+            if epub is None
+            else {
+                "start": epub.start,
+                "toc": [e.__dict__ for e in epub.toc],
+                "documents": sorted(n for n in epub.names if epub.media_type(n) == "application/xhtml+xml"),
+            },
+            "pdf": None if pdf is None else {"digest": pdf[0], "pages": pdf[1]},
+            "toc_html": page.toc_html(slug, epub),
+            "pages_html": page.pages_html(slug, pdf),
+        }
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     def member(request: Request) -> Response:
@@ -106,9 +126,15 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
         data = None if epub is None else shelf.member(path, epub, name)
         if data is None:
             return PlainTextResponse("Not Found", status_code=404)
-        return Response(data, media_type=epub.media_type(name), headers={
-            "Content-Security-Policy": MEMBER_POLICY, "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff"})
+        return Response(
+            data,
+            media_type=epub.media_type(name),
+            headers={
+                "Content-Security-Policy": MEMBER_POLICY,
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     def edition(request: Request) -> Response:
         slug = known(request)
@@ -119,8 +145,13 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
         if not path.is_file():
             return PlainTextResponse("Not Found", status_code=404)
         media = "application/pdf" if kind == "pdf" else "application/epub+zip"
-        return FileResponse(path, media_type=media, filename=path.name, content_disposition_type="inline",
-                            headers={"Cache-Control": "no-store"})
+        return FileResponse(
+            path,
+            media_type=media,
+            filename=path.name,
+            content_disposition_type="inline",
+            headers={"Cache-Control": "no-store"},
+        )
 
     def picture(request: Request) -> Response:
         slug = known(request)
@@ -153,8 +184,9 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
             finally:
                 hub.queues.discard(queue)
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
 
     async def css(request: Request) -> Response:
         return Response(page.CSS, media_type="text/css", headers={"Cache-Control": "no-store"})
@@ -166,9 +198,14 @@ def create_app(runner: Runner, allowed_hosts: set[str] | None = None) -> Starlet
         return PlainTextResponse("Not Found", status_code=404)
 
     routes = [
-        Route("/", home), Route("/events", events), Route("/status.json", status),
-        Route("/preview.css", css), Route("/preview.js", script),
-        Route("/p/{slug}", to_shell), Route("/p/{slug}/", shell), Route("/p/{slug}/info.json", info),
+        Route("/", home),
+        Route("/events", events),
+        Route("/status.json", status),
+        Route("/preview.css", css),
+        Route("/preview.js", script),
+        Route("/p/{slug}", to_shell),
+        Route("/p/{slug}/", shell),
+        Route("/p/{slug}/info.json", info),
         Route("/p/{slug}/edition.{kind:str}", edition),
         Route("/p/{slug}/epub/{member:path}", member),
         Route("/p/{slug}/pages/{number:int}.png", picture),

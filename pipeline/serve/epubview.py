@@ -15,9 +15,13 @@ from pathlib import Path
 
 from lxml import etree
 
-NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
-      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
-      "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
 # Media types of members the manifest does not list (the manifest lists everything else).
 FIXED = {"mimetype": "text/plain", "META-INF/container.xml": "application/xml"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -64,8 +68,9 @@ def read(path: Path) -> Epub:
             media_types[name] = item.get("media-type")
             if "nav" in (item.get("properties") or "").split():
                 nav = name
-        spine = tuple(items[ref.get("idref")] for ref in opf.iterfind("opf:spine/opf:itemref", NS)
-                      if ref.get("idref") in items)
+        spine = tuple(
+            items[ref.get("idref")] for ref in opf.iterfind("opf:spine/opf:itemref", NS) if ref.get("idref") in items
+        )
         title = (opf.findtext(".//dc:title", "", NS) or "").strip()
         toc: list[Entry] = []
         if nav is not None and nav in names:

@@ -14,10 +14,12 @@ from .epubview import Epub
 
 
 def _document(title: str, body: str, attributes: str = "") -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)}</title><link rel="stylesheet" href="/preview.css">'
-            f'<script src="/preview.js" defer></script></head>\n<body{attributes}>\n{body}\n</body></html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(title)}</title><link rel="stylesheet" href="/preview.css">'
+        f'<script src="/preview.js" defer></script></head>\n<body{attributes}>\n{body}\n</body></html>\n'
+    )
 
 
 def index(publications: list[tuple[str, str, bool, bool]], generation: int) -> str:
@@ -29,20 +31,27 @@ def index(publications: list[tuple[str, str, bool, bool]], generation: int) -> s
             links.append(f'<a href="/p/{quote(slug)}/edition.pdf">PDF</a>')
         if epub:
             links.append(f'<a href="/p/{quote(slug)}/edition.epub">EPUB</a>')
-        items.append(f'<li><a class="title" href="/p/{quote(slug)}/">{escape(title)}</a> '
-                     f'<span class="slug">{escape(slug)}</span> {" · ".join(links)}</li>')
+        items.append(
+            f'<li><a class="title" href="/p/{quote(slug)}/">{escape(title)}</a> '
+            f'<span class="slug">{escape(slug)}</span> {" · ".join(links)}</li>'
+        )
     listing = f'<ul class="publications">{"".join(items)}</ul>' if items else "<p>No publications in source/ yet.</p>"
-    return _document("Pressroom preview", f'<main class="index"><h1>Publications</h1>{listing}'
-                     '<section id="problems" hidden role="alert"></section></main>',
-                     f' data-page="index" data-generation="{generation}"')
+    return _document(
+        "Pressroom preview",
+        f'<main class="index"><h1>Publications</h1>{listing}'
+        '<section id="problems" hidden role="alert"></section></main>',
+        f' data-page="index" data-generation="{generation}"',
+    )
 
 
 def toc_html(slug: str, epub: Epub | None) -> str:
     if epub is None:
         return ""
-    items = "".join(f'<li class="depth-{min(e.depth, 3)}"><a target="chapter" '
-                    f'href="/p/{quote(slug)}/epub/{quote(e.href, safe="/#")}">{escape(e.label)}</a></li>'
-                    for e in epub.toc)
+    items = "".join(
+        f'<li class="depth-{min(e.depth, 3)}"><a target="chapter" '
+        f'href="/p/{quote(slug)}/epub/{quote(e.href, safe="/#")}">{escape(e.label)}</a></li>'
+        for e in epub.toc
+    )
     return f"<ol>{items}</ol>"
 
 
@@ -50,25 +59,31 @@ def pages_html(slug: str, pdf: tuple[str, list[tuple[float, float]]] | None) -> 
     if pdf is None:
         return ""
     digest, sizes = pdf
-    return "".join(f'<img loading="lazy" alt="Page {n}" width="{round(w)}" height="{round(h)}" '
-                   f'src="/p/{quote(slug)}/pages/{n}.png?v={digest}">'
-                   for n, (w, h) in enumerate(sizes, start=1))
+    return "".join(
+        f'<img loading="lazy" alt="Page {n}" width="{round(w)}" height="{round(h)}" '
+        f'src="/p/{quote(slug)}/pages/{n}.png?v={digest}">'
+        for n, (w, h) in enumerate(sizes, start=1)
+    )
 
 
 def problems_html(state: dict) -> str:
     if state["ok"]:
         return ""
-    items = "".join(f'<li class="{d["severity"]}"><code>{escape(d["where"] or "(the project)")}</code>: '
-                    f'{escape(d["message"])}'
-                    + (f'<div class="hint">{escape(d["hint"])}</div>' if d["hint"] else "") + "</li>"
-                    for d in state["diagnostics"])
+    items = "".join(
+        f'<li class="{d["severity"]}"><code>{escape(d["where"] or "(the project)")}</code>: '
+        f"{escape(d['message'])}" + (f'<div class="hint">{escape(d["hint"])}</div>' if d["hint"] else "") + "</li>"
+        for d in state["diagnostics"]
+    )
     return f"<h2>The last build failed; the editions shown are the last good ones</h2><ul>{items}</ul>"
 
 
 def shell(slug: str, title: str, epub: Epub | None, pdf, state: dict) -> str:
-    chapter = (f'<iframe id="chapter" name="chapter" title="The chapter, as the EPUB shows it" '
-               f'src="/p/{quote(slug)}/epub/{quote(epub.start)}"></iframe>' if epub else
-               '<div id="chapter-missing">Not built yet: there is no EPUB to show.</div>')
+    chapter = (
+        f'<iframe id="chapter" name="chapter" title="The chapter, as the EPUB shows it" '
+        f'src="/p/{quote(slug)}/epub/{quote(epub.start)}"></iframe>'
+        if epub
+        else '<div id="chapter-missing">Not built yet: there is no EPUB to show.</div>'
+    )
     problems = problems_html(state)
     body = f"""<header>
 <h1>{escape(title)}</h1>
@@ -83,9 +98,12 @@ def shell(slug: str, title: str, epub: Epub | None, pdf, state: dict) -> str:
 <section id="problems" role="alert"{"" if problems else " hidden"}>{problems}</section>
 <div id="panes">{chapter}<div id="pages" aria-label="The print edition">{pages_html(slug, pdf)}</div></div>
 </main>"""
-    return _document(f"{title} — Pressroom preview", body,
-                     f' data-page="shell" data-slug="{escape(slug)}" data-generation="{state["generation"]}"'
-                     f' data-has-epub="{1 if epub else 0}" data-view="both"')
+    return _document(
+        f"{title} — Pressroom preview",
+        body,
+        f' data-page="shell" data-slug="{escape(slug)}" data-generation="{state["generation"]}"'
+        f' data-has-epub="{1 if epub else 0}" data-view="both"',
+    )
 
 
 CSS = """

@@ -27,16 +27,26 @@ class State:
     diagnostics: tuple[Diagnostic, ...] = ()  # of a failed build: all of them; of a good one: its warnings
 
     def as_dict(self) -> dict:
-        return {"generation": self.generation, "building": self.building, "ok": self.ok,
-                "built": list(self.built),
-                "diagnostics": [_as_dict(d) for d in self.diagnostics]}
+        return {
+            "generation": self.generation,
+            "building": self.building,
+            "ok": self.ok,
+            "built": list(self.built),
+            "diagnostics": [_as_dict(d) for d in self.diagnostics],
+        }
 
 
 def _as_dict(d: Diagnostic) -> dict:
     loc = d.location
     where = str(loc) if loc else ""
-    return {"severity": d.severity, "message": d.message, "hint": d.hint or "",
-            "file": loc.path if loc else "", "line": loc.line if loc else None, "where": where}
+    return {
+        "severity": d.severity,
+        "message": d.message,
+        "hint": d.hint or "",
+        "file": loc.path if loc else "",
+        "line": loc.line if loc else None,
+        "where": where,
+    }
 
 
 @dataclass
@@ -72,8 +82,9 @@ class Runner:
             self._publish(state)
             return state
         try:
-            result = build(self.project, chosen or None, FORMATS, self.out, progress=self.say,
-                           jobs=self.jobs, use_cache=True)
+            result = build(
+                self.project, chosen or None, FORMATS, self.out, progress=self.say, jobs=self.jobs, use_cache=True
+            )
         except BuildError as exc:
             self.last_error = exc
             self.report(exc, exc.result)
@@ -87,8 +98,13 @@ class Runner:
             self.last_error = None
             self.report(None, result)
             warnings = [d for d in result.diagnostics if d.severity == "warning"]
-            state = State(self.state.generation + 1, False, True,
-                          tuple(sorted({o.publication for o in result.outputs})), tuple(warnings))
+            state = State(
+                self.state.generation + 1,
+                False,
+                True,
+                tuple(sorted({o.publication for o in result.outputs})),
+                tuple(warnings),
+            )
         self._publish(state)
         return state
 
@@ -134,9 +150,21 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - a bug must not end the preview: say it, keep serving
                 self.say(f"internal error: {type(exc).__name__}: {exc}")
                 state = self.state
-                self._publish(State(state.generation + 1, False, False, (), (Diagnostic(
-                    "error", f"internal error: {type(exc).__name__}: {exc}",
-                    hint="please report this with the input that caused it"),)))
+                self._publish(
+                    State(
+                        state.generation + 1,
+                        False,
+                        False,
+                        (),
+                        (
+                            Diagnostic(
+                                "error",
+                                f"internal error: {type(exc).__name__}: {exc}",
+                                hint="please report this with the input that caused it",
+                            ),
+                        ),
+                    )
+                )
 
 
 def nothing_attempted(exc: BuildError) -> bool:

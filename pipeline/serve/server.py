@@ -61,11 +61,19 @@ def check(project: Path, names: list[str], out: Path) -> None:
     diags.raise_if_errors(Exit.INPUT)
 
 
-def serve(project: Path, names: list[str], out: Path | None = None, host: str = "127.0.0.1", port: int = 0, *,
-          say: Callable[[str], None] = lambda message: None,
-          warn: Callable[[str], None] = lambda message: None,
-          report: Callable = lambda error, result: None,
-          jobs: int | None = None, announce: Callable[[str], None] | None = None) -> int:
+def serve(
+    project: Path,
+    names: list[str],
+    out: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    say: Callable[[str], None] = lambda message: None,
+    warn: Callable[[str], None] = lambda message: None,
+    report: Callable = lambda error, result: None,
+    jobs: int | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> int:
     """Run the preview until interrupted; returns the exit status. Raises
     BuildError for what stops it from starting (no publications, an unknown
     name, a port taken)."""
@@ -78,16 +86,22 @@ def serve(project: Path, names: list[str], out: Path | None = None, host: str = 
     out = Path(out).resolve() if out else project / "dist"
     check(project, names, out)
     if not loopback(host):
-        warn(f"serving on {host}: anyone who can reach this computer on that address can read the "
-             "publications; the default, 127.0.0.1, is this computer only")
+        warn(
+            f"serving on {host}: anyone who can reach this computer on that address can read the "
+            "publications; the default, 127.0.0.1, is this computer only"
+        )
     try:
         sock = _listen(host, port)
     except (OSError, UnicodeError) as exc:
         taken = isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE
-        message = (f"port {port} on {host} is in use by another program" if taken
-                   else f"cannot listen on {host} port {port}: {getattr(exc, 'strerror', None) or exc}")
-        raise BuildError([Diagnostic("error", message, hint="choose another with --port, or --port 0 for any free one")],
-                         Exit.USAGE) from None
+        message = (
+            f"port {port} on {host} is in use by another program"
+            if taken
+            else f"cannot listen on {host} port {port}: {getattr(exc, 'strerror', None) or exc}"
+        )
+        raise BuildError(
+            [Diagnostic("error", message, hint="choose another with --port, or --port 0 for any free one")], Exit.USAGE
+        ) from None
     runner = Runner(project, out, list(names), jobs=jobs, say=say, report=report)
     stop = threading.Event()
     try:
@@ -95,17 +109,26 @@ def serve(project: Path, names: list[str], out: Path | None = None, host: str = 
         if not first.ok and runner.last_error is not None and nothing_attempted(runner.last_error):
             return runner.last_error.exit_code
         bound_port = sock.getsockname()[1]
-        allowed = ({f"127.0.0.1:{bound_port}", f"localhost:{bound_port}", f"[::1]:{bound_port}"}
-                   if loopback(host) else None)
+        allowed = (
+            {f"127.0.0.1:{bound_port}", f"localhost:{bound_port}", f"[::1]:{bound_port}"} if loopback(host) else None
+        )
         app = create_app(runner, allowed)
-        watcher = threading.Thread(target=watch, args=(project, runner.request, stop),
-                                   kwargs={"ignored": [out]}, name="pressroom-watch", daemon=True)
+        watcher = threading.Thread(
+            target=watch,
+            args=(project, runner.request, stop),
+            kwargs={"ignored": [out]},
+            name="pressroom-watch",
+            daemon=True,
+        )
         watcher.start()
         runner.start()
-        server = _Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                        timeout_graceful_shutdown=2), app.state.hub)
+        server = _Server(
+            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2),
+            app.state.hub,
+        )
         (announce or (lambda line: (print(line), sys.stdout.flush())))(
-            f"pressroom: preview at {_url(sock, host)} — press Ctrl-C to stop")
+            f"pressroom: preview at {_url(sock, host)} — press Ctrl-C to stop"
+        )
         server.run(sockets=[sock])
         # uvicorn returns (rather than raising) when it was told to stop by a signal it caught.
         return Exit.INTERRUPTED

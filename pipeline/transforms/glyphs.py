@@ -49,8 +49,12 @@ def _font_info(path: str, stamp: tuple) -> tuple[str, frozenset, bool, str]:
         # isFixedPitch from the post table's header: decompiling the table
         # would parse every glyph name, a third of the time spent here.
         fixed = bool(struct.unpack(">I", font.reader["post"][12:16])[0])
-        return (family, frozenset(c for c, g in (font.getBestCmap() or {}).items() if g != "g0"), fixed,
-                _licence(str(names.getDebugName(13) or ""), str(names.getDebugName(14) or "")))
+        return (
+            family,
+            frozenset(c for c, g in (font.getBestCmap() or {}).items() if g != "g0"),
+            fixed,
+            _licence(str(names.getDebugName(13) or ""), str(names.getDebugName(14) or "")),
+        )
     finally:
         font.close()
 
@@ -106,6 +110,7 @@ def _in_code_font(el) -> bool:
 
 def runs_of(body):
     """(text, in_code) for every piece of printed text, in document order."""
+
     def walk(el, in_code):
         if not isinstance(el.tag, str) or set((el.get("class") or "").split()) & NOT_PRINTED:
             return
@@ -116,6 +121,7 @@ def runs_of(body):
             yield from walk(child, inside)
             if child.tail:
                 yield child.tail, inside
+
     yield from walk(body, False)
 
 
@@ -147,15 +153,18 @@ def substitute(covered: tuple[frozenset, frozenset]) -> str:
     return next((s for s in SUBSTITUTES if ord(s) in covered[0]), SUBSTITUTES[-1])
 
 
-def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool,
-            instead: str) -> None:
+def _report(diags: Diagnostics, char: str, count: int, path: Path, line, column, in_code: bool, instead: str) -> None:
     """``instead``: the substitute printed in its place."""
     times = f" ({count} times)" if count > 1 else ""
     fonts = "code" if in_code else "text"
     shown = f"shows {describe(instead)} in its place"
-    diags.warning(f"no committed font has {describe(char)}{times}: the printed {fonts} {shown}",
-                  path, line, column,
-                  hint="use another character, or add a font that has it to styles/fonts/")
+    diags.warning(
+        f"no committed font has {describe(char)}{times}: the printed {fonts} {shown}",
+        path,
+        line,
+        column,
+        hint="use another character, or add a font that has it to styles/fonts/",
+    )
 
 
 def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnostics) -> None:
@@ -172,8 +181,11 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
             unprinted.add(char)
             _report(diags, char, count, metadata_path, *locate(text, char), in_code=False, instead=instead)
     for chapter in pub.chapters:
-        own = [(str(chapter.meta[k]), False) for k in ("title", "subtitle", "author") if chapter.meta.get(k)
-               and pub.metadata.kind != "article"]  # a collection piece's head, from its front matter
+        own = [
+            (str(chapter.meta[k]), False)
+            for k in ("title", "subtitle", "author")
+            if chapter.meta.get(k) and pub.metadata.kind != "article"
+        ]  # a collection piece's head, from its front matter
         if own and confine.allowed(chapter.source, pub.folder):
             head = chapter.source.read_text(encoding="utf-8", errors="replace")
             for char, count in missing(own, covered).items():
@@ -195,11 +207,11 @@ def check(pub: Publication, texts: dict[str, str], project: Path, diags: Diagnos
         for found in by_line.values():
             if len(found) == 1:
                 char, count, line, column = found[0]
-                _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text,
-                        instead=instead)
+                _report(diags, char, count, chapter.source, line, column, in_code=char not in in_text, instead=instead)
             else:
-                _report_many(diags, found, chapter.source, in_code=all(c not in in_text for c, *_ in found),
-                             instead=instead)
+                _report_many(
+                    diags, found, chapter.source, in_code=all(c not in in_text for c, *_ in found), instead=instead
+                )
     pub.unprinted = (frozenset(unprinted), instead)
 
 
@@ -216,9 +228,14 @@ def _report_many(diags: Diagnostics, found: list, path: Path, in_code: bool, ins
     chars = "".join(c for c, *_ in found)
     names = ", ".join(f"U+{ord(c):04X}" for c, *_ in found[:4]) + (", ..." if len(found) > 4 else "")
     fonts = "code" if in_code else "text"
-    diags.warning(f"no committed font has {len(found)} characters first met here, {chars} ({names}): "
-                  f"the printed {fonts} shows {describe(instead)} in their place", path, line, column,
-                  hint="use other characters, or add a font that has them to styles/fonts/")
+    diags.warning(
+        f"no committed font has {len(found)} characters first met here, {chars} ({names}): "
+        f"the printed {fonts} shows {describe(instead)} in their place",
+        path,
+        line,
+        column,
+        hint="use other characters, or add a font that has them to styles/fonts/",
+    )
 
 
 def printable_text(text: str, pub: Publication) -> str:
@@ -250,6 +267,7 @@ def printable(body, chapter) -> None:
         for child in el:
             walk(child, inside)
             child.tail = fix(child.tail, inside)
+
     walk(body, False)
 
 

@@ -18,15 +18,20 @@ def drop_empty(chapter, text: str, diags) -> None:
     announce an empty heading, and Ace refuses it. It goes, with a warning."""
     from .sanitize import line_of
 
-    empty = [el for el in chapter.body.iter(*HEADINGS)
-             if not text_of(el) and next(el.iter("img", "svg", "math"), None) is None]
+    empty = [
+        el
+        for el in chapter.body.iter(*HEADINGS)
+        if not text_of(el) and next(el.iter("img", "svg", "math"), None) is None
+    ]
     written = iter(re.finditer(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", text, re.M))
     for el in empty:
         found = next(written, None)
-        line = (chapter.first_line + text.count("\n", 0, found.start()) if found
-                else line_of(chapter, text, f"<{el.tag}"))
-        diags.warning("an empty heading was left out", chapter.source, line,
-                      hint="give the heading its words, or remove the line")
+        line = (
+            chapter.first_line + text.count("\n", 0, found.start()) if found else line_of(chapter, text, f"<{el.tag}")
+        )
+        diags.warning(
+            "an empty heading was left out", chapter.source, line, hint="give the heading its words, or remove the line"
+        )
         el.drop_tree()  # its tail stays
 
 
@@ -64,8 +69,7 @@ def build_toc(pub: Publication) -> None:
         # writers, so its sections start at h2.
         titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
         el.tag = f"h{min(6, heading.level + titled)}"
-        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.offset \
-                and not chapter.continues:
+        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.offset and not chapter.continues:
             # The chapter's own title, whatever its depth under parts: the
             # print sheet sets it as a chapter opening and a running head.
             # A file nested in an mdBook chapter continues it: its title is a section's.
@@ -78,4 +82,5 @@ def build_toc(pub: Publication) -> None:
     for chapter in pub.chapters:
         if chapter.title is None:
             chapter.title = chapter.meta.get("title") or (
-                chapter.headings[0].title if chapter.headings else chapter.label or pub.metadata.title)
+                chapter.headings[0].title if chapter.headings else chapter.label or pub.metadata.title
+            )

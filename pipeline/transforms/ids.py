@@ -37,9 +37,12 @@ def unique_ids(pub: Publication, texts: dict, diags: Diagnostics) -> dict:
             if old is None:
                 continue
             if old in seen:
-                diags.error(f"the id '{old}' is used twice in this file", chapter.source,
-                            line_of(chapter, texts[chapter.id], old),
-                            hint="give each element its own id")
+                diags.error(
+                    f"the id '{old}' is used twice in this file",
+                    chapter.source,
+                    line_of(chapter, texts[chapter.id], old),
+                    hint="give each element its own id",
+                )
                 continue
             seen.add(old)
             new = base = _clean(old)
@@ -73,8 +76,12 @@ def resolve_links(pub: Publication, renames: dict, texts: dict, diags: Diagnosti
             if isinstance(target, _Web):
                 a.set("href", target.url)
             elif isinstance(target, _Broken):
-                diags.warning(f"broken link '{href}': {target.what}; it is set as plain text",
-                              chapter.source, line_of(chapter, texts[chapter.id], href), hint=target.hint)
+                diags.warning(
+                    f"broken link '{href}': {target.what}; it is set as plain text",
+                    chapter.source,
+                    line_of(chapter, texts[chapter.id], href),
+                    hint=target.hint,
+                )
                 _unlink(a, href)
             else:
                 a.set("href", f"#{target}")
@@ -112,8 +119,9 @@ class _Links:
         if parts.scheme in _WEB_SCHEMES or parts.netloc:
             return _EXTERNAL
         if parts.scheme:
-            return _Broken(f"'{parts.scheme}:' links cannot be followed from a publication",
-                           "link to a web address or a file")
+            return _Broken(
+                f"'{parts.scheme}:' links cannot be followed from a publication", "link to a web address or a file"
+            )
         target = chapter
         if parts.path:
             path = real_path(chapter.source.parent / unquote(parts.path))
@@ -133,8 +141,9 @@ class _Links:
             if len(elsewhere) == 1:
                 return elsewhere[0]
         if found is None:
-            return _Broken(f"nothing in {'that file' if parts.path else 'the publication'} has the id '{fragment}'",
-                           _NO_ID)
+            return _Broken(
+                f"nothing in {'that file' if parts.path else 'the publication'} has the id '{fragment}'", _NO_ID
+            )
         return found
 
     def _chapter(self, path: Path, written: str):
@@ -155,18 +164,26 @@ class _Links:
         leaves = not path.is_relative_to(self.root)
         page = path.suffix.lower() in (".md", ".markdown", ".html", ".htm")
         if not leaves and page and (path.is_file() or path.with_suffix(".md").is_file()):
-            return _Broken("that file is not one of the publication's chapters",
-                           "add it to the book's contents, or link to one of its chapters")
+            return _Broken(
+                "that file is not one of the publication's chapters",
+                "add it to the book's contents, or link to one of its chapters",
+            )
         if self.base and (leaves or path.exists()):
-            base = urljoin(self.base, chapter.source.resolve().relative_to(self.root).as_posix()) \
-                if chapter.source.resolve().is_relative_to(self.root) else self.base
+            base = (
+                urljoin(self.base, chapter.source.resolve().relative_to(self.root).as_posix())
+                if chapter.source.resolve().is_relative_to(self.root)
+                else self.base
+            )
             return _Web(urljoin(base, href))
         if leaves:
-            return _Broken("it leads out of the book, and the publication gives no address to resolve it against",
-                           "give the address the book is published at: links: {base: URL} in publication.yaml "
-                           "(for mdBook, a full site-url in book.toml)")
-        return _Broken("no such file in the publication",
-                       "check the file name: it must be one of the publication's sources")
+            return _Broken(
+                "it leads out of the book, and the publication gives no address to resolve it against",
+                "give the address the book is published at: links: {base: URL} in publication.yaml "
+                "(for mdBook, a full site-url in book.toml)",
+            )
+        return _Broken(
+            "no such file in the publication", "check the file name: it must be one of the publication's sources"
+        )
 
     def _by_slug(self, chapter) -> dict[str, str]:
         """The chapter's headings under the ids mdBook and GitHub give them

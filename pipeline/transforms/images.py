@@ -20,8 +20,7 @@ from .sanitize import line_of
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
 # The file name's ending each type is stored under, whatever it was called:
 # EPUB reading systems (and EPUBCheck) go by the ending.
-SUFFIXES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"), "image/gif": (".gif",),
-            "image/svg+xml": (".svg",)}
+SUFFIXES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"), "image/gif": (".gif",), "image/svg+xml": (".svg",)}
 # A picture is decoded whole to be typeset: 50 million pixels take 200 MB as
 # RGBA, more than once over. 300 dpi across a full A4 page is 9 million.
 MAX_PIXELS = 50_000_000
@@ -43,15 +42,21 @@ def examine(path: Path) -> tuple[str | None, str | None]:
                 kind = MEDIA_TYPES.get(im.format or "")
                 im.verify()
     except Image.DecompressionBombError:
-        return None, f"has more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels, " \
-                     f"over the limit of {MAX_PIXELS // 1_000_000} million"
+        return (
+            None,
+            f"has more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels, "
+            f"over the limit of {MAX_PIXELS // 1_000_000} million",
+        )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return None, DAMAGED
     if kind is None:
         return None, DAMAGED
     if width * height > MAX_PIXELS:
-        return None, f"is {width}x{height} pixels ({width * height / 1_000_000:.0f} million), over the limit of " \
-                     f"{MAX_PIXELS // 1_000_000} million"
+        return (
+            None,
+            f"is {width}x{height} pixels ({width * height / 1_000_000:.0f} million), over the limit of "
+            f"{MAX_PIXELS // 1_000_000} million",
+        )
     return kind, None
 
 
@@ -99,19 +104,34 @@ def resolve_images(pub: Publication, chapter: Chapter, text: str, project: Path,
             img.set("alt", "")
             img.set("role", "presentation")
         elif not (img.get("alt") or "").strip():
-            diags.error(f"image '{src}' has no alternative text", chapter.source, line,
-                        hint="describe it in the brackets, ![a map of Mali](map.png), "
-                             "or mark a purely decorative image: ![](rule.png){.decorative}")
+            diags.error(
+                f"image '{src}' has no alternative text",
+                chapter.source,
+                line,
+                hint="describe it in the brackets, ![a map of Mali](map.png), "
+                "or mark a purely decorative image: ![](rule.png){.decorative}",
+            )
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or not parts.path:
-            diags.error(f"image '{src}' is not a file of the publication", chapter.source, line,
-                        hint="put the image beside the Markdown file and give its relative path")
+            diags.error(
+                f"image '{src}' is not a file of the publication",
+                chapter.source,
+                line,
+                hint="put the image beside the Markdown file and give its relative path",
+            )
             img.drop_tree()
             continue
         # Inside the project: images may be shared by publications.
-        path = confine.confined(chapter.source.parent / unquote(parts.path), diags, project, confine.PROJECT,
-                                what=f"image '{src}'", at=chapter.source, line=line,
-                                hint="check the file name and its folder")
+        path = confine.confined(
+            chapter.source.parent / unquote(parts.path),
+            diags,
+            project,
+            confine.PROJECT,
+            what=f"image '{src}'",
+            at=chapter.source,
+            line=line,
+            hint="check the file name and its folder",
+        )
         if path is None:
             img.drop_tree()
             continue
@@ -139,12 +159,19 @@ def clean_svg(path: Path, chapter: Chapter, src: str, line: int | None, diags: D
         cleaned, removals = svg.clean_file(path.read_bytes())
     except svg.SvgError as exc:
         where = f" (line {exc.line} of the file)" if exc.line else ""
-        diags.error(f"image '{src}' cannot be read as SVG: {exc}{where}", chapter.source, line,
-                    hint="export it again from the drawing program as plain SVG")
+        diags.error(
+            f"image '{src}' cannot be read as SVG: {exc}{where}",
+            chapter.source,
+            line,
+            hint="export it again from the drawing program as plain SVG",
+        )
         return None
     if removals:
-        diags.warning(f"from the SVG image, what no edition may carry was removed: {summary(removals)}",
-                      path, first_line(removals),
-                      hint="keep drawings self-contained: no scripts, events, animation or references "
-                           "to other files and addresses")
+        diags.warning(
+            f"from the SVG image, what no edition may carry was removed: {summary(removals)}",
+            path,
+            first_line(removals),
+            hint="keep drawings self-contained: no scripts, events, animation or references "
+            "to other files and addresses",
+        )
     return cleaned

@@ -17,8 +17,34 @@ MAX_DEPTH = 48  # far deeper than any real book's lists and quotes
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?(/?)>")
 # Elements that hold nothing, and those HTML lets an author leave open.
-_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-         "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "rt", "rp"}
+_FLAT = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "option",
+    "rt",
+    "rp",
+}
 
 
 def raw_html_too_deep(pieces: list[str]) -> tuple[int, int] | None:
@@ -42,9 +68,11 @@ def raw_html_too_deep(pieces: list[str]) -> tuple[int, int] | None:
     return None
 
 
-TOO_DEEP = (f"the text is nested more than {MAX_DEPTH} levels deep "
-            "(lists, quotes, emphasis or HTML elements inside one another)",
-            "flatten the structure; check for unclosed HTML tags and emphasis")
+TOO_DEEP = (
+    f"the text is nested more than {MAX_DEPTH} levels deep "
+    "(lists, quotes, emphasis or HTML elements inside one another)",
+    "flatten the structure; check for unclosed HTML tags and emphasis",
+)
 
 
 def too_deep(line: int | None) -> tuple[str, int | None, str]:
@@ -71,9 +99,11 @@ def check_depth(chapter: Chapter, text: str, diags: Diagnostics) -> bool:
 def most_nested_line(text: str) -> int:
     """The line (from 1) that opens the most levels at once: quote marks, tags,
     emphasis, brackets, indentation."""
+
     def weight(line: str) -> int:
         stripped = line.lstrip()
         quotes = len(stripped) - len(stripped.lstrip("> "))
         return sum(line.count(c) for c in "<*_[") + quotes + (len(line) - len(stripped)) // 4
+
     lines = text.split("\n")
     return 1 + max(range(len(lines)), key=lambda i: weight(lines[i]))

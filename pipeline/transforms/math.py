@@ -58,9 +58,12 @@ def render_math(chapter: Chapter, text: str, diags: Diagnostics) -> None:
         try:
             math = _to_html(latex2mathml.converter.convert(tex, display="block" if block else "inline"))
         except Exception as exc:  # noqa: BLE001 - the converter raises many kinds for bad TeX
-            diags.error(f"the formula '{tex[:40]}' cannot be read as LaTeX ({type(exc).__name__})",
-                        chapter.source, line_of(chapter, text, tex[:30]),
-                        hint="check its braces and command names")
+            diags.error(
+                f"the formula '{tex[:40]}' cannot be read as LaTeX ({type(exc).__name__})",
+                chapter.source,
+                line_of(chapter, text, tex[:30]),
+                hint="check its braces and command names",
+            )
             continue
         # \href, \style and \text put what the author typed into the MathML.
         clean_foreign(math, chapter, text, diags.warning, needle=tex[:30])

@@ -50,8 +50,9 @@ class _Balance(HTMLParser):
 def _problems(checker: _Balance) -> list:
     """Everything fed is read: what was closed wrongly, then what was never closed."""
     checker.close()
-    return checker.problems + [(f"<{tag}> is never closed", where) for tag, where in checker.open
-                               if tag not in OPTIONAL_END]
+    return checker.problems + [
+        (f"<{tag}> is never closed", where) for tag, where in checker.open if tag not in OPTIONAL_END
+    ]
 
 
 def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> None:
@@ -65,8 +66,11 @@ def report_reading(chapter: Chapter, reading, text: str, diags: Diagnostics) -> 
     for what, line in reading.dropped:
         dropped.setdefault(what, []).append(line)
     for what, lines in dropped.items():
-        said = f"this {what} is left out of the editions" if len(lines) == 1 else \
-            f"{len(lines)} {what}s are left out of the editions; the first is here"
+        said = (
+            f"this {what} is left out of the editions"
+            if len(lines) == 1
+            else f"{len(lines)} {what}s are left out of the editions; the first is here"
+        )
         diags.warning(said, chapter.source, first + lines[0] - 1, hint="nothing to do if it was a note to yourself")
     check_raw_html(chapter, reading.raw_html, text, diags)
 
@@ -93,20 +97,34 @@ def _check_sequence(chapter: Chapter, pieces: list, diags: Diagnostics) -> None:
     first = chapter.first_line
     for problem, (line, offset) in _problems(checker):
         start, source_line = max((s for s in starts if s[0] <= line), default=(1, 1))
-        diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
-                      first + source_line - 1 + line - start, offset + 1, hint="close every HTML element you open")
+        diags.warning(
+            f"raw HTML: {problem}; it was repaired, check the result",
+            chapter.source,
+            first + source_line - 1 + line - start,
+            offset + 1,
+            hint="close every HTML element you open",
+        )
 
 
 def _check_block(chapter: Chapter, block: str, text: str, diags: Diagnostics) -> None:
-    if not block.lstrip().startswith("<") or len(block.strip()) < 4 or "\n" not in block.strip() and \
-            block.strip().count("<") == 1:
+    if (
+        not block.lstrip().startswith("<")
+        or len(block.strip()) < 4
+        or "\n" not in block.strip()
+        and block.strip().count("<") == 1
+    ):
         return  # a lone inline tag: its partner is another piece
     checker = _Balance()
     checker.feed(block)
     first = line_of(chapter, text, block.strip()[:40])
-    skipped = block[:len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
+    skipped = block[: len(block) - len(block.lstrip())].count("\n")  # blank lines before the block's text
     for problem, (line, offset) in _problems(checker):
-        where: tuple[int | None, int | None] = (first + line - 1 - skipped, offset + 1) if first is not None \
-            else (None, None)
-        diags.warning(f"raw HTML: {problem}; it was repaired, check the result", chapter.source,
-                      *where, hint="close every HTML element you open")
+        where: tuple[int | None, int | None] = (
+            (first + line - 1 - skipped, offset + 1) if first is not None else (None, None)
+        )
+        diags.warning(
+            f"raw HTML: {problem}; it was repaired, check the result",
+            chapter.source,
+            *where,
+            hint="close every HTML element you open",
+        )

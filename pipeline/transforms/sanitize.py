@@ -22,45 +22,82 @@ from ..sanitise.elements import DANGEROUS, HTML_ELEMENTS
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
 # EPUB 3 Structural Semantics Vocabulary terms and ARIA/DPUB-ARIA roles a
 # source may use; anything else would fail EPUBCheck or Ace.
-EPUB_TYPES = set("""
+EPUB_TYPES = set(
+    """
 abstract acknowledgments afterword annotation appendix assessment backmatter bibliography biblioentry
 bodymatter chapter colophon conclusion contributors copyright-page cover dedication division endnote
 endnotes epigraph epilogue errata figure footnote footnotes foreword frontmatter glossary glossdef
 glossterm halftitlepage imprimatur imprint index introduction keyword landmarks learning-objective
 list noteref notice pagebreak page-list part preamble preface prologue pullquote qna rearnote rearnotes
 sidebar subchapter subtitle table tip titlepage toc toc-brief volume
-""".split())
-ROLES = set("""
+""".split()
+)
+ROLES = set(
+    """
 alert article banner blockquote caption cell code columnheader complementary contentinfo definition
 deletion directory document emphasis figure group heading img insertion list listitem mark math
 navigation none note paragraph presentation region row rowgroup rowheader separator strong subscript
 superscript table term time
-""".split()) | {f"doc-{r}" for r in """
+""".split()
+) | {
+    f"doc-{r}"
+    for r in """
 abstract acknowledgments afterword appendix backlink biblioentry bibliography biblioref chapter colophon
 conclusion cover credit credits dedication endnote endnotes epigraph epilogue errata example footnote
 foreword glossary glossref index introduction noteref notice pagebreak pagefooter pageheader pagelist
 part preface prologue pullquote qna subtitle tip toc
-""".split()}
-GLOBAL_ATTRIBUTES = {"id", "class", "lang", "dir", "title", "style", "role", "epub:type", "xml:lang",
-                     "hidden", "translate"}
+""".split()
+}
+GLOBAL_ATTRIBUTES = {
+    "id",
+    "class",
+    "lang",
+    "dir",
+    "title",
+    "style",
+    "role",
+    "epub:type",
+    "xml:lang",
+    "hidden",
+    "translate",
+}
 ELEMENT_ATTRIBUTES = {
-    "a": {"href", "hreflang", "rel", "type"}, "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "col": {"span"}, "colgroup": {"span"}, "ol": {"start", "reversed", "type"}, "li": {"value"},
-    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
-    "time": {"datetime"}, "data": {"value"}, "details": {"open"}, "bdo": {"dir"},
+    "a": {"href", "hreflang", "rel", "type"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "details": {"open"},
+    "bdo": {"dir"},
 }
 _INTEGER = re.compile(r"^\d{1,6}$")
 _DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 VALUE_CHECKS = {
-    "lang": lambda v: v == "" or langcodes.tag_is_valid(v), "xml:lang": lambda v: v == "" or langcodes.tag_is_valid(v),
-    "hreflang": lambda v: langcodes.tag_is_valid(v), "dir": lambda v: v in ("ltr", "rtl", "auto"),
-    "colspan": lambda v: _INTEGER.match(v) and int(v) > 0, "rowspan": lambda v: _INTEGER.match(v) is not None,
-    "span": lambda v: _INTEGER.match(v) and int(v) > 0, "start": lambda v: re.match(r"^-?\d{1,6}$", v),
-    "value": lambda v: re.match(r"^-?\d{1,6}$", v), "width": lambda v: _INTEGER.match(v) is not None,
-    "height": lambda v: _INTEGER.match(v) is not None, "type": lambda v: v in ("1", "a", "A", "i", "I"),
-    "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"), "translate": lambda v: v in ("yes", "no", ""),
-    "datetime": lambda v: _DATETIME.match(v) is not None, "hidden": lambda v: v in ("", "hidden", "until-found"),
+    "lang": lambda v: v == "" or langcodes.tag_is_valid(v),
+    "xml:lang": lambda v: v == "" or langcodes.tag_is_valid(v),
+    "hreflang": lambda v: langcodes.tag_is_valid(v),
+    "dir": lambda v: v in ("ltr", "rtl", "auto"),
+    "colspan": lambda v: _INTEGER.match(v) and int(v) > 0,
+    "rowspan": lambda v: _INTEGER.match(v) is not None,
+    "span": lambda v: _INTEGER.match(v) and int(v) > 0,
+    "start": lambda v: re.match(r"^-?\d{1,6}$", v),
+    "value": lambda v: re.match(r"^-?\d{1,6}$", v),
+    "width": lambda v: _INTEGER.match(v) is not None,
+    "height": lambda v: _INTEGER.match(v) is not None,
+    "type": lambda v: v in ("1", "a", "A", "i", "I"),
+    "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"),
+    "translate": lambda v: v in ("yes", "no", ""),
+    "datetime": lambda v: _DATETIME.match(v) is not None,
+    "hidden": lambda v: v in ("", "hidden", "until-found"),
 }
 _FOREIGN_START = re.compile(r"<(svg|math)\b", re.I)
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
@@ -85,11 +122,18 @@ def _reporter(diags: Diagnostics, strict: bool):
     def refuse(message, *where, hint=None):
         message = message.replace(" and was removed", "").replace(" was removed", " is not allowed")
         diags.error(message, *where, hint=hint or "remove it from the source")
+
     return refuse
 
 
-def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = False,
-             elements: dict | None = None, unknown: dict | None = None) -> None:
+def sanitize(
+    chapter: Chapter,
+    text: str,
+    diags: Diagnostics,
+    strict: bool = False,
+    elements: dict | None = None,
+    unknown: dict | None = None,
+) -> None:
     """``elements``: how the publication sets elements that are not HTML
     (``html-elements``); ``unknown``: the others met, name -> (count, first
     place), tallied over the publication and reported by report_unknown."""
@@ -116,9 +160,12 @@ def sanitize(chapter: Chapter, text: str, diags: Diagnostics, strict: bool = Fal
         if tag in ("svg", "math") or _inside_foreign(el):
             continue  # cleaned above, by their own allow-lists
         if tag in DANGEROUS:
-            report(f"<{tag}> is not allowed in a publication and was removed",
-                   chapter.source, line_of(chapter, text, f"<{tag}"),
-                   hint="remove it from the source")
+            report(
+                f"<{tag}> is not allowed in a publication and was removed",
+                chapter.source,
+                line_of(chapter, text, f"<{tag}"),
+                hint="remove it from the source",
+            )
             el.drop_tree()
             continue
         if tag in elements and tag not in HTML_ELEMENTS:
@@ -135,9 +182,13 @@ def report_unknown(unknown: dict, diags: Diagnostics) -> None:
     """One warning per element name, with its count and first place."""
     for tag, (count, (path, line)) in sorted(unknown.items()):
         times = f", {count} times, first here" if count > 1 else ""
-        diags.warning(f"<{tag}> is not an HTML element{times}; its content was kept without it",
-                      path, line, hint=f"to set it as a figure, a div or a span, give it under 'html-elements' "
-                                       f"in publication.yaml: {tag}: {{as: figure, caption: '{{title}}'}}")
+        diags.warning(
+            f"<{tag}> is not an HTML element{times}; its content was kept without it",
+            path,
+            line,
+            hint=f"to set it as a figure, a div or a span, give it under 'html-elements' "
+            f"in publication.yaml: {tag}: {{as: figure, caption: '{{title}}'}}",
+        )
 
 
 def _set_as(el, tag: str, rule) -> None:
@@ -168,12 +219,22 @@ def _caption_parser():
     return MarkdownIt("commonmark", {"html": False})
 
 
-PHRASING = set("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong "
-               "sub sup time u var".split())
-FLOW_ONLY = set("address article aside blockquote details dl div figure footer h1 h2 h3 h4 h5 h6 header "
-                "hgroup hr main nav ol p pre section table ul".split())
-PARENTS = {"li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "figcaption": {"figure"},
-           "summary": {"details"}, "rt": {"ruby"}, "rp": {"ruby"}}
+PHRASING = set(
+    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split()
+)
+FLOW_ONLY = set(
+    "address article aside blockquote details dl div figure footer h1 h2 h3 h4 h5 h6 header "
+    "hgroup hr main nav ol p pre section table ul".split()
+)
+PARENTS = {
+    "li": {"ul", "ol"},
+    "dt": {"dl"},
+    "dd": {"dl"},
+    "figcaption": {"figure"},
+    "summary": {"details"},
+    "rt": {"ruby"},
+    "rp": {"ruby"},
+}
 
 
 def content_model(chapter: Chapter, text: str, diags: Diagnostics) -> None:
@@ -186,24 +247,36 @@ def content_model(chapter: Chapter, text: str, diags: Diagnostics) -> None:
             if not isinstance(el.tag, str) or el.getparent() is None or _inside_foreign(el):
                 continue
             parent = el.getparent().tag
-            misplaced = (el.tag in PHRASING and any(c.tag in FLOW_ONLY for c in el)) or \
-                (el.tag in PARENTS and parent not in PARENTS[el.tag]) or \
-                (el.tag in FLOW_ONLY and parent in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt"))
+            misplaced = (
+                (el.tag in PHRASING and any(c.tag in FLOW_ONLY for c in el))
+                or (el.tag in PARENTS and parent not in PARENTS[el.tag])
+                or (el.tag in FLOW_ONLY and parent in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt"))
+            )
             if misplaced:
-                diags.warning(f"<{el.tag}> cannot stand inside <{parent}> here; its content was kept without it",
-                              chapter.source, line_of(chapter, text, f"<{el.tag}"))
+                diags.warning(
+                    f"<{el.tag}> cannot stand inside <{parent}> here; its content was kept without it",
+                    chapter.source,
+                    line_of(chapter, text, f"<{el.tag}"),
+                )
                 el.drop_tag()
                 changed = True
     for ruby in list(chapter.body.iter("ruby")):
         if ruby.find("rt") is None and not _inside_foreign(ruby):  # a ruby needs its annotation
-            diags.warning("<ruby> has no <rt> annotation; its content was kept without it",
-                          chapter.source, line_of(chapter, text, "<ruby"), hint="give the reading in <rt>...</rt>")
+            diags.warning(
+                "<ruby> has no <rt> annotation; its content was kept without it",
+                chapter.source,
+                line_of(chapter, text, "<ruby"),
+                hint="give the reading in <rt>...</rt>",
+            )
             ruby.drop_tag()
     for container, item in (("ul", "li"), ("ol", "li"), ("dl", "dd")):
         for el in list(chapter.body.iter(container)):
             if _wrap_strays(el, item):
-                diags.warning(f"text or elements directly inside <{container}> were put in <{item}>",
-                              chapter.source, line_of(chapter, text, f"<{container}"))
+                diags.warning(
+                    f"text or elements directly inside <{container}> were put in <{item}>",
+                    chapter.source,
+                    line_of(chapter, text, f"<{container}"),
+                )
 
 
 def _wrap_strays(container, item: str) -> bool:
@@ -236,10 +309,13 @@ def clean_foreign(el, chapter, text, report, needle: str | None = None, line: in
     removals = svg.clean_tree(el, inline=True) if el.tag == "svg" else mathml.clean(el)
     if removals:
         kind = "SVG drawing" if el.tag == "svg" else "formula"
-        report(f"from this {kind}, what no edition may carry was removed: {summary(removals)}",
-               chapter.source, line or line_of(chapter, text, needle or f"<{el.tag}"),
-               hint="keep drawings and formulas self-contained: no scripts, events, animation "
-                    "or references to other files and addresses")
+        report(
+            f"from this {kind}, what no edition may carry was removed: {summary(removals)}",
+            chapter.source,
+            line or line_of(chapter, text, needle or f"<{el.tag}"),
+            hint="keep drawings and formulas self-contained: no scripts, events, animation "
+            "or references to other files and addresses",
+        )
 
 
 def _inside_foreign(el) -> bool:
@@ -251,25 +327,37 @@ def _clean_attributes(el, chapter, text, report) -> None:
         value = el.attrib[name]
         lowered = name.lower()
         if lowered.startswith("on"):
-            report(f"event handler '{name}' on <{el.tag}> was removed",
-                   chapter.source, line_of(chapter, text, name),
-                   hint="remove the attribute: no edition runs scripts")
+            report(
+                f"event handler '{name}' on <{el.tag}> was removed",
+                chapter.source,
+                line_of(chapter, text, name),
+                hint="remove the attribute: no edition runs scripts",
+            )
             del el.attrib[name]
-        elif not (lowered in GLOBAL_ATTRIBUTES or lowered in ELEMENT_ATTRIBUTES.get(el.tag, ())
-                  or (lowered.startswith(("aria-", "data-")) and _NAME.match(name) and ":" not in name)):
+        elif not (
+            lowered in GLOBAL_ATTRIBUTES
+            or lowered in ELEMENT_ATTRIBUTES.get(el.tag, ())
+            or (lowered.startswith(("aria-", "data-")) and _NAME.match(name) and ":" not in name)
+        ):
             # Not an attribute HTML allows on this element: EPUBCheck would refuse it.
             del el.attrib[name]
-        elif lowered in VALUE_CHECKS and not (el.tag == "a" and lowered == "type") and \
-                not VALUE_CHECKS[lowered](value.strip()):
-            report(f"{name}=\"{value[:40]}\" on <{el.tag}> is not a valid value and was removed",
-                   chapter.source, line_of(chapter, text, value[:30]))
+        elif (
+            lowered in VALUE_CHECKS
+            and not (el.tag == "a" and lowered == "type")
+            and not VALUE_CHECKS[lowered](value.strip())
+        ):
+            report(
+                f'{name}="{value[:40]}" on <{el.tag}> is not a valid value and was removed',
+                chapter.source,
+                line_of(chapter, text, value[:30]),
+            )
             del el.attrib[name]
         elif lowered in ("epub:type", "role"):
             known = EPUB_TYPES if lowered == "epub:type" else ROLES
             tokens = value.split()
             kept = [t for t in tokens if t in known]
             if kept != tokens:
-                diags_warning = f"{name}=\"{value[:40]}\" on <{el.tag}>: only known terms are kept"
+                diags_warning = f'{name}="{value[:40]}" on <{el.tag}>: only known terms are kept'
                 report(diags_warning, chapter.source, line_of(chapter, text, value[:30]))
             if kept:
                 el.set(name, " ".join(kept))
@@ -277,18 +365,26 @@ def _clean_attributes(el, chapter, text, report) -> None:
                 del el.attrib[name]
         elif lowered == "rel" and "attachment" in value.lower().split():
             # WeasyPrint would fetch and embed the target into the PDF.
-            report(f"rel=\"attachment\" on <{el.tag}> was removed; the link stays a link",
-                   chapter.source, line_of(chapter, text, "attachment"))
+            report(
+                f'rel="attachment" on <{el.tag}> was removed; the link stays a link',
+                chapter.source,
+                line_of(chapter, text, "attachment"),
+            )
             del el.attrib[name]
         elif lowered in URL_ATTRIBUTES and value.strip().lower().startswith(("javascript:", "vbscript:")):
-            report(f"script URL in '{name}' on <{el.tag}> was removed",
-                   chapter.source, line_of(chapter, text, value[:30]))
+            report(
+                f"script URL in '{name}' on <{el.tag}> was removed", chapter.source, line_of(chapter, text, value[:30])
+            )
             del el.attrib[name]
         elif lowered == "style":
             cleaned, removed = css.clean_declarations(value, svg.loadable)
             if removed:
-                report(f"from the style attribute on <{el.tag}>, what loads other files or addresses "
-                       f"was removed: {summary(removed)}", chapter.source, line_of(chapter, text, value[:30]))
+                report(
+                    f"from the style attribute on <{el.tag}>, what loads other files or addresses "
+                    f"was removed: {summary(removed)}",
+                    chapter.source,
+                    line_of(chapter, text, value[:30]),
+                )
                 if cleaned:
                     el.set(name, cleaned)
                 else:

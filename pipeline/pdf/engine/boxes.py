@@ -38,8 +38,19 @@ from weasyprint.formatting_structure.boxes import (
 
 PIECE = "page boxes"
 # The box kinds the other modules test for, and the functions that reach the boxes.
-__all__ = ["BlockContainerBox", "BlockLevelBox", "FootnoteAreaBox", "LineBox", "MarginBox", "ParentBox",
-           "ReplacedBox", "TextBox", "in_flow", "page_box", "walk"]
+__all__ = [
+    "BlockContainerBox",
+    "BlockLevelBox",
+    "FootnoteAreaBox",
+    "LineBox",
+    "MarginBox",
+    "ParentBox",
+    "ReplacedBox",
+    "TextBox",
+    "in_flow",
+    "page_box",
+    "walk",
+]
 # What the modules outside the engine read of a box (see the docstring).
 BOX_ATTRIBUTES = ("element", "element_tag", "style", "position_x", "position_y", "width", "height")
 BOX_METHODS = ("descendants", "margin_width", "margin_height")

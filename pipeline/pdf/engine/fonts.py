@@ -29,8 +29,7 @@ from pathlib import Path
 from weasyprint.text.fonts import FontConfiguration
 
 PIECE = "font configuration"
-EMPTY = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-         "<fontconfig></fontconfig>\n")
+EMPTY = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig></fontconfig>\n'
 
 
 def committed_only() -> FontConfiguration:

@@ -31,12 +31,14 @@ PIECE = "library search"
 def _listed() -> str | None:
     """The linker cache's listing (ldconfig -p), or None when it cannot be read."""
     ldconfig = shutil.which("ldconfig") or next(
-        (p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(p)), None)
+        (p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(p)), None
+    )
     if ldconfig is None or os.environ.get("LD_LIBRARY_PATH") or os.environ.get("LIBRARY_PATH"):
         return None
     try:
-        done = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10,
-                              env={**os.environ, "LC_ALL": "C", "LANG": "C"})
+        done = subprocess.run(
+            [ldconfig, "-p"], capture_output=True, text=True, timeout=10, env={**os.environ, "LC_ALL": "C", "LANG": "C"}
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 and done.stdout else None

@@ -118,7 +118,7 @@ def _make_all_pages(context, root_box, html, pages, start):
         states.append(state)
         index += 1
         if resume_at is None and not reported:
-            context.page_maker = context.page_maker[:index + 1]
+            context.page_maker = context.page_maker[: index + 1]
             context.broken_out_of_flow.clear()
             context.reported_footnotes.clear()
             break
