@@ -1,4 +1,4 @@
-"""Pressroom's version, in a module of its own: the cache keys on it, and
-the package's __init__ (which imports the whole build) is above the cache."""
+"""Pressroom's version, in a module of its own at the foot of the layers: the
+cache keys on it and every writer records it."""
 
 __version__ = "0.1.0"
