@@ -16,7 +16,21 @@ from .options import line_of_key
 from .readers import reader_for
 from .reading_options import DIALECTS
 from .sources import Sources
-from .transforms import figures, glyphs, headings, ids, images, limits, math, notes, quotes, rawhtml, sanitize, xrefs
+from .transforms import (
+    content_model,
+    figures,
+    glyphs,
+    headings,
+    ids,
+    images,
+    limits,
+    math,
+    notes,
+    quotes,
+    rawhtml,
+    sanitize,
+    xrefs,
+)
 
 
 def _chapter_id(path: Path, taken: set) -> str:
@@ -56,7 +70,7 @@ CHAPTER_STEPS: list[tuple[str, Callable[[Reading, Chapter, str], object]]] = [
             ch, text, r.diags, r.strict, r.sources.metadata.reading.elements, r.unknown
         ),
     ),
-    ("content model", lambda r, ch, text: sanitize.content_model(ch, text, r.diags)),
+    ("content model", lambda r, ch, text: content_model.content_model(ch, text, r.diags)),
     ("math", lambda r, ch, text: math.render_math(ch, text, r.diags)),
     ("empty headings", lambda r, ch, text: headings.drop_empty(ch, text, r.diags)),
     ("notes", lambda r, ch, text: notes.restructure(ch)),

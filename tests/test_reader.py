@@ -12,7 +12,7 @@ from pipeline.errors import Diagnostics
 from pipeline.model import Chapter
 from pipeline.readers import reader_for
 from pipeline.reading_options import ElementRule
-from pipeline.transforms import rawhtml, sanitize
+from pipeline.transforms import content_model, rawhtml, sanitize
 
 pytestmark = pytest.mark.fast
 
@@ -305,7 +305,7 @@ def test_a_ruby_without_its_annotation_keeps_its_text_and_is_reported():
     reading = read(text)
     chapter = Chapter("c", Path("book/chapter.md"), reading.tree)
     diags = Diagnostics()
-    sanitize.content_model(chapter, text, diags)
+    content_model.content_model(chapter, text, diags)
     out = etree.tostring(chapter.body, encoding="unicode")
     assert "Word h and <ruby>漢<rt>kan</rt></ruby>." in out
     assert [str(d) for d in diags.items] == [

@@ -1,7 +1,7 @@
-"""Allow-lists for what a publication may carry inside its text: MathML,
-SVG and CSS. Each cleaner keeps what it knows to be harmless, removes the
-rest, and says what it removed; ``urls`` holds the one policy on what a
-reference may point to.
+"""Allow-lists for what a publication may carry inside its text: HTML's
+elements and attributes, MathML, SVG and CSS. Each cleaner keeps what it
+knows to be harmless, removes the rest, and says what it removed; ``urls``
+holds the one policy on what a reference may point to.
 """
 
 from __future__ import annotations

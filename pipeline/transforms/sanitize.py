@@ -10,95 +10,14 @@ from __future__ import annotations
 import functools
 import re
 
-import langcodes
-
 from lxml import html as lxml_html
 
 from ..errors import Diagnostics
 from ..model import Chapter
 from ..sanitise import css, mathml, summary, svg
+from ..sanitise.attributes import ELEMENT_ATTRIBUTES, EPUB_TYPES, GLOBAL_ATTRIBUTES, ROLES, URL_ATTRIBUTES, VALUE_CHECKS
 from ..sanitise.elements import DANGEROUS, HTML_ELEMENTS
 
-URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
-# EPUB 3 Structural Semantics Vocabulary terms and ARIA/DPUB-ARIA roles a
-# source may use; anything else would fail EPUBCheck or Ace.
-EPUB_TYPES = set(
-    """
-abstract acknowledgments afterword annotation appendix assessment backmatter bibliography biblioentry
-bodymatter chapter colophon conclusion contributors copyright-page cover dedication division endnote
-endnotes epigraph epilogue errata figure footnote footnotes foreword frontmatter glossary glossdef
-glossterm halftitlepage imprimatur imprint index introduction keyword landmarks learning-objective
-list noteref notice pagebreak page-list part preamble preface prologue pullquote qna rearnote rearnotes
-sidebar subchapter subtitle table tip titlepage toc toc-brief volume
-""".split()
-)
-ROLES = set(
-    """
-alert article banner blockquote caption cell code columnheader complementary contentinfo definition
-deletion directory document emphasis figure group heading img insertion list listitem mark math
-navigation none note paragraph presentation region row rowgroup rowheader separator strong subscript
-superscript table term time
-""".split()
-) | {
-    f"doc-{r}"
-    for r in """
-abstract acknowledgments afterword appendix backlink biblioentry bibliography biblioref chapter colophon
-conclusion cover credit credits dedication endnote endnotes epigraph epilogue errata example footnote
-foreword glossary glossref index introduction noteref notice pagebreak pagefooter pageheader pagelist
-part preface prologue pullquote qna subtitle tip toc
-""".split()
-}
-GLOBAL_ATTRIBUTES = {
-    "id",
-    "class",
-    "lang",
-    "dir",
-    "title",
-    "style",
-    "role",
-    "epub:type",
-    "xml:lang",
-    "hidden",
-    "translate",
-}
-ELEMENT_ATTRIBUTES = {
-    "a": {"href", "hreflang", "rel", "type"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "del": {"cite", "datetime"},
-    "ins": {"cite", "datetime"},
-    "time": {"datetime"},
-    "data": {"value"},
-    "details": {"open"},
-    "bdo": {"dir"},
-}
-_INTEGER = re.compile(r"^\d{1,6}$")
-_DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
-VALUE_CHECKS = {
-    "lang": lambda v: v == "" or langcodes.tag_is_valid(v),
-    "xml:lang": lambda v: v == "" or langcodes.tag_is_valid(v),
-    "hreflang": lambda v: langcodes.tag_is_valid(v),
-    "dir": lambda v: v in ("ltr", "rtl", "auto"),
-    "colspan": lambda v: _INTEGER.match(v) and int(v) > 0,
-    "rowspan": lambda v: _INTEGER.match(v) is not None,
-    "span": lambda v: _INTEGER.match(v) and int(v) > 0,
-    "start": lambda v: re.match(r"^-?\d{1,6}$", v),
-    "value": lambda v: re.match(r"^-?\d{1,6}$", v),
-    "width": lambda v: _INTEGER.match(v) is not None,
-    "height": lambda v: _INTEGER.match(v) is not None,
-    "type": lambda v: v in ("1", "a", "A", "i", "I"),
-    "scope": lambda v: v in ("row", "col", "rowgroup", "colgroup"),
-    "translate": lambda v: v in ("yes", "no", ""),
-    "datetime": lambda v: _DATETIME.match(v) is not None,
-    "hidden": lambda v: v in ("", "hidden", "until-found"),
-}
 _FOREIGN_START = re.compile(r"<(svg|math)\b", re.I)
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_][\w.\-]*)?$")
 
@@ -146,7 +65,7 @@ def sanitize(
         line, position = line + text.count("\n", position, match.start()), match.start()
         starts[match.group(1).lower()].append(line)
     seen = {"svg": 0, "math": 0}
-    for el in [e for e in chapter.body.iter("svg", "math") if not _inside_foreign(e)]:
+    for el in [e for e in chapter.body.iter("svg", "math") if not inside_foreign(e)]:
         lines, seen[el.tag] = starts[el.tag], seen[el.tag] + 1
         clean_foreign(el, chapter, text, report, line=lines[seen[el.tag] - 1] if seen[el.tag] <= len(lines) else None)
         if el.tag == "math" and not "".join(el.itertext()).strip():
@@ -157,7 +76,7 @@ def sanitize(
                 el.drop_tree()
             continue
         tag = el.tag.lower()
-        if tag in ("svg", "math") or _inside_foreign(el):
+        if tag in ("svg", "math") or inside_foreign(el):
             continue  # cleaned above, by their own allow-lists
         if tag in DANGEROUS:
             report(
@@ -219,90 +138,6 @@ def _caption_parser():
     return MarkdownIt("commonmark", {"html": False})
 
 
-PHRASING = set(
-    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split()
-)
-FLOW_ONLY = set(
-    "address article aside blockquote details dl div figure footer h1 h2 h3 h4 h5 h6 header "
-    "hgroup hr main nav ol p pre section table ul".split()
-)
-PARENTS = {
-    "li": {"ul", "ol"},
-    "dt": {"dl"},
-    "dd": {"dl"},
-    "figcaption": {"figure"},
-    "summary": {"details"},
-    "rt": {"ruby"},
-    "rp": {"ruby"},
-}
-
-
-def content_model(chapter: Chapter, text: str, diags: Diagnostics) -> None:
-    """Unwrap what HTML's content models forbid where it stands (EPUBCheck
-    validates them): a paragraph inside an emphasis, a list item with no list."""
-    changed = True
-    while changed:
-        changed = False
-        for el in list(chapter.body.iter()):
-            if not isinstance(el.tag, str) or el.getparent() is None or _inside_foreign(el):
-                continue
-            parent = el.getparent().tag
-            misplaced = (
-                (el.tag in PHRASING and any(c.tag in FLOW_ONLY for c in el))
-                or (el.tag in PARENTS and parent not in PARENTS[el.tag])
-                or (el.tag in FLOW_ONLY and parent in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt"))
-            )
-            if misplaced:
-                diags.warning(
-                    f"<{el.tag}> cannot stand inside <{parent}> here; its content was kept without it",
-                    chapter.source,
-                    line_of(chapter, text, f"<{el.tag}"),
-                )
-                el.drop_tag()
-                changed = True
-    for ruby in list(chapter.body.iter("ruby")):
-        if ruby.find("rt") is None and not _inside_foreign(ruby):  # a ruby needs its annotation
-            diags.warning(
-                "<ruby> has no <rt> annotation; its content was kept without it",
-                chapter.source,
-                line_of(chapter, text, "<ruby"),
-                hint="give the reading in <rt>...</rt>",
-            )
-            ruby.drop_tag()
-    for container, item in (("ul", "li"), ("ol", "li"), ("dl", "dd")):
-        for el in list(chapter.body.iter(container)):
-            if _wrap_strays(el, item):
-                diags.warning(
-                    f"text or elements directly inside <{container}> were put in <{item}>",
-                    chapter.source,
-                    line_of(chapter, text, f"<{container}"),
-                )
-
-
-def _wrap_strays(container, item: str) -> bool:
-    """Give text and stray elements directly in a list an item of their own."""
-    allowed = {"li"} if item == "li" else {"dt", "dd", "div"}
-    wrapped = False
-    if container.text and container.text.strip():
-        li = lxml_html.Element(item)
-        li.text, container.text = container.text, None
-        container.insert(0, li)
-        wrapped = True
-    for child in list(container):
-        if child.tag not in allowed and isinstance(child.tag, str):
-            li = lxml_html.Element(item)
-            child.addprevious(li)
-            li.append(child)
-            wrapped = True
-        holder = child if child.getparent() is container else child.getparent()
-        if holder.tail and holder.tail.strip():
-            li = lxml_html.Element(item)
-            li.text, holder.tail = holder.tail, None
-            holder.addnext(li)
-            wrapped = True
-    return wrapped
-
-
 def clean_foreign(el, chapter, text, report, needle: str | None = None, line: int | None = None) -> None:
     """An <svg> or a <math> through its allow-list; one warning for all
     that was removed from it, at its line (or that of ``needle``)."""
@@ -318,7 +153,8 @@ def clean_foreign(el, chapter, text, report, needle: str | None = None, line: in
         )
 
 
-def _inside_foreign(el) -> bool:
+def inside_foreign(el) -> bool:
+    """Whether an element is part of an <svg> or a <math>, which their own allow-lists clean."""
     return any(a.tag in ("svg", "math") for a in el.iterancestors())
 
 
