@@ -209,7 +209,7 @@ def _check_cover(pub: Publication, project: Path, diags: Diagnostics) -> None:
 
 def _collection_creators(pub: Publication) -> None:
     """Every author of a collection's pieces is a creator of the collection."""
-    from .metadata import Creator
+    from .metadata_people import Creator
     from .titles import names
 
     known = {c.name for c in pub.metadata.creators}

@@ -79,7 +79,7 @@ def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict 
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text: metadata.py checks them and says where."""
+    """Safe YAML that leaves dates as text: metadata_values.py checks them and says where."""
 
 
 _Loader.yaml_implicit_resolvers = {

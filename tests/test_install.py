@@ -80,7 +80,8 @@ def test_the_wheel_carries_the_house_styles_fonts_and_licences(made):
     assert house and all(f"pipeline/house/{rel}" in names for rel in house)
     assert "pipeline/house/fonts/charis/COPYRIGHT" in names and "pipeline/house/fonts/dejavu/COPYRIGHT" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    assert "pipeline/cli/__init__.py" in names and not any(n.startswith(("tests/", "source/")) for n in names)
+    assert "pipeline/cli/__init__.py" in names and "pipeline/scaffold/__init__.py" in names
+    assert not any(n.startswith(("tests/", "source/")) for n in names)
     with tarfile.open(sdist) as tar:  # the sdist makes the same wheel: it holds the house styles
         members = tar.getnames()
     top = members[0].split("/")[0]

@@ -93,7 +93,7 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
 
 
 def _kind(p) -> None:
-    from ..scaffold import KINDS
+    from ..scaffold.starters import KINDS
 
     p.add_argument(
         "--kind",

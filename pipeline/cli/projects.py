@@ -29,19 +29,19 @@ def _start_project(make, folder: Path, kind: str, what: str, next_step: str) -> 
 
 
 def cmd_new(args) -> int:
-    from ..scaffold import new_project
+    from ..scaffold.projects import new_project
 
     return _start_project(new_project, Path(args.path), args.kind, args.path, f"cd {shlex.quote(args.path)} && ")
 
 
 def cmd_init(args) -> int:
-    from ..scaffold import init
+    from ..scaffold.projects import init
 
     return _start_project(init, Path(args.project), args.kind, "this folder", "")
 
 
 def cmd_add(args) -> int:
-    from ..scaffold import add
+    from ..scaffold.projects import add
 
     try:
         folder = add(Path(args.project).resolve(), args.folder, args.kind)
@@ -54,7 +54,7 @@ def cmd_add(args) -> int:
 
 def cmd_styles(args) -> int:
     from .. import styles
-    from ..scaffold import copy_styles
+    from ..scaffold.house_styles import copy_styles
 
     project = Path(args.project).resolve()
     if args.files or args.all:
