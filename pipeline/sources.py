@@ -51,18 +51,6 @@ class Sources:
     site_root: Path | None = None  # the folder a layout's site is made from (layouts/)
 
 
-def discover(source_dir: Path) -> list[Path]:
-    """Every publication folder under source/, in name order."""
-    if not source_dir.is_dir():
-        return []
-    root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
-    return sorted(
-        p
-        for p in source_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and p.resolve().is_relative_to(root)
-    )
-
-
 def split_front_matter(text: str, path: Path, diags: Diagnostics) -> tuple[dict | None, dict, str, int]:
     """Split YAML front matter from Markdown: (mapping, key lines, body, body's first line)."""
     if not text.startswith("---\n"):

@@ -26,6 +26,21 @@ More text, and [a link](#somewhere).
 """
 
 
+def assert_located(d, case: Case) -> None:
+    """The diagnostic is at the case's file, line (and column), with its hint,
+    and prints as file:line[:column]: error: message (hint)."""
+    assert d.location is not None, f"error without location: {d}"
+    assert (d.location.path, d.location.line) == (case.path, case.line), str(d)
+    if case.column is not None:
+        assert d.location.column == case.column, str(d)
+    if case.hint is not None:
+        assert d.hint and case.hint in d.hint, str(d)
+    expected = f"{case.path}:{case.line}:" + (f"{case.column}:" if case.column else "")
+    assert str(d).startswith(expected) and " error: " in str(d), str(d)
+    if d.hint:
+        assert str(d).endswith(f" ({d.hint})"), str(d)
+
+
 def png(size=(40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "blue").save(buffer, "PNG")

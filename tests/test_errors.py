@@ -22,7 +22,7 @@ import pytest
 import pipeline
 from pipeline import BuildError, Exit
 from pipeline.cli import main
-from bad_input import ARTICLE, CASES_BY_ID, Case, article, png
+from bad_input import ARTICLE, CASES_BY_ID, Case, article, assert_located, png
 from conftest import make_project, source_date_epoch
 
 # A few representative cases through a whole build and the command: a
@@ -88,16 +88,7 @@ def test_api_raises_build_error_located_at_the_problem(broken):
     found = _matching(outcome.diagnostics, case)
     assert found, f"no error mentions {case.message!r}:\n{outcome}"
     d = found[0]
-    assert d.location is not None, f"error without location: {d}"
-    assert (d.location.path, d.location.line) == (case.path, case.line), str(d)
-    if case.column is not None:
-        assert d.location.column == case.column, str(d)
-    if case.hint is not None:
-        assert d.hint and case.hint in d.hint, str(d)
-    expected = f"{case.path}:{case.line}:" + (f"{case.column}:" if case.column else "")
-    assert str(d).startswith(expected) and " error: " in str(d), str(d)
-    if d.hint:
-        assert str(d).endswith(f" ({d.hint})"), str(d)
+    assert_located(d, case)
 
 
 def test_every_diagnostic_points_at_a_file_that_exists(broken):

@@ -35,8 +35,7 @@ class Plan:
 
 
 def discover(source_dir: Path) -> list[Path]:
-    """Every publication folder under source/, in name order: as sources.discover,
-    without importing the reading stage (YAML, language tags) on the fast path."""
+    """Every publication folder under source/, in name order."""
     if not source_dir.is_dir():
         return []
     root = Path(os.path.realpath(source_dir.parent))  # the project, even when source/ is a link
