@@ -229,6 +229,7 @@ def _alt_texts(node) -> list[str]:
     return found
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "date, lang, shown",
     [

@@ -30,6 +30,7 @@ def _said(diags: Diagnostics) -> list[tuple[str, str, int | None, str]]:
     return [(d.severity, d.location.path, d.location.line, d.message) for d in diags.items]
 
 
+@pytest.mark.fast
 def test_ten_thousand_cross_references_to_one_heading_all_show_its_title(tmp_path):
     pub, diags = _read(tmp_path, "## The target\n\n" + "See [](#the-target). " * 10_000 + "\n")
     assert not diags.errors
@@ -37,6 +38,7 @@ def test_ten_thousand_cross_references_to_one_heading_all_show_its_title(tmp_pat
     assert len(texts) == 10_000 and set(texts) == {"The target"}
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_raw_html_nested_ten_thousand_deep_is_an_error_at_the_line_it_goes_too_deep(tmp_path, dialect):
     body = "Intro.\n\n" + "<div>\n" * 10_000 + "x\n" + "</div>\n" * 10_000
@@ -45,6 +47,7 @@ def test_raw_html_nested_ten_thousand_deep_is_an_error_at_the_line_it_goes_too_d
     assert [(s, line) for s, _, line, m in _said(diags) if "nested more than 48" in m] == [("error", 57)]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize(
     "body",
@@ -62,6 +65,7 @@ def test_markdown_nested_past_the_recursion_limit_is_an_error_at_its_line_or_rea
     assert errors or pub.chapters[0].body.text_content().strip()
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "body, line, said",
     [
@@ -75,6 +79,7 @@ def test_what_python_markdown_reads_in_quadratic_time_is_refused_at_its_line(tmp
     assert [(s, where) for s, _, where, m in _said(diags) if said in m] == [("error", line)], _said(diags)
 
 
+@pytest.mark.fast
 def test_a_long_chapter_of_code_and_links_is_not_refused_by_python_markdown(tmp_path):
     code = "```\n" + "x = [1, 2]\n" * 3_000 + "```\n\n"
     paragraph = "A [link](https://example.org) in a long paragraph. " * 60 + "\n\n"
@@ -171,6 +176,7 @@ def test_what_cannot_fit_the_page_is_a_warning_at_its_line(tmp_path):
     assert path == "source/hostile/article.md" and line in (9, 11) and "does not fit" in message
 
 
+@pytest.mark.fast
 def test_a_note_called_many_times_is_set_once_in_print_and_its_later_calls_show_its_number(tmp_path):
     from lxml import html as lxml_html
 
@@ -224,6 +230,7 @@ def test_a_contents_of_hundreds_of_headings_is_shortened_in_print_with_a_warning
     assert "Section 119" in " ".join(pages) and "Part a" not in contents
 
 
+@pytest.mark.fast
 def test_a_chapter_of_hundreds_of_notes_is_not_refused_by_python_markdown(tmp_path):
     calls = "".join(f"A claim.[^n{i}] " for i in range(400))
     notes = "".join(f"[^n{i}]: The source of claim {i}, with [a link](https://example.org/{i}).\n" for i in range(400))
@@ -232,6 +239,7 @@ def test_a_chapter_of_hundreds_of_notes_is_not_refused_by_python_markdown(tmp_pa
     assert len(pub.chapters[0].body.find_class("footnote")) == 400
 
 
+@pytest.mark.fast
 def test_a_contents_too_long_even_at_its_top_level_is_left_out_whole():
     from types import SimpleNamespace
 

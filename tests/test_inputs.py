@@ -33,6 +33,7 @@ def _yaml(text: str):
 # --- YAML -------------------------------------------------------------------
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "key, kind",
     [
@@ -51,17 +52,20 @@ def test_a_key_that_is_not_a_name_is_an_error_at_its_line(key, kind):
     assert kind in said[0][2]
 
 
+@pytest.mark.fast
 def test_a_key_that_is_not_a_name_inside_a_value_is_an_error_too():
     raw, said = _yaml("title: T\nprint:\n  trim: a5\n  2: x\n")
     assert raw["print"] == {"trim": "a5"}
     assert [(s, line) for s, line, _ in said] == [("error", 4)]
 
 
+@pytest.mark.fast
 def test_a_key_given_twice_is_an_error_naming_both_lines():
     raw, said = _yaml("title: One\nlang: en\ntitle: Two\n")
     assert said == [("error", 3, "'title' is given twice, on lines 1 and 3; only one can count")]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("value", ["[" * 10_000 + "]" * 10_000, "{a: " * 10_000 + "1" + "}" * 10_000])
 def test_yaml_nested_thousands_deep_is_a_located_error(value):
     raw, said = _yaml(f"title: T\ndescription: {value}\n")
@@ -70,6 +74,7 @@ def test_yaml_nested_thousands_deep_is_a_located_error(value):
     assert "nested more than" in said[0][2]
 
 
+@pytest.mark.fast
 def test_aliases_that_multiply_are_refused_before_they_are_expanded():
     laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
@@ -80,12 +85,14 @@ def test_aliases_that_multiply_are_refused_before_they_are_expanded():
     assert "through its aliases" in said[0][2]
 
 
+@pytest.mark.fast
 def test_an_alias_inside_itself_is_a_located_error():
     raw, said = _yaml("title: T\nsubject: &s [a, *s]\n")
     assert raw is None
     assert [(s, line) for s, line, _ in said] == [("error", 2)]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("value", ["!!int abc", "!!timestamp nonsense", "!!float x", "9" * 5000])
 def test_a_value_that_cannot_be_made_is_a_located_error(value):
     raw, said = _yaml(f"title: T\ntoc-depth: {value}\n")
@@ -93,6 +100,7 @@ def test_a_value_that_cannot_be_made_is_a_located_error(value):
     assert [(s, line) for s, line, _ in said] == [("error", 2)]
 
 
+@pytest.mark.fast
 def test_escapes_that_make_characters_xml_cannot_carry_are_removed_with_a_warning():
     raw, said = _yaml('title: "A\\x07 B\\0ell\\ud800"\n')
     assert raw == {"title": "A Bell"}
@@ -110,12 +118,14 @@ def _read(tmp_path, data: bytes):
     return read_text(path, diags, tmp_path), diags.items
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
 def test_a_file_with_a_byte_order_mark_is_read_in_the_encoding_it_names(tmp_path, encoding):
     text, said = _read(tmp_path, "# Café\n\nNaïve.\n".encode(encoding))
     assert (text, said) == ("# Café\n\nNaïve.\n", [])
 
 
+@pytest.mark.fast
 def test_utf16_without_a_byte_order_mark_is_a_located_error(tmp_path):
     text, said = _read(tmp_path, "# Title\n\nText.\n".encode("utf-16-le"))
     assert text is None
@@ -123,6 +133,7 @@ def test_utf16_without_a_byte_order_mark_is_a_located_error(tmp_path):
     assert "UTF-8" in said[0].hint
 
 
+@pytest.mark.fast
 def test_control_characters_are_removed_at_their_line_and_column_and_no_word_is_lost(tmp_path):
     text, said = _read(tmp_path, "# Title\n\nA page\fbreak, a bell\x07, an\x00d a\x1bn escape\x85here.\n".encode())
     assert text == "# Title\n\nA page break, a bell, and an escape here.\n"
@@ -139,6 +150,7 @@ def _png(size, mode="1") -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("size", [(12_000, 12_000), (30_000, 30_000)])
 def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(tmp_path, size):
     path = tmp_path / "big.png"
@@ -149,6 +161,7 @@ def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(tmp_path, siz
     assert "over the limit of 50 million" in problem
 
 
+@pytest.mark.fast
 def test_a_png_named_jpg_is_stored_under_the_ending_of_what_it_is(tmp_path):
     from pipeline.model import Publication
     from pipeline.metadata import Metadata
@@ -162,6 +175,7 @@ def test_a_png_named_jpg_is_stored_under_the_ending_of_what_it_is(tmp_path):
 # --- messages ---------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_a_huge_quoted_value_is_cut_short_in_the_message():
     d = Diagnostic("error", f"'{'x' * 25_000}' is not a valid BCP 47 language tag", None, f"not '{'y' * 500}'")
     assert len(str(d)) < 400
@@ -229,6 +243,7 @@ def _metadata(raw: dict):
     return meta, [(d.severity, d.location.line, d.message, d.hint) for d in diags.items]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "identifier",
     [
@@ -249,6 +264,7 @@ def test_an_isbn_with_a_wrong_check_digit_is_refused_however_it_is_written(ident
     assert meta.identifier.scheme == "UUID"  # the derived one stands in
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "identifier, shown",
     [
@@ -264,22 +280,26 @@ def test_a_valid_isbn_is_kept_hyphenated_under_the_isbn_scheme(identifier, shown
     assert (meta.identifier.text, meta.identifier.scheme) == (shown, "ISBN")
 
 
+@pytest.mark.fast
 def test_an_isbn_of_the_other_length_than_its_scheme_says_is_refused():
     meta, said = _metadata({"title": "T", "identifier": {"text": "0-306-40615-2", "scheme": "ISBN-13"}})
     assert said[0][2] == "ISBN '0-306-40615-2' is an ISBN-10, not an ISBN-13"
 
 
+@pytest.mark.fast
 def test_an_isbn_key_says_where_an_isbn_goes():
     meta, said = _metadata({"title": "T", "isbn": "978-3-16-148410-0"})
     assert said == [("error", 3, "unknown metadata key 'isbn'", "write it as identifier: {text: ..., scheme: ISBN-13}")]
 
 
+@pytest.mark.fast
 def test_empty_values_are_left_out_rather_than_written_empty():
     meta, said = _metadata({"title": "T", "author": ["", "  ", "Ann"], "subject": [""], "publisher": " ", "rights": ""})
     assert said == []
     assert ([c.name for c in meta.creators], meta.subjects, meta.publisher, meta.rights) == (["Ann"], [], None, None)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("title", [["a", "b"], {"a": "b"}, "x" * 30_000])
 def test_a_title_of_the_wrong_kind_or_length_is_one_error_at_its_line(title):
     meta, said = _metadata({"title": title})
@@ -287,11 +307,13 @@ def test_a_title_of_the_wrong_kind_or_length_is_one_error_at_its_line(title):
     assert "no title" not in said[0][2]
 
 
+@pytest.mark.fast
 def test_a_file_as_that_is_not_text_is_an_error():
     meta, said = _metadata({"title": "T", "author": {"name": "Ann", "file-as": {"x": 1}}})
     assert said[0][:3] == ("error", 3, "'file-as' of Ann must be text, not a mapping")
 
 
+@pytest.mark.fast
 def test_escapes_in_book_toml_that_make_characters_xml_cannot_carry_are_removed_with_a_warning(tmp_path):
     from pipeline import sources
 
@@ -312,6 +334,7 @@ def test_escapes_in_book_toml_that_make_characters_xml_cannot_carry_are_removed_
     ]
 
 
+@pytest.mark.fast
 def test_a_private_use_language_tag_is_refused_at_its_line():
     meta, said = _metadata({"title": "T", "lang": "x-klingon"})
     assert said[0][:3] == ("error", 3, "'x-klingon' names no language that reading systems know")
@@ -325,6 +348,7 @@ def _read_publication(project: Path, slug: str = "piece"):
     return pub, [(d.severity, d.location.line, d.message) for d in diags.items]
 
 
+@pytest.mark.fast
 def test_an_empty_heading_is_left_out_with_a_warning_at_its_line(tmp_path):
     project = make_project(tmp_path, {"source/piece/a.md": "---\ntitle: T\n---\n\n#\n\nText.\n\n## ##\n\nMore.\n"})
     pub, said = _read_publication(project)
@@ -363,6 +387,7 @@ def test_a_missing_image_written_with_spaces_or_entities_is_reported_at_its_line
     assert [(s, line) for s, line, m in said if "does not exist" in m] == [("error", 7), ("error", 9), ("error", 11)]
 
 
+@pytest.mark.fast
 def test_a_utf16_manifest_with_a_wrong_trim_is_an_error_at_its_line(tmp_path):
     from pipeline import sources
 

@@ -40,6 +40,7 @@ def german(tmp_path_factory):
     return project / "dist"
 
 
+@pytest.mark.fast
 def test_every_language_of_the_table_has_every_term():
     assert all(set(words) == set(TERMS["en"]) for words in TERMS.values())
     assert term("figure", "de-AT") == "Abbildung" and term("figure", "sw") == "Figure", (

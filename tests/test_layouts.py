@@ -82,6 +82,7 @@ SUMMARY = """\
 """
 
 
+@pytest.mark.fast
 def test_summary_gives_prefix_numbered_parts_suffix_and_nesting_in_order():
     diags = Diagnostics()
     items = summary.parse(SUMMARY, Path("SUMMARY.md"), diags)
@@ -100,6 +101,7 @@ def test_summary_gives_prefix_numbered_parts_suffix_and_nesting_in_order():
     ]
 
 
+@pytest.mark.fast
 def test_summary_problems_are_errors_at_their_lines():
     text = "# Summary\n\n- [One](one.md)\n- Two, not a link\n\n[Appendix](a.md)\n\n- [Late](late.md)\n# Late part\n"
     diags = Diagnostics()
@@ -115,6 +117,7 @@ def _book(files: dict, toml: str = '[book]\ntitle = "A Book"\nlanguage = "en"\n'
     return out
 
 
+@pytest.mark.fast
 def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(tmp_path):
     project = make_project(
         tmp_path,
@@ -155,6 +158,7 @@ def test_entries_nest_files_and_drafts_hand_their_children_to_the_chapter_above(
 # --- book.toml -------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_book_toml_gives_the_metadata_and_publication_yaml_overrides_it(tmp_path):
     toml = (
         '[book]\ntitle = "A Book"\nauthors = ["Ann Writer", "Bo Author"]\nlanguage = "fr"\n'
@@ -184,6 +188,7 @@ def test_book_toml_gives_the_metadata_and_publication_yaml_overrides_it(tmp_path
     )
 
 
+@pytest.mark.fast
 def test_book_toml_problems_are_located_in_book_toml(tmp_path):
     toml = (
         '[book]\ntitle = "A Book"\nlanguage = "klingon please"\nauthors = "Ann"\n\n'
@@ -198,6 +203,7 @@ def test_book_toml_problems_are_located_in_book_toml(tmp_path):
     assert "'admonish'" in found[("warning", 6)]
 
 
+@pytest.mark.fast
 def test_malformed_book_toml_a_missing_title_and_a_missing_summary_are_located(tmp_path):
     project = make_project(
         tmp_path,
@@ -259,6 +265,7 @@ def _expand(tmp_path: Path, chapter: str, files: dict | None = None):
     return includes.expand(path, chapter, 1, folder, diags), diags
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "selector,lines",
     [
@@ -282,11 +289,13 @@ def test_include_takes_the_lines_mdbook_takes(tmp_path, selector, lines):
     ]
 
 
+@pytest.mark.fast
 def test_rustdoc_include_keeps_the_anchor_and_drops_the_hidden_rest_for_print(tmp_path):
     expanded, _ = _expand(tmp_path, "```rust\n{{#rustdoc_include ../listing.rs:inner}}\n```\n")
     assert expanded.text == '```rust\n    println!("hi");\n```\n'
 
 
+@pytest.mark.fast
 def test_includes_inside_code_fences_and_inline_are_expanded_and_an_escaped_one_is_kept(tmp_path):
     chapter = (
         "Intro {{#include ../note.md}} end.\n\n```rust,ignore\n{{ #include ../listing.rs:inner }}\n```\n\n"
@@ -309,6 +318,7 @@ def test_includes_inside_code_fences_and_inline_are_expanded_and_an_escaped_one_
     assert len(expanded.origins) == len(expanded.text.split("\n"))
 
 
+@pytest.mark.fast
 def test_included_files_are_expanded_in_turn_relative_to_themselves(tmp_path):
     expanded, diags = _expand(
         tmp_path,
@@ -322,6 +332,7 @@ def test_included_files_are_expanded_in_turn_relative_to_themselves(tmp_path):
     assert inner in expanded.included
 
 
+@pytest.mark.fast
 def test_include_problems_are_errors_at_their_file_line_and_column(tmp_path):
     outside = tmp_path / "secret.rs"
     outside.write_text("fn secret() {}\n", encoding="utf-8")
@@ -349,6 +360,7 @@ def test_include_problems_are_errors_at_their_file_line_and_column(tmp_path):
     assert "fn secret" not in expanded.text
 
 
+@pytest.mark.fast
 def test_hidden_lines_go_only_from_rust_code_blocks():
     lines = [
         "```rust,ignore",
@@ -386,6 +398,7 @@ def test_hidden_lines_go_only_from_rust_code_blocks():
     ]
 
 
+@pytest.mark.fast
 def test_a_message_about_included_text_names_the_included_file_and_line(tmp_path):
     project = make_project(
         tmp_path,
@@ -417,6 +430,7 @@ def _site(files: dict, config: str) -> dict:
     return {"source/m/mkdocs.yml": config, **{f"source/m/{name}": text for name, text in files.items()}}
 
 
+@pytest.mark.fast
 def test_mkdocs_nav_sections_are_parts_and_sections_in_sections_deeper_parts(tmp_path):
     config = (
         "site_name: A Site\nsite_author: Ann Writer\nsite_url: https://example.org/site/\n"
@@ -450,6 +464,7 @@ def test_mkdocs_nav_sections_are_parts_and_sections_in_sections_deeper_parts(tmp
     )
 
 
+@pytest.mark.fast
 def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
     marker = tmp_path / "ran"
     config = (
@@ -469,6 +484,7 @@ def test_mkdocs_tags_are_plain_values_and_never_run(tmp_path):
     assert loaded.metadata.reading.extensions == ("toc", "admonition")
 
 
+@pytest.mark.fast
 def test_mkdocs_without_nav_takes_the_files_in_name_order_index_first(tmp_path):
     project = make_project(
         tmp_path,
@@ -500,6 +516,7 @@ def test_mkdocs_without_nav_takes_the_files_in_name_order_index_first(tmp_path):
 # --- links -------------------------------------------------------------------
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "heading,expected",
     [
@@ -537,6 +554,7 @@ def _linking(tmp_path: Path, site: str = "") -> Path:
     return make_project(tmp_path, files)
 
 
+@pytest.mark.fast
 def test_links_written_for_mdbook_reach_their_chapter_and_heading(tmp_path):
     pub, diags = _read(_linking(tmp_path), "b")
     front, one = pub.chapters[0], pub.chapters[1]
@@ -563,6 +581,7 @@ def test_links_written_for_mdbook_reach_their_chapter_and_heading(tmp_path):
     assert "html md dot index out file typo id typo mail" in text, "a broken link keeps its words"
 
 
+@pytest.mark.fast
 def test_links_leaving_the_book_resolve_against_the_site_url(tmp_path):
     project = _linking(tmp_path, '\n[output.html]\nsite-url = "https://example.org/books/links/"\n')
     pub, diags = _read(project, "b")

@@ -57,6 +57,7 @@ def built(tmp_path_factory):
     return project / "dist"
 
 
+@pytest.mark.fast
 def test_each_chapter_is_read_in_its_own_language_or_the_publications(tmp_path):
     project = make_project(tmp_path, COLLECTION)
     pub, diags = _read(project, "c")
@@ -64,6 +65,7 @@ def test_each_chapter_is_read_in_its_own_language_or_the_publications(tmp_path):
     assert [(c.source.name, c.lang) for c in pub.chapters] == [("one.md", "en"), ("two.md", "de")]
 
 
+@pytest.mark.fast
 def test_a_wrong_language_of_a_piece_is_a_located_error_and_the_publications_is_used(tmp_path):
     project = make_project(tmp_path, {**COLLECTION, "source/c/two.md": PIECE.replace("lang: de", "lang: x-klingon")})
     pub, diags = _read(project, "c")
@@ -134,6 +136,7 @@ def test_the_german_piece_is_hyphenated_by_german_patterns(built):
     )
 
 
+@pytest.mark.fast
 def test_a_chapters_front_matter_holds_only_what_its_author_wrote(tmp_path):
     project = make_project(
         tmp_path,
@@ -152,6 +155,7 @@ def test_a_chapters_front_matter_holds_only_what_its_author_wrote(tmp_path):
     ]
 
 
+@pytest.mark.fast
 def test_reading_a_publications_print_options_loads_no_writer(tmp_path):
     project = make_project(
         tmp_path, {"source/a/article.md": "---\ntitle: A\nprint: {trim: a4, margin-top: 2cm}\n---\n\nText.\n"}
@@ -168,6 +172,7 @@ def test_reading_a_publications_print_options_loads_no_writer(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.fast
 def test_the_cache_keys_on_what_dates_says_fixes_the_build_time(tmp_path):
     from pipeline import cache, dates
 

@@ -38,6 +38,7 @@ def _rel(project, paths):
     return [styles.relative(project, p) for p in paths]
 
 
+@pytest.mark.fast
 def test_a_project_without_styles_uses_the_house_sheets_and_fonts(tmp_path):
     project = make_project(tmp_path, ARTICLE)
     assert not (project / "styles").exists()
@@ -57,6 +58,7 @@ def test_a_project_sheet_replaces_the_house_sheet_of_its_name_only(tmp_path):
     assert styles.files(project)["base.css"] == styles.house() / "base.css"
 
 
+@pytest.mark.fast
 def test_the_fonts_are_those_the_fonts_css_in_use_declares(tmp_path):
     sheet = (
         '@font-face { font-family: "Mine"; src: url("fonts/mine/Mine.ttf"); }\n'
@@ -114,6 +116,7 @@ def test_a_fonts_css_declaring_no_font_stops_the_build_at_its_file(tmp_path, cap
     assert "styles/fonts.css: error: the fonts.css in use declares no font" in err
 
 
+@pytest.mark.fast
 def test_a_project_font_no_sheet_declares_is_named_as_unused(tmp_path):
     project = make_project(
         tmp_path, {**ARTICLE, "styles/fonts/extra/Extra.ttf": (HOUSE / "fonts/dejavu/DejaVuSerif.ttf").read_bytes()}
@@ -126,6 +129,7 @@ def test_a_project_font_no_sheet_declares_is_named_as_unused(tmp_path):
     assert "not used" in diags.items[0].message
 
 
+@pytest.mark.fast
 def test_the_pdf_fetcher_finds_house_files_through_the_project_styles_folder(tmp_path):
     from pipeline.pdf.fetcher import ProjectFetcher
 
