@@ -131,13 +131,9 @@ def _read_chapters(sources: Sources, diags: Diagnostics) -> tuple[Publication, d
             src.path,
             reading.tree,
             meta=meta,
-            role=place.role,
             lang=lang,
             first_line=src.first_line,
-            offset=place.offset,
-            part=place.part,
-            label=place.label,
-            continues=place.continues,
+            place=place,
         )
         rawhtml.report_reading(chapter, reading, src.text, diags)
         for message, line, hint in reading.errors:

@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from .metadata import Metadata
+from .placement import Placement
 
 
 @dataclass
@@ -33,22 +34,22 @@ class Chapter:
     source: Path
     body: lxml_html.HtmlElement  # a <div> holding the chapter's content
     title: str | None = None  # from its first heading or front matter
-    role: str = "body"  # front, body or back
     headings: list[Heading] = field(default_factory=list)  # flat, in reading order
     meta: dict = field(default_factory=dict)  # its own front matter, as written (a collection piece's metadata)
     line_of: dict = field(default_factory=dict)  # element id -> source line, for messages
     lang: str = "en"  # the language it is written in: its own valid 'lang', else the publication's
     first_line: int = 1  # the line of its source file its text starts on
-    # Where it sits in the book (placement.py): levels of parts above it, the
-    # title a part page or a layout's contents give it, and whether it
-    # continues the chapter above it (mdBook's nested files).
-    offset: int = 0
-    part: str | None = None
-    label: str | None = None
-    continues: int = 0
+    # Where it sits in the book: its role (front, body, back or part), levels
+    # of parts above it, the title a part page or a layout's contents give
+    # it, and whether it continues the chapter above it (mdBook's nested files).
+    place: Placement = field(default_factory=Placement)
     # Characters of its text and of its code that no committed font has, and
     # the character the print edition shows instead (glyphs.py); None: none.
     unprinted: tuple[frozenset, frozenset, str] | None = None
+
+    @property
+    def role(self) -> str:
+        return self.place.role
 
     @property
     def file_name(self) -> str:

@@ -148,7 +148,7 @@ def test_a_chapters_front_matter_holds_only_what_its_author_wrote(tmp_path):
     )
     pub, diags = _read(project, "b")
     assert not diags.errors
-    assert [(c.meta, c.role, c.offset, c.part, c.first_line) for c in pub.chapters] == [
+    assert [(c.meta, c.role, c.place.offset, c.place.part, c.first_line) for c in pub.chapters] == [
         ({}, "part", 0, "One", 2),
         ({"title": "A"}, "body", 1, None, 4),
         ({}, "back", 0, None, 1),

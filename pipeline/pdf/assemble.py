@@ -275,7 +275,7 @@ def document(pub: Publication, project: Path, flowing: bool = False, undrawn: li
     """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
     groups: list[list[Chapter]] = []  # a chapter and the files nested in it
     for ch in pub.chapters:
-        if ch.continues and groups:
+        if ch.place.continues and groups:
             groups[-1].append(ch)
         else:
             groups.append([ch])

@@ -39,8 +39,8 @@ def offset(chapter) -> int:
     """How many levels a chapter's headings sit below its source's: one per
     part it is in and, for a file nested in an mdBook chapter, one per level
     of nesting, counted from its shallowest heading (# or ##, as authors write them)."""
-    levels = chapter.offset
-    if chapter.continues:
+    levels = chapter.place.offset
+    if chapter.place.continues:
         written = [int(el.tag[1]) for el in chapter.body.iter(*HEADINGS)]
         levels += 1 - min(written, default=1)
     return levels
@@ -69,7 +69,12 @@ def build_toc(pub: Publication) -> None:
         # writers, so its sections start at h2.
         titled = pub.metadata.kind == "article" or bool(chapter.meta.get("title"))
         el.tag = f"h{min(6, heading.level + titled)}"
-        if not chapter.headings and chapter.role != "part" and level == 1 + chapter.offset and not chapter.continues:
+        if (
+            not chapter.headings
+            and chapter.role != "part"
+            and level == 1 + chapter.place.offset
+            and not chapter.place.continues
+        ):
             # The chapter's own title, whatever its depth under parts: the
             # print sheet sets it as a chapter opening and a running head.
             # A file nested in an mdBook chapter continues it: its title is a section's.
@@ -82,5 +87,5 @@ def build_toc(pub: Publication) -> None:
     for chapter in pub.chapters:
         if chapter.title is None:
             chapter.title = chapter.meta.get("title") or (
-                chapter.headings[0].title if chapter.headings else chapter.label or pub.metadata.title
+                chapter.headings[0].title if chapter.headings else chapter.place.label or pub.metadata.title
             )
