@@ -205,7 +205,7 @@ class Cache:
         entries = self._load()  # another build may have recorded its own since
         entries.update(self.changed)
         data = json.dumps({"format": FORMAT, "publications": entries}, indent=1, sort_keys=True).encode()
-        write_atomically(self.path, data)
+        write_atomically(self.path, data, durable=False)  # rewritten after each publication
         self.changed = {}
 
 
