@@ -7,6 +7,7 @@ test_errors.py takes a few through a whole build and the command.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -24,6 +25,18 @@ Some text.
 
 More text, and [a link](#somewhere).
 """
+
+
+def write_files(project: Path, files: dict) -> None:
+    """A case's files written over the project: text, bytes, or None to remove one."""
+    for name, content in files.items():
+        path = project / name
+        if content is None:
+            path.unlink()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
 
 
 def assert_located(d, case: Case) -> None:

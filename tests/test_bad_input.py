@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bad_input import ARTICLE, CASES, COLLECTION, Case, article, assert_located
+from bad_input import ARTICLE, CASES, COLLECTION, Case, article, assert_located, write_files
 from conftest import make_project
 from pipeline.errors import Diagnostics
 from pipeline.run.gate import gate
@@ -34,23 +34,12 @@ def read(project: Path, strict: bool = False) -> list:
     return found
 
 
-def _write(project: Path, files: dict) -> None:
-    for name, content in files.items():
-        path = project / name
-        if content is None:
-            path.unlink()
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def broken(case: Case, tmp_path: Path) -> tuple[Path, list]:
     """The case's project read when good (it must give no error), then
     with the broken files written over it."""
     project = make_project(tmp_path, case.good)
     assert [str(d) for d in read(project, case.strict) if d.severity == "error"] == [], "the good version fails"
-    _write(project, case.broken)
+    write_files(project, case.broken)
     return project, read(project, case.strict)
 
 

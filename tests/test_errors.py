@@ -22,7 +22,7 @@ import pytest
 import pipeline
 from pipeline import BuildError, Exit
 from pipeline.cli import main
-from bad_input import ARTICLE, CASES_BY_ID, Case, article, assert_located, png
+from bad_input import ARTICLE, CASES_BY_ID, Case, article, assert_located, png, write_files
 from conftest import make_project, source_date_epoch
 
 # A few representative cases through a whole build and the command: a
@@ -47,17 +47,6 @@ def snapshot(folder: Path) -> dict:
     }
 
 
-def _write(project: Path, files: dict) -> None:
-    for name, content in files.items():
-        path = project / name
-        if content is None:
-            path.unlink()
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 @pytest.fixture(scope="module", params=END_TO_END, ids=[c.id for c in END_TO_END])
 def broken(request, tmp_path_factory) -> Broken:
     case = request.param
@@ -66,7 +55,7 @@ def broken(request, tmp_path_factory) -> Broken:
         pipeline.build(project, strict=case.strict)
     before = snapshot(project / "dist")
     assert {".epub", ".pdf"} <= {Path(n).suffix for n in before}, "the good version did not build"
-    _write(project, case.broken)
+    write_files(project, case.broken)
     outcome = None
     try:
         with source_date_epoch():
