@@ -204,8 +204,13 @@ def render(
         amend_xmp(document, meta)
         ident = hashlib.md5(m.identifier.text.encode()).hexdigest().encode()
 
+        # Structure elements need a language of their own only where a chapter has another.
+        other_languages = any(ch.lang != m.lang for ch in pub.chapters)
+
         def write(variant, attachments, pdfx):
-            finishers = [_info(m), structure_languages] + ([press.finish] if pdfx else [])
+            finishers = (
+                [_info(m)] + ([structure_languages] if other_languages else []) + ([press.finish] if pdfx else [])
+            )
             with page_references_kept():
                 return document.write_pdf(
                     pdf_variant=variant,
