@@ -42,6 +42,7 @@ LIBRARIES = (
     "ebooklib",
     "weasyprint",
     "pydyf",
+    "pikepdf",
     "lxml",
     "latex2mathml",
     "ziamath",

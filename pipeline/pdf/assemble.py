@@ -271,19 +271,34 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tupl
     return glyphs.printable_text(chapter_head(pub, ch), pub), inner
 
 
-def document(pub: Publication, project: Path, flowing: bool = False, undrawn: list | None = None) -> str:
-    """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
-    groups: list[list[Chapter]] = []  # a chapter and the files nested in it
+def groups(pub: Publication) -> list[list[Chapter]]:
+    """The chapters as the print edition sets them: each with the files nested in it."""
+    found: list[list[Chapter]] = []
     for ch in pub.chapters:
-        if ch.place.continues and groups:
-            groups[-1].append(ch)
+        if ch.place.continues and found:
+            found[-1].append(ch)
         else:
-            groups.append([ch])
-    body = [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
-    body += [
-        chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn) for i, group in enumerate(groups)
-    ]
+            found.append([ch])
+    return found
+
+
+def wrap(pub: Publication, body: list[str], head_html: str | None = None) -> str:
+    """The print HTML around the body's pieces; its head, by default the publication's metadata."""
     return (
-        f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub)}\n</head>\n'
+        f'<!DOCTYPE html>\n<html lang="{pub.metadata.lang}">\n<head>\n{head(pub) if head_html is None else head_html}\n</head>\n'
         f'<body class="{pub.metadata.kind}">\n' + "\n".join(body) + "\n</body>\n</html>\n"
     )
+
+
+def front(pub: Publication, project: Path, flowing: bool = False) -> list[str]:
+    return [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
+
+
+def document(pub: Publication, project: Path, flowing: bool = False, undrawn: list | None = None) -> str:
+    """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
+    body = front(pub, project, flowing)
+    body += [
+        chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn)
+        for i, group in enumerate(groups(pub))
+    ]
+    return wrap(pub, body)

@@ -13,16 +13,7 @@ from pathlib import Path
 
 from ..errors import BuildError, Diagnostics, Exit
 from .task import Task
-
-# Imported by the fork server once, so that each worker, a fork of it, starts with them.
-PRELOAD = [
-    "pipeline.run.work",
-    "pipeline.run.make",
-    "pipeline.document",
-    "pipeline.pdf",
-    "pipeline.epub",
-    "pipeline.archive.edition",
-]
+from .worker import PRELOAD
 
 
 class Here:
@@ -30,21 +21,22 @@ class Here:
 
     memory_limit = None  # make_task keeps to it itself: nothing is lost without an outcome
 
-    def __init__(self, staging: Path, say):
-        self.staging, self.say = staging, say
+    def __init__(self, staging: Path, say, spread=None):
+        self.staging, self.say, self.spread = staging, say, spread
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        pass
+        if self.spread is not None:
+            self.spread.close()
 
     def run(self, tasks: list[Task]):
         from .work import make_task
 
         for task in tasks:
             self.say(f"reading {task.folder.name}")
-            yield task, make_task(task, self.staging, self.say, alone=len(tasks) == 1)
+            yield task, make_task(task, self.staging, self.say, alone=len(tasks) == 1, spread=self.spread)
 
 
 class Pool:
@@ -156,7 +148,10 @@ class Dask:
         from .work import make_task
 
         self.say(f"building {len(tasks)} publications on {self.where}")
-        futures = {self.client.submit(make_task, task, pure=False): task for task in tasks}
+        from .spread import OnDask
+
+        # A book's chapters are laid out as tasks of their own, from its task.
+        futures = {self.client.submit(make_task, task, spread=OnDask(), pure=False): task for task in tasks}
         for future in as_completed(futures):
             try:
                 value = future.result()
@@ -178,11 +173,15 @@ def choose(
 ):
     """The executor of a build: "dask", or "local" with as many worker
     processes as jobs (None: one per core) and tasks allow, and with one,
-    this process."""
+    this process (which lays a book's chapters out on that many)."""
     if kind == "dask":
         assert scheduler, "the plan refuses the dask executor without a scheduler"
         return Dask(say, scheduler, diags)
-    workers = min(jobs or os.cpu_count() or 1, tasks)
+    cores = jobs or os.cpu_count() or 1
+    workers = min(cores, tasks)
     if workers <= 1:
-        return Here(staging, say)
+        # One publication: a book's chapters are laid out on the cores it may use.
+        from .spread import Local
+
+        return Here(staging, say, Local(cores, memory_limit) if cores > 1 else None)
     return Pool(staging, say, workers, memory_limit)

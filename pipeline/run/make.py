@@ -21,6 +21,15 @@ def render(pub, project: Path, **options):
     return typeset(pub, project, **options)
 
 
+def _archival(formats) -> tuple[str, ...]:
+    """The archival PDF/A is the print edition's pages again, written as such when the parts are laid out."""
+    if "archive" not in formats:
+        return ()
+    from ..archive.pdfa import VARIANT
+
+    return (VARIANT,)
+
+
 def editions(
     pub,
     project: Path,
@@ -28,11 +37,13 @@ def editions(
     say: Callable[[str], None] | None = None,
     alone: bool = False,
     warnings: list[Diagnostic] | None = None,
+    spread=None,
 ):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
     alone: the only publication of the build, so another core is free for
     the generated cover (a catalogue uses the cores through its workers).
-    warnings: gets what typesetting found, once the print edition is made."""
+    warnings: gets what typesetting found, once the print edition is made.
+    spread: where a book's chapters are laid out (run/spread.py)."""
     say = say or (lambda message: None)
     cover = None
     if alone and ("epub" in formats or "archive" in formats):
@@ -42,7 +53,7 @@ def editions(
     # The print edition is typeset even for an EPUB alone: the EPUB's
     # page-list points at the print pages.
     say(f"{pub.slug}: typesetting the print edition")
-    rendered = render(pub, project)
+    rendered = render(pub, project, spread=spread, also=_archival(formats))
     if warnings is not None:
         warnings += findings(pub, project, rendered)
     if "pdf" in formats:

@@ -36,11 +36,12 @@ def read(task: Task, diags: Diagnostics):
     return read_publication(loaded, task.project, diags, task.strict)
 
 
-def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = False) -> Outcome:
+def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = False, spread=None) -> Outcome:
     """Read one publication and, when it passes the gate, make its editions,
     into staging/<slug>/ when a staging folder (one of the output folder's
     own) is given, so that the bytes never travel between processes; else
     as bytes in the outcome. alone: the only publication of the build.
+    spread: where a book's chapters are laid out (run/spread.py), else here.
 
     Whatever goes wrong is the outcome's failure, never an exception, so that
     the other publications of the build go on: out of memory, an output folder
@@ -49,7 +50,7 @@ def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = F
     try:
         with one_at_a_time:
             lost = within_limits(
-                task.epoch, task.memory_limit, task.timeout, lambda: _make(task, outcome, staging, say, alone)
+                task.epoch, task.memory_limit, task.timeout, lambda: _make(task, outcome, staging, say, alone, spread)
             )
         if lost is None:
             return outcome
@@ -75,7 +76,7 @@ def _in_project(name: str, project: Path) -> bool:
     return Path(os.path.abspath(name)).is_relative_to(Path(os.path.abspath(project)))
 
 
-def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) -> None:
+def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool, spread) -> None:
     if task.folder.name in os.environ.get("PRESSROOM_TEST_STALL", "").split(","):
         _stall()
     diags = Diagnostics(root=task.project)
@@ -86,7 +87,7 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) 
     if pub is None or not gate(diags.items, task.strict)[1]:
         return  # it fails on these: nothing to make
     found: list[Diagnostic] = []
-    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone, found):
+    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone, found, spread):
         made = stage(staging, pub.slug, name, blob) if staging is not None else blob
         outcome.editions.append((edition, name, made, pages))
     outcome.diagnostics += found

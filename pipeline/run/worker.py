@@ -21,6 +21,15 @@ from ..limits import OutOfMemory, OutOfTime, limited
 # A build makes millions of short-lived objects and few cycles: the
 # collector runs less often than Python's default (700, 10, 10).
 GC_THRESHOLDS = (50_000, 20, 20)
+# Imported by the fork server once, so that each worker, a fork of it, starts with them.
+PRELOAD = [
+    "pipeline.run.work",
+    "pipeline.run.make",
+    "pipeline.document",
+    "pipeline.pdf",
+    "pipeline.epub",
+    "pipeline.archive.edition",
+]
 _in_worker = False  # a process of its own, which the time limit may end
 one_at_a_time = threading.Lock()  # see the module's docstring
 

@@ -1,0 +1,151 @@
+"""The PDFs of a book's parts (parts.py) joined into one, as if set whole.
+
+The first part (the front matter) gives the document: its catalogue (XMP
+metadata, output intent, language, viewer preferences, embedded files) and
+its information. Of each part, the pages it keeps are taken in order, and
+with them, whole:
+
+- the structure tree: WeasyPrint tags page by page, so the elements of
+  each part's document element follow one another under one document
+  element, and the parent tree is numbered again (pages first, then
+  annotations, as WeasyPrint numbers it);
+- the named destinations, in one sorted name tree;
+- the bookmarks, one part's after another's;
+- the links: a link to another part left the part as a link to
+  ``parts.ELSEWHERE`` and becomes a link to the named destination again.
+
+The bytes depend only on the parts' bytes (qpdf's deterministic /ID).
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import unquote
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+ELSEWHERE = "https://pressroom.invalid/part-link#"  # parts.ELSEWHERE (parts.py imports this module)
+_OWN = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
+
+
+def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
+    """An object of ``source`` in ``out``: copied with what it refers to (once per source)."""
+    if not isinstance(obj, (Array, Dictionary, pikepdf.Stream)):
+        return obj  # a name, number or string: a value, not an object
+    return out.copy_foreign(obj if obj.is_indirect else source.make_indirect(obj))
+
+
+def join(parts: list[tuple[bytes, int]]) -> bytes:
+    """One PDF of the parts' PDFs, each (bytes, how many of its first pages to keep)."""
+    sources = [pikepdf.open(io.BytesIO(data)) for data, _ in parts]
+    head = sources[0]
+    out = pikepdf.new()
+    for key, value in head.Root.items():
+        if key not in _OWN:
+            out.Root[key] = _copy(out, head, value)
+    if "/Names" in head.Root:
+        names = Dictionary({k: _copy(out, head, v) for k, v in head.Root.Names.items() if k != "/Dests"})
+        if len(names):
+            out.Root.Names = out.make_indirect(names)
+    out.trailer.Info = _copy(out, head, head.trailer.Info)
+    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=root))
+    root.K = Array([document])
+    nums: list = []
+    annotations: list = []  # (annotation, its parent tree entry)
+    dests: list = []
+    bookmarks: list = []
+    for source, (_, keep) in zip(sources, parts):
+        _take(out, source, keep, document, nums, annotations, dests, bookmarks)
+    for number, (annotation, entry) in enumerate(annotations, len(out.pages)):
+        annotation.StructParent = number
+        nums += [number, entry]
+    root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
+    root.ParentTreeNextKey = len(out.pages) + len(annotations)
+    out.Root.StructTreeRoot = root
+    if dests:
+        if "/Names" not in out.Root:
+            out.Root.Names = out.make_indirect(Dictionary())
+        flat = [item for name, dest in sorted(dests, key=lambda d: d[0]) for item in (pikepdf.String(name), dest)]
+        out.Root.Names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
+    _bookmarks(out, bookmarks)
+    _links(out)
+    buffer = io.BytesIO()
+    out.save(
+        buffer,
+        deterministic_id=True,
+        min_version=head.pdf_version,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        fix_metadata_version=False,
+    )
+    return buffer.getvalue()
+
+
+def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> None:
+    pages = list(source.pages)[:keep]
+    dropped = {page.objgen for page in list(source.pages)[keep:]}
+    tree = source.Root.StructTreeRoot
+    entries = dict(zip(tree.ParentTree.Nums[::2], tree.ParentTree.Nums[1::2]))
+    entries = {int(k): v for k, v in entries.items()}
+    for page in pages:
+        old = int(page.obj.StructParents)
+        out.pages.append(page)
+        copied = out.pages[-1].obj
+        copied.StructParents = len(out.pages) - 1
+        nums += [len(out.pages) - 1, _copy(out, source, entries[old])]
+        for annotation in copied.get("/Annots", ()):
+            if "/StructParent" in annotation:
+                annotations.append((annotation, _copy(out, source, entries[int(annotation.StructParent)])))
+    kids = tree.K[0].K if isinstance(tree.K, Array) else tree.K.K
+    for kid in kids:
+        page = kid.get("/Pg")
+        if page is not None and page.objgen in dropped:
+            continue
+        element = out.copy_foreign(kid)
+        element.P = document
+        document.K.append(element)
+    if "/Names" in source.Root and "/Dests" in source.Root.Names:
+        names = source.Root.Names.Dests.Names
+        for name, dest in zip(names[::2], names[1::2]):
+            if dest[0].objgen not in dropped:
+                dests.append((str(name), _copy(out, source, dest)))
+    if "/Outlines" in source.Root and "/First" in source.Root.Outlines:
+        item = source.Root.Outlines.First
+        while True:
+            bookmarks.append(out.copy_foreign(item))
+            if "/Next" not in item:
+                break
+            item = item.Next
+
+
+def _bookmarks(out, items) -> None:
+    """The parts' top-level bookmarks under one outline, in order."""
+    if not items:
+        return
+    outlines = out.make_indirect(Dictionary(Type=Name.Outlines))
+    count = 0
+    for n, item in enumerate(items):
+        item.Parent = outlines
+        for key in ("/Prev", "/Next"):
+            if key in item:
+                del item[key]
+        if n:
+            item.Prev = items[n - 1]
+            items[n - 1].Next = item
+        count += 1 + max(int(item.get("/Count", 0)), 0)
+    outlines.First, outlines.Last, outlines.Count = items[0], items[-1], count
+    out.Root.Outlines = outlines
+
+
+def _links(out) -> None:
+    """Links that left their part go to the named destination again."""
+    for page in out.pages:
+        for annotation in page.obj.get("/Annots", ()):
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(ELSEWHERE):
+                name = unquote(uri[len(ELSEWHERE) :])
+                del annotation["/A"]
+                annotation.Dest = pikepdf.String(name)
+                annotation.Contents = pikepdf.String(name)

@@ -1,0 +1,128 @@
+"""Where a book's parts are laid out (pipeline/pdf/parts.py): a spread is
+called with the parts' jobs and yields each one's result as it is done;
+``store()`` gives the dict through which the parts tell each other their
+page counts (parts.Counts), shared by every process that lays them out.
+
+- ``Local``: worker processes of this machine, started when a book first
+  needs them (an article never does), each under the build's memory limit;
+- ``OnDask``: the cluster's workers, from the task of the publication
+  (which leaves its worker's thread while it waits).
+
+Without a spread the parts are laid out in the publication's own process.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+
+def lay_out(job, memory_limit: int | None):
+    """One part, in a worker, under the memory limit: an OutOfMemory goes
+    back to the publication's process, which reports it as its own."""
+    from ..limits import limited
+    from ..pdf.part import lay_out as lay_out_part
+
+    with limited(memory_limit, None, hard=True):
+        return lay_out_part(job)
+
+
+class Local:
+    def __init__(self, workers: int, memory_limit: int | None):
+        self.workers, self.memory_limit = workers, memory_limit
+        self.pool = self.manager = None
+
+    def _start(self):
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from .worker import PRELOAD, init_worker
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            self.manager = context.Manager()
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+            )
+
+    def store(self):
+        self._start()
+        assert self.manager is not None
+        return self.manager.dict()
+
+    def __call__(self, jobs):
+        from concurrent.futures import as_completed
+
+        self._start()
+        assert self.pool is not None
+        futures = [self.pool.submit(lay_out, job, self.memory_limit) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.manager is not None:
+            self.manager.shutdown()
+        self.pool = self.manager = None
+
+
+class _DaskStore:
+    """A dict of page counts kept by the Dask scheduler (one Variable a part)."""
+
+    def __init__(self, client):
+        self.client, self.prefix = client, f"pressroom-parts-{uuid.uuid4().hex}"
+        self.names: dict = {}
+
+    def _variable(self, key):
+        from distributed import Variable
+
+        if key not in self.names:
+            self.names[key] = Variable(f"{self.prefix}-{key}", client=self.client)
+        return self.names[key]
+
+    def __setitem__(self, key, value) -> None:
+        self._variable(key).set(value)
+
+    def __getstate__(self):
+        return {"prefix": self.prefix}
+
+    def __setstate__(self, state):
+        from distributed import get_client
+
+        self.prefix, self.names = state["prefix"], {}
+        self.client = get_client()
+
+    def get(self, key, default=None):
+        try:
+            return self._variable(key).get(timeout=0)
+        except TimeoutError:
+            return default
+
+
+class OnDask:
+    """The parts on the Dask cluster, submitted from the publication's own task."""
+
+    def __init__(self, memory_limit: int | None = None):
+        self.memory_limit = memory_limit
+
+    def store(self):
+        from distributed import get_client
+
+        return _DaskStore(get_client())
+
+    def __call__(self, jobs):
+        from distributed import as_completed, worker_client
+
+        with worker_client() as client:
+            futures = client.map(lay_out, jobs, memory_limit=self.memory_limit, pure=False)
+            for future in as_completed(futures):
+                yield future.result()
+
+    def close(self) -> None:
+        pass
