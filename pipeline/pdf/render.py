@@ -143,10 +143,13 @@ def render(
     attachments=None,
     bleed: bool | None = None,
     pdfx: bool | None = None,
+    *,
+    on_page: Callable[[int], None] | None = None,
 ) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
     options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
-    with one (e.g. the archival PDF/A) the press options are off unless given."""
+    with one (e.g. the archival PDF/A) the press options are off unless given.
+    on_page(pages laid out so far) is called as the count grows (a build's progress)."""
     options = pub.metadata.options.print
     press_options = variant is None
     bleed = options.bleed if bleed is None and press_options else bool(bleed)
@@ -187,9 +190,9 @@ def render(
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles
             )
 
-        document, apart = notes.keep_with_calls(typeset)
+        document, apart = notes.keep_with_calls(typeset, on_page)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
-            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True))
+            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True), on_page)
         meta = _Metadata()
         m = pub.metadata
         edition_id = print_edition_id(m.identifier.text)
