@@ -33,9 +33,9 @@ class Bars:
     snapshots (from any thread). On leaving it the bars are drawn one last
     time and left on the screen, before anything else is printed."""
 
-    def __init__(self, console=None, delay: float = DELAY):
+    def __init__(self, console=None, delay: float | None = None):
         self.console = console  # a rich Console; by default one on stderr
-        self.delay = delay
+        self.delay = DELAY if delay is None else delay
         self.board = Board()
         self.lock = threading.Lock()
         self.progress: Any = None  # rich's Progress, once shown
@@ -84,7 +84,7 @@ class Bars:
             console = self.console or Console(file=sys.stderr, stderr=True)
             self.progress = Progress(
                 TextColumn("{task.description}"),
-                BarColumn(),
+                BarColumn(bar_width=16),
                 TextColumn("{task.fields[stage]:<11}"),
                 TextColumn("{task.fields[counts]}"),
                 TimeRemainingColumn(elapsed_when_finished=True),

@@ -7,6 +7,7 @@ runs, then write what it made.
                  under the limits of worker.py; what fails is failures.py's
     write.py     each outcome: gate -> staged set placed (staging.py) -> cache
     gate.py      the --strict gate, written once
+    progress.py  each publication's progress as it goes, for the bars of the command
     result.py    what build() gives back
 
 Each publication is read and built on its own, in this process, in local
