@@ -14,7 +14,7 @@ import pytest
 from pipeline import Exit
 from pipeline.cli import bars, main
 from pipeline.run import build
-from pipeline.run.progress import Board, Reporter, Snapshot, estimate_pages
+from pipeline.run.progress import Board, Reporter, Snapshot, estimate_pages, guarded
 from conftest import make_project, source_date_epoch
 
 ONE = "---\ntitle: One\nlang: en\n---\n\n# One\n\n" + "Words of the first chapter. " * 40 + "\n"
@@ -84,6 +84,21 @@ def test_a_reporter_without_a_sender_sends_nothing_and_one_whose_listener_is_gon
     reporter.page(1)
     reporter.page(2)
     assert sent == [Snapshot("alpha", pages=1)], "the work goes on without its listener"
+
+
+@pytest.mark.fast
+def test_a_sink_that_fails_is_not_called_again():
+    calls: list[Snapshot] = []
+
+    def broken(snapshot):
+        calls.append(snapshot)
+        raise RuntimeError("the bars broke")
+
+    send = guarded(broken)
+    assert send is not None and guarded(None) is None
+    send(Snapshot("alpha"))
+    send(Snapshot("beta"))
+    assert calls == [Snapshot("alpha")]
 
 
 @pytest.mark.fast

@@ -30,7 +30,7 @@ from collections.abc import Callable
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
 from ..errors import BuildError, Diagnostic, Diagnostics
 from .plan import EDITIONS, cannot_write, check_arguments, discover, plan, select
-from .progress import Sink, Snapshot
+from .progress import Sink, Snapshot, guarded
 from .result import BuildResult, Failure, Output
 from .staging import Staging, Unwritable
 from .task import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, Outcome
@@ -77,6 +77,7 @@ def build(
     project = Path(project).resolve()
     out = Path(out_dir).resolve() if out_dir else project / "dist"
     say = progress or (lambda message: None)
+    events = guarded(events)
     diags = Diagnostics(root=project)
     check_arguments(diags, formats, jobs, executor, scheduler)
     todo = plan(

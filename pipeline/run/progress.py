@@ -104,6 +104,24 @@ def _total(total: int | None) -> str:
     return "?" if total is None else str(total)
 
 
+def guarded(sink: Sink | None) -> Sink | None:
+    """The sink, deaf from its first failure on: showing progress must
+    never stop a build (nor a worker blocked on a pipe no one reads)."""
+    if sink is None:
+        return None
+    failed = False
+
+    def send(snapshot: Snapshot) -> None:
+        nonlocal failed
+        if not failed:
+            try:
+                sink(snapshot)
+            except Exception:  # noqa: BLE001 - the bars are lost, the build goes on
+                failed = True
+
+    return send
+
+
 def estimate_pages(words: int) -> int:
     """The pages a text of so many words is guessed to fill, before it is laid out."""
     return max(1, round(words / WORDS_PER_PAGE))
@@ -204,6 +222,8 @@ class Relay:
                 snapshot = self.reader.recv()
             except (EOFError, OSError):
                 return
+            except Exception:  # noqa: BLE001 - not one of ours: the pipe must still be drained
+                continue
             if snapshot is None:
                 return
             self.sink(snapshot)
