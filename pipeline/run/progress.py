@@ -71,6 +71,14 @@ class Snapshot(NamedTuple):
             newer.editions_total or self.editions_total,
         )
 
+    def pages_expected(self) -> int | None:
+        """The pages in all: counted, or estimated; an estimate the layout
+        has passed is raised a tenth past the pages laid out, so that the
+        bar still moves."""
+        if self.pages_total is None or self.pages_counted or self.pages < self.pages_total:
+            return self.pages_total
+        return self.pages + max(1, self.pages // 10)
+
     @property
     def done(self) -> bool:
         return self.stage in ("written", "failed")
@@ -81,7 +89,7 @@ class Snapshot(NamedTuple):
             return 1.0
         past = STAGES.index(self.stage)
         read = 1.0 if past > STAGES.index("reading") else _part(self.chapters, self.chapters_total)
-        laid = 1.0 if past > STAGES.index("typesetting") else _part(self.pages, self.pages_total)
+        laid = 1.0 if past > STAGES.index("typesetting") else _part(self.pages, self.pages_expected())
         written = _part(self.editions, self.editions_total)
         return SHARES["chapters"] * read + SHARES["pages"] * laid + SHARES["editions"] * written
 
@@ -90,7 +98,7 @@ class Snapshot(NamedTuple):
         pages = "" if self.pages_counted else "~"
         parts = [
             f"chapters {self.chapters}/{_total(self.chapters_total)}",
-            f"pages {self.pages}/{pages}{_total(self.pages_total and max(self.pages_total, self.pages))}",
+            f"pages {self.pages}/{pages}{_total(self.pages_expected())}",
             f"editions {self.editions}/{_total(self.editions_total)}",
         ]
         return " · ".join(parts)
