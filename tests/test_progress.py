@@ -221,12 +221,17 @@ def test_a_build_on_a_terminal_draws_bars_and_the_table_after_them(tmp_path, mon
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     monkeypatch.setenv("TERM", "xterm")
     monkeypatch.setattr(bars, "DELAY", 0)
-    project = make_project(tmp_path, {"source/alpha/article.md": ONE})
-    assert main(["build", "-C", str(project), "-j", "1", "-f", "epub"]) == 0
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    project = make_project(tmp_path, {"source/alpha/article.md": ONE, "source/broken/article.md": BROKEN})
+    assert main(["build", "-C", str(project), "-j", "1", "-f", "epub"]) == Exit.INPUT
     out, err = capsys.readouterr()
-    assert "written" in err and "editions 1/1" in err, err
+    assert "written" in err and "editions 1/1" in err and "failed" in err, err
     assert "pressroom: alpha: 1 file written" in err, err
     assert out.split()[:5] == ["edition", "file", "size", "pages", "checks"]
+    # The problems and the summary come after the bars, on lines of their own.
+    bars_end = err.rindex("editions 1/1")
+    assert err.index("pressroom: broken failed with 1 error") > bars_end, err
+    assert err.splitlines()[-1].startswith("\x1b[31mpressroom: 1 of 2 publications failed"), err
 
 
 def test_quiet_on_a_terminal_shows_no_progress(tmp_path, monkeypatch, capsys):
