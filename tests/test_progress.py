@@ -156,6 +156,22 @@ def test_publications_built_in_workers_send_their_progress_across(tmp_path):
         assert board.rows[slug] == Snapshot(slug, "written", 1, 1, output.pages or 0, output.pages, True, 1, 1)
 
 
+def test_on_a_dask_cluster_the_parent_reports_each_publication_waiting_then_written(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    project = make_project(tmp_path, {"source/alpha/article.md": ONE})
+    sent: list[Snapshot] = []
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        build(
+            project,
+            formats=["epub"],
+            out_dir=tmp_path / "out",
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            events=sent.append,
+        )
+    assert sent == [Snapshot("alpha"), Snapshot("alpha", "written", editions=1, editions_total=1)]
+
+
 def test_the_plain_lines_are_those_of_a_build_without_progress(tmp_path, capsys):
     project = make_project(tmp_path, {"source/alpha/article.md": ONE})
     assert main(["build", "-C", str(project), "-j", "1", "-f", "epub"]) == 0
