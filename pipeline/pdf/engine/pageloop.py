@@ -7,7 +7,8 @@ fix is to give that block a page break and make the pages again from the
 one where it begins. WeasyPrint offers no hook between pages: its page loop
 (``weasyprint.layout.make_all_pages``, called by ``layout_document`` through
 its module's global name) is replaced, while a document is laid out, by one
-that calls a ``revise`` function after each page it makes. Making pages again relies on
+that calls a ``revise`` function after each page it makes (and, for a build's
+progress bars, reports how many pages are laid out). Making pages again relies on
 ``layout.page.remake_page(index, context, root_box, html)``, on the layout
 context's ``page_maker`` (its last item per page: the ``content_changed``,
 ``pages_wanted``, ``anchors`` and ``content_lookups`` of a remake state) and
