@@ -94,16 +94,25 @@ PUBLICATION_STEPS: list[tuple[str, Callable[[Reading], object]]] = [
 ]
 
 
-def read_publication(sources: Sources, project: Path, diags: Diagnostics, strict: bool = False) -> Publication:
+def read_publication(
+    sources: Sources,
+    project: Path,
+    diags: Diagnostics,
+    strict: bool = False,
+    on_chapter: Callable[[int, int], None] | None = None,
+) -> Publication:
+    """on_chapter(chapters read, chapters in all): called as each chapter is read (a build's progress)."""
     # Lines counted in an expanded chapter (mdBook's includes) are reported where they came from.
     diags = relocated(diags, sources.files)
     pub, texts = _read_chapters(sources, diags)
     reading = Reading(pub, sources, project, diags, strict, texts)
-    for chapter in pub.chapters:
+    for done, chapter in enumerate(pub.chapters, 1):
         for _name, step in CHAPTER_STEPS:
             if step(reading, chapter, texts[chapter.id]) is False:
                 chapter.body.clear()
                 break
+        if on_chapter is not None:
+            on_chapter(done, len(pub.chapters))
     for _name, publication_step in PUBLICATION_STEPS:
         publication_step(reading)
     return pub

@@ -254,6 +254,7 @@ def test_piece_pageloop_page_loop():
     html = _with_note()
     own = _render(html)
     seen = []
+    counted: list[int] = []
 
     def looking():
         def revise(page, reported, root_box):
@@ -264,13 +265,18 @@ def test_piece_pageloop_page_loop():
 
     with (
         _relied_on(piece, "no longer lays out the same pages through the replaced loop"),
-        pageloop.pages_revised(looking),
+        pageloop.pages_revised(looking, counted.append),
     ):
         same = _render(html)
     _holds(
         piece,
         [p.anchors for p in same.pages] == [p.anchors for p in own.pages] and len(seen) >= len(own.pages),
         "lays out other pages through the replaced loop than through its own",
+    )
+    _holds(
+        piece,
+        counted == list(range(1, len(own.pages) + 1)),
+        f"no longer counts each page once as it is laid out: {counted}",
     )
     _holds(
         piece,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -29,21 +30,31 @@ __all__ = [
 def cmd_build(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     progress = None if args.quiet else (lambda msg: stderr(f"pressroom: {msg}"))
+    view: contextlib.AbstractContextManager = contextlib.nullcontext()
+    events = None
+    if not args.quiet and sys.stderr.isatty():
+        from . import bars  # rich only on a terminal, and only once the bars are shown
+
+        if bars.wanted(sys.stderr):
+            view = shown = bars.Bars()
+            progress, events = shown.say, shown.event
     try:
-        result = build(
-            args.project,
-            args.publications,
-            formats,
-            args.output,
-            args.strict,
-            progress,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.scheduler,
-            use_cache=not args.no_cache,
-            memory_limit=args.memory_limit,
-            timeout=args.timeout,
-        )
+        with view:  # the bars end before anything else is printed, Ctrl-C or not
+            result = build(
+                args.project,
+                args.publications,
+                formats,
+                args.output,
+                args.strict,
+                progress,
+                jobs=args.jobs,
+                executor=args.executor,
+                scheduler=args.scheduler,
+                use_cache=not args.no_cache,
+                memory_limit=args.memory_limit,
+                timeout=args.timeout,
+                events=events,
+            )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted
             report(exc.diagnostics)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+from collections.abc import Callable
 
 from ..pagemarks import ATTRIBUTE
 from .engine import boxes, pageloop
@@ -31,10 +32,11 @@ ATTEMPTS = 2  # blocks moved for one note at most
 
 
 @contextlib.contextmanager
-def notes_kept(pushed: list[str]):
+def notes_kept(pushed: list[str], on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out pages, keep notes with their calls; the ids
-    (pagemarks.stamp) of the blocks given a page break go into ``pushed``."""
-    with pageloop.pages_revised(lambda: _Reviser(pushed)):
+    (pagemarks.stamp) of the blocks given a page break go into ``pushed``.
+    on_page(pages laid out so far), as the count grows."""
+    with pageloop.pages_revised(lambda: _Reviser(pushed), on_page):
         yield
 
 
@@ -143,11 +145,12 @@ class _Reviser:
         return element
 
 
-def keep_with_calls(typeset):
-    """Typeset (``typeset() -> document``) keeping notes with their calls.
+def keep_with_calls(typeset, on_page: Callable[[int], None] | None = None):
+    """Typeset (``typeset() -> document``) keeping notes with their calls,
+    calling on_page(pages laid out so far) as the count grows.
     Returns the document and the notes still apart: {note id: page index of its call}."""
     pushed: list[str] = []
-    with notes_kept(pushed):
+    with notes_kept(pushed, on_page):
         document = typeset()
     return document, separated(document)
 

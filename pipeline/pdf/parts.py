@@ -114,8 +114,9 @@ class Book:
         return assemble.wrap(self.pub, [localise(p, here, numbers) for p in pieces] + [_end(True)])
 
 
-def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tuple[str, ...]):
-    """The print edition of a book, set in parts (see the module's docstring)."""
+def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tuple[str, ...], on_page=None):
+    """The print edition of a book, set in parts (see the module's docstring);
+    on_page(pages laid out so far) as each part is done."""
     from . import partcache
 
     book = Book(pub, how, also)
@@ -124,7 +125,7 @@ def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tu
     done: dict[int, Done] = {}
     for _ in range(ROUNDS):
         htmls = [book.html(k, numbers) for k in range(len(book.bodies))]
-        done = _lay_out_all(htmls, how, also, kept, spread or serial)
+        done = _lay_out_all(htmls, how, also, kept, spread or serial, on_page or (lambda pages: None))
         found = _numbers(done)
         if all(
             not book.has_refs[k] or all(found.get(t, 0) == n for t, n in _refs(htmls[k]).items())
@@ -172,7 +173,7 @@ def serial(jobs):
         yield lay_out(job)
 
 
-def _lay_out_all(htmls, how, also, kept, spread) -> dict[int, Done]:
+def _lay_out_all(htmls, how, also, kept, spread, on_page) -> dict[int, Done]:
     """Every part laid out at its place: from the kept layouts where they
     are the same part at the same first page, else by ``spread``."""
     counts = Counts(spread.store() if hasattr(spread, "store") else None)
@@ -187,6 +188,7 @@ def _lay_out_all(htmls, how, also, kept, spread) -> dict[int, Done]:
         for result in spread(wanted) if wanted else ():
             done[result.index] = result
             kept.keep(htmls[result.index], result)
+            on_page(sum(part.count for part in done.values()))
     except BaseException:
         counts.abort()
         raise

@@ -26,6 +26,7 @@ def render(
     pdfx: bool | None = None,
     spread=None,
     also: tuple[str, ...] = (),
+    on_page: Callable[[int], None] | None = None,
 ) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
     options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
@@ -33,7 +34,8 @@ def render(
 
     A book of several chapters is set in parts, one per chapter, ``spread``
     over worker processes (parts.py); ``also``: other variants of the same
-    pages that ``Rendered.rewrite`` will be asked for (the archival PDF/A)."""
+    pages that ``Rendered.rewrite`` will be asked for (the archival PDF/A).
+    on_page(pages laid out so far) is called as the count grows (a build's progress)."""
     options = pub.metadata.options.print
     press_options = variant is None
     bleed = options.bleed if bleed is None and press_options else bool(bleed)
@@ -41,14 +43,14 @@ def render(
     variant = variant or (press.VARIANT if pdfx else "pdf/ua-1")
     how = typeset.setting(pub, project, variant, bleed, pdfx)
     if parts.splits(pub):
-        return parts.render(pub, how, attachments, spread, () if bleed or pdfx else also)
+        return parts.render(pub, how, attachments, spread, () if bleed or pdfx else also, on_page)
     undrawn: list = []  # (chapter, TeX, why) of the last typesetting
 
     def source(flowing):
         undrawn.clear()
         return assemble.document(pub, project, flowing, undrawn)
 
-    laid = typeset.lay_out(how, source)
+    laid = typeset.lay_out(how, source, on_page)
     pdf = typeset.write(how, laid, attachments=attachments)
     pages = typeset.pages_of(laid)
     # Another variant of the same pages (the archival PDF/A) needs no second

@@ -174,9 +174,10 @@ def _styles(setting: Setting):
     return _SHEETS[key]
 
 
-def lay_out(setting: Setting, source) -> Laid:
+def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = None) -> Laid:
     """Lay out ``source(flowing) -> HTML`` keeping notes with their calls; when
-    the flow runs into the foot of a display page, again as flex columns."""
+    the flow runs into the foot of a display page, again as flex columns.
+    on_page(pages laid out so far) is called as the count grows."""
     fetcher, fonts, profiles, sheets, refused_by_sheets = _styles(setting)
     refused = len(fetcher.refused)
     collector = _LogCollector()
@@ -189,9 +190,9 @@ def lay_out(setting: Setting, source) -> Laid:
                 stylesheets=sheets, font_config=fonts, color_profiles=profiles
             )
 
-        document, apart = notes.keep_with_calls(typeset)
+        document, apart = notes.keep_with_calls(typeset, on_page)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
-            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True))
+            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True), on_page)
         amend_xmp(document, _Metadata(*setting.meta[:2]))
     finally:
         logger.removeHandler(collector)

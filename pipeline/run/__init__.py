@@ -7,6 +7,7 @@ runs, then write what it made.
                  under the limits of worker.py; what fails is failures.py's
     write.py     each outcome: gate -> staged set placed (staging.py) -> cache
     gate.py      the --strict gate, written once
+    progress.py  each publication's progress as it goes, for the bars of the command
     result.py    what build() gives back
 
 Each publication is read and built on its own, in this process, in local
@@ -29,6 +30,7 @@ from collections.abc import Callable
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
 from ..errors import BuildError, Diagnostic, Diagnostics
 from .plan import EDITIONS, cannot_write, check_arguments, discover, plan, select
+from .progress import Sink, Snapshot, guarded
 from .result import BuildResult, Failure, Output
 from .staging import Staging, Unwritable
 from .task import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIMEOUT_SECONDS, Outcome
@@ -50,6 +52,7 @@ def build(
     use_cache: bool = False,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+    events: Sink | None = None,
 ) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
@@ -58,7 +61,9 @@ def build(
     use_cache: keep the editions of a publication whose inputs are unchanged
     (see pipeline/cache.py). memory_limit: MiB of resident memory of the process
     building a publication (this one or a worker); timeout: seconds each
-    publication may take. None: no limit.
+    publication may take. None: no limit. progress: each line a build says as it
+    goes; events: each publication's progress as it goes, as Snapshots
+    (pipeline/run/progress.py), from whichever process does the work.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -72,6 +77,7 @@ def build(
     project = Path(project).resolve()
     out = Path(out_dir).resolve() if out_dir else project / "dist"
     say = progress or (lambda message: None)
+    events = guarded(events)
     diags = Diagnostics(root=project)
     check_arguments(diags, formats, jobs, executor, scheduler)
     todo = plan(
@@ -109,6 +115,7 @@ def build(
                     executor=executor,
                     scheduler=scheduler,
                     memory_limit=memory_limit,
+                    events=events,
                 )
             )
     order = {f.name: i for i, f in enumerate(todo.chosen)}
@@ -134,6 +141,7 @@ def _make_and_write(
     executor: str,
     scheduler: str | None,
     memory_limit: int | None,
+    events: Sink | None,
 ) -> dict[str, list[Diagnostic]]:
     """Run the plan's tasks on the executor chosen and write each outcome as
     it comes; each publication's diagnostics, after the gate."""
@@ -142,6 +150,9 @@ def _make_and_write(
     from .write import Writer
 
     writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say)
+    if events is not None:
+        for task in todo.tasks:
+            events(Snapshot(task.folder.name))
     with choose(
         executor,
         jobs,
@@ -151,7 +162,17 @@ def _make_and_write(
         scheduler=scheduler,
         memory_limit=memory_limit,
         diags=diags,
+        events=events,
     ) as runner:
         for task, value in runner.run(todo.tasks):
-            writer.take(task, value if isinstance(value, Outcome) else given_none(task, value, runner.memory_limit))
+            outcome = value if isinstance(value, Outcome) else given_none(task, value, runner.memory_limit)
+            writer.take(task, outcome)
+            if events is not None:
+                slug, made = task.folder.name, len(outcome.editions)
+                failed = slug in result.failed
+                events(
+                    Snapshot(slug, "failed", editions=0)
+                    if failed
+                    else Snapshot(slug, "written", editions=made, editions_total=made)
+                )
     return writer.reports

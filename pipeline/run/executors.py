@@ -2,7 +2,9 @@
 manager with `memory_limit` (the limit its workers are under, to name it
 when one is lost) and `run(tasks)`, which yields (task, its Outcome, or
 the exception its worker gave instead) as each finishes. All three run the
-same make_task (pipeline/run/work.py).
+same make_task (pipeline/run/work.py). Given a sink for progress (events),
+the work sends its snapshots there: see pipeline/run/progress.py for how
+each executor carries them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from pathlib import Path
 
 from ..errors import BuildError, Diagnostics, Exit
+from . import progress
 from .task import Task
 from .worker import PRELOAD
 
@@ -21,8 +24,8 @@ class Here:
 
     memory_limit = None  # make_task keeps to it itself: nothing is lost without an outcome
 
-    def __init__(self, staging: Path, say, spread=None):
-        self.staging, self.say, self.spread = staging, say, spread
+    def __init__(self, staging: Path, say, spread=None, events: progress.Sink | None = None):
+        self.staging, self.say, self.spread, self.events = staging, say, spread, events
 
     def __enter__(self):
         return self
@@ -36,7 +39,9 @@ class Here:
 
         for task in tasks:
             self.say(f"reading {task.folder.name}")
-            yield task, make_task(task, self.staging, self.say, alone=len(tasks) == 1, spread=self.spread)
+            with progress.sending(self.events):
+                outcome = make_task(task, self.staging, self.say, alone=len(tasks) == 1, spread=self.spread)
+            yield task, outcome
 
 
 class Pool:
@@ -44,10 +49,12 @@ class Pool:
     state of the caller is inherited), each under the memory limit. Each
     writes its publication's editions into the staging folder."""
 
-    def __init__(self, staging: Path, say, workers: int, memory_limit: int | None):
+    def __init__(self, staging: Path, say, workers: int, memory_limit: int | None, events: progress.Sink | None = None):
         self.staging, self.say, self.workers, self.memory_limit = staging, say, workers, memory_limit
         self.where = f"{workers} worker processes"
         self.pool = None
+        self.events = events
+        self.relay: progress.Relay | None = None  # the workers' snapshots, when progress is shown
 
     def _pool(self, workers: int):
         import multiprocessing
@@ -57,15 +64,22 @@ class Pool:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),))
+        if self.events is not None and self.relay is None:
+            self.relay = progress.Relay(context, self.events)
+        pipe = self.relay.writer if self.relay is not None else None
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(), pipe))
 
     def __enter__(self):
         self.pool = self._pool(self.workers)
         return self
 
     def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self.relay is not None:
+                self.relay.close()
 
     def run(self, tasks: list[Task]):
         """A task whose worker died (a crash under the memory limit takes the
@@ -170,18 +184,20 @@ def choose(
     scheduler: str | None,
     memory_limit: int | None,
     diags: Diagnostics,
+    events: progress.Sink | None = None,
 ):
     """The executor of a build: "dask", or "local" with as many worker
     processes as jobs (None: one per core) and tasks allow, and with one,
-    this process (which lays a book's chapters out on that many)."""
+    this process (which lays a book's chapters out on that many).
+    events: where the work's progress goes (None: nowhere)."""
     if kind == "dask":
         assert scheduler, "the plan refuses the dask executor without a scheduler"
-        return Dask(say, scheduler, diags)
+        return Dask(say, scheduler, diags)  # progress from the parent alone: see progress.py
     cores = jobs or os.cpu_count() or 1
     workers = min(cores, tasks)
     if workers <= 1:
         # One publication: a book's chapters are laid out on the cores it may use.
         from .spread import Local
 
-        return Here(staging, say, Local(cores, memory_limit) if cores > 1 else None)
-    return Pool(staging, say, workers, memory_limit)
+        return Here(staging, say, Local(cores, memory_limit) if cores > 1 else None, events)
+    return Pool(staging, say, workers, memory_limit, events)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..errors import Diagnostic
 from .findings import findings
+from .progress import Reporter
 
 
 def render(pub, project: Path, **options):
@@ -38,13 +39,17 @@ def editions(
     alone: bool = False,
     warnings: list[Diagnostic] | None = None,
     spread=None,
+    report: Reporter | None = None,
 ):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
     alone: the only publication of the build, so another core is free for
     the generated cover (a catalogue uses the cores through its workers).
     warnings: gets what typesetting found, once the print edition is made.
-    spread: where a book's chapters are laid out (run/spread.py)."""
+    spread: where a book's chapters are laid out (run/spread.py).
+    report: the publication's progress (pipeline/run/progress.py)."""
     say = say or (lambda message: None)
+    report = report or Reporter(pub.slug)
+    report.editions_expected(("pdf" in formats) + ("epub" in formats) + 2 * ("archive" in formats))
     cover = None
     if alone and ("epub" in formats or "archive" in formats):
         from ..epub.package import start_cover
@@ -53,7 +58,9 @@ def editions(
     # The print edition is typeset even for an EPUB alone: the EPUB's
     # page-list points at the print pages.
     say(f"{pub.slug}: typesetting the print edition")
-    rendered = render(pub, project, spread=spread, also=_archival(formats))
+    report.stage("typesetting")
+    rendered = render(pub, project, spread=spread, also=_archival(formats), on_page=report.page if report.send is not None else None)
+    report.pages_counted(rendered.page_count)
     if warnings is not None:
         warnings += findings(pub, project, rendered)
     if "pdf" in formats:
@@ -65,6 +72,7 @@ def editions(
         from ..pagemarks import page_starts
 
         say(f"{pub.slug}: packaging the EPUB edition")
+        report.stage("packaging")
         starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGE_FILES)
         # The page-list speaks in the folios printed on the pages (roman in the
         # front matter); a page with no folio printed has no entry.
@@ -87,4 +95,5 @@ def editions(
 
         assert data is not None  # made above: the bag holds the EPUB
         say(f"{pub.slug}: typesetting the archival PDF and packing the bag")
+        report.stage("archiving")
         yield from archive_edition(pub, project, rendered, data)

@@ -20,12 +20,13 @@ from ..limits import OutOfTime
 from .failures import internal_error, no_room, out_of_memory, timed_out, unreadable, unwritable
 from .gate import gate
 from .make import editions
+from .progress import Reporter, estimate_pages, reporter
 from .staging import Unwritable, stage
 from .task import Outcome, Task
 from .worker import one_at_a_time, within_limits
 
 
-def read(task: Task, diags: Diagnostics):
+def read(task: Task, diags: Diagnostics, report: Reporter | None = None):
     """Load and read one publication; None when it could not be loaded."""
     from .. import sources
     from ..document import read_publication
@@ -33,7 +34,11 @@ def read(task: Task, diags: Diagnostics):
     loaded = sources.load(task.folder, diags)
     if loaded is None:
         return None
-    return read_publication(loaded, task.project, diags, task.strict)
+    if report is not None and report.send is not None:
+        report.chapters(0, len(loaded.files))
+        report.estimate(estimate_pages(sum(len(f.text.split()) for f in loaded.files)))
+    on_chapter = report.chapters if report is not None and report.send is not None else None
+    return read_publication(loaded, task.project, diags, task.strict, on_chapter)
 
 
 def make_task(task: Task, staging: Path | None = None, say=None, alone: bool = False, spread=None) -> Outcome:
@@ -80,16 +85,21 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool, 
     if task.folder.name in os.environ.get("PRESSROOM_TEST_STALL", "").split(","):
         _stall()
     diags = Diagnostics(root=task.project)
-    pub = read(task, diags)
+    report = reporter(task.folder.name)  # sends only when the build shows progress bars
+    report.stage("reading")
+    pub = read(task, diags, report)
     if pub is None and not diags.errors:
         diags.error("the publication could not be read", task.folder)
     outcome.diagnostics = list(diags.items)
     if pub is None or not gate(diags.items, task.strict)[1]:
         return  # it fails on these: nothing to make
     found: list[Diagnostic] = []
-    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone, found, spread):
+    for edition, name, blob, pages in editions(
+        pub, task.project, task.formats, say, alone, found, spread=spread, report=report
+    ):
         made = stage(staging, pub.slug, name, blob) if staging is not None else blob
         outcome.editions.append((edition, name, made, pages))
+        report.edition_written()
     outcome.diagnostics += found
     outcome.inputs = outside_inputs(pub)
 

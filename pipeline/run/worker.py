@@ -17,6 +17,7 @@ import threading
 
 from ..dates import source_date_epoch
 from ..limits import OutOfMemory, OutOfTime, limited
+from . import progress
 
 # A build makes millions of short-lived objects and few cycles: the
 # collector runs less often than Python's default (700, 10, 10).
@@ -34,13 +35,16 @@ _in_worker = False  # a process of its own, which the time limit may end
 one_at_a_time = threading.Lock()  # see the module's docstring
 
 
-def init_worker(parent: int | None = None) -> None:
+def init_worker(parent: int | None = None, events=None) -> None:
     """Initializer of a local worker process (runs in its main thread):
-    the worker ends when the build that started it ends, even by kill -9."""
+    the worker ends when the build that started it ends, even by kill -9.
+    events: the write end of the build's progress pipe (progress.Relay), or None."""
     global _in_worker
     import gc
 
     _in_worker = True
+    if events is not None:
+        progress.install(progress.pipe_sender(events))
     gc.set_threshold(*GC_THRESHOLDS)
     try:  # Linux: the kernel kills the worker when its parent (the fork server) dies
         import ctypes

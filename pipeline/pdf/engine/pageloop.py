@@ -7,7 +7,8 @@ fix is to give that block a page break and make the pages again from the
 one where it begins. WeasyPrint offers no hook between pages: its page loop
 (``weasyprint.layout.make_all_pages``, called by ``layout_document`` through
 its module's global name) is replaced, while a document is laid out, by one
-that calls a ``revise`` function after each page it makes. Making pages again relies on
+that calls a ``revise`` function after each page it makes (and, for a build's
+progress bars, reports how many pages are laid out). Making pages again relies on
 ``layout.page.remake_page(index, context, root_box, html)``, on the layout
 context's ``page_maker`` (its last item per page: the ``content_changed``,
 ``pages_wanted``, ``anchors`` and ``content_lookups`` of a remake state) and
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Callable
 
 import weasyprint
 from weasyprint import layout as weasy_layout
@@ -44,22 +46,39 @@ CONTEXT_NOTES = ("footnotes", "reported_footnotes", "broken_out_of_flow")
 
 
 @contextlib.contextmanager
-def pages_revised(start):
+def pages_revised(start, on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out a document, call ``revise(page box, notes
     sent on to the next page, root box)`` after each page it makes; when
     ``revise`` returns an element it gave a page break (break_before), the
     pages from the first one holding that element are made again. WeasyPrint
     runs its page loop again while page numbers settle: ``start()`` gives
-    the ``revise`` of each run."""
+    the ``revise`` of each run. ``on_page(pages laid out)`` is called as the
+    count grows, never with a count already given, however often pages are
+    made again (a build's progress)."""
     if not SUPPORTED:
         yield
         return
     original = weasy_layout.make_all_pages
-    weasy_layout.make_all_pages = functools.partial(_make_all_pages, start=start)
+    weasy_layout.make_all_pages = functools.partial(_make_all_pages, start=start, on_page=_rising(on_page))
     try:
         yield
     finally:
         weasy_layout.make_all_pages = original
+
+
+def _rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """on_page, called only with a count higher than any before."""
+    if on_page is None:
+        return None
+    highest = 0
+
+    def report(count: int) -> None:
+        nonlocal highest
+        if count > highest:
+            highest = count
+            on_page(count)
+
+    return report
 
 
 def break_before(box) -> None:
@@ -84,7 +103,7 @@ def _restore(context, state) -> None:
     context.broken_out_of_flow.update(state[2])
 
 
-def _make_all_pages(context, root_box, html, pages, start):
+def _make_all_pages(context, root_box, html, pages, start, on_page=None):
     """WeasyPrint's page loop, able to go back: a page is made again when its
     content changed (as in WeasyPrint), and from the start of an element
     ``revise`` gave a page break."""
@@ -117,6 +136,8 @@ def _make_all_pages(context, root_box, html, pages, start):
         made.append(page)
         states.append(state)
         index += 1
+        if on_page is not None:
+            on_page(index)
         if resume_at is None and not reported:
             context.page_maker = context.page_maker[: index + 1]
             context.broken_out_of_flow.clear()
