@@ -521,3 +521,39 @@ def test_piece_structlang_structure_languages():
         f"no longer makes one structure element per note in the footnote area (found {langs})",
     )
     _holds(piece, all(lang in (None, "de") for _, lang in langs), f"gave a /Lang to an English element ({langs})")
+
+
+def test_piece_folios_late_folios():
+    """A three-page document whose folios are asked for once its pages are
+    made: they count from the page given, in every page's margin box, while
+    a document laid out at the same time in another thread keeps its own."""
+    import threading
+
+    piece = folios = _load("folios")
+    css = CSS(string="@page { size: 200px 200px; margin: 30px; @bottom-center { content: counter(page) } }")
+    html = "<p style='break-after: page'>a</p><p style='break-after: page'>b</p><p>c</p>"
+    asked: list[int] = []
+    plain: list = []
+
+    def first_page(count):
+        asked.append(count)
+        other = threading.Thread(target=lambda: plain.append(_render(html, stylesheets=[css])))
+        other.start()
+        other.join()
+        return 41
+
+    with _relied_on(piece, "no longer makes the page-margin boxes through layout.make_margin_boxes"):
+        with folios.folios_from(first_page):
+            document = _render(html, stylesheets=[css])
+
+    def printed(doc):
+        return [
+            "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
+            for page in doc.pages
+            for box in page._page_box.children
+            if getattr(box, "at_keyword", None) == "@bottom-center"
+        ]
+
+    _holds(piece, asked == [3], f"asked for the first page with {asked}, not once with the page count 3")
+    _holds(piece, printed(document) == ["41", "42", "43"], f"printed folios {printed(document)}, not 41 to 43")
+    _holds(piece, printed(plain[0]) == ["1", "2", "3"], f"changed another thread's folios: {printed(plain[0])}")

@@ -5,6 +5,7 @@ other their page counts so that each knows its first page.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from .engine.folios import folios_from
 
 class Aborted(Exception):
     """Another part failed: there is no start page to wait for."""
+
+
+ABORTED = -1  # the count of a part that will give none
 
 
 class Counts:
@@ -26,18 +30,27 @@ class Counts:
     def publish(self, index: int, count: int) -> None:
         self.store[index] = count
 
-    def abort(self) -> None:
-        self.store[-1] = 0
+    def abort(self, parts: int) -> None:
+        """No start for the parts still waiting: a part failed."""
+        for index in range(parts):
+            if self.store.get(index) is None:
+                self.store[index] = ABORTED
 
     def start_of(self, index: int) -> int:
         """The first page of part ``index``, once every part before it has a count."""
-        while True:
-            if self.store.get(-1) is not None:
-                raise Aborted()
-            known = [self.store.get(j) for j in range(index)]
-            if None not in known:
-                return 1 + sum(known)
+        waiting = getattr(self.store, "waiting", contextlib.nullcontext)
+        with waiting():  # on a cluster, the worker's thread is free for the parts waited for
+            known = [self._count(j) for j in range(index)]
+        if ABORTED in known:
+            raise Aborted()
+        return 1 + sum(known)
+
+    def _count(self, index: int) -> int:
+        if hasattr(self.store, "wait_for"):
+            return self.store.wait_for(index)
+        while (count := self.store.get(index)) is None:
             time.sleep(0.02)
+        return count
 
 
 @dataclass

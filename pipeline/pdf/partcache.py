@@ -29,7 +29,9 @@ class Kept:
         self.folder = how.project / cache.CACHE_DIR / "parts" / slug
         self.variants = (how.variant, *also)
         h = hashlib.sha256()
-        for piece in (cache.software(), repr(how)):
+        # Where the project is does not change its pages: a moved project keeps its layouts.
+        setting = repr(how).replace(how.project.as_uri(), "PROJECT").replace(str(how.project), "PROJECT")
+        for piece in (cache.software(), setting):
             h.update(piece.encode() + b"\0")
         self.setting = h.hexdigest()
         self.used: set[str] = set()

@@ -190,7 +190,7 @@ def _lay_out_all(htmls, how, also, kept, spread, on_page) -> dict[int, Done]:
             kept.keep(htmls[result.index], result)
             on_page(sum(part.count for part in done.values()))
     except BaseException:
-        counts.abort()
+        counts.abort(len(htmls))
         raise
     starts = {k: 1 + sum(_count(done, known, j) for j in range(k)) for k in range(len(htmls))}
     again = []

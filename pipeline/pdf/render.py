@@ -7,6 +7,7 @@ the EPUB page-list and the tests use) and the folio printed on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Diagnostics

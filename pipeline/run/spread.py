@@ -13,6 +13,7 @@ Without a spread the parts are laid out in the publication's own process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -78,6 +79,7 @@ class _DaskStore:
     def __init__(self, client):
         self.client, self.prefix = client, f"pressroom-parts-{uuid.uuid4().hex}"
         self.names: dict = {}
+        self.set: dict = {}
 
     def _variable(self, key):
         from distributed import Variable
@@ -88,21 +90,31 @@ class _DaskStore:
 
     def __setitem__(self, key, value) -> None:
         self._variable(key).set(value)
+        self.set[key] = value
 
     def __getstate__(self):
         return {"prefix": self.prefix}
 
     def __setstate__(self, state):
-        from distributed import get_client
+        # Unpickled where no client is at hand yet: the task's own is taken when first used.
+        self.prefix, self.names, self.set, self.client = state["prefix"], {}, {}, None
 
-        self.prefix, self.names = state["prefix"], {}
-        self.client = get_client()
+    @contextlib.contextmanager
+    def waiting(self):
+        """Leave the worker's thread pool while waiting for other parts, which may need its thread."""
+        from distributed import rejoin, secede
+
+        secede()
+        try:
+            yield
+        finally:
+            rejoin()
 
     def get(self, key, default=None):
-        try:
-            return self._variable(key).get(timeout=0)
-        except TimeoutError:
-            return default
+        return self.set.get(key, default)  # what this process set: enough to abort the rest
+
+    def wait_for(self, key):
+        return self._variable(key).get()
 
 
 class OnDask:

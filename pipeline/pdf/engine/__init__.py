@@ -22,4 +22,5 @@ PIECES = {
     "PDF objects": "pdftree",
     "sRGB profile": "icc",
     "structure languages": "structlang",
+    "late folios": "folios",
 }

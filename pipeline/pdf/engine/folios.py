@@ -28,16 +28,17 @@ import copy
 
 from weasyprint import layout as weasy_layout
 
+from . import threadwise
+
 PIECE = "late folios"
 
 
 @contextlib.contextmanager
 def folios_from(first_page):
     """While a document is laid out, its folios count from ``first_page(page count)``."""
-    original = weasy_layout.make_margin_boxes
     offset: list[int] = []
 
-    def make_margin_boxes(context, page, state):
+    def make_margin_boxes(context, page, state, original):
         if not offset:
             offset.append(first_page(len(context.page_maker) - 1) - 1)
         if offset[0]:
@@ -46,8 +47,5 @@ def folios_from(first_page):
             counters[-1] += offset[0]
         return original(context, page, state)
 
-    weasy_layout.make_margin_boxes = make_margin_boxes
-    try:
+    with threadwise.replaced(weasy_layout, "make_margin_boxes", make_margin_boxes):
         yield
-    finally:
-        weasy_layout.make_margin_boxes = original

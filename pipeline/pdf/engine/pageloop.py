@@ -30,13 +30,13 @@ element and the pages from there to be made again.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable
 
 import weasyprint
 from weasyprint import layout as weasy_layout
 from weasyprint.layout import page as weasy_page
 
+from . import threadwise
 from .boxes import in_flow
 
 PIECE = "page loop"
@@ -58,12 +58,8 @@ def pages_revised(start, on_page: Callable[[int], None] | None = None):
     if not SUPPORTED:
         yield
         return
-    original = weasy_layout.make_all_pages
-    weasy_layout.make_all_pages = functools.partial(_make_all_pages, start=start, on_page=_rising(on_page))
-    try:
+    with threadwise.replaced(weasy_layout, "make_all_pages", _make_all_pages, start=start, on_page=_rising(on_page)):
         yield
-    finally:
-        weasy_layout.make_all_pages = original
 
 
 def _rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
@@ -103,7 +99,7 @@ def _restore(context, state) -> None:
     context.broken_out_of_flow.update(state[2])
 
 
-def _make_all_pages(context, root_box, html, pages, start, on_page=None):
+def _make_all_pages(context, root_box, html, pages, start, on_page=None, original=None):
     """WeasyPrint's page loop, able to go back: a page is made again when its
     content changed (as in WeasyPrint), and from the start of an element
     ``revise`` gave a page break."""
