@@ -43,6 +43,7 @@ def cmd_build(args) -> int:
             use_cache=not args.no_cache,
             memory_limit=args.memory_limit,
             timeout=args.timeout,
+            page_list=args.page_list,
         )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted

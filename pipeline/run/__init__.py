@@ -50,6 +50,7 @@ def build(
     use_cache: bool = False,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+    page_list: bool = False,
 ) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
@@ -58,7 +59,10 @@ def build(
     use_cache: keep the editions of a publication whose inputs are unchanged
     (see pipeline/cache.py). memory_limit: MiB of resident memory of the process
     building a publication (this one or a worker); timeout: seconds each
-    publication may take. None: no limit.
+    publication may take. None: no limit. An EPUB built without the print
+    edition or the archive is made without typesetting: its page-list comes
+    from a print layout of the same sources kept in the cache (with
+    use_cache), else it has none, unless page_list asks for one typeset for it.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -86,6 +90,7 @@ def build(
         # the cluster's workers have their own limits
         memory_limit=memory_limit if executor == "local" else None,
         timeout=timeout,
+        page_list=page_list,
     )
 
     result = BuildResult(up_to_date=list(todo.up_to_date), completed=todo.completed)
@@ -141,7 +146,7 @@ def _make_and_write(
     from .failures import given_none
     from .write import Writer
 
-    writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say)
+    writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say, todo.layouts)
     with choose(
         executor,
         jobs,

@@ -32,6 +32,11 @@ class Plan:
     completed: list[str] = field(default_factory=list)  # sets a stopped build left half placed, now whole
     cache: object | None = None  # the Cache when it is used
     keys: dict[str, str] = field(default_factory=dict)  # the cache key of each publication to make
+    # The layout key of each publication to make, under which the page-list
+    # of a print edition typeset now is kept (pipeline/run/pagelists.py).
+    layouts: dict[str, str] = field(default_factory=dict)
+    # The page-list kept for an EPUB made without the print edition, by publication.
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def discover(source_dir: Path) -> list[Path]:
@@ -118,15 +123,19 @@ def plan(
     use_cache: bool,
     memory_limit: int | None,
     timeout: float | None,
+    page_list: bool = False,
 ) -> Plan:
     """What the build will make (the arguments already checked). Problems
-    that stop it go into diags and raise BuildError; warnings stay in diags."""
+    that stop it go into diags and raise BuildError; warnings stay in diags.
+    page_list: an EPUB made without the print edition has a page-list even
+    when no print layout of its sources is kept (one is typeset for it)."""
     if (problem := unusable(out, project)) is not None:
         diags.error(problem.message, out, hint=problem.hint)
         raise BuildError(diags.items, problem.exit_code)
     chosen = select(project, publications, diags)
     if chosen and not font_files(project):
-        # Every edition needs them: the EPUB's page-list comes from the print layout.
+        # Every edition needs them: the print layout, and the EPUB's check of
+        # the characters the fonts lack (transforms/glyphs.py) and its embedded fonts.
         sheet = style_file(project, "fonts.css")
         diags.error(
             "the fonts.css in use declares no font that can be read: editions are typeset "
@@ -146,25 +155,45 @@ def plan(
         say(f"{slug}: the editions a stopped build was putting in place were put in place")
     folders = chosen
     if use_cache and chosen:
-        folders = _not_up_to_date(project, out, chosen, formats, strict, say, result)
+        folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, page_list)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     result.tasks = [
-        Task(project, folder, tuple(formats), strict, epoch, memory_limit, timeout or None) for folder in folders
+        Task(
+            project,
+            folder,
+            tuple(formats),
+            strict,
+            epoch,
+            memory_limit,
+            timeout or None,
+            result.pages.get(folder.name),
+            page_list,
+        )
+        for folder in folders
     ]
     return result
 
 
 def _not_up_to_date(
-    project: Path, out: Path, chosen: list[Path], formats, strict: bool, say, result: Plan
+    project: Path, out: Path, chosen: list[Path], formats, strict: bool, say, result: Plan, page_list: bool
 ) -> list[Path]:
     """The publications the cache cannot keep; the others go into result.up_to_date."""
-    from ..cache import Cache, publication_key, styles_digest, warnings_of
+    from ..cache import Cache, layout_key, publication_key, styles_digest, warnings_of
+    from . import pagelists
 
     result.cache = cache = Cache(project, out)
     styles = styles_digest(project)
+    alone = "epub" in formats and not {"pdf", "archive"} & set(formats)  # an EPUB without the print edition
     folders = []
     for folder in chosen:
-        key = publication_key(project, folder, formats, styles)
+        layout = layout_key(project, folder, styles)
+        listed = pagelists.load(project, folder.name, layout) if alone else None
+        if listed is not None:
+            result.pages[folder.name] = listed
+        # Such an EPUB's bytes depend on whether it has a page-list: one made
+        # without is made again once a print layout of its sources is kept.
+        with_pages = (listed is not None or page_list) if alone else None
+        key = publication_key(project, folder, formats, styles, layout, with_pages)
         entry = cache.fresh(folder.name, key, project)
         # A warning kept from a build without --strict fails one with it: then it is made again.
         kept = warnings_of(entry) if entry is not None else []
@@ -173,5 +202,6 @@ def _not_up_to_date(
             result.up_to_date[folder.name] = kept
         else:
             result.keys[folder.name] = key
+            result.layouts[folder.name] = layout
             folders.append(folder)
     return folders
