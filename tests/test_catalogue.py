@@ -197,10 +197,10 @@ def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys
             "source/alpha/box.png": png.getvalue(),
         },
     )
-    assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub"]) == Exit.OK
+    assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "pdf"]) == Exit.OK
     assert "source/alpha/article.md:12: warning: image 'box.png' prints at" in capsys.readouterr().err
     before = _state(project / "dist")
-    status = main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub", "--strict"])
+    status = main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "pdf", "--strict"])
     err = capsys.readouterr().err
     assert status == Exit.INPUT, err
     assert "source/alpha/article.md:12: error: image 'box.png' prints at" in err, err

@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NS, REPO, SAMPLE, epub_files, epub_xml, epubcheck, format_messages, opf_path, source_date_epoch
+from conftest import (
+    NS,
+    REPO,
+    SAMPLE,
+    epub_files,
+    epub_xml,
+    epubcheck,
+    format_messages,
+    make_project,
+    opf_path,
+    source_date_epoch,
+)
 from pipeline.cli import main
 from pipeline.errors import Exit
 from pipeline.run import pagelists
@@ -164,6 +175,28 @@ def test_the_page_list_of_changed_sources_is_not_taken(after_full, tmp_path, no_
     assert _build(after_full, tmp_path / "out", "-f", "epub") == Exit.OK
     assert f"{SAMPLE}: 1 file written; no page-list" in _said(capsys)
     assert _page_list(tmp_path / "out" / EPUB) == []
+
+
+def test_what_typesetting_finds_is_said_with_the_print_edition_only(tmp_path, renders, capsys):
+    """An EPUB alone says the same whether its page-list was typeset now or
+    kept: a low-resolution image is the print edition's warning."""
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(png, "PNG")
+    project = make_project(
+        tmp_path / "project",
+        {
+            "source/box/article.md": "---\ntitle: Box\nlang: en\n---\n\n![A blue box](box.png)\n",
+            "source/box/box.png": png.getvalue(),
+        },
+    )
+    assert _build(project, tmp_path / "epub", "-f", "epub", "--page-list", "--strict") == Exit.OK
+    assert renders == ["box"] and "prints at" not in _said(capsys)
+    assert _build(project, tmp_path / "pdf", "-f", "pdf") == Exit.OK
+    assert "source/box/article.md:6: warning: image 'box.png' prints at" in _said(capsys)
 
 
 def _garbled(entry: dict) -> dict:

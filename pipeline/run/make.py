@@ -51,7 +51,7 @@ def editions(
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
     alone: the only publication of the build, so another core is free for
     the generated cover (a catalogue uses the cores through its workers).
-    warnings: gets what typesetting found, once the print edition is made.
+    warnings: gets what typesetting found, once the print edition is made (not for an EPUB alone).
     pages: the page-list on offer for an EPUB made alone, and what came of it."""
     say = say or (lambda message: None)
     pages = pages if pages is not None else PageList()
@@ -70,7 +70,10 @@ def editions(
     if printed or pages.source == "typeset":
         say(f"{pub.slug}: typesetting the print edition" + ("" if printed else " for the EPUB's page-list"))
         rendered = render(pub, project)
-        if warnings is not None:
+        # What typesetting finds concerns the print edition: said when it is
+        # written, so that an EPUB alone says the same whether its page-list
+        # was typeset now or kept from before.
+        if warnings is not None and printed:
             warnings += findings(pub, project, rendered)
         pages.made = page_list(rendered)
     if "pdf" in formats:
