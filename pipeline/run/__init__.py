@@ -5,7 +5,8 @@ runs, then write what it made.
     executors.py where tasks run (here, local workers, Dask), one protocol
     work.py      one task, anywhere: read -> gate -> make (make.py, findings.py),
                  under the limits of worker.py; what fails is failures.py's
-    write.py     each outcome: gate -> staged set placed (staging.py) -> cache
+    write.py     each outcome: gate -> staged set placed (staging.py) -> cache,
+                 and the print layout's page-list kept for an EPUB alone (pagelists.py)
     gate.py      the --strict gate, written once
     result.py    what build() gives back
 
