@@ -256,7 +256,7 @@ def test_the_gravest_failure_decides_the_status_and_the_library_keeps_the_traceb
     )
     _failing_render_of(monkeypatch, "gamma")
     with pytest.raises(BuildError) as caught:
-        pipeline.build(project, formats=("epub",))
+        pipeline.build(project, formats=("epub",), page_list=True)
     result = caught.value.result
     assert caught.value.exit_code == Exit.INTERNAL == result.exit_code
     assert {slug: f.exit_code for slug, f in result.failed.items()} == {"beta": Exit.INPUT, "gamma": Exit.INTERNAL}

@@ -46,6 +46,7 @@ def editions(
     say: Callable[[str], None] | None = None,
     alone: bool = False,
     warnings: list[Diagnostic] | None = None,
+    *,
     pages: PageList | None = None,
 ):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.

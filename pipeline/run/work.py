@@ -87,7 +87,7 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool) 
         return  # it fails on these: nothing to make
     found: list[Diagnostic] = []
     listing = PageList(task.cached_pages, task.page_list)
-    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone, found, listing):
+    for edition, name, blob, pages in editions(pub, task.project, task.formats, say, alone, found, pages=listing):
         made = stage(staging, pub.slug, name, blob) if staging is not None else blob
         outcome.editions.append((edition, name, made, pages))
     outcome.diagnostics += found
