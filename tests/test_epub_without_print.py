@@ -142,6 +142,25 @@ def test_after_a_full_build_an_epub_alone_is_the_same_epub_without_typesetting(
     assert f"{SAMPLE}: up to date" in _said(capsys)
 
 
+def test_the_kept_page_list_serves_builds_without_the_cache_of_editions_too(tmp_path, monkeypatch):
+    """The library's default build keeps no editions, but an EPUB alone after
+    it is still the EPUB of the full build: the page-list is what typesetting
+    the same sources gives, not an edition kept."""
+    import pipeline
+
+    project = _project(tmp_path / "project")
+    with source_date_epoch():
+        pipeline.build(project, formats=("epub", "pdf"), out_dir=tmp_path / "full", jobs=1)
+    from pipeline.run import make as making
+
+    monkeypatch.setattr(making, "render", None)  # not to be called
+    with source_date_epoch():
+        pipeline.build(project, formats=("epub",), out_dir=tmp_path / "alone", jobs=1)
+    assert (tmp_path / "alone" / EPUB).read_bytes() == (tmp_path / "full" / EPUB).read_bytes()
+    assert _build(project, tmp_path / "no-cache", "-f", "epub", "--no-cache", "-q") == Exit.OK
+    assert (tmp_path / "no-cache" / EPUB).read_bytes() == (tmp_path / "full" / EPUB).read_bytes()
+
+
 def test_page_list_typesets_for_it_without_writing_the_print_edition(full, tmp_path, renders, capsys):
     project = _project(tmp_path / "project")
     out = tmp_path / "out"

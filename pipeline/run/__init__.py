@@ -62,8 +62,9 @@ def build(
     building a publication (this one or a worker); timeout: seconds each
     publication may take. None: no limit. An EPUB built without the print
     edition or the archive is made without typesetting: its page-list comes
-    from a print layout of the same sources kept in the cache (with
-    use_cache), else it has none, unless page_list asks for one typeset for it.
+    from a print layout of the same sources kept in PROJECT/.cache/pressroom/
+    (whatever use_cache says), else it has none, unless page_list asks for one
+    typeset for it.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is

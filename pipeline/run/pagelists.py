@@ -2,7 +2,8 @@
 without the print edition (``pressroom build -f epub``) still points at the
 print pages when a layout of the same sources is known.
 
-Whenever the print edition is typeset with the cache on, the page-list
+Whenever the print edition is typeset, with or without the cache of
+editions (so that an EPUB alone does not depend on it), the page-list
 taken from it ({page position or front-matter id: printed folio}, in page
 order: pipeline/pagemarks.py) is written to
 ``PROJECT/.cache/pressroom/page-lists/<slug>.json`` under the publication's

@@ -32,8 +32,8 @@ class Plan:
     completed: list[str] = field(default_factory=list)  # sets a stopped build left half placed, now whole
     cache: object | None = None  # the Cache when it is used
     keys: dict[str, str] = field(default_factory=dict)  # the cache key of each publication to make
-    # The layout key of each publication to make, under which the page-list
-    # of a print edition typeset now is kept (pipeline/run/pagelists.py).
+    # The layout key of each publication, under which the page-list of a
+    # print edition typeset now is kept (pipeline/run/pagelists.py).
     layouts: dict[str, str] = field(default_factory=dict)
     # The page-list kept for an EPUB made without the print edition, by publication.
     pages: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -154,8 +154,13 @@ def plan(
     for slug in result.completed:
         say(f"{slug}: the editions a stopped build was putting in place were put in place")
     folders = chosen
-    if use_cache and chosen:
-        folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, page_list)
+    if chosen:
+        from ..cache import styles_digest
+
+        styles = styles_digest(project)
+        _page_lists(project, chosen, formats, styles, result)
+        if use_cache:
+            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     result.tasks = [
         Task(
@@ -174,26 +179,49 @@ def plan(
     return result
 
 
-def _not_up_to_date(
-    project: Path, out: Path, chosen: list[Path], formats, strict: bool, say, result: Plan, page_list: bool
-) -> list[Path]:
-    """The publications the cache cannot keep; the others go into result.up_to_date."""
-    from ..cache import Cache, layout_key, publication_key, styles_digest, warnings_of
+def epub_alone(formats) -> bool:
+    """An EPUB asked for without the print edition or the archive (which holds a PDF/A)."""
+    return "epub" in formats and not {"pdf", "archive"} & set(formats)
+
+
+def _page_lists(project: Path, chosen: list[Path], formats, styles: str, result: Plan) -> None:
+    """The layout key of each publication, and for an EPUB without the print
+    edition the page-list kept under it. Used with or without the cache of
+    editions, so that an EPUB alone does not depend on it: the page-list is
+    what typesetting the same sources would give."""
+    from ..cache import layout_key
     from . import pagelists
 
-    result.cache = cache = Cache(project, out)
-    styles = styles_digest(project)
-    alone = "epub" in formats and not {"pdf", "archive"} & set(formats)  # an EPUB without the print edition
-    folders = []
+    alone = epub_alone(formats)
     for folder in chosen:
-        layout = layout_key(project, folder, styles)
+        result.layouts[folder.name] = layout = layout_key(project, folder, styles)
         listed = pagelists.load(project, folder.name, layout) if alone else None
         if listed is not None:
             result.pages[folder.name] = listed
+
+
+def _not_up_to_date(
+    project: Path,
+    out: Path,
+    chosen: list[Path],
+    formats,
+    strict: bool,
+    say,
+    result: Plan,
+    styles: str,
+    page_list: bool,
+) -> list[Path]:
+    """The publications the cache cannot keep; the others go into result.up_to_date."""
+    from ..cache import Cache, publication_key, warnings_of
+
+    result.cache = cache = Cache(project, out)
+    alone = epub_alone(formats)
+    folders = []
+    for folder in chosen:
         # Such an EPUB's bytes depend on whether it has a page-list: one made
         # without is made again once a print layout of its sources is kept.
-        with_pages = (listed is not None or page_list) if alone else None
-        key = publication_key(project, folder, formats, styles, layout, with_pages)
+        with_pages = (folder.name in result.pages or page_list) if alone else None
+        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages)
         entry = cache.fresh(folder.name, key, project)
         # A warning kept from a build without --strict fails one with it: then it is made again.
         kept = warnings_of(entry) if entry is not None else []
@@ -202,6 +230,5 @@ def _not_up_to_date(
             result.up_to_date[folder.name] = kept
         else:
             result.keys[folder.name] = key
-            result.layouts[folder.name] = layout
             folders.append(folder)
     return folders
