@@ -5,7 +5,8 @@ from, computed from raw bytes before anything is read or converted:
 
 - every file of the publication's folder (relative path and bytes);
 - every file under ``styles/`` (sheets, fonts, ICC profiles);
-- the requested editions;
+- the requested editions (all but these make the ``layout_key``, under
+  which the EPUB's page-list is kept: pipeline/run/pagelists.py);
 - Pressroom's version and the bytes of its own code, and the installed
   versions of the libraries that shape the output;
 - what decides the build time (``pipeline/dates.py``): SOURCE_DATE_EPOCH, or
@@ -140,11 +141,26 @@ def _moment(folder: Path) -> str:
     return f"mtime {newest}"
 
 
-def publication_key(project: Path, folder: Path, formats, styles: str) -> str:
+def layout_key(project: Path, folder: Path, styles: str) -> str:
+    """Everything the key holds but the requested editions: what decides the
+    print layout and the numbering of the blocks both editions share, so a
+    page-list taken from one build's print layout serves another's EPUB."""
     h = hashlib.sha256()
-    h.update(f"software {software()}\nstyles {styles}\nformats {','.join(sorted(formats))}\n".encode())
+    h.update(f"software {software()}\nstyles {styles}\n".encode())
     h.update(f"slug {folder.name}\nmoment {_moment(folder)}\n".encode())
     _tree(h, folder, project)
+    return h.hexdigest()
+
+
+def publication_key(
+    project: Path, folder: Path, formats, styles: str, layout: str | None = None, page_list: bool | None = None
+) -> str:
+    """layout: the folder's layout_key, when already computed. page_list: for
+    an EPUB made without the print edition, whether it has a page-list."""
+    layout = layout or layout_key(project, folder, styles)
+    h = hashlib.sha256(f"layout {layout}\nformats {','.join(sorted(formats))}\n".encode())
+    if page_list is not None:
+        h.update(f"page-list {page_list}\n".encode())
     return h.hexdigest()
 
 

@@ -23,6 +23,8 @@ ATTRIBUTE = "data-pm"
 # (a number in the EPUB, generated content in print) and math (MathML in the
 # EPUB, a picture in print).
 NOT_WORDS = {"noteref"}
+# The front-matter pages a print page can begin on, and the EPUB file each is in.
+FRONT_PAGE_FILES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 _WORD = re.compile(r"\S+")
 
 

@@ -197,10 +197,10 @@ def test_strict_counts_the_warnings_found_while_typesetting_too(tmp_path, capsys
             "source/alpha/box.png": png.getvalue(),
         },
     )
-    assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub"]) == Exit.OK
+    assert main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "pdf"]) == Exit.OK
     assert "source/alpha/article.md:12: warning: image 'box.png' prints at" in capsys.readouterr().err
     before = _state(project / "dist")
-    status = main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "epub", "--strict"])
+    status = main(["build", "-C", str(project), "-q", "--jobs", "1", "--format", "pdf", "--strict"])
     err = capsys.readouterr().err
     assert status == Exit.INPUT, err
     assert "source/alpha/article.md:12: error: image 'box.png' prints at" in err, err
@@ -256,7 +256,7 @@ def test_the_gravest_failure_decides_the_status_and_the_library_keeps_the_traceb
     )
     _failing_render_of(monkeypatch, "gamma")
     with pytest.raises(BuildError) as caught:
-        pipeline.build(project, formats=("epub",))
+        pipeline.build(project, formats=("epub",), page_list=True)
     result = caught.value.result
     assert caught.value.exit_code == Exit.INTERNAL == result.exit_code
     assert {slug: f.exit_code for slug, f in result.failed.items()} == {"beta": Exit.INPUT, "gamma": Exit.INTERNAL}

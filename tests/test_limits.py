@@ -80,7 +80,9 @@ def test_a_single_publication_built_in_this_process_keeps_to_the_memory_limit(tm
     _patch_render(monkeypatch, _greedy(limit))
     capsys.readouterr()
 
-    status = main(["build", "-C", str(project), "-f", "epub", "--no-cache", "--memory-limit", str(limit)])
+    status = main(
+        ["build", "-C", str(project), "-f", "epub", "--no-cache", "--page-list", "--memory-limit", str(limit)]
+    )
     err = capsys.readouterr().err
     assert status == Exit.ENVIRONMENT, err
     assert f"source/alpha: error: ran out of memory building 'alpha' (the limit is {limit} MiB)" in err, err
@@ -95,7 +97,7 @@ def test_a_single_publication_built_in_this_process_keeps_to_the_time_limit(tmp_
     _patch_render(monkeypatch, _never_ending)
     capsys.readouterr()
 
-    status = main(["build", "-C", str(project), "-f", "epub", "--no-cache", "--timeout", "1"])
+    status = main(["build", "-C", str(project), "-f", "epub", "--no-cache", "--page-list", "--timeout", "1"])
     err = capsys.readouterr().err
     assert status == Exit.ENVIRONMENT, err
     assert "source/alpha: error: building 'alpha' took longer than 1 seconds and was stopped" in err, err

@@ -117,7 +117,7 @@ def test_a_full_disk_while_the_editions_are_made_is_a_located_error(project, cap
         raise OSError(errno.ENOSPC, "No space left on device", "/tmp/pressroom-work")
 
     monkeypatch.setattr(making, "render", render)
-    err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.ENVIRONMENT)
+    err = _failed(["build", "-C", str(project), "-f", "epub", "--page-list"], capsys, Exit.ENVIRONMENT)
     assert "source/alpha: error: could not build 'alpha': No space left on device (/tmp/pressroom-work)" in err
     assert "make room" in err
     assert _editions(project) == before
@@ -154,7 +154,7 @@ def test_a_source_deleted_while_its_publication_is_built_is_a_located_error(proj
         return real(pub, project, **options)
 
     monkeypatch.setattr(making, "render", render)
-    err = _failed(["build", "-C", str(project), "-f", "epub"], capsys, Exit.INPUT)
+    err = _failed(["build", "-C", str(project), "-f", "epub", "--page-list"], capsys, Exit.INPUT)
     assert "source/alpha/article.md: error: could not build 'alpha': No such file or directory" in err, err
     assert "build again" in err
     assert _editions(project) == before

@@ -54,6 +54,7 @@ def cmd_build(args) -> int:
                 memory_limit=args.memory_limit,
                 timeout=args.timeout,
                 events=events,
+                page_list=args.page_list,
             )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted

@@ -51,6 +51,12 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
         metavar="LIST",
         help=f"editions to build, comma-separated (default: {formats})",
     )
+    p.add_argument(
+        "--page-list",
+        action="store_true",
+        help="give an EPUB built without the print edition (-f epub) the print pages' page-list even when "
+        "no print layout of its sources is cached: the print edition is typeset for it, not written",
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--check", action="store_true", help="run the validators on what was built")
     p.add_argument(

@@ -15,7 +15,7 @@ from ebooklib import epub
 from .. import confine, styles
 from ..model import Publication
 from ..transforms import images
-from ..pagemarks import chapter_of, print_edition_id
+from ..pagemarks import FRONT_PAGE_FILES, chapter_of, print_edition_id
 from ..terms import term
 from . import accessibility, cover, finish, frontmatter, navigation, xhtml
 
@@ -36,10 +36,6 @@ def _css_bundle(project: Path, pub: Publication, embed_fonts: bool) -> bytes:
     )
     # Fonts live beside the stylesheet in the package: fonts/... -> ../fonts/...
     return text.replace("url(fonts/", "url(../fonts/").encode("utf-8")
-
-
-# The front-matter pages a print page can begin on, and the EPUB file each is in.
-FRONT_PAGE_FILES = {"titlepage": "titlepage.xhtml", "contents": "nav.xhtml"}
 
 
 def _page_list(pub: Publication, page_starts: dict[str, str]) -> list[tuple[str, str]]:

@@ -5,7 +5,8 @@ runs, then write what it made.
     executors.py where tasks run (here, local workers, Dask), one protocol
     work.py      one task, anywhere: read -> gate -> make (make.py, findings.py),
                  under the limits of worker.py; what fails is failures.py's
-    write.py     each outcome: gate -> staged set placed (staging.py) -> cache
+    write.py     each outcome: gate -> staged set placed (staging.py) -> cache,
+                 and the print layout's page-list kept for an EPUB alone (pagelists.py)
     gate.py      the --strict gate, written once
     progress.py  each publication's progress as it goes, for the bars of the command
     result.py    what build() gives back
@@ -53,6 +54,7 @@ def build(
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MIB,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
     events: Sink | None = None,
+    page_list: bool = False,
 ) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
@@ -63,7 +65,11 @@ def build(
     building a publication (this one or a worker); timeout: seconds each
     publication may take. None: no limit. progress: each line a build says as it
     goes; events: each publication's progress as it goes, as Snapshots
-    (pipeline/run/progress.py), from whichever process does the work.
+    (pipeline/run/progress.py), from whichever process does the work. An EPUB built without the print
+    edition or the archive is made without typesetting: its page-list comes
+    from a print layout of the same sources kept in PROJECT/.cache/pressroom/
+    (whatever use_cache says), else it has none, unless page_list asks for one
+    typeset for it.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -92,6 +98,7 @@ def build(
         # the cluster's workers have their own limits
         memory_limit=memory_limit if executor == "local" else None,
         timeout=timeout,
+        page_list=page_list,
     )
 
     result = BuildResult(up_to_date=list(todo.up_to_date), completed=todo.completed)
@@ -149,7 +156,7 @@ def _make_and_write(
     from .failures import given_none
     from .write import Writer
 
-    writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say)
+    writer = Writer(project, staging, result, todo.cache, todo.keys, strict, say, todo.layouts)
     if events is not None:
         for task in todo.tasks:
             events(Snapshot(task.folder.name))

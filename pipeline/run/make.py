@@ -2,11 +2,17 @@
 edition is typeset first (the EPUB's page-list points at its pages), then
 the EPUB is packaged and the archival bag packed.
 
+An EPUB asked for without the print edition or the archive is made without
+typesetting: its page-list comes from a print layout of the same sources
+kept in the cache (pipeline/run/pagelists.py), else from a layout typeset
+for it when --page-list asks, else it has none.
+
 WeasyPrint, EbookLib and the writers are imported when first needed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
 
@@ -20,6 +26,18 @@ def render(pub, project: Path, **options):
     from ..pdf import render as typeset
 
     return typeset(pub, project, **options)
+
+
+@dataclass
+class PageList:
+    """The EPUB's page-list: what the build offers, and what was made of it."""
+
+    cached: dict[str, str] | None = None  # from a print layout of the same sources
+    wanted: bool = False  # --page-list: typeset the print edition for it when none is cached
+    made: dict[str, str] | None = None  # set here: the page-list of a print edition typeset now
+    # Set here for an EPUB made without the print edition or the archive:
+    # "cache", "typeset" or "none", where its page-list came from.
+    source: str | None = None
 
 
 def _archival(formats) -> tuple[str, ...]:
@@ -38,53 +56,59 @@ def editions(
     say: Callable[[str], None] | None = None,
     alone: bool = False,
     warnings: list[Diagnostic] | None = None,
+    *,
     spread=None,
     report: Reporter | None = None,
+    pages: PageList | None = None,
 ):
     """Make one publication's editions: yield (edition, file name, bytes, pages) in writing order.
     alone: the only publication of the build, so another core is free for
     the generated cover (a catalogue uses the cores through its workers).
-    warnings: gets what typesetting found, once the print edition is made.
+    warnings: gets what typesetting found, once the print edition is made (not for an EPUB alone).
+    pages: the page-list on offer for an EPUB made alone, and what came of it.
     spread: where a book's chapters are laid out (run/spread.py).
     report: the publication's progress (pipeline/run/progress.py)."""
     say = say or (lambda message: None)
     report = report or Reporter(pub.slug)
     report.editions_expected(("pdf" in formats) + ("epub" in formats) + 2 * ("archive" in formats))
+    pages = pages if pages is not None else PageList()
+    if pages.cached is not None and not _of(pub, pages.cached):
+        pages.cached = None
+    epub = "epub" in formats or "archive" in formats  # the bag holds the EPUB
+    printed = "pdf" in formats or "archive" in formats
+    if epub and not printed:
+        pages.source = "cache" if pages.cached is not None else "typeset" if pages.wanted else "none"
     cover = None
-    if alone and ("epub" in formats or "archive" in formats):
+    if alone and epub:
         from ..epub.package import start_cover
 
         cover = start_cover(pub, project)
-    # The print edition is typeset even for an EPUB alone: the EPUB's
-    # page-list points at the print pages.
-    say(f"{pub.slug}: typesetting the print edition")
-    report.stage("typesetting")
-    rendered = render(pub, project, spread=spread, also=_archival(formats), on_page=report.page if report.send is not None else None)
-    report.pages_counted(rendered.page_count)
-    if warnings is not None:
-        warnings += findings(pub, project, rendered)
+    rendered = None
+    if printed or pages.source == "typeset":
+        say(f"{pub.slug}: typesetting the print edition" + ("" if printed else " for the EPUB's page-list"))
+        report.stage("typesetting")
+        on_page = report.page if report.send is not None else None
+        rendered = render(pub, project, spread=spread, also=_archival(formats), on_page=on_page)
+        report.pages_counted(rendered.page_count)
+        # What typesetting finds concerns the print edition: said when it is
+        # written, so that an EPUB alone says the same whether its page-list
+        # was typeset now or kept from before.
+        if warnings is not None and printed:
+            warnings += findings(pub, project, rendered)
+        pages.made = page_list(rendered)
     if "pdf" in formats:
+        assert rendered is not None
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
     data = None
-    if "epub" in formats or "archive" in formats:  # the bag holds the EPUB
+    if epub:
         from ..epub import build_epub
-        from ..epub.package import FRONT_PAGE_FILES
-        from ..pagemarks import page_starts
 
         say(f"{pub.slug}: packaging the EPUB edition")
         report.stage("packaging")
-        starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGE_FILES)
-        # The page-list speaks in the folios printed on the pages (roman in the
-        # front matter); a page with no folio printed has no entry.
-        page_list = {
-            target: rendered.folios[n - 1] if rendered.folios else str(n)
-            for target, n in starts.items()
-            if not rendered.folios or rendered.folios[n - 1]
-        }
         data = build_epub(
             pub,
             project,
-            page_list,
+            pages.made if pages.made is not None else pages.cached,
             embed_fonts=pub.metadata.options.epub.embed_fonts,
             cover_png=cover.result() if cover else None,
         )
@@ -93,7 +117,30 @@ def editions(
     if "archive" in formats:
         from ..archive.edition import archive_edition
 
-        assert data is not None  # made above: the bag holds the EPUB
+        assert data is not None and rendered is not None  # made above: the bag holds the EPUB and the PDF/A
         say(f"{pub.slug}: typesetting the archival PDF and packing the bag")
         report.stage("archiving")
         yield from archive_edition(pub, project, rendered, data)
+
+
+def page_list(rendered) -> dict[str, str]:
+    """Where each print page begins ({position or front-matter id: folio}, in page order)."""
+    from ..pagemarks import FRONT_PAGE_FILES, page_starts
+
+    starts = page_starts(rendered.positions, rendered.anchors, FRONT_PAGE_FILES)
+    # The page-list speaks in the folios printed on the pages (roman in the
+    # front matter); a page with no folio printed has no entry.
+    return {
+        target: rendered.folios[n - 1] if rendered.folios else str(n)
+        for target, n in starts.items()
+        if not rendered.folios or rendered.folios[n - 1]
+    }
+
+
+def _of(pub, cached: dict[str, str]) -> bool:
+    """Whether every place of a kept page-list is in this publication: an
+    entry edited by hand may name others, and is then no entry."""
+    from ..pagemarks import FRONT_PAGE_FILES, chapter_of
+
+    chapters = {c.id for c in pub.chapters}
+    return all(t in FRONT_PAGE_FILES or (t.startswith("pm-") and chapter_of(t) in chapters) for t in cached)

@@ -32,6 +32,11 @@ class Plan:
     completed: list[str] = field(default_factory=list)  # sets a stopped build left half placed, now whole
     cache: object | None = None  # the Cache when it is used
     keys: dict[str, str] = field(default_factory=dict)  # the cache key of each publication to make
+    # The layout key of each publication, under which the page-list of a
+    # print edition typeset now is kept (pipeline/run/pagelists.py).
+    layouts: dict[str, str] = field(default_factory=dict)
+    # The page-list kept for an EPUB made without the print edition, by publication.
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def discover(source_dir: Path) -> list[Path]:
@@ -118,15 +123,19 @@ def plan(
     use_cache: bool,
     memory_limit: int | None,
     timeout: float | None,
+    page_list: bool = False,
 ) -> Plan:
     """What the build will make (the arguments already checked). Problems
-    that stop it go into diags and raise BuildError; warnings stay in diags."""
+    that stop it go into diags and raise BuildError; warnings stay in diags.
+    page_list: an EPUB made without the print edition has a page-list even
+    when no print layout of its sources is kept (one is typeset for it)."""
     if (problem := unusable(out, project)) is not None:
         diags.error(problem.message, out, hint=problem.hint)
         raise BuildError(diags.items, problem.exit_code)
     chosen = select(project, publications, diags)
     if chosen and not font_files(project):
-        # Every edition needs them: the EPUB's page-list comes from the print layout.
+        # Every edition needs them: the print layout, and the EPUB's check of
+        # the characters the fonts lack (transforms/glyphs.py) and its embedded fonts.
         sheet = style_file(project, "fonts.css")
         diags.error(
             "the fonts.css in use declares no font that can be read: editions are typeset "
@@ -145,26 +154,74 @@ def plan(
     for slug in result.completed:
         say(f"{slug}: the editions a stopped build was putting in place were put in place")
     folders = chosen
-    if use_cache and chosen:
-        folders = _not_up_to_date(project, out, chosen, formats, strict, say, result)
+    if chosen:
+        from ..cache import styles_digest
+
+        styles = styles_digest(project)
+        _page_lists(project, chosen, formats, styles, result)
+        if use_cache:
+            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     result.tasks = [
-        Task(project, folder, tuple(formats), strict, epoch, memory_limit, timeout or None) for folder in folders
+        Task(
+            project,
+            folder,
+            tuple(formats),
+            strict,
+            epoch,
+            memory_limit,
+            timeout or None,
+            result.pages.get(folder.name),
+            page_list,
+        )
+        for folder in folders
     ]
     return result
 
 
+def epub_alone(formats) -> bool:
+    """An EPUB asked for without the print edition or the archive (which holds a PDF/A)."""
+    return "epub" in formats and not {"pdf", "archive"} & set(formats)
+
+
+def _page_lists(project: Path, chosen: list[Path], formats, styles: str, result: Plan) -> None:
+    """The layout key of each publication, and for an EPUB without the print
+    edition the page-list kept under it. Used with or without the cache of
+    editions, so that an EPUB alone does not depend on it: the page-list is
+    what typesetting the same sources would give."""
+    from ..cache import layout_key
+    from . import pagelists
+
+    alone = epub_alone(formats)
+    for folder in chosen:
+        result.layouts[folder.name] = layout = layout_key(project, folder, styles)
+        listed = pagelists.load(project, folder.name, layout) if alone else None
+        if listed is not None:
+            result.pages[folder.name] = listed
+
+
 def _not_up_to_date(
-    project: Path, out: Path, chosen: list[Path], formats, strict: bool, say, result: Plan
+    project: Path,
+    out: Path,
+    chosen: list[Path],
+    formats,
+    strict: bool,
+    say,
+    result: Plan,
+    styles: str,
+    page_list: bool,
 ) -> list[Path]:
     """The publications the cache cannot keep; the others go into result.up_to_date."""
-    from ..cache import Cache, publication_key, styles_digest, warnings_of
+    from ..cache import Cache, publication_key, warnings_of
 
     result.cache = cache = Cache(project, out)
-    styles = styles_digest(project)
+    alone = epub_alone(formats)
     folders = []
     for folder in chosen:
-        key = publication_key(project, folder, formats, styles)
+        # Such an EPUB's bytes depend on whether it has a page-list: one made
+        # without is made again once a print layout of its sources is kept.
+        with_pages = (folder.name in result.pages or page_list) if alone else None
+        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages)
         entry = cache.fresh(folder.name, key, project)
         # A warning kept from a build without --strict fails one with it: then it is made again.
         kept = warnings_of(entry) if entry is not None else []

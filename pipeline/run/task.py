@@ -21,6 +21,11 @@ class Task:
     epoch: str | None = None  # SOURCE_DATE_EPOCH of the parent: remote workers have their own environment
     memory_limit: int | None = None  # MiB of the process's resident memory; None: no limit
     timeout: float | None = None  # seconds; None: no limit
+    # For an EPUB made without the print edition: the page-list kept from a
+    # print layout of the same sources (pipeline/run/pagelists.py), and
+    # whether to typeset one for it when none is kept (--page-list).
+    cached_pages: dict[str, str] | None = None
+    page_list: bool = False
 
 
 @dataclass
@@ -33,6 +38,8 @@ class Outcome:
     # (edition, file name, the staged file or the bytes, pages), in the order the editions are made
     editions: list[tuple[str, str, bytes | Path, int | None]] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # files outside the folder the editions used
+    pages: dict[str, str] | None = None  # the page-list of a print edition typeset now, for the cache
+    pages_from: str | None = None  # where an EPUB made without the print edition got its page-list
     # A failure that is not a problem of the sources: Exit.ENVIRONMENT (out of
     # memory, a lost worker, an output folder that cannot be written) or
     # Exit.INTERNAL (a bug); None when the diagnostics alone decide.

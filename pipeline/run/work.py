@@ -19,7 +19,7 @@ from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from ..limits import OutOfTime
 from .failures import internal_error, no_room, out_of_memory, timed_out, unreadable, unwritable
 from .gate import gate
-from .make import editions
+from .make import PageList, editions
 from .progress import Reporter, estimate_pages, reporter
 from .staging import Unwritable, stage
 from .task import Outcome, Task
@@ -94,13 +94,15 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool, 
     if pub is None or not gate(diags.items, task.strict)[1]:
         return  # it fails on these: nothing to make
     found: list[Diagnostic] = []
+    listing = PageList(task.cached_pages, task.page_list)
     for edition, name, blob, pages in editions(
-        pub, task.project, task.formats, say, alone, found, spread=spread, report=report
+        pub, task.project, task.formats, say, alone, found, spread=spread, report=report, pages=listing
     ):
         made = stage(staging, pub.slug, name, blob) if staging is not None else blob
         outcome.editions.append((edition, name, made, pages))
         report.edition_written()
     outcome.diagnostics += found
+    outcome.pages, outcome.pages_from = listing.made, listing.source
     outcome.inputs = outside_inputs(pub)
 
 

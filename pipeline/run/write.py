@@ -15,13 +15,31 @@ from .result import BuildResult, Failure, Output
 from .staging import Staging, Unwritable, locked, publish, stage
 from .task import Outcome, Task
 
+# Where the page-list of an EPUB made without the print edition came from
+# (pipeline/run/make.py), as the publication's summary line says it.
+PAGE_LISTS = {
+    "cache": "page-list from the cached print layout",
+    "typeset": "print edition typeset for the page-list",
+    "none": "no page-list (ask for one with --page-list)",
+}
+
 
 class Writer:
     def __init__(
-        self, project: Path, staging: Staging, result: BuildResult, cache, keys: dict[str, str], strict: bool, say
+        self,
+        project: Path,
+        staging: Staging,
+        result: BuildResult,
+        cache,
+        keys: dict[str, str],
+        strict: bool,
+        say,
+        layouts: dict[str, str] | None = None,
     ):
+        """layouts: the layout key of each publication, under which the page-list
+        of a print edition typeset now is kept (pipeline/run/pagelists.py)."""
         self.project, self.staging, self.result, self.cache, self.keys = project, staging, result, cache, keys
-        self.out, self.strict, self.say = staging.out, strict, say
+        self.out, self.strict, self.say, self.layouts = staging.out, strict, say, layouts or {}
         self.reports: dict[str, list[Diagnostic]] = {}  # each publication's diagnostics, after the gate
 
     def take(self, task: Task, outcome: Outcome) -> None:
@@ -56,8 +74,13 @@ class Writer:
             publish(self.out, [path for _, path, _ in staged])
             if self.cache is not None and slug in self.keys:
                 self._record(slug, outcome, outputs, diagnostics)
+        if outcome.pages is not None and slug in self.layouts:
+            from .pagelists import save
+
+            save(self.project, slug, self.layouts[slug], outcome.pages, outcome.inputs)
         self.result.outputs += outputs
-        self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written")
+        note = f"; {PAGE_LISTS[outcome.pages_from]}" if outcome.pages_from else ""
+        self.say(f"{slug}: {len(outputs)} file{'s' * (len(outputs) != 1)} written{note}")
 
     def _record(self, slug: str, outcome: Outcome, outputs: list[Output], diagnostics: list[Diagnostic]) -> None:
         """The publication's cache entry, once its editions are in place."""
