@@ -35,6 +35,8 @@ FEATURES: dict[str, str | None] = {
         "* { string-set: none !important; }\n"
     ),
     "notes page loop": None,
+    # Not one of the issue's: the code book's cost (the spans Pygments makes, one per token).
+    "code highlighting": None,
 }
 
 
@@ -61,7 +63,23 @@ def _no_page_loop() -> None:
     notes.notes_kept = lambda pushed: contextlib.nullcontext()
 
 
-PATCHES = {"tagging (PDF/UA structure tree)": _untagged, "notes page loop": _no_page_loop}
+def _no_highlighting() -> None:
+    """Code is set as plain text, as for a language Pygments does not know."""
+    from pygments.util import ClassNotFound
+
+    from pipeline.readers import render
+
+    def unknown(*args, **kwargs):
+        raise ClassNotFound("switched off by the bench")
+
+    render.get_lexer_by_name = unknown
+
+
+PATCHES = {
+    "tagging (PDF/UA structure tree)": _untagged,
+    "notes page loop": _no_page_loop,
+    "code highlighting": _no_highlighting,
+}
 
 
 def switch_off(feature: str, project: Path) -> None:

@@ -182,20 +182,11 @@ def catalogue(work: Path, targets: Targets) -> None:
     targets.at_least("200 articles, speed-up of the default --jobs over --jobs 1", one["wall"] / many["wall"], 1.7)
 
 
-def features(work: Path, quick: bool, rounds: int) -> None:
-    """The print edition of the generated book with each feature off alone, and a profile of one build."""
-    from bench.features import FEATURES, profile_table
+def features(work: Path, source: Path, label: str, names: list[str], rounds: int, profile: bool) -> None:
+    """The print edition of a book with each feature off alone, and a profile of one build."""
+    from bench.features import profile_table
 
-    source = work / "book-source"
-    if not source.is_dir():
-        subprocess.run(
-            [PYTHON, str(REPO / "bench" / "make_book.py"), str(source), "--chapters", "13" if quick else "64"],
-            check=True,
-        )
-    print(
-        f"\n-- where the print edition's time goes ({'100' if quick else '500'}-page book, --jobs 1, "
-        "each feature off alone, a fresh process each)"
-    )
+    print(f"\n-- where the print edition's time goes ({label}, --jobs 1, each feature off alone, a fresh process each)")
 
     def run(feature: str, *extra: str) -> dict:
         project = project_with(work / "features", "pub", source)
@@ -203,14 +194,14 @@ def features(work: Path, quick: bool, rounds: int) -> None:
 
     # Rounds in turn, each configuration's best taken: a busy moment of the
     # machine would otherwise give a feature the cost of whatever else ran.
-    runs: dict[str, list[dict]] = {name: [] for name in ("none", *FEATURES)}
+    runs: dict[str, list[dict]] = {name: [] for name in ("none", *names)}
     for _ in range(rounds):
         for name in runs:
             runs[name].append(run(name))
     on = best(runs["none"])
     print(f"{'everything on':44} {on['wall']:7.2f} s {on['rss_kib'] / 1024:7.0f} MiB   (best of {rounds})")
     print(f"{'feature switched off':44} {'time':>9} {'memory':>11}   {'cost (on - off)':>15}")
-    for feature in FEATURES:
+    for feature in names:
         off = best(runs[feature])
         cost = on["wall"] - off["wall"]
         print(
@@ -218,11 +209,31 @@ def features(work: Path, quick: bool, rounds: int) -> None:
             f"({100 * cost / on['wall']:+.0f}%)",
             flush=True,
         )
-    profile = work / "print.prof"
-    run("none", "--profile", str(profile))
-    print("\n-- profile of one print build (cProfile, top 15 by cumulative time)")
-    for line in profile_table(profile):
-        print(line)
+    if profile:
+        path = work / "print.prof"
+        run("none", "--profile", str(path))
+        print(f"\n-- profile of one print build of the {label} (cProfile, top 15 by cumulative time)")
+        for line in profile_table(path):
+            print(line)
+
+
+def feature_tables(work: Path, quick: bool, rounds: int) -> None:
+    from bench.features import FEATURES
+
+    book = work / "book-source"
+    if not book.is_dir():
+        subprocess.run(
+            [PYTHON, str(REPO / "bench" / "make_book.py"), str(book), "--chapters", "13" if quick else "64"],
+            check=True,
+        )
+    features(work, book, f"{'100' if quick else '500'}-page book", list(FEATURES), rounds, profile=True)
+    code = work / "codebook-source"
+    if not code.is_dir():
+        subprocess.run(
+            [PYTHON, str(REPO / "bench" / "make_codebook.py"), str(code), *(["--chapters", "5"] if quick else [])],
+            check=True,
+        )
+    features(work, code, "code-heavy mdBook", ["code highlighting"], 1, profile=False)
 
 
 def main() -> None:
@@ -235,7 +246,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     try:
         if args.features:
-            features(work, args.quick, args.feature_rounds)
+            feature_tables(work, args.quick, args.feature_rounds)
             return
         pandoc = pandoc_path()
         targets = Targets()
@@ -253,7 +264,7 @@ def main() -> None:
                 both(given.run(pandoc, work / "p.epub"), given.run(pandoc, work / "p.pdf", "--pdf-engine=weasyprint")),
             )
         catalogue(work, targets)
-        features(work, args.quick, args.feature_rounds)
+        feature_tables(work, args.quick, args.feature_rounds)
         targets.print()
     finally:
         shutil.rmtree(work, ignore_errors=True)
