@@ -126,7 +126,9 @@ DRAWING = (
 def group(filename: str, function: str = "") -> str:
     """Whose code a profile entry is: WeasyPrint's layout, its drawing and PDF writing, ours, or other."""
     name = filename.replace("\\", "/")
-    if any(part in name for part in DRAWING) or (name.endswith("/weasyprint/document.py") and function == "write_pdf"):
+    if any(part in name for part in DRAWING) or (
+        name.endswith("/weasyprint/document.py") and function in ("write_pdf", "paint")
+    ):
         return "WeasyPrint drawing/PDF writing"
     if "/weasyprint/" in name or "/tinycss2/" in name or "/pyphen/" in name or "/tinyhtml5/" in name:
         return "WeasyPrint layout"
@@ -166,15 +168,18 @@ def _own_by_group(entries: dict) -> dict[str, float]:
 
 def profile_table(path: Path, top: int = 15) -> list[str]:
     """The top entries by cumulative time under their groups (less the calls that only
-    pass the whole build on), then each group's share of the build's own time."""
+    pass on the time of the one above them), then each group's share of the build's own time."""
     stats = pstats.Stats(str(path))
     entries = stats.stats  # type: ignore[attr-defined]
     total = max(ct for _, _, _, ct, _ in entries.values())
     picked: dict[str, list[str]] = {}
-    shown = 0
+    shown, last = 0, total
     for (filename, line, function), (_, _, own, cumulative, _) in sorted(entries.items(), key=lambda kv: -kv[1][3]):
         if filename == "~" or "<frozen" in filename or function.startswith("<") or cumulative > 0.9 * total:
             continue  # built-ins, imports and the calls that carry the whole build say nothing of where it goes
+        if last - cumulative < 0.02 * total:
+            continue  # a call that passes on the time of the one above it (layout_document, make_page, ...)
+        last = cumulative
         short = "/".join(Path(filename).parts[-2:])
         picked.setdefault(group(filename, function), []).append(
             f"  {cumulative:8.2f} s {100 * cumulative / total:4.0f}%  own {own:6.2f} s  {short}:{line}({function})"

@@ -136,7 +136,7 @@ class Targets:
     def print(self) -> None:
         print("\n== Targets of issue 15 (and the speed issue's, kept)")
         for label, figure, verdict in self.rows:
-            print(f"{label:72} {figure:>12}   {'PASS' if verdict else 'MISS'}")
+            print(f"{label:84} {figure:>12}   {'PASS' if verdict else 'MISS'}")
 
 
 def row(label: str, ours: dict, theirs: dict | None = None) -> None:

@@ -88,6 +88,7 @@ def test_profile_entries_are_grouped_by_whose_code_they_are():
     assert features.group(f"{site}/weasyprint/pdf/fonts.py") == "WeasyPrint drawing/PDF writing"
     assert features.group(f"{site}/weasyprint/document.py", "write_pdf") == "WeasyPrint drawing/PDF writing"
     assert features.group(f"{site}/weasyprint/document.py", "_render") == "WeasyPrint layout"
+    assert features.group(f"{site}/weasyprint/document.py", "paint") == "WeasyPrint drawing/PDF writing"
     assert features.group("/checkout/pipeline/pdf/notes.py") == "Pressroom's own code"
     assert features.group(f"{site}/lxml/html/__init__.py") == "other"
 
