@@ -32,7 +32,7 @@ def chapter(number: int, rng: random.Random) -> str:
     notes = []
     for section in range(1, 5):
         parts.append(f"## Section {number}.{section}\n")
-        for p in range(6):
+        for _ in range(6):
             note = len(notes) + 1 if rng.random() < 0.3 else None
             if note:
                 notes.append(f"[^{note}]: {sentence(rng)} {sentence(rng)}")

@@ -8,8 +8,6 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from stdnum import isbn as stdnum_isbn
-
 from .metadata_values import ValueReader, kind_of, suggest
 
 
@@ -70,6 +68,8 @@ def read_identifiers(r: ValueReader) -> list[Identifier]:
 def _isbn(r: ValueReader, text: str, scheme: str) -> str | None:
     """The ISBN, hyphenated, when its length and check digit are right
     (and its length is the one its scheme names: pandoc's ISBN-10, ISBN-13)."""
+    from stdnum import isbn as stdnum_isbn  # here: most publications have no ISBN, and it costs a start 10 ms
+
     digits = _ISBN_PREFIX.sub("", text)
     kind = stdnum_isbn.isbn_type(digits) if stdnum_isbn.is_valid(digits) else None
     if kind is None:

@@ -8,9 +8,8 @@ import difflib
 import re
 from pathlib import Path
 
-import langcodes
-
 from .errors import Diagnostics
+from .sanitise import langtags
 
 # Titles, names and the like are shown whole on a title page, a cover and a
 # reading system's shelf; a description is a paragraph or a few.
@@ -100,10 +99,10 @@ class ValueReader:
         value = self.text(key)
         if value is None:
             return None
-        if not langcodes.tag_is_valid(value):
+        if not langtags.valid(value):
             self.error(key, f"'{value}' is not a valid BCP 47 language tag", "use a tag such as en, en-GB, fr or pt-BR")
             return None
-        tag = str(langcodes.standardize_tag(value))
+        tag = langtags.standard(value)
         if not re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
             # Private-use tags (x-klingon) are valid BCP 47, but reading systems know no language by them.
             self.error(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-import langcodes
+from .langtags import valid as valid_tag
 
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "srcset", "poster", "cite", "action", "data"}
 # EPUB 3 Structural Semantics Vocabulary terms and ARIA/DPUB-ARIA roles a
@@ -72,9 +72,9 @@ ELEMENT_ATTRIBUTES = {
 _INTEGER = re.compile(r"^\d{1,6}$")
 _DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 VALUE_CHECKS = {
-    "lang": lambda v: v == "" or langcodes.tag_is_valid(v),
-    "xml:lang": lambda v: v == "" or langcodes.tag_is_valid(v),
-    "hreflang": lambda v: langcodes.tag_is_valid(v),
+    "lang": lambda v: v == "" or valid_tag(v),
+    "xml:lang": lambda v: v == "" or valid_tag(v),
+    "hreflang": valid_tag,
     "dir": lambda v: v in ("ltr", "rtl", "auto"),
     "colspan": lambda v: _INTEGER.match(v) and int(v) > 0,
     "rowspan": lambda v: _INTEGER.match(v) is not None,
