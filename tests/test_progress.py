@@ -174,12 +174,12 @@ def test_on_a_dask_cluster_the_parent_reports_each_publication_waiting_then_writ
 
 def test_the_plain_lines_are_those_of_a_build_without_progress(tmp_path, capsys):
     project = make_project(tmp_path, {"source/alpha/article.md": ONE})
-    assert main(["build", "-C", str(project), "-j", "1", "-f", "epub"]) == 0
+    assert main(["build", "-C", str(project), "-j", "1", "-f", "epub,pdf"]) == 0
     assert capsys.readouterr().err.splitlines() == [
         "pressroom: reading alpha",
         "pressroom: alpha: typesetting the print edition",
         "pressroom: alpha: packaging the EPUB edition",
-        "pressroom: alpha: 1 file written",
+        "pressroom: alpha: 2 files written",
     ]
 
 

@@ -22,6 +22,7 @@ from ..version import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from ..terms import term
+from . import plaincode
 from .mathsvg import replace_math
 from ..titles import chapter_head
 from ..transforms import glyphs
@@ -225,16 +226,23 @@ def _mark_wide_tables(body) -> None:
             table.set("class", " ".join(filter(None, [table.get("class"), *marks])))
 
 
-def chapter(pub: Publication, ch: Chapter, first: bool = False, nested: tuple = (), undrawn: list | None = None) -> str:
+def chapter(
+    pub: Publication,
+    ch: Chapter,
+    first: bool = False,
+    nested: tuple = (),
+    undrawn: list | None = None,
+    styled: frozenset[str] | None = None,
+) -> str:
     """A chapter's article; ``nested``: the files that continue it (an
     mdBook chapter's sections), set inside it as sections, so that they open
     no new page. ``undrawn`` gets (chapter, TeX, why) for each formula that
-    could not be drawn."""
+    could not be drawn; ``styled``: the classes the print sheets name (plaincode.py)."""
     sections = "".join(
-        f'<section class="continued" id="{c.id}"{_lang(c, ch.lang)}>{"".join(_content(pub, c, undrawn))}</section>'
+        f'<section class="continued" id="{c.id}"{_lang(c, ch.lang)}>{"".join(_content(pub, c, undrawn, styled))}</section>'
         for c in nested
     )
-    head_html, inner = _content(pub, ch, undrawn)
+    head_html, inner = _content(pub, ch, undrawn, styled)
     classes = ("chapter first-chapter" if first else "chapter") + (" part" if ch.role == "part" else "")
     return (
         f'<article class="{classes}" id="{ch.id}"{_lang(ch, pub.metadata.lang)}>{head_html}{inner}{sections}</article>'
@@ -247,9 +255,11 @@ def _lang(ch: Chapter, around: str) -> str:
     return f' lang="{html.escape(ch.lang)}"' if ch.lang != around else ""
 
 
-def _content(pub: Publication, ch: Chapter, undrawn: list | None = None) -> tuple[str, str]:
+def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=None) -> tuple[str, str]:
     """The chapter's head and its body, as print HTML."""
     body = copy.deepcopy(ch.body)
+    if styled is not None:
+        plaincode.plain(body, styled)
     glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
     for tex, why in replace_math(body):
@@ -294,11 +304,11 @@ def front(pub: Publication, project: Path, flowing: bool = False) -> list[str]:
     return [glyphs.printable_text(part, pub) for part in front_matter(pub, project, flowing)]
 
 
-def document(pub: Publication, project: Path, flowing: bool = False, undrawn: list | None = None) -> str:
-    """The print HTML (flowing: see front_matter; undrawn: see chapter)."""
+def document(pub: Publication, project: Path, flowing: bool = False, undrawn: list | None = None, styled=None) -> str:
+    """The print HTML (flowing: see front_matter; undrawn, styled: see chapter)."""
     body = front(pub, project, flowing)
     body += [
-        chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn)
+        chapter(pub, group[0], first=i == 0, nested=tuple(group[1:]), undrawn=undrawn, styled=styled)
         for i, group in enumerate(groups(pub))
     ]
     return wrap(pub, body)

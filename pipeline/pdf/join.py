@@ -61,9 +61,10 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
     for number, (annotation, entry) in enumerate(annotations, len(out.pages)):
         annotation.StructParent = number
         nums += [number, entry]
-    root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
-    root.ParentTreeNextKey = len(out.pages) + len(annotations)
-    out.Root.StructTreeRoot = root
+    if "/StructTreeRoot" in head.Root:  # untagged parts (a benchmark's) join as they are
+        root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
+        root.ParentTreeNextKey = len(out.pages) + len(annotations)
+        out.Root.StructTreeRoot = root
     if dests:
         if "/Names" not in out.Root:
             out.Root.Names = out.make_indirect(Dictionary())
@@ -85,9 +86,12 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
 def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> None:
     pages = list(source.pages)[:keep]
     dropped = {page.objgen for page in list(source.pages)[keep:]}
-    tree = source.Root.StructTreeRoot
-    entries = dict(zip(tree.ParentTree.Nums[::2], tree.ParentTree.Nums[1::2]))
-    entries = {int(k): v for k, v in entries.items()}
+    tree = source.Root.get("/StructTreeRoot")
+    if tree is None:
+        out.pages.extend(pages)
+        pages = []
+    else:
+        entries = {int(k): v for k, v in zip(tree.ParentTree.Nums[::2], tree.ParentTree.Nums[1::2])}
     for page in pages:
         old = int(page.obj.StructParents)
         out.pages.append(page)
@@ -97,7 +101,7 @@ def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> N
         for annotation in copied.get("/Annots", ()):
             if "/StructParent" in annotation:
                 annotations.append((annotation, _copy(out, source, entries[int(annotation.StructParent)])))
-    kids = tree.K[0].K if isinstance(tree.K, Array) else tree.K.K
+    kids = () if tree is None else tree.K[0].K if isinstance(tree.K, Array) else tree.K.K
     for kid in kids:
         page = kid.get("/Pg")
         if page is not None and page.objgen in dropped:

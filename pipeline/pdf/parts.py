@@ -31,7 +31,7 @@ from lxml import html as lxml_html
 
 from ..errors import Diagnostics
 from ..model import Publication
-from . import assemble, join, mathsvg, typeset
+from . import assemble, join, mathsvg, plaincode, typeset
 from .part import Counts, Done, Job, lay_out, pages_before
 from .frontmatter import title_page
 
@@ -95,8 +95,9 @@ class Book:
     def __init__(self, pub: Publication, how: typeset.Setting, also: tuple[str, ...]):
         self.pub, self.how, self.also = pub, how, also
         self.undrawn: list = []
+        styled = plaincode.styled(how.sheets)
         self.bodies = [
-            assemble.chapter(pub, g[0], first=i == 0, nested=tuple(g[1:]), undrawn=self.undrawn)
+            assemble.chapter(pub, g[0], first=i == 0, nested=tuple(g[1:]), undrawn=self.undrawn, styled=styled)
             for i, g in enumerate(assemble.groups(pub))
         ]
         self.ids = [_ids(body) for body in self.bodies]

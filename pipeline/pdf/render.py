@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import Diagnostics
 from ..model import Publication
-from . import assemble, mathsvg, parts, press, typeset
+from . import assemble, mathsvg, parts, plaincode, press, typeset
 from .typeset import Rendered
 
 __all__ = ["Rendered", "render"]
@@ -49,7 +49,7 @@ def render(
 
     def source(flowing):
         undrawn.clear()
-        return assemble.document(pub, project, flowing, undrawn)
+        return assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
 
     laid = typeset.lay_out(how, source, on_page)
     pdf = typeset.write(how, laid, attachments=attachments)
