@@ -23,6 +23,7 @@ are known.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_text
 from urllib.parse import quote, unquote
 
@@ -191,7 +192,8 @@ def _lay_out_all(htmls, how, also, kept, spread, on_page) -> dict[int, Done]:
             kept.keep(htmls[result.index], result)
             on_page(sum(part.count for part in done.values()))
     except BaseException:
-        counts.abort(len(htmls))
+        with contextlib.suppress(Exception):  # the store may have gone with the workers
+            counts.abort(len(htmls))
         raise
     starts = {k: 1 + sum(_count(done, known, j) for j in range(k)) for k in range(len(htmls))}
     again = []

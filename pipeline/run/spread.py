@@ -57,10 +57,19 @@ class Local:
 
         self._start()
         assert self.pool is not None
+        from concurrent.futures.process import BrokenProcessPool
+
         futures = [self.pool.submit(lay_out, job, self.memory_limit) for job in jobs]
         try:
             for future in as_completed(futures):
                 yield future.result()
+        except BrokenProcessPool:
+            # A worker killed under the memory limit's backstop takes the pool
+            # with it: the book is out of memory, and the next one gets a new pool.
+            self.close()
+            from ..limits import OutOfMemory
+
+            raise OutOfMemory() from None
         finally:
             for future in futures:
                 future.cancel()
