@@ -35,7 +35,7 @@ class Kept:
             h.update(piece.encode() + b"\0")
         self.setting = h.hexdigest()
         self.used: set[str] = set()
-        self.found: dict[str, int] = {}
+        self.memory: dict = {}  # this build's parts, whether or not the cache can be written
 
     def _key(self, html: str) -> str:
         return hashlib.sha256(self.setting.encode() + html.encode()).hexdigest()[:40]
@@ -51,6 +51,9 @@ class Kept:
     def count(self, html: str) -> int | None:
         """The pages of a part laid out before, at whatever first page."""
         key = self._key(html)
+        for name, done in self.memory.items():
+            if name.startswith(f"{key}-"):
+                return done.count
         for entry in sorted(self.folder.glob(f"{key}-*.json")) if self.folder.is_dir() else ():
             try:
                 return int(json.loads(entry.read_text(encoding="utf-8"))["count"])
@@ -61,6 +64,8 @@ class Kept:
     def get(self, html: str, start: int):
         """The part laid out before at this first page, or None."""
         name = f"{self._key(html)}-{start}"
+        if name in self.memory:
+            return self.memory[name]
         try:
             entry = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
             pdfs = {}
@@ -87,6 +92,7 @@ class Kept:
     def keep(self, html: str, done) -> None:
         name = f"{self._key(html)}-{done.start}"
         self.used.add(name)
+        self.memory[name] = done
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for variant, data in done.pdfs.items():
