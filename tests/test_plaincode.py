@@ -19,7 +19,9 @@ CODE = (
     '<span class="w"> </span><span class="c1">// one</span>\n<span class="p">}</span>'
     '<span class="n" id="kept">y</span></code></pre><p><span class="n">prose</span></p></div>'
 )
-SHEETS = [(".highlight .k { font-weight: bold } .highlight .c1 { font-style: italic } .highlight .w { color: grey }", None)]
+SHEETS = [
+    (".highlight .k { font-weight: bold } .highlight .c1 { font-style: italic } .highlight .w { color: grey }", None)
+]
 
 
 def _plain():
