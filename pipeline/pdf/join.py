@@ -38,8 +38,8 @@ def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
 
 def join(parts: list[tuple[bytes, int]]) -> bytes:
     """One PDF of the parts' PDFs, each (bytes, how many of its first pages to keep)."""
-    sources = [pikepdf.open(io.BytesIO(data)) for data, _ in parts]
-    head = sources[0]
+    head = pikepdf.open(io.BytesIO(parts[0][0]))
+    version = head.pdf_version
     out = pikepdf.new()
     for key, value in head.Root.items():
         if key not in _OWN:
@@ -56,12 +56,19 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
     annotations: list = []  # (annotation, its parent tree entry)
     dests: list = []
     bookmarks: list = []
-    for source, (_, keep) in zip(sources, parts):
+    tagged = "/StructTreeRoot" in head.Root
+    for n, (data, keep) in enumerate(parts):
+        # One part open at a time, its streams copied before it is closed:
+        # all of a book's parts open beside the book would need twice the memory.
+        source = head if n == 0 else pikepdf.open(io.BytesIO(data))
+        first = 1 if n == 0 else len(out.objects) + 1
         _take(out, source, keep, document, nums, annotations, dests, bookmarks)
+        _detach(out, first)
+        source.close()
     for number, (annotation, entry) in enumerate(annotations, len(out.pages)):
         annotation.StructParent = number
         nums += [number, entry]
-    if "/StructTreeRoot" in head.Root:  # untagged parts (a benchmark's) join as they are
+    if tagged:  # untagged parts (a benchmark's) join as they are
         root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = len(out.pages) + len(annotations)
         out.Root.StructTreeRoot = root
@@ -76,7 +83,7 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
     out.save(
         buffer,
         deterministic_id=True,
-        min_version=head.pdf_version,
+        min_version=version,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         fix_metadata_version=False,
     )
@@ -121,6 +128,15 @@ def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> N
             if "/Next" not in item:
                 break
             item = item.Next
+
+
+def _detach(out, first: int) -> None:
+    """The streams copied since object ``first`` hold their data themselves,
+    so that the part they came from can be closed."""
+    for number in range(first, len(out.objects) + 1):
+        obj = out.get_object(number, 0)
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))
 
 
 def _bookmarks(out, items) -> None:
