@@ -136,7 +136,8 @@ def _detach(out, first: int) -> None:
     for number in range(first, len(out.objects) + 1):
         obj = out.get_object(number, 0)
         if isinstance(obj, pikepdf.Stream):
-            obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))
+            encoded = obj.read_raw_bytes()
+            obj.write(encoded, filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))  # type: ignore[arg-type]
 
 
 def _bookmarks(out, items) -> None:
