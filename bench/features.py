@@ -97,7 +97,12 @@ def switch_off(feature: str, project: Path) -> None:
 
 def build(project: Path, feature: str, profile: Path | None) -> None:
     switch_off(feature, project)
+    import shutil
+
     import pipeline
+
+    # A cold layout: chapters laid out before would be taken from the cache.
+    shutil.rmtree(project / ".cache", ignore_errors=True)
 
     profiler = None
     if profile:

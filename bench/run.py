@@ -124,15 +124,22 @@ def generated_book(work: Path, pandoc: str, quick: bool, targets: Targets) -> No
     row("PDF only, cold, --jobs 2", ours_pdf, p_pdf)
     ours_epub = pressroom(project, "--no-cache", "--jobs", "2", "--format", "epub")
     row("EPUB only, cold, --jobs 2", ours_epub, p_epub)
-    # One chapter edited: the cache is filled by a print build, a paragraph
-    # added to a chapter in the middle, and the print edition built again.
-    filled = pressroom(project, "--jobs", "2", "--format", "pdf")
+    # One chapter edited: the cache is filled by a print build, a word
+    # changed in a chapter in the middle (its page count stays), and the print
+    # edition built again; then a paragraph added (its pages may change, and
+    # with them the first page of every chapter after it).
+    filled = pressroom(project, "--no-cache", "--jobs", "2", "--format", "pdf")
     row("PDF, cold, filling the cache", filled)
     middle = sorted((project / "source" / "pub").glob("chapter-*.md"))[len(given.files) // 2]
+    text = middle.read_text(encoding="utf-8")
+    word = next(w for w in text.split() if w.isalpha() and len(w) > 4)
+    middle.write_text(text.replace(word, word.upper(), 1), encoding="utf-8")
+    edited = pressroom(project, "--jobs", "2", "--format", "pdf")
+    row(f"PDF after a word changed in {middle.name}", edited)
     with middle.open("a", encoding="utf-8") as chapter:
         chapter.write("\nA paragraph added since the last build, to see what one edit costs.\n")
-    edited = pressroom(project, "--jobs", "2", "--format", "pdf")
-    row(f"PDF after editing {middle.name}", edited)
+    added = pressroom(project, "--jobs", "2", "--format", "pdf")
+    row(f"PDF after a paragraph added to {middle.name}", added)
     unchanged = pressroom(project, "--jobs", "2", "--format", "pdf")
     row("PDF, nothing changed", unchanged)
     label = "500-page book" if not quick else "100-page book (--quick)"
