@@ -260,3 +260,34 @@ def test_on_a_dask_cluster_the_chapters_are_tasks_and_the_bytes_the_same(cold, t
     assert (there / "dist" / f"{SLUG}.pdf").read_bytes() == first
     keys = [str(task["key"]) for task in stream.data]
     assert sum("lay_out" in key for key in keys) >= 4, keys  # a task a chapter at least
+
+
+def test_a_book_alone_out_of_memory_in_its_chapters_workers_is_a_located_error(tmp_path, capsys):
+    """The memory limit holds in the processes that lay the chapters out too:
+    a 13-chapter book (a chapter lays out in some 120 MiB) under 60 MiB."""
+    import subprocess
+    import sys
+
+    from pipeline.cli import main
+    from pipeline.errors import Exit
+    from pipeline.limits import OutOfMemory
+
+    project = tmp_path / "project"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "make_book.py"), str(project / "source" / "huge"), "--chapters", "13"],
+        check=True,
+        capture_output=True,
+    )
+    pub = _publication_of(project, "huge")
+    spread = Local(2, 60)
+    try:
+        with pytest.raises(OutOfMemory):
+            render(pub, project, spread=spread)  # this process has no limit: the workers do
+    finally:
+        spread.close()
+    status = main(["build", "-C", str(project), "--jobs", "2", "--memory-limit", "60", "-q", "--format", "pdf"])
+    err = capsys.readouterr().err
+    assert status == Exit.ENVIRONMENT, err
+    assert "Traceback" not in err
+    assert "source/huge: error: ran out of memory building 'huge'" in err, err
+    assert not (project / "dist" / "huge.pdf").exists()
