@@ -60,7 +60,7 @@ def _no_page_loop() -> None:
     """Notes are laid out by WeasyPrint alone: no page is checked and made again."""
     from pipeline.pdf import notes
 
-    notes.notes_kept = lambda pushed: contextlib.nullcontext()
+    notes.notes_kept = lambda pushed, on_page=None: contextlib.nullcontext()
 
 
 def _no_highlighting() -> None:
