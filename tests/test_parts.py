@@ -291,3 +291,14 @@ def test_a_book_alone_out_of_memory_in_its_chapters_workers_is_a_located_error(t
     assert "Traceback" not in err
     assert "source/huge: error: ran out of memory building 'huge'" in err, err
     assert not (project / "dist" / "huge.pdf").exists()
+
+
+@pytest.mark.fast
+def test_bookmarks_nest_by_level_across_parts_as_in_a_whole_book():
+    from pipeline.pdf.join import depths
+
+    # A part title (1), then in the next part a chapter (2) and its sections (3).
+    assert depths([1, 2, 3, 3, 2]) == [1, 2, 3, 3, 2]
+    # A level skipped counts for nothing: an h3 under an h1 is its child.
+    assert depths([1, 3, 3, 1]) == [1, 2, 2, 1]
+    assert depths([2, 1, 2]) == [1, 1, 2]

@@ -10,7 +10,8 @@ with them, whole:
   element, and the parent tree is numbered again (pages first, then
   annotations, as WeasyPrint numbers it);
 - the named destinations, in one sorted name tree;
-- the bookmarks, one part's after another's;
+- the bookmarks, nested as WeasyPrint nests a whole book's by their
+  levels (a chapter's under the part title before it, in another part);
 - the links: a link to another part left the part as a link to
   ``parts.ELSEWHERE`` and becomes a link to the named destination again.
 
@@ -36,8 +37,9 @@ def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
     return out.copy_foreign(obj if obj.is_indirect else source.make_indirect(obj))
 
 
-def join(parts: list[tuple[bytes, int]]) -> bytes:
-    """One PDF of the parts' PDFs, each (bytes, how many of its first pages to keep)."""
+def join(parts: list[tuple[bytes, int, list]]) -> bytes:
+    """One PDF of the parts' PDFs, each (bytes, how many of its first pages
+    to keep, (level, open or closed, page) of each of its bookmarks)."""
     head = pikepdf.open(io.BytesIO(parts[0][0]))
     version = head.pdf_version
     out = pikepdf.new()
@@ -57,7 +59,7 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
     dests: list = []
     bookmarks: list = []
     tagged = "/StructTreeRoot" in head.Root
-    for n, (data, keep) in enumerate(parts):
+    for n, (data, keep, _) in enumerate(parts):
         # One part open at a time, its streams copied before it is closed:
         # all of a book's parts open beside the book would need twice the memory.
         source = head if n == 0 else pikepdf.open(io.BytesIO(data))
@@ -77,7 +79,7 @@ def join(parts: list[tuple[bytes, int]]) -> bytes:
             out.Root.Names = out.make_indirect(Dictionary())
         flat = [item for name, dest in sorted(dests, key=lambda d: d[0]) for item in (pikepdf.String(name), dest)]
         out.Root.Names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
-    _bookmarks(out, bookmarks)
+    _bookmarks(out, bookmarks, [mark for _, _, marks in parts for mark in marks])
     _links(out)
     buffer = io.BytesIO()
     out.save(
@@ -122,12 +124,7 @@ def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> N
             if dest[0].objgen not in dropped:
                 dests.append((str(name), _copy(out, source, dest)))
     if "/Outlines" in source.Root and "/First" in source.Root.Outlines:
-        item = source.Root.Outlines.First
-        while True:
-            bookmarks.append(out.copy_foreign(item))
-            if "/Next" not in item:
-                break
-            item = item.Next
+        bookmarks += [out.copy_foreign(item) for item in _in_order(source.Root.Outlines.First)]
 
 
 def _detach(out, first: int) -> None:
@@ -140,22 +137,71 @@ def _detach(out, first: int) -> None:
             obj.write(encoded, filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))  # type: ignore[arg-type]
 
 
-def _bookmarks(out, items) -> None:
-    """The parts' top-level bookmarks under one outline, in order."""
+def _in_order(item):
+    """An outline's items, each before its children (the order of their headings)."""
+    while item is not None:
+        yield item
+        if "/First" in item:
+            yield from _in_order(item.First)
+        item = item.get("/Next")
+
+
+def depths(levels: list[int]) -> list[int]:
+    """The depth in the outline of each bookmark of these levels, in order,
+    as WeasyPrint nests them: a level skipped counts for nothing, so an h3
+    right under an h1 is its child."""
+    skipped: list[int] = []
+    previous = 0
+    found = []
+    for level in levels:
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            reached = level
+            while reached < previous:
+                reached += 1 + skipped.pop()
+            if reached > previous:
+                skipped.append(reached - previous - 1)
+        previous = level
+        found.append(level - sum(skipped))
+    return found
+
+
+def _bookmarks(out, items, marks) -> None:
+    """The parts' bookmarks in one outline, nested by their levels."""
     if not items:
         return
+    assert len(items) == len(marks), "a bookmark of the outline without its level"
     outlines = out.make_indirect(Dictionary(Type=Name.Outlines))
-    count = 0
-    for n, item in enumerate(items):
-        item.Parent = outlines
-        for key in ("/Prev", "/Next"):
+    children: dict = {}  # objgen -> its items
+    stack = [(outlines, 0)]
+    for item, depth in zip(items, depths([level for level, _, _ in marks])):
+        for key in ("/Prev", "/Next", "/First", "/Last", "/Count"):
             if key in item:
                 del item[key]
-        if n:
-            item.Prev = items[n - 1]
-            items[n - 1].Next = item
-        count += 1 + max(int(item.get("/Count", 0)), 0)
-    outlines.First, outlines.Last, outlines.Count = items[0], items[-1], count
+        while stack[-1][1] >= depth:
+            stack.pop()
+        parent = stack[-1][0]
+        item.Parent = parent
+        children.setdefault(parent.objgen, []).append(item)
+        stack.append((item, depth))
+    state = {item.objgen: mark[1] for item, mark in zip(items, marks)}
+
+    def link(node) -> int:
+        """Link the node's children; how many of its descendants show."""
+        kids = children.get(node.objgen, [])
+        shown = 0
+        for n, kid in enumerate(kids):
+            if n:
+                kid.Prev, kids[n - 1].Next = kids[n - 1], kid
+            below = link(kid)
+            kid.Count = -below if state[kid.objgen] == "closed" else below
+            shown += 1 + (below if state[kid.objgen] != "closed" else 0)
+        if kids:
+            node.First, node.Last = kids[0], kids[-1]
+        return shown
+
+    outlines.Count = link(outlines)
     out.Root.Outlines = outlines
 
 

@@ -107,4 +107,5 @@ def pages_before(pages: typeset.Pages, count: int) -> typeset.Pages:
         [low for low in pages.low_resolution if low[2] <= count],
         [note for note in pages.notes_apart if note[1] <= count],
         [o for o in pages.overflows if o[2] <= count],
+        [mark for mark in pages.outline if mark[2] <= count],
     )

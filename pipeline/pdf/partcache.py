@@ -82,6 +82,7 @@ class Kept:
                 [tuple(low) for low in kept["low_resolution"]],
                 [tuple(note) for note in kept["notes_apart"]],
                 [tuple(o) for o in kept["overflows"]],
+                [tuple(mark) for mark in kept["outline"]],
             )
             done = Done(int(entry["index"]), start, int(entry["count"]), pdfs, pages, list(entry["messages"]))
         except (OSError, ValueError, KeyError, TypeError, IndexError):

@@ -141,10 +141,13 @@ def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tu
     laid = typeset.lay_out(how, lambda flowing: book.front(front_numbers, flowing))
     front_pages = typeset.pages_of(laid)
     front_count = len(front_pages.anchors) - 1
+    front = pages_before(front_pages, front_count)
 
     def joined(variant: str, attachments) -> bytes:
         head = typeset.write(how, laid, variant, attachments, pdfx=how.pdfx if variant == how.variant else False)
-        return join.join([(head, front_count)] + [(p.pdfs[variant], p.count) for p in parts])
+        return join.join(
+            [(head, front_count, front.outline)] + [(p.pdfs[variant], p.count, p.pages.outline) for p in parts]
+        )
 
     pdf = joined(how.variant, attachments)
     pages = _book_pages(
@@ -238,7 +241,7 @@ def _refs(html: str) -> dict[str, int]:
 
 def _book_pages(parts: list[tuple[typeset.Pages, int]]) -> typeset.Pages:
     """The pages of the parts one after another, numbered in the book."""
-    out = typeset.Pages([], [], [], [], [], [])
+    out = typeset.Pages([], [], [], [], [], [], [])
     named = set()
     for pages, before in parts:
         out.anchors += pages.anchors
@@ -250,4 +253,5 @@ def _book_pages(parts: list[tuple[typeset.Pages, int]]) -> typeset.Pages:
                 out.low_resolution.append((name, dpi, page + before, needed))
         out.notes_apart += [(note, page + before) for note, page in pages.notes_apart]
         out.overflows += [(block, words, page + before) for block, words, page in pages.overflows]
+        out.outline += [(level, state, page + before) for level, state, page in pages.outline]
     return out

@@ -273,6 +273,7 @@ class Pages:
     low_resolution: list[tuple[str, int, int, int]]  # (name, dpi, page number, pixels needed)
     notes_apart: list[tuple[str, int]]  # (note id, page number of its call)
     overflows: list[tuple[str | None, str, int]]  # overflow.overflowing
+    outline: list[tuple[int, str, int]]  # (level, open or closed, page number) of each bookmark, in order
 
 
 def pages_of(laid: Laid) -> Pages:
@@ -284,6 +285,11 @@ def pages_of(laid: Laid) -> Pages:
         low_resolution(document),
         sorted((n, p + 1) for n, p in laid.apart.items()),
         overflow.overflowing(document),
+        [
+            (level, state, number)
+            for number, page in enumerate(document.pages, 1)  # type: ignore[attr-defined]
+            for level, _, _, state in page.bookmarks
+        ],
     )
 
 
