@@ -450,19 +450,21 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
     kept = {}
     keep = notes.keep_with_calls
 
-    def keep_and_look(typeset):
+    def keep_and_look(typeset, on_page=None):
         pushed = []
         real = notes.notes_kept
 
-        def watching(into):
-            return real(pushed)
+        def watching(into, on_page=None):
+            return real(pushed, on_page)
 
         monkeypatch.setattr(notes, "notes_kept", watching)
-        kept["document"], apart = keep(typeset)
+        kept["document"], apart = keep(typeset, on_page)
         kept["pushed"] = pushed
         return kept["document"], apart
 
     monkeypatch.setattr(notes, "keep_with_calls", keep_and_look)
+    # The book laid out whole, not chapter by chapter: one document holds every box.
+    monkeypatch.setattr(pipeline.pdf.parts, "splits", lambda pub: False)
     # Two chapters of the benchmark book: a paragraph there sends a note on.
     project = make_project(tmp_path, {})
     subprocess.run(
