@@ -195,19 +195,21 @@ def test_a_part_that_fails_stops_the_book_with_its_error(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def cold(tmp_path_factory):
+    """Every edition, the chapters laid out on two worker processes."""
     project = make_project(tmp_path_factory.mktemp("parted"), book_files())
     with source_date_epoch():
-        pipeline.build(project, formats=["pdf"], jobs=2)
+        pipeline.build(project, jobs=2)
     return project, (project / "dist" / f"{SLUG}.pdf").read_bytes()
 
 
 def test_the_same_sources_give_the_same_bytes_from_run_to_run(cold, tmp_path):
-    project, first = cold
+    """Again, here, one part after another: which worker laid out which part changes no byte."""
+    project, _ = cold
     again = tmp_path / "again"
     shutil.copytree(project / "source", again / "source")
     with source_date_epoch():
-        pipeline.build(again, formats=["pdf"], jobs=2)
-    assert (again / "dist" / f"{SLUG}.pdf").read_bytes() == first
+        pipeline.build(again, jobs=1)
+    assert (again / "dist" / "SHA256SUMS").read_text() == (project / "dist" / "SHA256SUMS").read_text()
 
 
 def test_one_chapter_changed_is_the_one_laid_out_and_the_bytes_are_a_cold_builds(cold, tmp_path, monkeypatch):

@@ -168,9 +168,14 @@ def _styles(setting: Setting):
         fonts = committed_only()
         profiles: dict = {}  # @color-profile rules land here, for the document
         sheet = functools.partial(CSS, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
-        _SHEETS.clear()
         parsed = [sheet(string=text, base_url=base) for text, base in setting.sheets]
-        _SHEETS[key] = (fetcher, fonts, profiles, parsed, list(fetcher.refused))
+        found = (fetcher, fonts, profiles, parsed, list(fetcher.refused))
+        if profiles:
+            # A colour profile (the press's) is not the same bytes once a
+            # document has used it: each document has its own.
+            return found
+        _SHEETS.clear()
+        _SHEETS[key] = found
     return _SHEETS[key]
 
 
@@ -187,7 +192,10 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
 
         def typeset(flowing=False):
             return HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=fonts, color_profiles=profiles
+                # A dict of its own: writing a PDF/A adds its sRGB profile to it.
+                stylesheets=sheets,
+                font_config=fonts,
+                color_profiles=dict(profiles),
             )
 
         document, apart = notes.keep_with_calls(typeset, on_page)
