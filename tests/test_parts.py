@@ -304,3 +304,19 @@ def test_bookmarks_nest_by_level_across_parts_as_in_a_whole_book():
     # A level skipped counts for nothing: an h3 under an h1 is its child.
     assert depths([1, 3, 3, 1]) == [1, 2, 2, 1]
     assert depths([2, 1, 2]) == [1, 1, 2]
+
+
+def test_the_running_title_reaches_every_part_whatever_its_characters(tmp_path, monkeypatch):
+    files = book_files((6, 6, 6))
+    manifest = f"source/{SLUG}/publication.yaml"
+    files[manifest] = files[manifest].replace(
+        "title: A Book in Parts", 'title: "Parts & <Pieces> \\"quoted\\" \\\\ back"'
+    )
+    project = make_project(tmp_path, files)
+    pub = _publication(project)
+    with source_date_epoch():
+        in_parts = render(pub, project)
+        whole = _whole(pub, project, monkeypatch)
+    pages = _pages(in_parts.pdf)
+    assert pages == _pages(whole.pdf)
+    assert sum('Parts & <Pieces> "quoted" \\ back' in page for page in pages) >= 3, pages

@@ -76,13 +76,18 @@ def _head(pub: Publication) -> str:
     page = lxml_html.fragment_fromstring(title_page(pub), create_parent="div")
     heading = page.find(".//h1")
     text = " ".join((heading.text_content() if heading is not None else pub.metadata.title).split())
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     # No dates or other metadata: the book's come with the front matter, and
     # a part's HTML is the key of its kept layout.
     return (
         f'<meta charset="utf-8"><title>{html_text.escape(pub.metadata.title)}</title>'
-        f'<style>body {{ string-set: publication "{html_text.escape(escaped, quote=False)}"; }}</style>'
+        f'<style>body {{ string-set: publication "{_css_string(text)}"; }}</style>'
     )
+
+
+def _css_string(text: str) -> str:
+    """Text inside a CSS string in a style element: no quote, backslash, "<" or
+    control character is left as it is (a style element's text is not HTML)."""
+    return "".join(ch if ch.isprintable() and ch not in '\\"<>&' else f"\\{ord(ch):x} " for ch in text)
 
 
 def _end(first: bool) -> str:
