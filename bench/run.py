@@ -1,6 +1,7 @@
 """Benchmarks: Pressroom beside pandoc on the same sources, in one run.
 
     .venv/bin/python bench/run.py [--quick] [--features] [--rounds 5] [--feature-rounds 2]
+    .venv/bin/python bench/run.py --book FOLDER
 
 Prints wall time and peak memory for each build, pandoc's beside it, and at
 the end every target of issue 15 with its measured figure and PASS/MISS.
@@ -22,6 +23,8 @@ what the command does today. The workloads:
   (bench/features.py); `--features` runs that alone.
 
 --quick makes the books smaller (100 pages, 30 files) for trying the bench out.
+--book times one book of your own (a publication folder, or an mdBook's with
+its book.toml) the same way, beside pandoc, and nothing else.
 """
 
 from __future__ import annotations
@@ -155,10 +158,15 @@ def code_book(work: Path, pandoc: str, quick: bool, targets: Targets) -> None:
         [PYTHON, str(REPO / "bench" / "make_codebook.py"), str(source), *(["--chapters", "5"] if quick else [])],
         check=True,
     )
-    project = project_with(work / "codebook", "codebook", source)
+    book(work, pandoc, source, "code-heavy mdBook" + (" (--quick)" if quick else ""), targets)
+
+
+def book(work: Path, pandoc: str, source: Path, label: str, targets: Targets) -> None:
+    """A book's editions beside pandoc's: a generated one, or one of the writer's (--book)."""
+    project = project_with(work / "book-project", "book", source)
     given = pandoc_input(source, work)
     words = sum(len(Path(p).read_text(encoding="utf-8").split()) for p in given.files)
-    print(f"-- code-heavy mdBook: {len(given.files)} files, {words // 1000}k words")
+    print(f"-- {label}: {len(given.files)} files, {words // 1000}k words")
     p_epub = given.run(pandoc, work / "p.epub")
     p_pdf = given.run(pandoc, work / "p.pdf", "--pdf-engine=weasyprint")
     ours_epub = pressroom(project, "--no-cache", "--jobs", "2", "--format", "epub")
@@ -167,7 +175,6 @@ def code_book(work: Path, pandoc: str, quick: bool, targets: Targets) -> None:
     row("PDF only, cold, --jobs 2", ours_pdf, p_pdf)
     ours_both = pressroom(project, "--no-cache", "--jobs", "2", "--format", "epub,pdf")
     row("EPUB + PDF, cold, --jobs 2", ours_both, both(p_epub, p_pdf))
-    label = "code-heavy mdBook" + (" (--quick)" if quick else "")
     targets.ratio(f"{label}, EPUB only, to pandoc's EPUB", ours_epub["wall"], p_epub["wall"], 0.5)
     for edition, result in (("EPUB only", ours_epub), ("PDF only", ours_pdf), ("EPUB + PDF", ours_both)):
         targets.below(f"{label}, {edition}, peak memory", result["rss_kib"] / 1024, 600, "MiB")
@@ -249,9 +256,18 @@ def main() -> None:
     parser.add_argument("--features", action="store_true", help="only the feature-cost table and the profile")
     parser.add_argument("--rounds", type=int, default=5, help="runs of the sample article, best taken (default 5)")
     parser.add_argument("--feature-rounds", type=int, default=2, help="runs of each feature's build, best taken")
+    parser.add_argument(
+        "--book", type=Path, metavar="FOLDER", help="only this book (a publication or mdBook folder) beside pandoc"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     try:
+        if args.book:
+            targets = Targets()
+            print(HEADER)
+            book(work, pandoc_path(), args.book.resolve(), args.book.resolve().name, targets)
+            targets.print()
+            return
         if args.features:
             feature_tables(work, args.quick, args.feature_rounds)
             return
