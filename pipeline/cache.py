@@ -44,6 +44,7 @@ LIBRARIES = (
     "weasyprint",
     "pydyf",
     "pikepdf",
+    "fonttools",
     "lxml",
     "latex2mathml",
     "ziamath",

@@ -320,3 +320,25 @@ def test_the_running_title_reaches_every_part_whatever_its_characters(tmp_path, 
     pages = _pages(in_parts.pdf)
     assert pages == _pages(whole.pdf)
     assert sum('Parts & <Pieces> "quoted" \\ back' in page for page in pages) >= 3, pages
+
+
+def test_the_joined_pages_look_the_same_and_each_font_is_embedded_once(manual):
+    """Every page drawn from the joined PDF is the whole layout's, pixel for
+    pixel; each font is one program holding every part's glyphs."""
+    import pypdfium2 as pdfium
+
+    in_parts, whole = manual
+    joined, one = pdfium.PdfDocument(in_parts.pdf), pdfium.PdfDocument(whole.pdf)
+    differing = [
+        n + 1
+        for n in range(len(one))
+        if joined[n].render(scale=0.75).to_pil().tobytes() != one[n].render(scale=0.75).to_pil().tobytes()
+    ]
+    assert not differing, f"pages drawn otherwise: {differing}"
+    with pikepdf.open(io.BytesIO(in_parts.pdf)) as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                fonts.setdefault(str(font.BaseFont), set()).add(font.objgen)
+        assert all(len(objects) == 1 for objects in fonts.values()), fonts
+    assert len(in_parts.pdf) < 1.1 * len(whole.pdf)

@@ -13,7 +13,8 @@ with them, whole:
 - the bookmarks, nested as WeasyPrint nests a whole book's by their
   levels (a chapter's under the part title before it, in another part);
 - the links: a link to another part left the part as a link to
-  ``parts.ELSEWHERE`` and becomes a link to the named destination again.
+  ``parts.ELSEWHERE`` and becomes a link to the named destination again;
+- the fonts: one program per font, holding the glyphs of every part (fontmerge.py).
 
 The bytes depend only on the parts' bytes (qpdf's deterministic /ID).
 """
@@ -25,6 +26,8 @@ from urllib.parse import unquote
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
+
+from . import fontmerge
 
 ELSEWHERE = "https://pressroom.invalid/part-link#"  # parts.ELSEWHERE (parts.py imports this module)
 _OWN = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
@@ -81,6 +84,7 @@ def join(parts: list[tuple[bytes, int, list]]) -> bytes:
         out.Root.Names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
     _bookmarks(out, bookmarks, [mark for _, _, marks in parts for mark in marks])
     _links(out)
+    fontmerge.merge(out)
     buffer = io.BytesIO()
     out.save(
         buffer,
