@@ -70,7 +70,8 @@ def _merged(out, fonts: list):
     cids = [_descendant(font) for font in fonts]
     if any(cid is None for cid in cids):
         return None
-    programs = [TTFont(io.BytesIO(cid.FontDescriptor.FontFile2.read_bytes())) for cid in cids]
+    # The subsets' own timestamp kept: saving would stamp the font with the time of the build.
+    programs = [TTFont(io.BytesIO(cid.FontDescriptor.FontFile2.read_bytes()), recalcTimestamp=False) for cid in cids]
     if any("glyf" not in program for program in programs):
         return None
     programs.sort(key=lambda program: -program["maxp"].numGlyphs)
