@@ -98,8 +98,8 @@ def _end(first: bool) -> str:
 class Book:
     """The parts of one publication and how they were laid out."""
 
-    def __init__(self, pub: Publication, how: typeset.Setting, also: tuple[str, ...]):
-        self.pub, self.how, self.also = pub, how, also
+    def __init__(self, pub: Publication, how: typeset.Setting):
+        self.pub, self.how = pub, how
         self.undrawn: list = []
         styled = plaincode.styled(how.sheets)
         self.bodies = [
@@ -126,7 +126,7 @@ def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tu
     on_page(pages laid out so far) as each part is done."""
     from . import partcache
 
-    book = Book(pub, how, also)
+    book = Book(pub, how)
     kept = partcache.Kept(how, pub.slug, also)
     numbers = kept.numbers()
     done: dict[int, Done] = {}

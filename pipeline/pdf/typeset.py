@@ -10,6 +10,7 @@ in another process or on another machine.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from weasyprint import CSS, HTML
 from .. import cache, pagesize, styles
 from ..errors import Diagnostic
 from ..model import Publication
+from ..pagemarks import print_edition_id
 from . import notes, overflow, pagefoot, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
@@ -48,9 +50,6 @@ class Setting:
 
 
 def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bool) -> Setting:
-    from ..pagemarks import print_edition_id
-    import hashlib
-
     options = pub.metadata.options.print
     # The page geometry first, so a publication's own print.css may change it.
     sheets: list[tuple[str, str | None]] = [(pagesize.page_css(options.trim, bleed, options.margins()), None)]
