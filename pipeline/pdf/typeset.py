@@ -24,7 +24,7 @@ from .. import cache, pagesize, styles
 from ..errors import Diagnostic
 from ..model import Publication
 from ..pagemarks import print_edition_id
-from . import notes, overflow, pagefoot, press
+from . import linebreak, notes, overflow, pagefoot, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
@@ -178,6 +178,21 @@ def _styles(setting: Setting):
     return _SHEETS[key]
 
 
+def _rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """on_page, called only with a count higher than any before: a paragraph
+    set again lays the document out again (linebreak.py)."""
+    if on_page is None:
+        return None
+    high = [0]
+
+    def report(count: int) -> None:
+        if count > high[0]:
+            high[0] = count
+            on_page(count)
+
+    return report
+
+
 def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = None) -> Laid:
     """Lay out ``source(flowing) -> HTML`` keeping notes with their calls; when
     the flow runs into the foot of a display page, again as flex columns.
@@ -189,17 +204,31 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
     logger.addHandler(collector)
     try:
 
-        def typeset(flowing=False):
-            return HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher).render(
+        def typeset(flowing=False, looks=None, found=None):
+            html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
+            linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
+            if found is not None:
+                found.update(linebreak.elements(html))
+            return html.render(
                 # A dict of its own: writing a PDF/A adds its sRGB profile to it.
                 stylesheets=sheets,
                 font_config=fonts,
                 color_profiles=dict(profiles),
             )
 
-        document, apart = notes.keep_with_calls(typeset, on_page)
+        pages_so_far = _rising(on_page)
+
+        def composed(flowing):
+            def lay(looks):
+                index: dict[int, int] = {}
+                laid = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
+                return laid, laid[0], index
+
+            return linebreak.compose(lay)
+
+        document, apart = composed(False)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
-            document, apart = notes.keep_with_calls(lambda: typeset(flowing=True), on_page)
+            document, apart = composed(True)
         amend_xmp(document, _Metadata(*setting.meta[:2]))
     finally:
         logger.removeHandler(collector)

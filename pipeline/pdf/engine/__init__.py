@@ -23,4 +23,5 @@ PIECES = {
     "sRGB profile": "icc",
     "structure languages": "structlang",
     "late folios": "folios",
+    "paragraph lines": "paragraphs",
 }

@@ -1,0 +1,101 @@
+"""Engine piece 'paragraph lines': the lines WeasyPrint broke each paragraph
+into, and a style given to one paragraph before the next layout.
+
+WeasyPrint breaks lines greedily, one line at a time, and justifies by
+stretching word spaces only. Pressroom composes paragraph by paragraph
+(pdf/linebreak.py): it reads how each paragraph was broken (loose lines,
+hyphens, a hyphen at a recto's foot) and sets the faulty ones again with a
+slightly different setting (hyphenation limit zone, word and letter
+spacing), keeping the one that reads best. For that it relies on:
+
+- ``HTML.etree_element``, the parsed tree of an ``HTML`` object, read and
+  given ``style`` attributes before ``render()``; the boxes of the rendered
+  document point at the same elements (``box.element``);
+- the line boxes of each page (``LineBox``, reached through page boxes,
+  boxes.py), their text boxes' ``text`` and ``style`` (``font_size``,
+  ``word_spacing``, ``text_align_all``, ``hyphenate_character``) and
+  ``justification_spacing``, the width WeasyPrint added to each space when
+  it justified the line.
+
+Upstream: a documented line-breaking hook (a paragraph's break points
+chosen by the caller, or a total-fit breaker such as Knuth and Plass's with
+CSS ``text-wrap: pretty``), or at least the justification spacing of each
+line in a public, read-only box tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox, page_box, walk
+
+PIECE = "paragraph lines"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line of justified text."""
+
+    page: int  # index of its page in the document
+    paragraph: int  # its block's element, by document order (elements())
+    hyphen: bool  # ends in a hyphen (added by hyphenation, or the text's own)
+    stretch: float  # what justification added to each word space, plus word-spacing, in ems
+    foot: bool  # the last line of the text on its page (not a note's)
+
+
+def elements(html) -> dict[int, int]:
+    """{id(element): its index in document order} of an ``HTML`` object's tree."""
+    return {id(element): index for index, element in enumerate(html.etree_element.iter())}
+
+
+def restyle(html, styles: dict[int, str]) -> None:
+    """Give the elements at these indexes (document order) these declarations,
+    after any style of their own."""
+    if not styles:
+        return
+    for index, element in enumerate(html.etree_element.iter()):
+        if index in styles:
+            own = (element.get("style") or "").strip().rstrip(";")
+            element.set("style", f"{own}; {styles[index]}" if own else styles[index])
+
+
+def _text_boxes(box):
+    return [b for b, _ in walk(box) if isinstance(b, TextBox)]
+
+
+def lines(document, index: dict[int, int]) -> list[Line]:
+    """The justified lines of the document, page by page, in order."""
+    found: list[Line] = []
+    for number, page in enumerate(document.pages):
+        root = page_box(page)
+        flow: list[Line] = []
+        notes: list[Line] = []
+        last_box = last_flow = None  # the page's last line box in the flow, and its last justified one
+        for child in root.children:
+            if isinstance(child, MarginBox):
+                continue
+            into = notes if isinstance(child, FootnoteAreaBox) else flow
+            for box, ancestors in walk(child):
+                if not isinstance(box, LineBox):
+                    continue
+                if into is flow:
+                    last_box = box
+                if box.style["text_align_all"] != "justify" or not ancestors:
+                    continue
+                texts = _text_boxes(box)
+                element = ancestors[-1].element
+                if not texts or element is None or id(element) not in index:
+                    continue
+                size = texts[0].style["font_size"] or 1
+                stretch = max(
+                    (getattr(t, "justification_spacing", 0) or 0) + (t.style["word_spacing"] or 0) for t in texts
+                )
+                end = texts[-1].text.rstrip()
+                hyphen = end.endswith(("-", "\u2010", texts[-1].style["hyphenate_character"] or "\u2010"))
+                into.append(Line(number, index[id(element)], hyphen, stretch / size, False))
+                if into is flow:
+                    last_flow = box
+        if flow and last_flow is last_box:
+            flow[-1] = replace(flow[-1], foot=True)
+        found += flow + notes
+    return found
