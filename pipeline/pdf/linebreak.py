@@ -9,13 +9,14 @@ lines stretch their spaces past twice the natural space.
 So each paragraph is judged once laid out (its lines read from the layout:
 engine/paragraphs.py): loose lines, three hyphens in a row, a hyphen at the
 foot of a recto, a hyphen ending its last full line, and hyphens at all.
-A faulty paragraph is set again with the next of a few settings (tighter word
-and letter spacing; hyphenation wherever it helps; looser, with fewer
-hyphens), all faulty ones at once in one layout, and keeps the setting it
-read best in. A paragraph's lines do not depend on the page it is on, so
-the rounds are few (at most one per setting, and one to settle) and none is
-run for a document without faults. The same happens in a book set in parts:
-each part's first page is a recto.
+A faulty paragraph is tried in a few other settings (tighter word and
+letter spacing; hyphenation wherever it helps; looser, with fewer hyphens)
+and keeps the one it reads best in. A paragraph's lines do not depend on the
+page it is on, so each setting is tried on all faulty paragraphs at once, in
+a galley: the document with everything else hidden, a fraction of its cost.
+Then the document is laid out once more with each paragraph's setting; a
+document without faults is laid out once. The same happens in a book set in
+parts: each part's first page is a recto.
 """
 
 from __future__ import annotations
@@ -23,37 +24,56 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .engine.paragraphs import Line, elements, lines, restyle
+from .engine.paragraphs import Line, elements, galley, lines, restyle
 
-__all__ = ["compose", "elements", "restyle", "score"]
+__all__ = ["compose", "elements", "galley", "restyle", "score"]
 
 # A line is loose when justification widens its word spaces by more than the
 # natural space (so that a space is over twice the natural): Charis SIL's is
 # 0.293 em; a little less is used, to stay clear of the limit.
 NATURAL_EM = 0.27
-# The settings a faulty paragraph is tried in, after the sheet's own, in order.
+# The settings a faulty paragraph is tried in, after the sheet's own, in
+# order: the spacing (word spaces no tighter than two thirds of the natural,
+# letters by at most 2% of the em), first at the sheet's hyphenation limit
+# zone, then with hyphens allowed more often; last, more break points.
+SPACINGS = (
+    "word-spacing: -0.1em",
+    "word-spacing: -0.1em; letter-spacing: -0.01em",
+    "letter-spacing: 0.01em",
+    "word-spacing: -0.1em; letter-spacing: -0.02em",
+    "letter-spacing: 0.02em",
+    "",
+)
+ZONES = ("", "hyphenate-limit-zone: 9%", "hyphenate-limit-zone: 0")
 VARIANTS = (
     "",
-    "word-spacing: -0.1em; letter-spacing: -0.01em",
-    "hyphenate-limit-zone: 7%",
-    "hyphenate-limit-zone: 0; word-spacing: -0.1em; letter-spacing: -0.01em",
-    "hyphenate-limit-zone: 30%; letter-spacing: 0.012em",
+    *("; ".join(filter(None, (zone, spacing))) for zone in ZONES for spacing in SPACINGS if zone or spacing),
+    "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.1em; letter-spacing: -0.015em",
 )
 FAULT = 100  # a loose line, a third hyphen in a row, a hyphen at a recto's foot
 LAST_FULL_LINE = 5  # a hyphen ending the line before a paragraph's last
 HYPHEN = 1
+# A paragraph with more hyphens than this share of its lines is tried in the
+# other settings too, for one with fewer (the book's limit is 10%).
+HYPHENS_SHARE = 0.08
 
 Laid = TypeVar("Laid")
 
 
-def score(found: list[Line]) -> dict[int, int]:
-    """{paragraph: its faults, weighted}; FAULT or more is a fault to mend."""
+def score(found: list[Line], feet: bool = True) -> dict[int, int]:
+    """{paragraph: its faults, weighted}; FAULT or more is a fault to mend.
+    feet: count a hyphen at a recto's foot (not in a galley, whose pages are not the book's)."""
+    return {p: points for p, (points, _) in judged(found, feet).items()}
+
+
+def judged(found: list[Line], feet: bool = True) -> dict[int, tuple[int, bool]]:
+    """{paragraph: (its score, whether another setting may do better)}."""
     by_paragraph: dict[int, list[Line]] = {}
     for line in found:
         by_paragraph.setdefault(line.paragraph, []).append(line)
     scores = {}
     for paragraph, its in by_paragraph.items():
-        total, run = 0, 0
+        total, run, hyphens = 0, 0, 0
         for number, line in enumerate(its):
             last = number + 1 == len(its)
             if line.stretch > NATURAL_EM and not last:
@@ -61,35 +81,41 @@ def score(found: list[Line]) -> dict[int, int]:
             run = run + 1 if line.hyphen else 0
             if run >= 3:
                 total += FAULT
-            if line.hyphen and line.foot and line.page % 2 == 0:  # the first page of a layout is a recto
+            if feet and line.hyphen and line.foot and line.page % 2 == 0:  # a layout's first page is a recto
                 total += FAULT
             if line.hyphen:
+                hyphens += 1
                 total += LAST_FULL_LINE if number + 2 == len(its) else HYPHEN
-        scores[paragraph] = total
+        scores[paragraph] = (total, total >= FAULT or hyphens > HYPHENS_SHARE * len(its))
     return scores
 
 
-def compose(lay_out: Callable[[dict[int, str]], tuple[Laid, object, dict[int, int]]]) -> Laid:
+def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, object, dict[int, int]]]) -> Laid:
     """The layout in which each paragraph has the best of VARIANTS.
 
-    lay_out(styles) lays the document out with each paragraph of ``styles``
-    (element index -> declarations) restyled, and gives (what it laid out,
+    lay_out(styles, galley) lays the document out with each paragraph of
+    ``styles`` (element index -> declarations) restyled, and, given a galley
+    (element indexes), only those paragraphs; it gives (what it laid out,
     the document, the element indexes)."""
-    tried: dict[int, int] = {}  # paragraph -> the variant it is set in
-    best: dict[int, tuple[int, int]] = {}  # paragraph -> (score, variant), the best seen
-    laid, document, index = lay_out({})
-    for variant in range(1, len(VARIANTS) + 1):
-        faulty = []
-        for paragraph, points in score(lines(document, index)).items():
-            here = (points, tried.get(paragraph, 0))
-            best[paragraph] = min(best.get(paragraph, here), here)
-            if points >= FAULT:
-                faulty.append(paragraph)
-        if not faulty or variant == len(VARIANTS):
+    laid, document, index = lay_out({}, None)
+    whole = judged(lines(document, index))
+    pending = {p for p, (_, better) in whole.items() if better}
+    if not pending:
+        return laid
+    plain = score(lines(document, index), feet=False)
+    # A paragraph whose only fault is a hyphen at a recto's foot takes
+    # another setting whose lines are good: its breaks, and its foot, move.
+    best = {p: ((plain[p], 0) if whole[p][0] < FAULT or plain[p] >= FAULT else (FAULT, 0)) for p in pending}
+    for variant in range(1, len(VARIANTS)):
+        if not pending:
             break
-        tried.update((paragraph, variant) for paragraph in faulty)
-        laid, document, index = lay_out({p: VARIANTS[v] for p, v in tried.items()})
-    chosen = {p: v for p, (_, v) in best.items() if v}
-    if chosen != {p: v for p, v in tried.items() if v}:
-        laid, document, index = lay_out({p: VARIANTS[v] for p, v in chosen.items()})
-    return laid
+        _, galley, at = lay_out(dict.fromkeys(pending, VARIANTS[variant]), pending)
+        for p, (points, better) in judged(lines(galley, at), feet=False).items():
+            if p in pending and (points, variant) < best[p]:
+                best[p] = (points, variant)
+                if not better:
+                    pending.discard(p)
+    chosen = {p: VARIANTS[v] for p, (_, v) in best.items() if v}
+    if not chosen:
+        return laid
+    return lay_out(chosen, None)[0]

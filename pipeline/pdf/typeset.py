@@ -204,9 +204,11 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
     logger.addHandler(collector)
     try:
 
-        def typeset(flowing=False, looks=None, found=None):
+        def typeset(flowing=False, looks=None, found=None, alone=None):
             html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
             linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
+            if alone is not None:
+                linebreak.galley(html, alone)
             if found is not None:
                 found.update(linebreak.elements(html))
             return html.render(
@@ -219,8 +221,11 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
         pages_so_far = _rising(on_page)
 
         def composed(flowing):
-            def lay(looks):
+            def lay(looks, alone):
                 index: dict[int, int] = {}
+                if alone is not None:  # a galley of paragraphs: no notes to keep, no pages to count
+                    document = typeset(flowing, looks, index, alone)
+                    return (document, {}), document, index
                 laid = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
                 return laid, laid[0], index
 
