@@ -115,6 +115,8 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
                 best[p] = (points, variant)
                 if not better:
                     pending.discard(p)
+        if variant == len(SPACINGS):  # the settings after these hyphenate more: for faults only
+            pending = {p for p in pending if best[p][0] >= FAULT}
     chosen = {p: VARIANTS[v] for p, (_, v) in best.items() if v}
     if not chosen:
         return laid

@@ -207,10 +207,10 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
         def typeset(flowing=False, looks=None, found=None, alone=None):
             html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
             linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
-            if alone is not None:
-                linebreak.galley(html, alone)
             if found is not None:
                 found.update(linebreak.elements(html))
+            if alone is not None:  # after the elements are counted: a galley takes some out
+                linebreak.galley(html, alone)
             return html.render(
                 # A dict of its own: writing a PDF/A adds its sRGB profile to it.
                 stylesheets=sheets,

@@ -62,23 +62,32 @@ def restyle(html, styles: dict[int, str]) -> None:
 
 
 def galley(html, keep: set[int]) -> None:
-    """Hide everything but the elements at these indexes (and what is in
-    them): they keep their ancestors, so their width, classes and inherited
-    style, and are laid out as they would be in the document, at a fraction
-    of its cost."""
+    """Leave only the elements at these indexes (and what is in them) to lay
+    out: they keep their ancestors, so their width, classes and inherited
+    style, and their siblings, hidden, so that selectors such as
+    ``p:first-child`` and ``h2 + p`` still match as in the document; the
+    rest (other sections, chapters) is taken out, which saves matching its
+    selectors. The document's head stays."""
     tree = list(html.etree_element.iter())
-    kept = {id(tree[i]) for i in keep if i < len(tree)}
+    kept = [tree[i] for i in sorted(keep) if i < len(tree)]
     parents = {id(child): element for element in tree for child in element}
     path: dict[int, object] = {}
-    for i in keep:
-        element = parents.get(id(tree[i])) if i < len(tree) else None
-        while element is not None and id(element) not in path:
-            path[id(element)] = element
-            element = parents.get(id(element))
+    for element in kept:
+        above = parents.get(id(element))
+        while above is not None and id(above) not in path:
+            path[id(above)] = above
+            above = parents.get(id(above))
+    kept_ids = {id(element) for element in kept}
+    holding = {id(parents[id(element)]) for element in kept if id(element) in parents}
     for element in path.values():
-        for child in element:  # type: ignore[attr-defined]
-            if id(child) not in path and id(child) not in kept and isinstance(child.tag, str):
-                child.set("style", "display: none")
+        for child in list(element):  # type: ignore[call-overload]
+            if id(child) in path or id(child) in kept_ids or child.tag == "head":
+                continue
+            if id(element) in holding:
+                if isinstance(child.tag, str):
+                    child.set("style", "display: none")
+            else:
+                element.remove(child)  # type: ignore[attr-defined]
 
 
 def _text_boxes(box):
