@@ -557,3 +557,77 @@ def test_piece_folios_late_folios():
     _holds(piece, asked == [3], f"asked for the first page with {asked}, not once with the page count 3")
     _holds(piece, printed(document) == ["41", "42", "43"], f"printed folios {printed(document)}, not 41 to 43")
     _holds(piece, printed(plain[0]) == ["1", "2", "3"], f"changed another thread's folios: {printed(plain[0])}")
+
+
+def test_piece_paragraphs_paragraph_lines():
+    """Two justified paragraphs in a narrow column: the piece reads each
+    one's lines (stretched spaces, hyphens, the page's last line), a style
+    given to one element before the layout is applied, a galley of one
+    paragraph sets it as the document did."""
+    piece = paragraphs = _load("paragraphs")
+    css = CSS(
+        string="@page { size: 260px 400px; margin: 20px } body { font: 12px/15px serif; margin: 0 }"
+        " p { text-align: justify; hyphens: auto; margin: 0 }"
+    )
+    text = "The government announced that the evident result was significantly different from the estimates. " * 3
+    source = f"<html lang='en'><body><p>{text}</p><p>{text}</p></body></html>"
+
+    def laid(styles=None, keep=None):
+        html = HTML(string=source)
+        with _relied_on(piece, "no longer gives an HTML object's tree as etree_element"):
+            index = paragraphs.elements(html)
+            paragraphs.restyle(html, styles or {})
+            if keep is not None:
+                paragraphs.galley(html, keep)
+        document = html.render(stylesheets=[css])
+        with _relied_on(piece, "no longer gives the line boxes, their text and justification spacing"):
+            return paragraphs.lines(document, index), index
+
+    found, index = laid()
+    firsts = sorted({line.paragraph for line in found})
+    _holds(piece, len(firsts) == 2, f"read the lines of {len(firsts)} paragraphs, not 2")
+    _holds(piece, any(line.stretch > 0 for line in found), "found no justification spacing on justified lines")
+    _holds(piece, any(line.hyphen for line in found), "found no hyphenated line in a narrow justified column")
+    _holds(piece, sum(line.foot for line in found) == 1, "did not find the page's last line of text")
+    loose, _ = laid({firsts[0]: "letter-spacing: 0.1em"})
+    before = [line for line in found if line.paragraph == firsts[0]]
+    _holds(piece, len([line for line in loose if line.paragraph == firsts[0]]) > len(before), "restyle had no effect")
+    alone, _ = laid(keep={firsts[1]})
+    _holds(
+        piece,
+        [(line.hyphen, round(line.stretch, 3)) for line in alone]
+        == [(line.hyphen, round(line.stretch, 3)) for line in found if line.paragraph == firsts[1]],
+        "a galley of one paragraph did not set it as the document did",
+    )
+
+
+def test_piece_patterns_hyphenation_patterns():
+    """A narrow column of "evident": pyphen's "en" (British) breaks it
+    "evid-ent"; given the American patterns it never does, a passage marked
+    en-GB keeps the British ones, and the document's language stays "en"."""
+    piece = patterns = _load("patterns")
+    narrow = CSS(string="@page { size: 120px 400px; margin: 10px } p { hyphens: auto; font: 12px serif }")
+    source = "<html lang='en'><body><p>" + "evident " * 12 + "<span lang='en-GB'>" + "evident " * 12 + "</span></p>"
+
+    def ends(choose: bool):
+        html = HTML(string=source)
+        if choose:
+            with _relied_on(piece, "no longer gives an HTML object's tree as etree_element"):
+                patterns.hyphenate_as(html)
+        document = html.render(stylesheets=[narrow])
+        found = [
+            (b.text.strip(), b.style["lang"])
+            for page in document.pages
+            for b in page._page_box.descendants()
+            if hasattr(b, "text") and b.text
+        ]
+        return {text.split()[-1] for text, lang in found if lang != "en-GB"}, found, document
+
+    plain, _, _ = ends(False)
+    chosen, found, document = ends(True)
+    _holds(
+        piece, "evid\u2010" in plain, f"pyphen's 'en' no longer breaks 'evid-ent' (the piece may be unneeded): {plain}"
+    )
+    _holds(piece, "evid\u2010" not in chosen, f"-weasy-lang no longer picks the patterns: {chosen}")
+    _holds(piece, any(lang == "en-GB" and "evid\u2010" in text for text, lang in found), "en-GB lost its patterns")
+    _holds(piece, document.metadata.lang == "en", f"the document's language became {document.metadata.lang}")

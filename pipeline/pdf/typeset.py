@@ -29,6 +29,7 @@ from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
 from .engine.pagerefs import page_references_kept
+from .engine.patterns import hyphenate_as
 from .engine.structlang import finish as structure_languages
 from .fetcher import ProjectFetcher
 from .positions import page_positions
@@ -206,6 +207,7 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
 
         def typeset(flowing=False, looks=None, found=None, alone=None):
             html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
+            hyphenate_as(html)
             linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
             if found is not None:
                 found.update(linebreak.elements(html))

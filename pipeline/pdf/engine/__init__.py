@@ -24,4 +24,5 @@ PIECES = {
     "structure languages": "structlang",
     "late folios": "folios",
     "paragraph lines": "paragraphs",
+    "hyphenation patterns": "patterns",
 }

@@ -1,0 +1,138 @@
+"""Paragraphs composed as a whole (pdf/linebreak.py): how a paragraph's lines
+are judged, which setting each keeps, and, on a generated text in a narrow
+justified column, that the composed layout has none of the faults the
+greedy one has."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from weasyprint import CSS, HTML
+
+from pipeline.pdf import linebreak
+from pipeline.pdf.engine.paragraphs import Line
+
+pytestmark = pytest.mark.fast
+
+
+def _line(paragraph=1, page=1, hyphen=False, stretch=0.1, foot=False):
+    return Line(page, paragraph, hyphen, stretch, foot)
+
+
+def test_a_loose_line_is_a_fault_but_not_a_paragraphs_last():
+    loose = linebreak.NATURAL_EM + 0.05
+    assert linebreak.score([_line(stretch=loose), _line()])[1] >= linebreak.FAULT
+    assert linebreak.score([_line(), _line(stretch=loose)])[1] < linebreak.FAULT
+
+
+def test_three_hyphens_in_a_row_are_a_fault_two_are_not():
+    two = [_line(hyphen=True), _line(hyphen=True), _line(), _line(hyphen=True), _line(), _line()]
+    three = [_line(hyphen=True), _line(hyphen=True), _line(hyphen=True), _line(), _line()]
+    assert linebreak.score(two)[1] < linebreak.FAULT
+    assert linebreak.score(three)[1] >= linebreak.FAULT
+
+
+def test_a_hyphen_at_a_rectos_foot_is_a_fault_at_a_versos_not_and_not_in_a_galley():
+    # A layout's first page (index 0) is a recto.
+    recto = [_line(page=0, hyphen=True, foot=True), _line(page=1), _line(page=1)]
+    verso = [_line(page=1, hyphen=True, foot=True), _line(page=2), _line(page=2)]
+    assert linebreak.score(recto)[1] >= linebreak.FAULT
+    assert linebreak.score(verso)[1] < linebreak.FAULT
+    assert linebreak.score(recto, feet=False)[1] < linebreak.FAULT
+
+
+def test_a_hyphen_ending_the_last_full_line_weighs_more_than_another():
+    last_full = [_line(), _line(), _line(hyphen=True), _line()]
+    earlier = [_line(hyphen=True), _line(), _line(), _line()]
+    assert linebreak.score(last_full)[1] > linebreak.score(earlier)[1] > linebreak.score([_line()] * 4)[1]
+
+
+def test_each_faulty_paragraph_keeps_its_best_setting_tried_in_galleys():
+    """Paragraph 1 is loose but for setting 2; paragraph 2 is good as it is;
+    paragraph 3 is loose whatever its setting: it keeps the sheet's. Two
+    full layouts (before and after), the settings tried in galleys of the
+    paragraphs still faulty."""
+    loose = linebreak.NATURAL_EM + 0.1
+
+    def lines_of(paragraph, variant):
+        bad = paragraph == 3 or (paragraph == 1 and variant != 2)
+        return [_line(paragraph, stretch=loose if bad else 0.1), _line(paragraph)]
+
+    calls = []
+
+    def lay_out(styles, galley):
+        calls.append((dict(styles), galley and set(galley)))
+        variant_of = {p: linebreak.VARIANTS.index(s) for p, s in styles.items()}
+        found = [line for p in (galley or (1, 2, 3)) for line in lines_of(p, variant_of.get(p, 0))]
+        return ("laid", styles), found, {}
+
+    original = linebreak.lines
+    linebreak.lines = lambda document, index: document  # type: ignore[assignment]
+    try:
+        laid = linebreak.compose(lay_out)
+    finally:
+        linebreak.lines = original
+    assert laid == ("laid", {1: linebreak.VARIANTS[2]})
+    full = [c for c in calls if c[1] is None]
+    assert len(full) == 2 and full[0][0] == {}
+    galleys = [c[1] for c in calls if c[1] is not None]
+    assert galleys[0] == {1, 3} and all(g == {3} for g in galleys[2:])
+
+
+WORDS = (
+    "movement strike union council assembly worker peasant capital state crisis programme struggle party "
+    "demand wage land reform army election power class history question independence colonial market debt "
+    "organisation solidarity strategy tactic alliance the of and a to in that with"
+).split()
+SHEET = """@page { size: 440px 3000px; margin: 20px }
+body { font: 13px/17px serif; margin: 0 }
+p { text-align: justify; hyphens: auto; margin: 0; text-indent: 1.2em;
+    hyphenate-limit-chars: 6 2 3; hyphenate-limit-zone: 24%; word-spacing: -0.05em }"""
+
+
+def _lay_out(source: str):
+    sheet = CSS(string=SHEET)
+
+    def lay_out(styles, galley):
+        html = HTML(string=source)
+        index = linebreak.elements(html)
+        linebreak.restyle(html, styles)
+        if galley is not None:
+            linebreak.galley(html, galley)
+        document = html.render(stylesheets=[sheet])
+        return document, document, index
+
+    return lay_out
+
+
+def test_a_generated_text_composed_has_no_loose_lines_nor_runs_of_hyphens_and_fewer_hyphens():
+    rng = random.Random(16)
+    paragraphs = [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 110))).capitalize() + "." for _ in range(12)
+    ]
+    source = "<html lang='en'><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
+    lay_out = _lay_out(source)
+    greedy, _, index = lay_out({}, None)
+    before = linebreak.score(linebreak.lines(greedy, index))
+    assert any(points >= linebreak.FAULT for points in before.values()), "the greedy layout has no fault to mend"
+
+    seen = {}
+
+    def remembered(styles, galley):
+        laid, document, index = lay_out(styles, galley)
+        seen["index"] = index
+        return laid, document, index
+
+    composed = linebreak.compose(remembered)
+    found = linebreak.lines(composed, seen["index"])
+    after = linebreak.score(found)
+    assert sorted(after) == sorted(before)
+    assert all(points < linebreak.FAULT for points in after.values()), (before, after)
+    last = {line.paragraph: number for number, line in enumerate(found)}
+    loose = [n for n, line in enumerate(found) if line.stretch > linebreak.NATURAL_EM and n != last[line.paragraph]]
+    assert loose == []
+    # Fewer hyphens than WeasyPrint's own setting gives (hyphenate wherever a word does not fit).
+    plain = {p: "hyphenate-limit-chars: auto; hyphenate-limit-zone: 0; word-spacing: 0" for p in before}
+    default, _, index = lay_out(plain, None)
+    assert sum(line.hyphen for line in found) < 0.75 * sum(line.hyphen for line in linebreak.lines(default, index))
