@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from .engine.paragraphs import Line, elements, galley, lines, restyle
 
-__all__ = ["compose", "elements", "galley", "restyle", "score"]
+__all__ = ["compose", "elements", "galley", "restyle", "rising", "score"]
 
 # A line is loose when justification widens its word spaces by more than the
 # natural space (so that a space is over twice the natural): Charis SIL's is
@@ -121,3 +121,18 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
     if not chosen:
         return laid
     return lay_out(chosen, None)[0]
+
+
+def rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """on_page, called only with a count higher than any before: the
+    document is laid out again once its paragraphs are set."""
+    if on_page is None:
+        return None
+    high = [0]
+
+    def report(count: int) -> None:
+        if count > high[0]:
+            high[0] = count
+            on_page(count)
+
+    return report

@@ -179,21 +179,6 @@ def _styles(setting: Setting):
     return _SHEETS[key]
 
 
-def _rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
-    """on_page, called only with a count higher than any before: a paragraph
-    set again lays the document out again (linebreak.py)."""
-    if on_page is None:
-        return None
-    high = [0]
-
-    def report(count: int) -> None:
-        if count > high[0]:
-            high[0] = count
-            on_page(count)
-
-    return report
-
-
 def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = None) -> Laid:
     """Lay out ``source(flowing) -> HTML`` keeping notes with their calls; when
     the flow runs into the foot of a display page, again as flex columns.
@@ -220,7 +205,7 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
                 color_profiles=dict(profiles),
             )
 
-        pages_so_far = _rising(on_page)
+        pages_so_far = linebreak.rising(on_page)
 
         def composed(flowing):
             def lay(looks, alone):
