@@ -78,6 +78,8 @@ def test_each_faulty_paragraph_keeps_its_best_setting_tried_in_galleys():
     assert len(full) == 2 and full[0][0] == {}
     galleys = [c[1] for c in calls if c[1] is not None]
     assert galleys[0] == {1, 3} and all(g == {3} for g in galleys[2:])
+    # Paragraph 3 is never mended: the galleys stop at the budget, not at the last setting.
+    assert sum(len(g) for g in galleys) <= linebreak.BUDGET * 3 < len(linebreak.VARIANTS)
 
 
 WORDS = (

@@ -15,7 +15,8 @@ and keeps the one it reads best in. A paragraph's lines do not depend on the
 page it is on, so each setting is tried on all faulty paragraphs at once, in
 a galley: the document with everything else hidden, a fraction of its cost.
 Then the document is laid out once more with each paragraph's setting; a
-document without faults is laid out once. The same happens in a book set in
+document without faults is laid out once, and the galleys set at most a
+few times as many paragraphs as the document has (BUDGET). The same happens in a book set in
 parts: each part's first page is a recto.
 """
 
@@ -56,6 +57,10 @@ HYPHEN = 1
 # A paragraph with more hyphens than this share of its lines is tried in the
 # other settings too, for one with fewer (the book's limit is 10%).
 HYPHENS_SHARE = 0.08
+# The galleys may set, all told, this many times the document's paragraphs:
+# a long text whose every paragraph is faulty costs a few layouts, not one
+# per setting.
+BUDGET = 3
 
 Laid = TypeVar("Laid")
 
@@ -106,9 +111,13 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
     # A paragraph whose only fault is a hyphen at a recto's foot takes
     # another setting whose lines are good: its breaks, and its foot, move.
     best = {p: ((plain[p], 0) if whole[p][0] < FAULT or plain[p] >= FAULT else (FAULT, 0)) for p in pending}
+    budget = BUDGET * len(whole)
     for variant in range(1, len(VARIANTS)):
-        if not pending:
+        if len(pending) > budget:  # out of time for fewer hyphens: faults only
+            pending = {p for p in pending if best[p][0] >= FAULT}
+        if not pending or len(pending) > budget:
             break
+        budget -= len(pending)
         _, galley, at = lay_out(dict.fromkeys(pending, VARIANTS[variant]), pending)
         for p, (points, better) in judged(lines(galley, at), feet=False).items():
             if p in pending and (points, variant) < best[p]:
