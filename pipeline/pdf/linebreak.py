@@ -46,10 +46,19 @@ SPACINGS = (
     "",
 )
 ZONES = ("", "hyphenate-limit-zone: 9%", "hyphenate-limit-zone: 0")
-VARIANTS = (
-    "",
-    *("; ".join(filter(None, (zone, spacing))) for zone in ZONES for spacing in SPACINGS if zone or spacing),
-    "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.1em; letter-spacing: -0.015em",
+TIGHT = "word-spacing: -0.1em; letter-spacing: -0.01em"
+# The tight setting hyphenating wherever it helps comes early: it mends most
+# loose lines, should the budget below run out.
+VARIANTS = tuple(
+    dict.fromkeys(
+        (
+            "",
+            TIGHT,
+            f"hyphenate-limit-zone: 0; {TIGHT}",
+            *("; ".join(filter(None, (zone, spacing))) for zone in ZONES for spacing in SPACINGS if zone or spacing),
+            "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.1em; letter-spacing: -0.015em",
+        )
+    )
 )
 FAULT = 100  # a loose line, a third hyphen in a row, a hyphen at a recto's foot
 LAST_FULL_LINE = 5  # a hyphen ending the line before a paragraph's last
@@ -60,7 +69,8 @@ HYPHENS_SHARE = 0.08
 # The galleys may set, all told, this many times the document's paragraphs:
 # a long text whose every paragraph is faulty costs a few layouts, not one
 # per setting.
-BUDGET = 3
+BUDGET = 2
+BUDGET_AT_LEAST = 60  # a short text is cheap to set: it may try more
 
 Laid = TypeVar("Laid")
 
@@ -111,21 +121,28 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
     # A paragraph whose only fault is a hyphen at a recto's foot takes
     # another setting whose lines are good: its breaks, and its foot, move.
     best = {p: ((plain[p], 0) if whole[p][0] < FAULT or plain[p] >= FAULT else (FAULT, 0)) for p in pending}
-    budget = BUDGET * len(whole)
-    for variant in range(1, len(VARIANTS)):
-        if len(pending) > budget:  # out of time for fewer hyphens: faults only
-            pending = {p for p in pending if best[p][0] >= FAULT}
-        if not pending or len(pending) > budget:
-            break
-        budget -= len(pending)
-        _, galley, at = lay_out(dict.fromkeys(pending, VARIANTS[variant]), pending)
-        for p, (points, better) in judged(lines(galley, at), feet=False).items():
-            if p in pending and (points, variant) < best[p]:
-                best[p] = (points, variant)
-                if not better:
-                    pending.discard(p)
-        if variant == len(SPACINGS):  # the settings after these hyphenate more: for faults only
-            pending = {p for p in pending if best[p][0] >= FAULT}
+    budget = max(BUDGET * len(whole), BUDGET_AT_LEAST)
+    tried: set[tuple[int, int]] = set()
+    # Faults first, in every setting; then, while the budget lasts, fewer
+    # hyphens, in the settings that do not hyphenate more.
+    for faults_only in (True, False):
+        for variant, setting in enumerate(VARIANTS[1:], 1):
+            if faults_only:
+                trying = {p for p in pending if best[p][0] >= FAULT}
+            elif "hyphenate-limit" in setting:
+                continue
+            else:
+                trying = {p for p in pending if (p, variant) not in tried}
+            if not trying or len(trying) > budget:
+                continue
+            budget -= len(trying)
+            tried.update((p, variant) for p in trying)
+            _, galley, at = lay_out(dict.fromkeys(trying, setting), trying)
+            for p, (points, better) in judged(lines(galley, at), feet=False).items():
+                if p in trying and (points, variant) < best[p]:
+                    best[p] = (points, variant)
+                    if not better:
+                        pending.discard(p)
     chosen = {p: VARIANTS[v] for p, (_, v) in best.items() if v}
     if not chosen:
         return laid
