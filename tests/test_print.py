@@ -463,6 +463,9 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
         return kept["document"], apart
 
     monkeypatch.setattr(notes, "keep_with_calls", keep_and_look)
+    # One layout, its paragraphs as the sheet sets them: setting some again
+    # (linebreak.py) would move the note this test needs.
+    monkeypatch.setattr(pipeline.pdf.linebreak, "compose", lambda lay_out: lay_out({}, None)[0])
     # The book laid out whole, not chapter by chapter: one document holds every box.
     monkeypatch.setattr(pipeline.pdf.parts, "splits", lambda pub: False)
     # Two chapters of the benchmark book: a paragraph there sends a note on.
