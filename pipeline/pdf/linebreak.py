@@ -34,19 +34,21 @@ __all__ = ["compose", "elements", "galley", "restyle", "rising", "score"]
 # 0.293 em; a little less is used, to stay clear of the limit.
 NATURAL_EM = 0.27
 # The settings a faulty paragraph is tried in, after the sheet's own, in
-# order: the spacing (word spaces no tighter than two thirds of the natural,
-# letters by at most 2% of the em), first at the sheet's hyphenation limit
+# order: the spacing (word spaces no tighter than three quarters of the natural,
+# letters by at most 3% of the em), first at the sheet's hyphenation limit
 # zone, then with hyphens allowed more often; last, more break points.
 SPACINGS = (
-    "word-spacing: -0.1em",
-    "word-spacing: -0.1em; letter-spacing: -0.01em",
+    "word-spacing: -0.06em",
+    "word-spacing: -0.06em; letter-spacing: -0.01em",
     "letter-spacing: 0.01em",
-    "word-spacing: -0.1em; letter-spacing: -0.02em",
+    "word-spacing: -0.06em; letter-spacing: -0.02em",
     "letter-spacing: 0.02em",
+    "word-spacing: -0.06em; letter-spacing: -0.03em",
+    "letter-spacing: 0.03em",
     "",
 )
 ZONES = ("", "hyphenate-limit-zone: 9%", "hyphenate-limit-zone: 0")
-TIGHT = "word-spacing: -0.1em; letter-spacing: -0.01em"
+TIGHT = "word-spacing: -0.06em; letter-spacing: -0.01em"
 # The tight setting hyphenating wherever it helps comes early: it mends most
 # loose lines, should the budget below run out.
 VARIANTS = tuple(
@@ -56,7 +58,7 @@ VARIANTS = tuple(
             TIGHT,
             f"hyphenate-limit-zone: 0; {TIGHT}",
             *("; ".join(filter(None, (zone, spacing))) for zone in ZONES for spacing in SPACINGS if zone or spacing),
-            "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.1em; letter-spacing: -0.015em",
+            "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.06em; letter-spacing: -0.015em",
         )
     )
 )
@@ -70,7 +72,7 @@ HYPHENS_SHARE = 0.08
 # a long text whose every paragraph is faulty costs a few layouts, not one
 # per setting.
 BUDGET = 2
-BUDGET_AT_LEAST = 60  # a short text is cheap to set: it may try more
+BUDGET_AT_LEAST = 200  # a short text is cheap to set: it may try more
 
 Laid = TypeVar("Laid")
 
