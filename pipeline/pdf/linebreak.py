@@ -34,16 +34,18 @@ __all__ = ["compose", "elements", "galley", "restyle", "rising", "score"]
 # 0.293 em; a little less is used, to stay clear of the limit.
 NATURAL_EM = 0.27
 # The settings a faulty paragraph is tried in, after the sheet's own, in
-# order: the spacing (word spaces no tighter than three quarters of the natural,
-# letters by at most 3% of the em), first at the sheet's hyphenation limit
-# zone, then with hyphens allowed more often; last, more break points.
+# order: the spacing (letters by at most 3% of the em; word spaces, letter
+# spacing included, never under three quarters of the natural: a narrower
+# space reads as none to text extraction, "seecollections"), first at the
+# sheet's hyphenation limit zone, then with hyphens allowed more often;
+# last, more break points.
 SPACINGS = (
     "word-spacing: -0.06em",
     "word-spacing: -0.06em; letter-spacing: -0.01em",
     "letter-spacing: 0.01em",
-    "word-spacing: -0.06em; letter-spacing: -0.02em",
+    "word-spacing: -0.05em; letter-spacing: -0.02em",
     "letter-spacing: 0.02em",
-    "word-spacing: -0.06em; letter-spacing: -0.03em",
+    "word-spacing: -0.04em; letter-spacing: -0.03em",
     "letter-spacing: 0.03em",
     "",
 )
@@ -58,7 +60,7 @@ VARIANTS = tuple(
             TIGHT,
             f"hyphenate-limit-zone: 0; {TIGHT}",
             *("; ".join(filter(None, (zone, spacing))) for zone in ZONES for spacing in SPACINGS if zone or spacing),
-            "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.06em; letter-spacing: -0.015em",
+            "hyphenate-limit-zone: 0; hyphenate-limit-chars: 5 2 2; word-spacing: -0.055em; letter-spacing: -0.015em",
         )
     )
 )
