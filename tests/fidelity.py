@@ -6,7 +6,8 @@ token stream gives:
 
 - the *words* of its text, in order: text and inline tokens' content, outside
   markup, code, math and front matter; a footnote's words, and a table's
-  ``Table:`` caption paragraph (which the reader moves), each on their own;
+  ``Table:`` caption paragraph or ``/// table-caption`` block (set above its
+  table), each on their own;
 - its *code blocks* (fenced and indented: their content) and code spans;
 - its *headings*, with their text;
 - what the reader leaves out on purpose (HTML comments) and must report;
@@ -346,7 +347,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
         return bisect.bisect_right(line_starts, position) + 1
 
     lines = text.split("\n")
-    depth, in_note, in_alert_title, table_index = 0, False, False, None
+    depth, in_note, in_alert_title, in_table_caption, table_index = 0, False, False, False, None
     note_words: list[Word] | None = None
     caption_paragraphs = _table_captions(tokens)
     for index, token in enumerate(tokens):
@@ -366,6 +367,10 @@ def analyse(text: str, name: str = "source.md") -> Source:
         elif kind == "footnote_close":
             source.apart.append((f"note {source.notes}", note_words or []))
             in_note, note_words = False, None
+        elif kind == "container_caption_open" and token.info.strip().startswith("table-caption"):
+            in_table_caption = True  # set above its table (transforms/figures.py): its words are read on their own
+        elif kind == "container_caption_close":
+            in_table_caption = False
         elif kind == "alert_title_open":
             in_alert_title = True  # Pressroom writes the title (in the language of the text)
         elif kind == "alert_title_close":
@@ -438,7 +443,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
             words = block.words()
             if in_note:
                 note_words.extend(words)
-            elif index in caption_paragraphs:
+            elif index in caption_paragraphs or in_table_caption:
                 source.apart.append((f"table caption at line {first}", words))
             else:
                 source.text.extend(words)
@@ -596,6 +601,15 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
                 flush()
                 source.apart.append((f"note {source.notes}", state["note"]))
                 state["note"] = None
+            return
+        parent = element.getparent()
+        if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is not None:
+            flush()  # a table's caption is set above it (transforms/figures.py): its words are read on their own
+            state["note"] = []
+            children(element, depth)
+            flush()
+            source.apart.append((f"table caption at line {where.line}", state["note"]))
+            state["note"] = None
             return
         block = tag in _PM_BLOCKS
         if block:

@@ -11,6 +11,7 @@ from ..model import Chapter, Publication
 from ..pagemarks import chapter_of, place
 from ..terms import term
 from ..titles import chapter_head
+from ..transforms import codelines
 from . import semantics
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
@@ -53,6 +54,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     """The chapter's tree with EPUB semantics: popup notes, links across files,
     and a page-break marker where each print page begins."""
     body = copy.deepcopy(chapter.body)
+    codelines.hang(body)  # a screen's measure is anyone's guess: every line
     own = {p: label for p, label in page_starts.items() if p.startswith("pm-") and chapter_of(p) == chapter.id}
     for span, label in place(body, f"pm-{chapter.id}-", own):
         span.set("id", f"page-{label}")

@@ -1,0 +1,109 @@
+"""Code lines that wrap show that they continue.
+
+A code block's line longer than the measure wraps; set flush left, its
+continuation reads as a new line (in YAML, a new key). Each such line is
+made a block of its own with a hanging indent: its continuations start a
+few columns right of where the line's own text starts. The indent is drawn
+by the layout (padding and a negative text indent), so the code's
+characters, spaces and line ends are unchanged and copy as they were
+written. Highlighting spans that run over several lines are split at the
+line ends, their attributes kept (an id only on the first piece).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+CLASS = "code-line"
+HANG = 4  # columns a continuation is set right of its line's own text
+MOST = 24  # columns at most from the block's edge, so a deep line keeps a measure
+TAB = 8  # CSS's tab-size
+# In print, a line this short fits any text block at the code's size (8 pt
+# monospace, over 40 columns on the smallest trim, in a list or quotation
+# too): it is left as it is, since each block costs the typesetter a box.
+PRINT_SHORTEST = 32
+
+
+def _columns(line: str) -> int:
+    """How far the line's text is indented, in columns."""
+    column = 0
+    for ch in line:
+        if ch == " ":
+            column += 1
+        elif ch == "\t":
+            column += TAB - column % TAB
+        else:
+            break
+    return column
+
+
+def _segments(el, path: tuple = ()):
+    """(text, path of elements from the block down) for every piece of text, in order;
+    an element with no text at all is given as an empty piece, so it is kept."""
+    if el.text or len(el) == 0:
+        yield el.text or "", path
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _segments(child, (*path, child))
+        if child.tail:
+            yield child.tail, path
+
+
+def _lines(container) -> list[list[tuple[str, tuple]]]:
+    """The container's pieces split at line ends, each line keeping its "\\n"."""
+    lines: list[list[tuple[str, tuple]]] = [[]]
+    for text, path in _segments(container):
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part or not last or not text:
+                lines[-1].append((part if last else part + "\n", path))
+            if not last:
+                lines.append([])
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _add_text(parent, text: str) -> None:
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _rebuild(container, lines, min_length: int) -> None:
+    """Refill the container line by line; a line longer than min_length becomes a hanging block."""
+    for child in list(container):
+        container.remove(child)
+    container.text = None
+    seen: set[int] = set()
+    for pieces in lines:
+        text = "".join(t for t, _ in pieces)
+        parent = container
+        if len(text.rstrip("\n")) > min_length:
+            indent = min(_columns(text) + HANG, MOST)
+            parent = etree.SubElement(container, "span", {"class": CLASS})
+            if indent != HANG:  # the sheets' rule sets the common case
+                parent.set("style", f"padding-left: {indent}ch; text-indent: -{indent}ch")
+        stack: list = []  # (original, its copy) open in this line, outermost first
+        for piece, path in pieces:
+            while stack and (len(stack) > len(path) or stack[-1][0] is not path[len(stack) - 1]):
+                stack.pop()
+            while len(stack) < len(path):
+                original = path[len(stack)]
+                attrs = {k: v for k, v in original.attrib.items() if not (k == "id" and id(original) in seen)}
+                seen.add(id(original))
+                stack.append((original, etree.SubElement(stack[-1][1] if stack else parent, original.tag, attrs)))
+            _add_text(stack[-1][1] if stack else parent, piece)
+
+
+def hang(body, min_length: int = 0) -> None:
+    """Give every code block's lines longer than min_length characters a hanging indent."""
+    for pre in list(body.iter("pre")):
+        elements = [c for c in pre if isinstance(c.tag, str)]
+        container = elements[0] if len(elements) == 1 and elements[0].tag == "code" else pre
+        if container is pre and elements:
+            continue  # a block of several elements is left as it is
+        if any(len(line) > min_length for line in "".join(container.itertext()).split("\n")):
+            _rebuild(container, _lines(container), min_length)
