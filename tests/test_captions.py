@@ -91,30 +91,45 @@ YAML = (
 )
 
 
-def test_code_lines_longer_than_the_shortest_hang_and_the_text_is_unchanged():
+def test_the_lines_of_a_block_with_a_long_line_hang_and_the_text_is_unchanged():
     body = _fragment(f'<pre><code class="language-yaml">{YAML}</code></pre>')
     before = body.text_content()
-    codelines.hang(body, 20)
+    codelines.hang(body, 40, keep=2)
     assert body.text_content() == before, "copying the code gives the source text"
+    assert body.find("pre/code").get("class") == f"language-yaml {codelines.LINES}"
     lines = body.find_class(codelines.CLASS)
     assert [line.text_content() for line in lines] == [
+        "short: 1\n",
         "description: a value long enough to wrap over the measure\n",
+        "nested:\n",
         "    key: a string that runs\n",
         "over two lines and on\n",
         "\tx: tabbed and long enough to be hung\n",
+        "\n",
     ]
-    assert lines[0].get("style") is None, "the common hang is the sheets'"
-    assert lines[1].get("style") == "padding-left: 8ch; text-indent: -8ch", "right of the line's own text"
-    assert lines[3].get("style") == "padding-left: 12ch; text-indent: -12ch", "a tab counts to the next stop"
+    assert [line.get("class").split()[1:] for line in lines] == [
+        [codelines.FIRST],
+        [codelines.FIRST],
+        [],
+        [],
+        [],
+        [codelines.LAST],
+        [codelines.LAST],
+    ], "two lines at each end are kept with their neighbours"
+    assert lines[1].get("style") is None, "the common hang is the sheets'"
+    assert lines[3].get("style") == "padding-left: 8ch; text-indent: -8ch", "right of the line's own text"
+    assert lines[5].get("style") == "padding-left: 12ch; text-indent: -12ch", "a tab counts to the next stop"
+    assert lines[6].get("style") is None
     strings = body.find_class("s")
     assert [s.text for s in strings] == ["a string that runs\n", "over two lines"], "a span over two lines is split"
     assert [s.get("id") for s in strings] == ["s1", None], "its id stays on its first piece only"
 
 
-def test_every_line_hangs_with_no_shortest_and_none_without_a_long_one():
+def test_every_block_hangs_with_no_shortest_and_none_without_a_long_line():
     body = _fragment("<pre>a\nbb\n</pre><pre><code>x</code></pre>")
     codelines.hang(body)
     assert [line.text for line in body.find_class(codelines.CLASS)] == ["a\n", "bb\n", "x"]
+    assert not body.find_class(codelines.FIRST), "nothing to keep unless asked"
     body = _fragment("<pre><code>short\nlines\n</code></pre>")
     codelines.hang(body, codelines.PRINT_SHORTEST)
     assert not body.find_class(codelines.CLASS)
@@ -126,3 +141,28 @@ def test_a_deep_line_keeps_a_measure():
     assert body.find_class(codelines.CLASS)[0].get("style") == (
         f"padding-left: {codelines.MOST}ch; text-indent: -{codelines.MOST}ch"
     )
+
+
+def test_the_empty_span_pygments_puts_before_the_code_is_no_obstacle():
+    body = _fragment(
+        '<pre><span></span><code class="language-yaml"><span class="nt">key</span>: 1\nb: 2\n</code></pre>'
+    )
+    codelines.hang(body)
+    assert [line.text_content() for line in body.find_class(codelines.CLASS)] == ["key: 1\n", "b: 2\n"]
+    body = _fragment("<pre><b>bold</b><code>x</code></pre>")
+    codelines.hang(body)
+    assert not body.find_class(codelines.CLASS), "a block of several elements is left as it is"
+
+
+@pytest.mark.parametrize(
+    ("code", "marks"),
+    [
+        ("one\n", [[]]),
+        ("one\ntwo\n", [["code-first"], ["code-last"]]),
+        ("1\n2\n3\n", [["code-first"], ["code-first", "code-last"], ["code-last"]]),
+    ],
+)
+def test_a_short_block_is_not_held_to_what_is_around_it(code, marks):
+    body = _fragment(f"<pre><code>{code}</code></pre>")
+    codelines.hang(body, keep=2)
+    assert [line.get("class").split()[1:] for line in body.find_class(codelines.CLASS)] == marks

@@ -260,7 +260,7 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=
     body = copy.deepcopy(ch.body)
     if styled is not None:
         plaincode.plain(body, styled)
-    codelines.hang(body, codelines.PRINT_SHORTEST)
+    codelines.hang(body, codelines.PRINT_SHORTEST, codelines.PRINT_KEEP)
     glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
     for tex, why in replace_math(body):

@@ -1,8 +1,8 @@
 """Code lines that wrap show that they continue.
 
 A code block's line longer than the measure wraps; set flush left, its
-continuation reads as a new line (in YAML, a new key). Each such line is
-made a block of its own with a hanging indent: its continuations start a
+continuation reads as a new line (in YAML, a new key). Each line of a block
+that has such a line is made a block of its own with a hanging indent: its continuations start a
 few columns right of where the line's own text starts. The indent is drawn
 by the layout (padding and a negative text indent), so the code's
 characters, spaces and line ends are unchanged and copy as they were
@@ -15,6 +15,8 @@ from __future__ import annotations
 from lxml import etree
 
 CLASS = "code-line"
+LINES = "code-lines"  # the block holding them
+FIRST, LAST = "code-first", "code-last"  # lines kept with the next, with the one before
 HANG = 4  # columns a continuation is set right of its line's own text
 MOST = 24  # columns at most from the block's edge, so a deep line keeps a measure
 TAB = 8  # CSS's tab-size
@@ -22,6 +24,7 @@ TAB = 8  # CSS's tab-size
 # monospace, over 40 columns on the smallest trim, in a list or quotation
 # too): it is left as it is, since each block costs the typesetter a box.
 PRINT_SHORTEST = 32
+PRINT_KEEP = 2  # print.css: pre { orphans: 3; widows: 3 }
 
 
 def _columns(line: str) -> int:
@@ -72,20 +75,24 @@ def _add_text(parent, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def _rebuild(container, lines, min_length: int) -> None:
-    """Refill the container line by line; a line longer than min_length becomes a hanging block."""
+def _rebuild(container, lines, keep: int) -> None:
+    """Refill the container line by line, each line a hanging block; the first
+    and last ``keep`` lines marked to stay with their neighbours."""
     for child in list(container):
         container.remove(child)
     container.text = None
+    container.set("class", " ".join(filter(None, [container.get("class"), LINES])))
     seen: set[int] = set()
-    for pieces in lines:
+    for number, pieces in enumerate(lines):
         text = "".join(t for t, _ in pieces)
-        parent = container
-        if len(text.rstrip("\n")) > min_length:
-            indent = min(_columns(text) + HANG, MOST)
-            parent = etree.SubElement(container, "span", {"class": CLASS})
-            if indent != HANG:  # the sheets' rule sets the common case
-                parent.set("style", f"padding-left: {indent}ch; text-indent: -{indent}ch")
+        indent = min(_columns(text) + HANG, MOST)
+        # Only between the block's own lines: on its first line a break-before
+        # (on its last a break-after) would hold the whole block to what is around it.
+        marks = [FIRST] if number < keep and number < len(lines) - 1 else []
+        marks += [LAST] if len(lines) - number <= keep and number > 0 else []
+        parent = etree.SubElement(container, "span", {"class": " ".join([CLASS, *marks])})
+        if indent != HANG and text.strip():  # the sheets' rule sets the common case
+            parent.set("style", f"padding-left: {indent}ch; text-indent: -{indent}ch")
         stack: list = []  # (original, its copy) open in this line, outermost first
         for piece, path in pieces:
             while stack and (len(stack) > len(path) or stack[-1][0] is not path[len(stack) - 1]):
@@ -98,12 +105,17 @@ def _rebuild(container, lines, min_length: int) -> None:
             _add_text(stack[-1][1] if stack else parent, piece)
 
 
-def hang(body, min_length: int = 0) -> None:
-    """Give every code block's lines longer than min_length characters a hanging indent."""
+def hang(body, min_length: int = 0, keep: int = 0) -> None:
+    """Give the lines of every code block with a line longer than min_length
+    characters a hanging indent. Each line is a block, so a page may break
+    between any two: ``keep`` lines at each end stay together (as orphans
+    and widows do for lines in one block)."""
     for pre in list(body.iter("pre")):
-        elements = [c for c in pre if isinstance(c.tag, str)]
-        container = elements[0] if len(elements) == 1 and elements[0].tag == "code" else pre
-        if container is pre and elements:
+        codes = [c for c in pre if c.tag == "code"]
+        # Pygments puts an empty span before the code: it holds nothing to split.
+        others = [c for c in pre if c.tag != "code" and (len(c) or (c.text or "").strip() or (c.tail or "").strip())]
+        if others or len(codes) > 1 or (codes and (pre.text or "").strip()):
             continue  # a block of several elements is left as it is
+        container = codes[0] if codes else pre
         if any(len(line) > min_length for line in "".join(container.itertext()).split("\n")):
-            _rebuild(container, _lines(container), min_length)
+            _rebuild(container, _lines(container), keep)
