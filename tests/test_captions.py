@@ -112,10 +112,10 @@ def test_the_lines_of_a_block_with_a_long_line_hang_and_the_text_is_unchanged():
         [codelines.FIRST],
         [],
         [],
-        [],
         [codelines.LAST],
         [codelines.LAST],
-    ], "two lines at each end are kept with their neighbours"
+        [codelines.LAST],
+    ], "three lines with text at each end are kept together; a blank one does not count"
     assert lines[1].get("style") is None, "the common hang is the sheets'"
     assert lines[3].get("style") == "padding-left: 8ch; text-indent: -8ch", "right of the line's own text"
     assert lines[5].get("style") == "padding-left: 12ch; text-indent: -12ch", "a tab counts to the next stop"
@@ -160,6 +160,10 @@ def test_the_empty_span_pygments_puts_before_the_code_is_no_obstacle():
         ("one\n", [[]]),
         ("one\ntwo\n", [["code-first"], ["code-last"]]),
         ("1\n2\n3\n", [["code-first"], ["code-first", "code-last"], ["code-last"]]),
+        (
+            "Our demands:\n\n1. One\n2. Two\n3. Three\n",
+            [["code-first"], ["code-first"], ["code-first"], ["code-last"], ["code-last"]],
+        ),
     ],
 )
 def test_a_short_block_is_not_held_to_what_is_around_it(code, marks):

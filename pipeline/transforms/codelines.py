@@ -24,7 +24,10 @@ TAB = 8  # CSS's tab-size
 # monospace, over 40 columns on the smallest trim, in a list or quotation
 # too): it is left as it is, since each block costs the typesetter a box.
 PRINT_SHORTEST = 32
-PRINT_KEEP = 2  # print.css: pre { orphans: 3; widows: 3 }
+# Source lines kept with their neighbour at each end of a block: two lines at
+# least on either side of a page break, as orphans and widows keep for text.
+# Whole lines, which may each be several: more would leave a page short.
+PRINT_KEEP = 1
 
 
 def _columns(line: str) -> int:
@@ -83,13 +86,17 @@ def _rebuild(container, lines, keep: int) -> None:
     container.text = None
     container.set("class", " ".join(filter(None, [container.get("class"), LINES])))
     seen: set[int] = set()
-    for number, pieces in enumerate(lines):
-        text = "".join(t for t, _ in pieces)
+    texts = ["".join(t for t, _ in pieces) for pieces in lines]
+    # A blank line shows nothing: ``keep`` counts lines with text.
+    shown = [n for n, text in enumerate(texts) if text.strip()]
+    head_end = shown[keep] if len(shown) > keep else len(lines) - 1
+    tail_start = shown[-keep - 1] if len(shown) > keep else 0
+    for number, (pieces, text) in enumerate(zip(lines, texts)):
         indent = min(_columns(text) + HANG, MOST)
         # Only between the block's own lines: on its first line a break-before
         # (on its last a break-after) would hold the whole block to what is around it.
-        marks = [FIRST] if number < keep and number < len(lines) - 1 else []
-        marks += [LAST] if len(lines) - number <= keep and number > 0 else []
+        marks = [FIRST] if number < head_end and number < len(lines) - 1 else []
+        marks += [LAST] if number > tail_start and number > 0 else []
         parent = etree.SubElement(container, "span", {"class": " ".join([CLASS, *marks])})
         if indent != HANG and text.strip():  # the sheets' rule sets the common case
             parent.set("style", f"padding-left: {indent}ch; text-indent: -{indent}ch")
