@@ -348,6 +348,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
 
     lines = text.split("\n")
     depth, in_note, in_alert_title, in_table_caption, table_index = 0, False, False, False, None
+    table_spans = 0  # how many code spans came before the last table
     note_words: list[Word] | None = None
     caption_paragraphs = _table_captions(tokens)
     for index, token in enumerate(tokens):
@@ -377,6 +378,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
             in_alert_title = False
         elif kind == "table_open":
             source.tables += 1
+            table_spans = len(source.code_spans)
             table_index = len(source.table_words)
             source.table_words.append([])
         elif kind == "table_close":
@@ -405,6 +407,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
             (note_words if in_note else source.text).extend(words)
         elif kind == "inline" and not in_alert_title:
             block = _Text()
+            spans_before = len(source.code_spans)
             is_heading = index > 0 and tokens[index - 1].type == "heading_open"
             heading_text = _Text() if is_heading else None
             line = first or 0
@@ -445,6 +448,11 @@ def analyse(text: str, name: str = "source.md") -> Source:
                 note_words.extend(words)
             elif index in caption_paragraphs or in_table_caption:
                 source.apart.append((f"table caption at line {first}", words))
+                if in_table_caption or tokens[index - 2].type == "table_close":
+                    # written after its table, set above it: its code spans come first
+                    moved = source.code_spans[spans_before:]
+                    del source.code_spans[spans_before:]
+                    source.code_spans[table_spans:table_spans] = moved
             else:
                 source.text.extend(words)
                 if table_index is not None:
@@ -534,7 +542,7 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
     )
     root = lxml_html.fragment_fromstring(md.convert(body), create_parent="div")
     source, where = Source(name), _Locator(body, first_line)
-    state = {"note": None, "table": None, "block": _Text(), "heading": None}
+    state = {"note": None, "table": None, "block": _Text(), "heading": None, "table_spans": 0}
 
     def add(text: str | None, locate: bool = True) -> None:
         if text:
@@ -606,7 +614,12 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
         if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is not None:
             flush()  # a table's caption is set above it (transforms/figures.py): its words are read on their own
             state["note"] = []
+            spans_before = len(source.code_spans)
             children(element, depth)
+            if parent.index(parent.find("table")) < parent.index(element):  # its code spans come first
+                moved = source.code_spans[spans_before:]
+                del source.code_spans[spans_before:]
+                source.code_spans[state["table_spans"] : state["table_spans"]] = moved
             flush()
             source.apart.append((f"table caption at line {where.line}", state["note"]))
             state["note"] = None
@@ -618,6 +631,7 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
             source.list_items.append((depth, where.find("".join(element.itertext())[:80])))
         if tag == "table":
             source.tables += 1
+            state["table_spans"] = len(source.code_spans)
             state["table"] = len(source.table_words)
             source.table_words.append([])
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
