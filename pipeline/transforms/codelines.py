@@ -2,12 +2,13 @@
 
 A code block's line longer than the measure wraps; set flush left, its
 continuation reads as a new line (in YAML, a new key). Each line of a block
-that has such a line is made a block of its own with a hanging indent: its continuations start a
-few columns right of where the line's own text starts. The indent is drawn
-by the layout (padding and a negative text indent), so the code's
-characters, spaces and line ends are unchanged and copy as they were
-written. Highlighting spans that run over several lines are split at the
-line ends, their attributes kept (an id only on the first piece).
+that has such a line is made a block of its own with a hanging indent: its
+continuations start a few columns right of where the line's own text
+starts. The indent is drawn by the layout (padding and a negative text
+indent), so the code's characters, spaces and line ends are unchanged and
+copy as they were written. Highlighting spans that run over several lines
+are split at the line ends, their attributes kept (an id only on the first
+piece).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ FIRST, LAST = "code-first", "code-last"  # lines kept with the next, with the on
 HANG = 4  # columns a continuation is set right of its line's own text
 MOST = 24  # columns at most from the block's edge, so a deep line keeps a measure
 TAB = 8  # CSS's tab-size
-# In print, a line this short fits any text block at the code's size (8 pt
-# monospace, over 40 columns on the smallest trim, in a list or quotation
-# too): it is left as it is, since each block costs the typesetter a box.
+# In print, no block with a line this short or shorter wraps: at the code's
+# size (8 pt monospace) an A6 page, the smallest named trim, holds about 40
+# columns, in a list too. Such a block is left as it is: each line made a
+# block costs the typesetter a box.
 PRINT_SHORTEST = 32
 # Source lines kept with their neighbour at each end of a block: two lines at
 # least on either side of a page break, as orphans and widows keep for text.
