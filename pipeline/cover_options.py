@@ -69,7 +69,9 @@ SERVICES = {
 DEFAULT_SERVICE = "kdp"
 DEFAULT_PAPER = "white"
 KEYS = ("service", "paper")
-HINT = "print-cover: {service: kdp, paper: cream}; paper: a stock of the service, or its thickness per page, e.g. 0.06mm"
+HINT = (
+    "print-cover: {service: kdp, paper: cream}; paper: a stock of the service, or its thickness per page, e.g. 0.06mm"
+)
 
 
 @dataclass(frozen=True)

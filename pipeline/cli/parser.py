@@ -49,7 +49,7 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
         "--format",
         default=formats,
         metavar="LIST",
-        help=f"editions to build, comma-separated (default: {formats})",
+        help=f"editions to build, comma-separated (default: {formats}); also cover, the print cover",
     )
     p.add_argument(
         "--page-list",

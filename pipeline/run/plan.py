@@ -21,6 +21,8 @@ from .staging import Unwritable, recover
 from .task import Task
 
 EDITIONS = ("epub", "pdf", "archive")
+# Made only when asked for, by name (-f pdf,cover) or by the metadata (print-cover: the cover with the print edition).
+ON_REQUEST = ("cover",)
 EXECUTORS = ("local", "dask")
 
 
@@ -89,9 +91,9 @@ def select(project: Path, names, diags: Diagnostics) -> list[Path]:
 
 def check_arguments(diags: Diagnostics, formats, jobs: int | None, executor: str, scheduler: str | None) -> None:
     """A wrong argument: BuildError with Exit.USAGE."""
-    unknown = [f for f in formats if f not in EDITIONS]
+    unknown = [f for f in formats if f not in EDITIONS + ON_REQUEST]
     if unknown:
-        diags.error(f"unknown edition '{unknown[0]}'", hint=f"choose from: {', '.join(EDITIONS)}")
+        diags.error(f"unknown edition '{unknown[0]}'", hint=f"choose from: {', '.join(EDITIONS + ON_REQUEST)}")
     elif executor not in EXECUTORS:
         diags.error(f"unknown executor '{executor}'", hint="choose from: " + ", ".join(EXECUTORS))
     elif executor == "dask" and not scheduler:
@@ -180,8 +182,8 @@ def plan(
 
 
 def epub_alone(formats) -> bool:
-    """An EPUB asked for without the print edition or the archive (which holds a PDF/A)."""
-    return "epub" in formats and not {"pdf", "archive"} & set(formats)
+    """An EPUB asked for without the print edition, the archive (which holds a PDF/A) or the cover (which counts its pages)."""
+    return "epub" in formats and not {"pdf", "archive", "cover"} & set(formats)
 
 
 def _page_lists(project: Path, chosen: list[Path], formats, styles: str, result: Plan) -> None:

@@ -1,0 +1,71 @@
+"""Writers: the print cover, one PDF/X-4 page holding back, spine and front
+for a print-on-demand service (KDP, IngramSpark), with the service's bleed
+round the trimmed spread (TrimBox and BleedBox as the printer reads them).
+
+The spine's width comes from the print edition's page count and the
+paper's thickness (cover_options.py); the front and spine carry the title
+and authors, the back the blurb (``description``), the publisher and the
+print edition's ISBN as an EAN-13 barcode. Made when the build asks for the
+``cover`` edition or the metadata for ``print-cover``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..cover_options import CoverOptions
+from ..model import Publication
+from .spread import Geometry, document
+
+__all__ = ["Geometry", "file_name", "make_cover"]
+
+
+def file_name(slug: str) -> str:
+    return f"{slug}.cover.pdf"
+
+
+def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geometry]:
+    """The cover PDF of a print edition of ``pages`` pages, and its geometry."""
+    from weasyprint import CSS, HTML  # here: a build without a cover does not load it
+
+    from .. import styles
+    from ..pdf import press
+    from ..pdf.engine.fonts import committed_only
+    from ..pdf.engine.metadata import NS, amend_xmp
+    from ..pdf.fetcher import ProjectFetcher
+
+    m = pub.metadata
+    source, geometry = document(m, m.cover or CoverOptions(), pages, pub.modified)
+    fetcher, fonts, profiles = ProjectFetcher(project), committed_only(), {}
+    fonts_css = styles.file(project, "fonts.css")
+    sheets = [
+        # The press's output intent: the colours are CMYK under it.
+        f'@color-profile device-cmyk {{ src: url("{(project / styles.STYLES / press.PROFILE).as_uri()}"); '
+        "components: cyan, magenta, yellow, black; }"
+    ]
+    base = (project / styles.STYLES / "fonts.css").as_uri()
+    parsed = [CSS(string=s, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles) for s in sheets]
+    if fonts_css is not None:
+        parsed.insert(
+            0, CSS(string=styles.sheet_text(project, fonts_css), base_url=base, url_fetcher=fetcher, font_config=fonts)
+        )
+    laid = HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=parsed, font_config=fonts, color_profiles=profiles
+    )
+    own = m.identifier_of("print").text
+    # WeasyPrint's PDF/X DocumentID is random: the cover's own, from the print
+    # edition's identifier, keeps the bytes the same from build to build.
+    document_id = f"uuid:{hashlib.md5(f'cover:{own}:{pages}'.encode()).hexdigest()}"
+
+    def settle(rdf, variant) -> None:
+        for el in rdf.iter(f"{{{NS['xmpMM']}}}DocumentID"):
+            el.text = document_id
+
+    amend_xmp(laid, settle)
+    pdf = laid.write_pdf(
+        pdf_variant=press.VARIANT,
+        pdf_identifier=hashlib.md5(f"cover:{own}".encode()).hexdigest().encode(),
+        finisher=press.finish,
+    )
+    return pdf, geometry
