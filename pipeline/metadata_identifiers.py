@@ -67,16 +67,16 @@ def read_identifiers(r: ValueReader) -> list[Identifier]:
             if isbn is None:
                 continue
             text, scheme = isbn, "ISBN"
-        fmt = _format(r, edition, out)
-        if fmt is not False:
+        known, fmt = _format(r, edition, out)
+        if known:
             out.append(Identifier(text, scheme, fmt))
     return out
 
 
-def _format(r: ValueReader, edition, before: list[Identifier]) -> str | None | bool:
-    """The format an identifier names (None: every edition), or False after an error."""
+def _format(r: ValueReader, edition, before: list[Identifier]) -> tuple[bool, str | None]:
+    """Whether the format an identifier names is known, and which (None: every edition)."""
     if edition is None:
-        return None
+        return True, None
     fmt = _FORMAT_NAMES.get(str(edition).strip().lower()) if isinstance(edition, str) else None
     if fmt is None:
         r.error(
@@ -84,15 +84,15 @@ def _format(r: ValueReader, edition, before: list[Identifier]) -> str | None | b
             f"an identifier's format must be {' or '.join(FORMATS)}, not {edition!r}",
             "each edition has its own ISBN: identifier: [{text: ..., format: print}, {text: ..., format: epub}]",
         )
-        return False
+        return False, None
     if any(i.format == fmt for i in before):
         r.error(
             "identifier",
             f"two identifiers name the {fmt} edition",
             f"give the {fmt} edition one identifier; an identifier without a format names every edition",
         )
-        return False
-    return fmt
+        return False, None
+    return True, fmt
 
 
 def identifier_for(identifiers: list[Identifier], fmt: str) -> Identifier:

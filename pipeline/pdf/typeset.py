@@ -64,7 +64,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
     if pdfx:
         sheets.append((press.sheet(project), None))
     m = pub.metadata
-    edition_id, own = m.print_id, m.identifier_of("print").text
+    edition_id, print_ident = m.print_id, m.identifier_of("print").text
     extra = (
         ("language", (m.lang,)),
         ("publisher", (m.publisher,) if m.publisher else ()),
@@ -72,7 +72,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
         ("identifier", (edition_id,)),
         ("rights", (m.rights,) if m.rights else ()),
     )
-    info = (("Publisher", m.publisher), ("Identifier", own))
+    info = (("Publisher", m.publisher), ("Identifier", print_ident))
     return Setting(
         project=project,
         styles=cache.styles_digest(project),
@@ -82,7 +82,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
         pdfx=pdfx,
         other_languages=any(ch.lang != m.lang for ch in pub.chapters),
         meta=(extra, edition_id.replace("urn:uuid:", "uuid:"), info),
-        ident=hashlib.md5(own.encode()).hexdigest().encode(),
+        ident=hashlib.md5(print_ident.encode()).hexdigest().encode(),
     )
 
 
