@@ -19,6 +19,7 @@ from ..terms import term
 from .barcode import Barcode, ean13
 
 SAFE = 12.0  # mm from the trim and the folds to any text of the front and back
+SPINE_TEXT = 2.5  # mm: the least room across the spine (inside its margins) for a line one can read
 # The ink colours: the EPUB cover's (epub/cover.py), in CMYK for the press.
 PAPER = "device-cmyk(0.21 0.25 0 0.81)"
 INK = "device-cmyk(0 0.02 0.06 0.03)"
@@ -47,7 +48,7 @@ def geometry(meta: Metadata, options: CoverOptions, pages: int) -> Geometry:
     trim = parse_trim(meta.options.print.trim)
     spec, spine = options.spec, options.spine(pages)
     # Text on a spine narrower than the service allows would run onto the front or back.
-    text = pages >= spec.spine_text_pages and spine - 2 * spec.spine_margin >= 2.5
+    text = pages >= spec.spine_text_pages and spine - 2 * spec.spine_margin >= SPINE_TEXT
     return Geometry(trim.width, trim.height, spine, spec.bleed, text)
 
 
