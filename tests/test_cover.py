@@ -325,6 +325,8 @@ def test_the_epub_is_identified_by_its_own_isbn_and_both_editions_list_each(buil
     ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
     unique = opf.get("unique-identifier")
     assert opf.find(f".//dc:identifier[@id='{unique}']", ns).text == EPUB_ISBN
+    # Its page-list names the print edition by the print ISBN.
+    assert opf.find(".//opf:meta[@property='pageBreakSource']", ns).text == "urn:isbn:" + PRINT_ISBN.replace("-", "")
     imprint = " ".join(" ".join(pdf_text_by_page(built / f"{SLUG}.pdf")[:4]).split())
     assert f"ISBN {PRINT_ISBN} (print)" in imprint and f"ISBN {EPUB_ISBN} (EPUB)" in imprint
 

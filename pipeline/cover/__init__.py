@@ -66,6 +66,7 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
     pdf = laid.write_pdf(
         pdf_variant=press.VARIANT,
         pdf_identifier=hashlib.md5(f"cover:{own}".encode()).hexdigest().encode(),
+        pdf_tags=True,  # pressroom check asks every PDF for its structure; a cover has one too
         finisher=press.finish,
     )
     return pdf, geometry
