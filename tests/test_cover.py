@@ -331,14 +331,38 @@ def test_the_epub_is_identified_by_its_own_isbn_and_both_editions_list_each(buil
     assert f"ISBN {PRINT_ISBN} (print)" in imprint and f"ISBN {EPUB_ISBN} (EPUB)" in imprint
 
 
-def test_the_same_sources_give_the_same_cover(built, tmp_path):
-    from pipeline.cover import make_cover
-    from pipeline.document import read_publication
+def _publication(built: Path):
     from pipeline import sources
+    from pipeline.document import read_publication
 
     project = built.parent
     diags = Diagnostics(root=project)
+    return read_publication(sources.load(project / "source" / SLUG, diags), project, diags, False), project
+
+
+def test_the_same_sources_give_the_same_cover_and_no_warning(built):
+    from pipeline.cover import make_cover
+
     with source_date_epoch():
-        pub = read_publication(sources.load(project / "source" / SLUG, diags), project, diags, False)
+        pub, project = _publication(built)
         pages = len(pikepdf.open(built / f"{SLUG}.pdf").pages)
-        assert make_cover(pub, project, pages)[0] == (built / f"{SLUG}.cover.pdf").read_bytes()
+        pdf, _, warned = make_cover(pub, project, pages)
+    assert pdf == (built / f"{SLUG}.cover.pdf").read_bytes()
+    assert warned == []
+
+
+def test_text_too_long_for_its_place_on_the_cover_is_a_located_warning(built):
+    from pipeline.cover import make_cover
+
+    with source_date_epoch():
+        pub, project = _publication(built)
+        pub.metadata.description = "A blurb that goes on and on about the book. " * 60
+        pub.metadata.title = "A Title So Long That No Spine Could Ever Hold It On One Line, However Thick The Book"
+        _, geometry, warned = make_cover(pub, project, 400)
+    assert geometry.spine_text
+    said = {(str(w.location), w.message) for w in warned}
+    where = f"source/{SLUG}/publication.yaml"
+    assert said == {
+        (f"{where}:6", "the description runs past the back cover's text area and is cut short"),
+        (f"{where}:1", "the title and authors do not fit on one line of the spine and are cut short"),
+    }

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..cover_options import CoverOptions
 from ..model import Publication
+from ..errors import Diagnostic, Location
 from .spread import Geometry, document
 
 __all__ = ["Geometry", "file_name", "make_cover"]
@@ -25,8 +26,9 @@ def file_name(slug: str) -> str:
     return f"{slug}.cover.pdf"
 
 
-def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geometry]:
-    """The cover PDF of a print edition of ``pages`` pages, and its geometry."""
+def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geometry, list[Diagnostic]]:
+    """The cover PDF of a print edition of ``pages`` pages, its geometry, and
+    a warning for each text too long for its place (cut short on the cover)."""
     from weasyprint import CSS, HTML  # here: a build without a cover does not load it
 
     from .. import styles
@@ -36,7 +38,7 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
     from ..pdf.fetcher import ProjectFetcher
 
     m = pub.metadata
-    source, geometry = document(m, m.cover or CoverOptions(), pages, pub.modified)
+    cover = document(m, m.cover or CoverOptions(), pages, pub.modified)
     fetcher, fonts, profiles = ProjectFetcher(project), committed_only(), {}
     fonts_css = styles.file(project, "fonts.css")
     sheets = [
@@ -50,9 +52,19 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
         parsed.insert(
             0, CSS(string=styles.sheet_text(project, fonts_css), base_url=base, url_fetcher=fetcher, font_config=fonts)
         )
-    laid = HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=parsed, font_config=fonts, color_profiles=profiles
-    )
+
+    def render(source: str):
+        return HTML(string=source, base_url=pub.folder.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=parsed, font_config=fonts, color_profiles=profiles
+        )
+
+    laid = render(cover.html)
+    where = _metadata_file(pub, project)
+    found = [
+        Diagnostic("warning", message, Location(where, m.key_lines.get(key)), f"shorten '{key}' for the cover")
+        for key, message, trial in cover.trials
+        if len(render(trial).pages) > 1
+    ]
     own = m.identifier_of("print").text
     # WeasyPrint's PDF/X DocumentID is random: the cover's own, from the print
     # edition's identifier, keeps the bytes the same from build to build.
@@ -69,4 +81,12 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
         pdf_tags=True,  # pressroom check asks every PDF for its structure; a cover has one too
         finisher=press.finish,
     )
-    return pdf, geometry
+    return pdf, cover.geometry, found
+
+
+def _metadata_file(pub: Publication, project: Path) -> str:
+    """The file the metadata is in (the manifest, or an article's own), as messages name it."""
+    try:
+        return pub.sources[0].resolve().relative_to(project.resolve()).as_posix()
+    except (ValueError, IndexError):
+        return pub.slug

@@ -61,13 +61,30 @@ def _barcode(meta: Metadata, options: CoverOptions) -> Barcode | None:
     return ean13(own.text, options.spec.barcode, f"ISBN {own.text}")
 
 
+# A trial sets one part in the flow of a page the size of its place.
+_TRIAL = (
+    "section, .spine { position: static !important; transform: none !important; max-height: none !important;"
+    " overflow: visible !important; }\n.spine p { white-space: normal !important; }\n"
+)
+
+
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
-def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -> tuple[str, Geometry]:
-    """The cover's HTML, with its style sheet, and its geometry. modified:
-    the publication's date (dates.py), the PDF's, so the bytes do not follow the clock."""
+@dataclass(frozen=True)
+class Cover:
+    html: str
+    geometry: Geometry
+    # (metadata key, what would not fit, HTML of a page the size of its place
+    # holding only it, in the flow: it fits when that makes one page)
+    trials: tuple[tuple[str, str, str], ...]
+
+
+def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -> Cover:
+    """The cover's HTML with its style sheet, its geometry, and the trials of
+    what may not fit. modified: the publication's date (dates.py), the PDF's,
+    so the bytes do not follow the clock."""
     g = geometry(meta, options, pages)
     spec = options.spec
     authors = ", ".join(meta.authors)
@@ -75,14 +92,14 @@ def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -
     front = [f'<h1 class="title">{title}</h1>']
     if meta.subtitle:
         front.append(f'<p class="subtitle">{html.escape(meta.subtitle)}</p>')
+    front_html = f'<div class="rule"></div>{"".join(front)}'
     parts = [
-        f'<section class="front" aria-label="{html.escape(term("cover", meta.lang))}">'
-        f'<div class="rule"></div>{"".join(front)}'
+        f'<section class="front" aria-label="{html.escape(term("cover", meta.lang))}">{front_html}'
         + (f'<p class="authors">{html.escape(authors)}</p>' if authors else "")
         + "</section>"
     ]
+    on_spine = title + (f'<span class="by">{html.escape(authors)}</span>' if authors else "")
     if g.spine_text:
-        on_spine = title + (f'<span class="by">{html.escape(authors)}</span>' if authors else "")
         parts.append(f'<div class="spine"><p>{on_spine}</p></div>')
     code = _barcode(meta, options)
     area_w, area_h = spec.barcode
@@ -127,6 +144,43 @@ section, .spine, .publisher, .code {{ position: absolute; }}
 .barcode .digits span {{ position: absolute; top: 0; text-align: center; }}
 """
     lang = html.escape(meta.lang)
+    head = f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>{css}{_TRIAL}'
+    text_w, authors_h = g.width - 2 * SAFE, (g.width * 0.045 * 1.3 + 6) if authors else 0
+    trial = [
+        # the front down to the authors, the back down to the barcode's area, the spine's one line
+        (
+            "title",
+            "the title and subtitle run into the authors on the front cover",
+            text_w,
+            g.height - 3 * SAFE - authors_h,
+            f'<section class="front">{front_html}</section>',
+        ),
+        (
+            "description",
+            "the description runs past the back cover's text area and is cut short",
+            text_w,
+            area_top - SAFE * 2 - 4,
+            f'<section class="back">{back}</section>',
+        ),
+    ]
+    if g.spine_text:
+        trial.append(
+            (
+                "title",
+                "the title and authors do not fit on one line of the spine and are cut short",
+                g.height - 2 * SAFE,
+                spine_font * 1.5,
+                f'<div class="spine"><p>{on_spine}</p></div>',
+            )
+        )
+    trials = tuple(
+        (
+            key,
+            message,
+            f"{head}@page {{ size: {w:.3f}mm {h:.3f}mm; margin: 0; bleed: 0; }}</style></head><body>{body}</body></html>",
+        )
+        for key, message, w, h, body in trial
+    )
     doc = (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
         f'<meta name="dcterms.created" content="{html.escape(modified)}">'
@@ -134,4 +188,4 @@ section, .spine, .publisher, .code {{ position: absolute; }}
         + (f'<meta name="author" content="{html.escape(authors)}">' if authors else "")
         + f"<style>{css}</style></head><body>{''.join(parts)}</body></html>"
     )
-    return doc, g
+    return Cover(doc, g, trials)

@@ -106,7 +106,10 @@ def editions(
 
         assert rendered is not None
         say(f"{pub.slug}: making the print cover")
-        yield "cover", file_name(pub.slug), make_cover(pub, project, rendered.page_count)[0], 1
+        cover_pdf, _, cut = make_cover(pub, project, rendered.page_count)
+        if warnings is not None:
+            warnings += cut
+        yield "cover", file_name(pub.slug), cover_pdf, 1
     data = None
     if epub:
         from ..epub import build_epub
