@@ -40,11 +40,12 @@ class Service:
     stocks: dict[str, float]  # paper name -> mm per page (one page: half a leaf)
     spine_text_pages: int  # the fewest pages whose spine may carry text
     spine_margin: float  # mm kept clear of text on each side of the spine's folds
+    min_pages: int  # the fewest pages the service binds
 
 
 SERVICES = {
     # Amazon KDP paperbacks: 0.125 in bleed, a 2 x 1.2 in barcode area,
-    # spine text from 80 pages, 0.0625 in clear of each fold.
+    # spine text from 80 pages, 0.0625 in clear of each fold; 24 pages at least.
     "kdp": Service(
         "kdp",
         0.125 * INCH,
@@ -53,9 +54,10 @@ SERVICES = {
         {"white": 0.002252 * INCH, "cream": 0.0025 * INCH, "colour": 0.002347 * INCH, "color": 0.002347 * INCH},
         80,
         0.0625 * INCH,
+        24,
     ),
     # IngramSpark: 0.125 in bleed, a 1.75 x 1 in barcode box, spine text from
-    # 48 pages; 50 lb white (444 pages an inch) and creme (400).
+    # 48 pages; 50 lb white (444 pages an inch) and creme (400); 18 pages at least.
     "ingramspark": Service(
         "ingramspark",
         0.125 * INCH,
@@ -64,6 +66,7 @@ SERVICES = {
         {"white": INCH / 444, "cream": INCH / 400, "creme": INCH / 400},
         48,
         0.0625 * INCH,
+        18,
     ),
 }
 DEFAULT_SERVICE = "kdp"

@@ -225,7 +225,9 @@ contents: [one.md, two.md]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    chapter = "# Chapter {}\n\n" + "A paragraph of the chapter, long enough to fill a line or two of the page. " * 40
+    # Long enough for the fewest pages IngramSpark binds (18).
+    paragraph = "A paragraph of the chapter, long enough to fill a line or two of the page. " * 8
+    chapter = "# Chapter {}\n\n" + "\n\n".join([paragraph] * 22)
     project = make_project(
         tmp_path_factory.mktemp("cover"),
         {
@@ -246,6 +248,7 @@ def _boxes(path: Path) -> dict[str, list[float]]:
 
 
 def test_the_metadata_asks_for_the_cover_beside_the_print_edition(built):
+    assert len(pikepdf.open(built / f"{SLUG}.pdf").pages) >= 18
     names = sorted(p.name for p in built.iterdir())
     assert names == ["SHA256SUMS", f"{SLUG}.cover.pdf", f"{SLUG}.epub", f"{SLUG}.pdf"]
     assert f"{SLUG}.cover.pdf" in (built / "SHA256SUMS").read_text()
@@ -366,3 +369,26 @@ def test_text_too_long_for_its_place_on_the_cover_is_a_located_warning(built):
         (f"{where}:6", "the description runs past the back cover's text area and is cut short"),
         (f"{where}:1", "the title and authors do not fit on one line of the spine and are cut short"),
     }
+
+
+def test_a_book_shorter_than_the_service_binds_is_a_warning(built):
+    from pipeline.cover import make_cover
+
+    with source_date_epoch():
+        pub, project = _publication(built)
+        _, _, warned = make_cover(pub, project, 17)
+    assert [(str(w.location), w.message) for w in warned] == [
+        (
+            f"source/{SLUG}/publication.yaml:14",
+            "the print edition has 17 pages; ingramspark binds books of 18 pages or more",
+        )
+    ]
+
+
+@pytest.mark.fast
+def test_the_barcode_of_an_isbn_10_is_its_isbn_13():
+    from pipeline.cover.spread import _barcode
+
+    meta, _ = _metadata({"title": "T", "identifier": "0-306-40615-2"})
+    code = _barcode(meta, CoverOptions())
+    assert code is not None and "ISBN 978-0-306-40615-7" in code.html

@@ -65,6 +65,16 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
         for key, message, trial in cover.trials
         if len(render(trial).pages) > 1
     ]
+    spec = (m.cover or CoverOptions()).spec
+    if pages < spec.min_pages:
+        found.append(
+            Diagnostic(
+                "warning",
+                f"the print edition has {pages} pages; {spec.name} binds books of {spec.min_pages} pages or more",
+                Location(where, m.key_lines.get("print-cover")),
+                "the cover is made all the same; a longer text, or another service, can be printed",
+            )
+        )
     own = m.identifier_of("print").text
     # WeasyPrint's PDF/X DocumentID is random: the cover's own, from the print
     # edition's identifier, keeps the bytes the same from build to build.

@@ -55,10 +55,13 @@ def geometry(meta: Metadata, options: CoverOptions, pages: int) -> Geometry:
 def _barcode(meta: Metadata, options: CoverOptions) -> Barcode | None:
     """The print edition's ISBN-13 as a barcode; none for a book without one."""
     own = meta.identifier_of("print")
-    digits = own.text.replace("-", "")
-    if own.scheme != "ISBN" or len(digits) != 13:
+    if own.scheme != "ISBN":
         return None
-    return ean13(own.text, options.spec.barcode, f"ISBN {own.text}")
+    from stdnum import isbn  # here: as in metadata_identifiers.py, only a book with an ISBN needs it
+
+    # A barcode is always of the ISBN-13 (978 and the ISBN-10's digits, checked again).
+    thirteen = isbn.format(isbn.to_isbn13(own.text))
+    return ean13(thirteen, options.spec.barcode, f"ISBN {thirteen}")
 
 
 # A trial sets one part in the flow of a page the size of its place.
@@ -113,7 +116,7 @@ def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -
             f'<div class="code" style="left: {area_left + area_w - code.width:.3f}mm; '
             f'top: {area_top + area_h - code.height:.3f}mm">{code.html}</div>'
         )
-    spine_font = min(4.2, (g.spine - 2 * spec.spine_margin) * 0.62)
+    spine_font = max(1.0, min(4.2, (g.spine - 2 * spec.spine_margin) * 0.62))  # set only when wide enough
     css = f"""
 @page {{ size: {g.spread:.3f}mm {g.height:.3f}mm; margin: 0; bleed: {g.bleed:.3f}mm; background: {PAPER}; }}
 html {{ color: {INK}; font-family: "Charis SIL", serif; }}
