@@ -72,7 +72,7 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
                 "warning",
                 f"the print edition has {pages} pages; {spec.name} binds books of {spec.min_pages} pages or more",
                 Location(where, m.key_lines.get("print-cover")),
-                "the cover is made all the same; a longer text, or another service, can be printed",
+                "the cover is made all the same, but the service will not print a book this short",
             )
         )
     own = m.identifier_of("print").text
