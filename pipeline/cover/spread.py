@@ -130,7 +130,7 @@ section, .spine, .publisher, .code {{ position: absolute; }}
 .authors {{ position: absolute; bottom: 0; margin: 0; font-size: {g.width * 0.045:.2f}mm; }}
 .back {{ left: {SAFE:.3f}mm; top: {SAFE * 2:.3f}mm; width: {g.width - 2 * SAFE:.3f}mm;
   max-height: {area_top - SAFE * 2 - 4:.3f}mm; font-size: 4.1mm; line-height: 1.38; overflow: hidden; }}
-.back p {{ margin: 0 0 2.5mm; text-align: left; hyphens: auto; }}
+.back p {{ margin: 0 0 2.5mm; text-align: left; hyphens: manual; }}
 .publisher {{ left: {SAFE:.3f}mm; top: {area_top + area_h - 5:.3f}mm; margin: 0; font-size: 3.4mm;
   font-variant: small-caps; letter-spacing: 0.04em; }}
 .spine {{ left: {g.width + g.spine / 2:.3f}mm; top: {g.height / 2:.3f}mm; width: {g.height - 2 * SAFE:.3f}mm;
