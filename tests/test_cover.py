@@ -392,3 +392,28 @@ def test_the_barcode_of_an_isbn_10_is_its_isbn_13():
     meta, _ = _metadata({"title": "T", "identifier": "0-306-40615-2"})
     code = _barcode(meta, CoverOptions())
     assert code is not None and "ISBN 978-0-306-40615-7" in code.html
+
+
+def test_a_project_with_fonts_of_its_own_has_its_cover_set_in_them(tmp_path, repo_root):
+    dejavu = repo_root / "styles" / "fonts" / "dejavu"
+    faces = {"": ("normal", "normal"), "-Bold": ("bold", "normal"), "-Italic": ("normal", "italic")}
+    sheet = "".join(
+        f'@font-face {{ font-family: "DejaVu Serif"; src: url(fonts/own/DejaVuSerif{suffix}.ttf); '
+        f"font-weight: {weight}; font-style: {style}; }}\n"
+        for suffix, (weight, style) in faces.items()
+    )
+    files: dict[str, str | bytes] = {
+        "styles/fonts.css": sheet,
+        "source/piece/piece.md": "---\ntitle: Set in Another Face\nauthor: Ann Other\n"
+        f"identifier: {PRINT_ISBN}\ndescription: Its blurb.\n---\n\nA paragraph.\n",
+    }
+    files.update({f"styles/fonts/own/DejaVuSerif{s}.ttf": (dejavu / f"DejaVuSerif{s}.ttf").read_bytes() for s in faces})
+    project = make_project(tmp_path, files)
+    out = project / "dist"
+    with source_date_epoch():
+        pipeline.build(project, formats=("cover",), out_dir=out)
+    cover = out / "piece.cover.pdf"
+    fonts = subprocess.run(["pdffonts", str(cover)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVu-Serif" in fonts and "Charis" not in fonts
+    text = " ".join(" ".join(pdf_text_by_page(cover)).split())
+    assert "Set in Another Face" in text and "Ann Other" in text and f"ISBN {PRINT_ISBN}" in text

@@ -12,6 +12,7 @@ print edition's ISBN as an EAN-13 barcode. Made when the build asks for the
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ..cover_options import CoverOptions
@@ -38,7 +39,7 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
     from ..pdf.fetcher import ProjectFetcher
 
     m = pub.metadata
-    cover = document(m, m.cover or CoverOptions(), pages, pub.modified)
+    cover = document(m, m.cover or CoverOptions(), pages, pub.modified, _fonts(project))
     fetcher, fonts, profiles = ProjectFetcher(project), committed_only(), {}
     fonts_css = styles.file(project, "fonts.css")
     sheets = [
@@ -92,6 +93,19 @@ def make_cover(pub: Publication, project: Path, pages: int) -> tuple[bytes, Geom
         finisher=press.finish,
     )
     return pdf, cover.geometry, found
+
+
+def _fonts(project: Path) -> tuple[str, str]:
+    """The font-family lists of the cover's text and of its barcode's digits:
+    the house faces, then the project's committed fonts (the only ones a
+    layout may use), proportional for the text, fixed-pitch for the digits."""
+    from ..transforms.glyphs import families
+
+    # A name as a font file gives it, kept only when it can be quoted in CSS inside HTML as it is.
+    found = {f: v for f, v in families(project).items() if re.fullmatch(r"[\w .\-]+", f)}
+    text = ["Charis SIL"] + sorted(f for f, (_, fixed, _) in found.items() if not fixed)
+    digits = ["DejaVu Sans Mono"] + sorted(f for f, (_, fixed, _) in found.items() if fixed) + text
+    return ", ".join(f'"{f}"' for f in dict.fromkeys(text)), ", ".join(f'"{f}"' for f in dict.fromkeys(digits))
 
 
 def _metadata_file(pub: Publication, project: Path) -> str:

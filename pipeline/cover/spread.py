@@ -84,10 +84,13 @@ class Cover:
     trials: tuple[tuple[str, str, str], ...]
 
 
-def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -> Cover:
+def document(
+    meta: Metadata, options: CoverOptions, pages: int, modified: str, fonts: tuple[str, str] = ("serif", "monospace")
+) -> Cover:
     """The cover's HTML with its style sheet, its geometry, and the trials of
     what may not fit. modified: the publication's date (dates.py), the PDF's,
-    so the bytes do not follow the clock."""
+    so the bytes do not follow the clock. fonts: the CSS font-family lists of
+    the text and of the barcode's digits."""
     g = geometry(meta, options, pages)
     spec = options.spec
     authors = ", ".join(meta.authors)
@@ -119,7 +122,7 @@ def document(meta: Metadata, options: CoverOptions, pages: int, modified: str) -
     spine_font = max(1.0, min(4.2, (g.spine - 2 * spec.spine_margin) * 0.62))  # set only when wide enough
     css = f"""
 @page {{ size: {g.spread:.3f}mm {g.height:.3f}mm; margin: 0; bleed: {g.bleed:.3f}mm; background: {PAPER}; }}
-html {{ color: {INK}; font-family: "Charis SIL", serif; }}
+html {{ color: {INK}; font-family: {fonts[0]}; }}
 body {{ margin: 0; }}
 section, .spine, .publisher, .code {{ position: absolute; }}
 .front {{ left: {g.front + SAFE:.3f}mm; top: {SAFE * 2:.3f}mm; width: {g.width - 2 * SAFE:.3f}mm;
@@ -139,7 +142,7 @@ section, .spine, .publisher, .code {{ position: absolute; }}
   text-align: center; font-weight: bold; }}
 .spine .by {{ font-weight: normal; margin-left: 1.2em; }}
 .barcode {{ position: relative; background: device-cmyk(0 0 0 0); color: device-cmyk(0 0 0 1);
-  font-family: "DejaVu Sans Mono", monospace; }}
+  font-family: {fonts[1]}; }}
 .barcode p, .barcode .bars, .barcode .digits {{ position: absolute; margin: 0; }}
 .barcode .bars i {{ position: absolute; top: 0; background: device-cmyk(0 0 0 1); }}
 .barcode .isbn {{ left: 0; right: 0; text-align: center; line-height: 1; }}
