@@ -409,6 +409,10 @@ def test_a_project_with_fonts_of_its_own_has_its_cover_set_in_them(tmp_path, rep
     }
     files.update({f"styles/fonts/own/DejaVuSerif{s}.ttf": (dejavu / f"DejaVuSerif{s}.ttf").read_bytes() for s in faces})
     project = make_project(tmp_path, files)
+    from pipeline.cover import _fonts
+
+    # Named, not left to the fallback: the house face first, then the project's.
+    assert _fonts(project) == ('"Charis SIL", "DejaVu Serif"', '"DejaVu Sans Mono", "Charis SIL", "DejaVu Serif"')
     out = project / "dist"
     with source_date_epoch():
         pipeline.build(project, formats=("cover",), out_dir=out)
