@@ -1,0 +1,225 @@
+"""A PDF read as a print shop's preflight reads it: per page, the lines of
+text (each character with its box, font and size, as drawn), the images with
+their placed size, the page's boxes; and the outline. Everything the
+measures need, taken from the file alone (pypdfium2), never from the build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Char:
+    text: str
+    left: float  # the advance box, in points from the page's lower left
+    right: float
+    baseline: float
+    size: float
+    font: str
+
+
+@dataclass
+class Line:
+    chars: list[Char]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+    @property
+    def left(self) -> float:
+        return self.chars[0].left
+
+    @property
+    def right(self) -> float:
+        return self.chars[-1].right
+
+    @property
+    def baseline(self) -> float:
+        return self.chars[0].baseline
+
+    @property
+    def size(self) -> float:
+        """The size most of its characters are set in."""
+        sizes: dict[float, int] = {}
+        for c in self.chars:
+            if not c.text.isspace():
+                sizes[c.size] = sizes.get(c.size, 0) + 1
+        return max(sizes, key=lambda s: (sizes[s], s)) if sizes else self.chars[0].size
+
+    def words(self) -> list[list[Char]]:
+        """The runs of characters between spaces."""
+        found: list[list[Char]] = [[]]
+        for c in self.chars:
+            if c.text.isspace():
+                if found[-1]:
+                    found.append([])
+            else:
+                found[-1].append(c)
+        return [w for w in found if w]
+
+
+@dataclass
+class Image:
+    left: float
+    bottom: float
+    right: float
+    top: float
+    pixels: tuple[int, int]
+
+    @property
+    def dpi(self) -> float:
+        """The lower of its two resolutions at the size it is printed."""
+        width, height = self.right - self.left, self.top - self.bottom
+        if width <= 0 or height <= 0:
+            return float("inf")
+        return min(self.pixels[0] / (width / 72), self.pixels[1] / (height / 72))
+
+
+@dataclass
+class Page:
+    index: int  # from 0
+    label: str  # the folio a viewer shows, when the PDF labels its pages
+    trim: tuple[float, float, float, float]
+    lines: list[Line] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # characters drawn with no glyph
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def recto(self) -> bool:
+        return self.index % 2 == 0
+
+    def name(self) -> str:
+        return f"page {self.number}" + (
+            f" (folio {self.label})" if self.label and self.label != str(self.number) else ""
+        )
+
+
+@dataclass
+class Heading:
+    level: int
+    title: str
+    page: int  # index from 0
+    top: float | None  # the destination's height on its page, when it gives one
+
+
+@dataclass
+class Document:
+    path: Path
+    pages: list[Page]
+    outline: list[Heading]
+
+
+_MISSING = "\ufffd"
+
+
+def read(path: Path) -> Document:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pages = [_page(pdf, i) for i in range(len(pdf))]
+        outline = []
+        for item in pdf.get_toc(max_depth=16):
+            dest = item.get_dest()
+            if dest is None or dest.get_index() is None:
+                continue
+            _mode, view = dest.get_view()
+            outline.append(Heading(item.level, item.get_title(), dest.get_index(), view[1] if len(view) > 1 else None))
+    finally:
+        pdf.close()
+    return Document(Path(path), pages, outline)
+
+
+def _label(pdf, index: int) -> str:
+    import pypdfium2.raw as raw
+
+    size = raw.FPDF_GetPageLabel(pdf.raw, index, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDF_GetPageLabel(pdf.raw, index, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le")
+
+
+def _page(pdf, index: int) -> Page:
+    page = pdf[index]
+    try:
+        trim = tuple(page.get_trimbox())
+        result = Page(index, _label(pdf, index), trim)
+        result.lines, result.missing = _lines(page)
+        result.images = _images(page)
+    finally:
+        page.close()
+    return result
+
+
+def _lines(page) -> tuple[list[Line], list[str]]:
+    import pypdfium2.raw as raw
+
+    text = page.get_textpage()
+    lines: list[Line] = []
+    missing: list[str] = []
+    current: list[Char] = []
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    rect = raw.FS_RECTF()
+    fonts: dict[int, str] = {}
+    try:
+        for i in range(text.count_chars()):
+            code = raw.FPDFText_GetUnicode(text, i)
+            if raw.FPDFText_IsGenerated(text, i) or code in (0x0D, 0x0A):
+                if code in (0x0D, 0x0A) and current:
+                    lines.append(Line(current))
+                    current = []
+                continue
+            raw.FPDFText_GetLooseCharBox(text, i, rect)
+            raw.FPDFText_GetCharOrigin(text, i, x, y)
+            obj = raw.FPDFText_GetTextObject(text, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            if key not in fonts:
+                raw.FPDFText_GetFontInfo(text, i, name, 256, ctypes.byref(flags))
+                fonts[key] = name.value.decode("latin-1").split("+")[-1]
+            char = chr(code) if 0 < code < 0x110000 else _MISSING
+            if char == _MISSING or raw.FPDFText_HasUnicodeMapError(text, i) == 1:
+                missing.append(char)
+            c = Char(char, rect.left, rect.right, y.value, round(raw.FPDFText_GetFontSize(text, i), 2), fonts[key])
+            # pdfium breaks lines where the text moves down; a move back to
+            # the left on the same baseline is the start of another line too.
+            if current and (abs(c.baseline - current[-1].baseline) > 0.5 or c.left < current[-1].left - 1):
+                lines.append(Line(current))
+                current = []
+            current.append(c)
+        if current:
+            lines.append(Line(current))
+    finally:
+        text.close()
+    del left, bottom, right, top
+    return [line for line in lines if line.text.strip()], missing
+
+
+def _images(page) -> list[Image]:
+    import pypdfium2.raw as raw
+
+    found = []
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=8):
+        corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+        holder = obj
+        while holder is not None:  # an image inside forms: through each form's matrix to the page
+            matrix = holder.get_matrix()
+            corners = [
+                (matrix.a * u + matrix.c * v + matrix.e, matrix.b * u + matrix.d * v + matrix.f) for u, v in corners
+            ]
+            holder = getattr(holder, "container", None)
+        xs, ys = [u for u, _ in corners], [v for _, v in corners]
+        found.append(Image(min(xs), min(ys), max(xs), max(ys), tuple(obj.get_px_size())))
+    return found
