@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import glyphs as _glyphs
 from . import lines as _lines
 from . import makeup as _makeup
 from .pages import read
@@ -76,6 +77,15 @@ class Report:
     def loose_share(self, factor: float = 2.0) -> float:
         return len(self.loose_lines(factor)) / self.body_lines if self.body_lines else 0.0
 
+    def summary(self, limits: Limits = Limits()) -> str:
+        """The measures in a line, for a table."""
+        return (
+            f"hyphens {self.hyphenated_share:.1%} (longest run {self.longest_run}), "
+            f"loose {self.loose_share(limits.loose_factor):.1%}, "
+            f"{sum(short > limits.short_lines for _, short in self.short_pages)} short pages, "
+            f"{len(self.faults(limits))} faults"
+        )
+
     def where(self, page: int) -> str:
         label = self.labels.get(page)
         return f"page {page}" + (f" (folio {label})" if label and label != str(page) else "")
@@ -121,7 +131,10 @@ class Report:
             for p, dpi in self.images
             if dpi < limits.dpi
         ]
-        found += [Fault("missing-glyph", p, self.where(p), f"no glyph for {c!r}") for p, c in self.missing_glyphs]
+        found += [
+            Fault("missing-glyph", p, self.where(p), f"no glyph for U+{ord(c):04X} {c}" if c != "\ufffd" else _FFFD)
+            for p, c in self.missing_glyphs
+        ]
         return found
 
     def as_dict(self, limits: Limits = Limits()) -> dict:
@@ -136,11 +149,24 @@ class Report:
         return data
 
 
+_FFFD = "U+FFFD REPLACEMENT CHARACTER printed, the mark of a character no font has"
+
+
 def measure(pdf: Path | str) -> Report:
     """The preflight's measures of one PDF."""
     doc = read(Path(pdf))
     report = Report(str(pdf), len(doc.pages), labels={p.number: p.label for p in doc.pages if p.label})
+    notdef = _glyphs.notdef(Path(pdf))
     report.missing_glyphs = [(p.number, c) for p in doc.pages for c in p.missing]
+    report.missing_glyphs += sorted(
+        {
+            (p.number, c.text)
+            for p in doc.pages
+            for line in p.lines
+            for c in line.chars
+            if c.text in notdef.get(c.font, ())
+        }
+    )
     report.images = [(p.number, round(i.dpi, 1)) for p in doc.pages for i in p.images]
     s = _lines.setting(doc)
     if s is None:

@@ -86,7 +86,7 @@ class Page:
     trim: tuple[float, float, float, float]
     lines: list[Line] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # characters drawn with no glyph
+    missing: list[str] = field(default_factory=list)  # U+FFFD, the mark of a character no font had
 
     @property
     def number(self) -> int:
@@ -175,8 +175,16 @@ def _lines(page) -> tuple[list[Line], list[str]]:
     rect = raw.FS_RECTF()
     fonts: dict[int, str] = {}
     try:
-        for i in range(text.count_chars()):
+        count = text.count_chars()
+        low = 0  # the second half of a character beyond the BMP, read with its first
+        for i in range(count):
             code = raw.FPDFText_GetUnicode(text, i)
+            if low:
+                low = 0
+                continue
+            if 0xD800 <= code < 0xDC00 and i + 1 < count:  # pdfium gives UTF-16 code units
+                low = raw.FPDFText_GetUnicode(text, i + 1)
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             if raw.FPDFText_IsGenerated(text, i) or code in (0x0D, 0x0A):
                 if code in (0x0D, 0x0A) and current:
                     lines.append(Line(current))
@@ -190,7 +198,7 @@ def _lines(page) -> tuple[list[Line], list[str]]:
                 raw.FPDFText_GetFontInfo(text, i, name, 256, ctypes.byref(flags))
                 fonts[key] = name.value.decode("latin-1").split("+")[-1]
             char = chr(code) if 0 < code < 0x110000 else _MISSING
-            if char == _MISSING or raw.FPDFText_HasUnicodeMapError(text, i) == 1:
+            if char == _MISSING:
                 missing.append(char)
             c = Char(char, rect.left, rect.right, y.value, round(raw.FPDFText_GetFontSize(text, i), 2), fonts[key])
             # pdfium breaks lines where the text moves down; a move back to
