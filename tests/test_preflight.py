@@ -173,13 +173,26 @@ def test_a_page_ending_short_in_mid_chapter_is_a_fault_but_a_chapters_last_page_
 
 
 @pytest.mark.fast
-def test_text_past_the_text_block_overflows_and_past_the_page_is_clipped(tmp_path):
+def test_text_past_the_text_block_overflows_and_past_the_page_or_its_box_is_clipped(tmp_path):
     body = lines(FULL * 3) + '<div style="white-space: nowrap">a line of code that will not wrap and so runs on</div>'
     report = measure(pdf_of(tmp_path, body))
     assert [f.kind for f in report.faults() if f.kind in ("overflow", "clipped")] == ["overflow"]
     body = lines(FULL * 3) + '<div style="margin-left: 200pt; white-space: nowrap">far out past the edge of it</div>'
     report = measure(pdf_of(tmp_path, body, name="clipped.pdf"))
     assert "clipped" in kinds(report)
+    # Cut off by its box (overflow: hidden): the words past the box are reported.
+    body = (
+        lines(FULL * 3)
+        + '<pre style="overflow: hidden; width: 100pt; font: inherit">cut off at the box, and then a long tail</pre>'
+    )
+    report = measure(pdf_of(tmp_path, body, name="hidden.pdf"))
+    assert [f.kind for f in report.faults() if f.kind in ("overflow", "clipped")] == ["clipped"]
+    assert "tail" in report.clipped[0][1] and "cut" not in report.clipped[0][1]
+    wide = png(tmp_path, "wide.png", 1000)
+    report = measure(pdf_of(tmp_path, lines(FULL * 3) + f'<img src="{wide}" style="width: 230pt">', name="wide.pdf"))
+    assert [f.detail for f in report.faults() if f.kind == "overflow"] == [
+        "past the text block: “an image 230 × 230 pt”"
+    ]
     report = measure(pdf_of(tmp_path, lines(FULL * 3), name="clean.pdf"))
     assert not {"overflow", "clipped"} & set(kinds(report))
 

@@ -104,11 +104,21 @@ def body_lines(doc: Document, s: Setting) -> list[tuple[Page, Line]]:
     return found
 
 
-def gaps(line: Line, space: float) -> list[float]:
+def gaps(line: Line, space: float, own: bool = False) -> list[float]:
     """The gaps between the words of a line: between two characters with
-    ink, wider than half a space (a space character may be there or not)."""
-    ink = [c for c in line.chars if not c.text.isspace()]
-    return [b.left - a.right for a, b in zip(ink, ink[1:]) if b.left - a.right > space / 2]
+    ink, wider than half a space (a space character may be there or not).
+    With own, only the gaps whose space is the body text's (not a code
+    span's wider one)."""
+    found, previous, between = [], None, None
+    for c in line.chars:
+        if c.text.isspace():
+            between = c
+            continue
+        if previous is not None and c.left - previous.right > space / 2:
+            if not own or between is None or abs((between.right - between.left) - space) <= 0.1 * space:
+                found.append(c.left - previous.right)
+        previous, between = c, None
+    return found
 
 
 def justified(line: Line, block: Block, space: float) -> bool:
@@ -123,7 +133,7 @@ def hyphenated(line: Line) -> bool:
 def word_space(line: Line, space: float) -> float:
     """The line's word space: the middle of its gaps (a gap beside a formula
     or a code span may be wider, all the others are the same)."""
-    found = sorted(gaps(line, space))
+    found = sorted(gaps(line, space, own=True))
     return found[len(found) // 2] if found else 0.0
 
 

@@ -105,6 +105,8 @@ def outside(doc: Document, s: Setting) -> tuple[list[tuple[Page, str]], list[tup
             words = " ".join(line.text.split())[:40]
             if ink[0].left < x0 - EDGE or ink[-1].right > x1 + EDGE or not y0 <= line.baseline <= y1:
                 clipped.append((page, words))
+            elif any(c.hidden for c in ink):
+                clipped.append((page, " ".join("".join(c.text for c in ink if c.hidden).split())[:40]))
             elif ink[0].left < block.left - EDGE or ink[-1].right > block.right + EDGE:
                 # Headings centred and folios outside the block sit within
                 # its sides; only what crosses a side is overflow.
@@ -112,9 +114,11 @@ def outside(doc: Document, s: Setting) -> tuple[list[tuple[Page, str]], list[tup
                     overflow.append((page, words))
         for image in page.images:
             where = f"an image {round(image.right - image.left)} × {round(image.top - image.bottom)} pt"
-            if image.left < block.left - EDGE or image.right > block.right + EDGE:
-                if image.left < x0 - EDGE or image.right > x1 + EDGE:
-                    clipped.append((page, where))
-                else:
-                    overflow.append((page, where))
+            b0, _, b1, _ = page.bleed
+            if image.left < b0 - EDGE or image.right > b1 + EDGE:
+                clipped.append((page, where))
+            elif image.left < x0 - EDGE or image.right > x1 + EDGE:
+                continue  # into the bleed: an image printed to the edge of the page
+            elif image.left < block.left - EDGE or image.right > block.right + EDGE:
+                overflow.append((page, where))
     return overflow, clipped

@@ -19,6 +19,7 @@ class Char:
     baseline: float
     size: float
     font: str
+    hidden: bool = False  # outside the clipping path it is drawn in: cut off
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Page:
     index: int  # from 0
     label: str  # the folio a viewer shows, when the PDF labels its pages
     trim: tuple[float, float, float, float]
+    bleed: tuple[float, float, float, float]
     lines: list[Line] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # U+FFFD, the mark of a character no font had
@@ -152,8 +154,7 @@ def _label(pdf, index: int) -> str:
 def _page(pdf, index: int) -> Page:
     page = pdf[index]
     try:
-        trim = tuple(page.get_trimbox())
-        result = Page(index, _label(pdf, index), trim)
+        result = Page(index, _label(pdf, index), tuple(page.get_trimbox()), tuple(page.get_bleedbox()))
         result.lines, result.missing = _lines(page)
         result.images = _images(page)
     finally:
@@ -174,6 +175,7 @@ def _lines(page) -> tuple[list[Line], list[str]]:
     x, y = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
     fonts: dict[int, str] = {}
+    clips: dict[int, tuple[float, float, float, float] | None] = {}
     try:
         count = text.count_chars()
         low = 0  # the second half of a character beyond the BMP, read with its first
@@ -197,10 +199,15 @@ def _lines(page) -> tuple[list[Line], list[str]]:
             if key not in fonts:
                 raw.FPDFText_GetFontInfo(text, i, name, 256, ctypes.byref(flags))
                 fonts[key] = name.value.decode("latin-1").split("+")[-1]
+                clips[key] = _clip(obj)
             char = chr(code) if 0 < code < 0x110000 else _MISSING
             if char == _MISSING:
                 missing.append(char)
             c = Char(char, rect.left, rect.right, y.value, round(raw.FPDFText_GetFontSize(text, i), 2), fonts[key])
+            clip = clips[key]
+            if clip and not char.isspace():
+                middle = (rect.left + rect.right) / 2
+                c.hidden = not (clip[0] <= middle <= clip[2] and clip[1] <= y.value <= clip[3])
             # pdfium breaks lines where the text moves down; a move back to
             # the left on the same baseline is the start of another line too.
             if current and (abs(c.baseline - current[-1].baseline) > 0.5 or c.left < current[-1].left - 1):
@@ -213,6 +220,32 @@ def _lines(page) -> tuple[list[Line], list[str]]:
         text.close()
     del left, bottom, right, top
     return [line for line in lines if line.text.strip()], missing
+
+
+def _clip(obj) -> tuple[float, float, float, float] | None:
+    """The box a text object is clipped to (its clipping paths' boxes, intersected), if any."""
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for n in range(raw.FPDFClipPath_CountPaths(clip)):
+        points = []
+        for m in range(raw.FPDFClipPath_CountPathSegments(clip, n)):
+            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, n, m), x, y)
+            points.append((x.value, y.value))
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        found = (min(xs), min(ys), max(xs), max(ys))
+        box = (
+            found
+            if box is None
+            else (max(box[0], found[0]), max(box[1], found[1]), min(box[2], found[2]), min(box[3], found[3]))
+        )
+    return box
 
 
 def _images(page) -> list[Image]:
