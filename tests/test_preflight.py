@@ -167,6 +167,12 @@ def test_a_page_ending_short_in_mid_chapter_is_a_fault_but_a_chapters_last_page_
     assert report.pages == 5
     assert [page for page, _ in report.short_pages] == [2]
     assert [f.page for f in report.faults() if f.kind == "short-page"] == [2]
+    # Parts over chapters: the page before a part's title page ends short by design too.
+    parted = "<h1>Part one</h1>" + chapter(1, f"<p>{PROSE * 6}</p>").replace("h1", "h2")
+    parted += "<h1>Part two</h1>" + chapter(2, f"<p>{PROSE * 6}</p>").replace("h1", "h2")
+    report = measure(pdf_of(tmp_path, parted, css="h2 { break-before: page }", name="parts.pdf"))
+    assert report.pages == 6
+    assert "short-page" not in kinds(report), report.short_pages
     flowing = chapter(1, f"<p>{PROSE * 12}</p>") + chapter(2, f"<p>{PROSE}</p>")
     report = measure(pdf_of(tmp_path, flowing, name="flowing.pdf"))
     assert "short-page" not in kinds(report), report.short_pages

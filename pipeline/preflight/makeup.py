@@ -1,9 +1,10 @@
 """The measures of page make-up: pages that end short in mid-chapter,
 content outside the text block or the page, images too coarse for print.
 
-A chapter is an outline entry of the deepest level whose every entry opens
-its page (nothing of the text above it): the pages before one, and before
-an empty page, end short on purpose.
+A chapter opens at an outline entry of a level whose every entry opens its
+page (nothing of the text above it), taking the levels from the top while
+they do (parts, then chapters): the pages before one, and before an empty
+page, end short on purpose.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def chapter_openings(doc: Document, s: Setting) -> set[int]:
     for level in sorted(levels):
         entries = levels[level]
         if all(_opens(doc.pages[h.page], h, s) for h in entries):
-            opening = {h.page for h in entries}
+            opening |= {h.page for h in entries}  # parts, then chapters within them
         else:
             break
     return opening
