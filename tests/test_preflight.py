@@ -257,6 +257,14 @@ def test_check_warns_of_faults_and_fails_on_them_with_strict_and_gives_json(tmp_
 
 
 @pytest.mark.fast
+def test_a_pdf_without_body_text_is_measured_without_faults_of_text(tmp_path):
+    picture = png(tmp_path, "cover.png", 900)
+    report = measure(pdf_of(tmp_path, f'<img src="{picture}" style="width: 200pt">'))
+    assert report.body_lines == 0 and report.hyphenated_share == 0 and report.loose_share() == 0
+    assert report.faults() == []
+
+
+@pytest.mark.fast
 def test_a_damaged_pdf_is_reported_not_raised(tmp_path):
     from pipeline.checks import preflight
 
