@@ -257,6 +257,20 @@ def test_check_warns_of_faults_and_fails_on_them_with_strict_and_gives_json(tmp_
 
 
 @pytest.mark.fast
+def test_faults_name_the_page_by_its_folio_where_the_pdf_labels_its_pages(tmp_path):
+    import pikepdf
+
+    path = pdf_of(tmp_path, lines(FULL) + '<div class="next">' + lines(FULL + ["three wide words"]) + "</div>")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        roman, arabic = pikepdf.Dictionary(S=pikepdf.Name.r), pikepdf.Dictionary(S=pikepdf.Name.D)
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([0, roman, 1, arabic]))
+        pdf.save(path)
+    report = measure(path)
+    assert report.labels == {1: "i", 2: "1"}
+    assert [f.where for f in report.faults() if f.kind == "loose"] == ["page 2 (folio 1)"]
+
+
+@pytest.mark.fast
 def test_a_pdf_without_body_text_is_measured_without_faults_of_text(tmp_path):
     picture = png(tmp_path, "cover.png", 900)
     report = measure(pdf_of(tmp_path, f'<img src="{picture}" style="width: 200pt">'))

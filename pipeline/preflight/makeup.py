@@ -53,7 +53,7 @@ def _notes(lines: list, s: Setting) -> int:
     return len(lines) - n
 
 
-def feet(page: Page, s: Setting) -> tuple[float, float] | None:
+def feet(page: Page, s: Setting, gap: float = 2.0) -> tuple[float, float] | None:
     """(the foot of the text, the foot it could reach) on a page: the lowest
     baseline of the text or an image in the block, and the block's foot, or
     where its page-foot notes begin; None for a page with nothing in it."""
@@ -65,11 +65,20 @@ def feet(page: Page, s: Setting) -> tuple[float, float] | None:
     found = [line.baseline for line in text] + images
     if not found:
         return None
-    reach = lines[len(lines) - notes].baseline + _NOTE_GAP * s.leading if notes else block.bottom
+    reach = lines[len(lines) - notes].baseline + gap * s.leading if notes else block.bottom
     return min(found), reach
 
 
-_NOTE_GAP = 2.0  # leadings from the text's last baseline to the first note's, on a full page
+def note_gap(doc: Document, s: Setting) -> float:
+    """Leadings from the text's last baseline to the first note's on a full
+    page: the least found on a page with notes, two at most."""
+    found = [2.0]
+    for page in doc.pages:
+        lines = _in_block(page, s)
+        notes = _notes(lines, s)
+        if notes:
+            found.append((lines[-notes - 1].baseline - lines[-notes].baseline) / s.leading)
+    return min(found)
 
 
 def short_pages(doc: Document, s: Setting, body: set[int]) -> list[tuple[Page, float]]:
@@ -79,11 +88,12 @@ def short_pages(doc: Document, s: Setting, body: set[int]) -> list[tuple[Page, f
     openings = chapter_openings(doc, s)
     first = min((h.page for h in doc.outline), default=0)  # the front matter comes before
     found = []
+    gap = note_gap(doc, s)
     for page in doc.pages[first:-1]:
         following = doc.pages[page.index + 1]
         if page.index not in body or following.index in openings or not following.lines:
             continue
-        ends = feet(page, s)
+        ends = feet(page, s, gap)
         if ends is None:
             continue
         short = (ends[0] - ends[1]) / s.leading
