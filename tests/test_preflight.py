@@ -87,6 +87,13 @@ def test_the_share_of_hyphenated_lines_is_counted_and_judged(tmp_path):
 
 
 @pytest.mark.fast
+def test_a_line_of_the_contents_is_no_body_text(tmp_path):
+    contents = lines(["Chapter one" + " ." * 20 + " 3", "Chapter two" + " ." * 20 + " 9"])
+    report = measure(pdf_of(tmp_path, contents + lines(FULL)))
+    assert report.body_lines == len(FULL)
+
+
+@pytest.mark.fast
 def test_three_hyphenated_lines_in_a_row_are_a_fault_and_two_are_not(tmp_path):
     run = ["words at the end of which comes a hyphen\u2010", "ated line, then one more line that is hyph\u2010"]
     three = run + [

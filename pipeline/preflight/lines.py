@@ -6,12 +6,14 @@ lines start and end; a justified line is one that reaches its right edge.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .pages import Document, Line, Page
 
 HYPHENS = ("-", "\u2010", "\u00ad")
+_LEADER = re.compile(r"(?:\. ?){4,}\S*\s*$|…{2,}")
 EDGE = 1.0  # points: how far from the block's edge a line still reaches it
 
 
@@ -89,7 +91,8 @@ def _body(page: Page, size: float) -> bool:
 
 def body_lines(doc: Document, s: Setting) -> list[tuple[Page, Line]]:
     """The lines of body text, in reading order: set in the body size,
-    inside their side's text block."""
+    inside their side's text block; not a line of the contents, whose
+    leader dots run to its page number."""
     found = []
     for page in doc.pages:
         block = s.blocks[page.recto]
@@ -99,6 +102,7 @@ def body_lines(doc: Document, s: Setting) -> list[tuple[Page, Line]]:
                 and line.left >= block.left - EDGE
                 and line.right <= block.right + EDGE
                 and block.bottom - s.leading / 2 <= line.baseline <= block.top + s.leading / 2
+                and not _LEADER.search(line.text)
             ):
                 found.append((page, line))
     return found
