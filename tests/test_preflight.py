@@ -230,6 +230,18 @@ def test_an_image_under_300_dpi_at_its_printed_size_is_a_fault(tmp_path):
 
 
 @pytest.mark.fast
+def test_an_image_printed_into_the_bleed_is_no_fault_but_one_past_it_is_clipped(tmp_path):
+    picture = png(tmp_path, "bleeding.png", 1400)
+    bleed = "@page { bleed: 9pt }"
+    to_the_edge = f'<img src="{picture}" style="display: block; margin-left: -49pt; width: 306pt; height: 100pt">'
+    report = measure(pdf_of(tmp_path, lines(FULL) + to_the_edge, css=bleed))
+    assert len(report.images) == 1 and report.overflow == [] and report.clipped == []
+    past = to_the_edge.replace("-49pt", "-70pt")
+    report = measure(pdf_of(tmp_path, lines(FULL) + past, css=bleed, name="past.pdf"))
+    assert [f.kind for f in report.faults()] == ["clipped"]
+
+
+@pytest.mark.fast
 def test_a_character_with_no_glyph_and_the_replacement_mark_are_missing_glyphs(tmp_path):
     # No committed font has Egyptian hieroglyphs: WeasyPrint draws .notdef.
     report = measure(pdf_of(tmp_path, lines(FULL) + "<p>a sign \U00013000 and a mark \ufffd here</p>"))
