@@ -7,6 +7,7 @@ measures need, taken from the file alone (pypdfium2), never from the build.
 from __future__ import annotations
 
 import ctypes
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,9 @@ class Char:
 
 @dataclass
 class Line:
-    chars: list[Char]
+    chars: list[Char]  # complete when the line is made: text and size are kept once read
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return "".join(c.text for c in self.chars)
 
@@ -42,7 +43,7 @@ class Line:
     def baseline(self) -> float:
         return self.chars[0].baseline
 
-    @property
+    @functools.cached_property
     def size(self) -> float:
         """The size most of its characters are set in."""
         sizes: dict[float, int] = {}
