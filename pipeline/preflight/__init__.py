@@ -157,7 +157,7 @@ def measure(pdf: Path | str) -> Report:
     doc = read(Path(pdf))
     report = Report(str(pdf), len(doc.pages), labels={p.number: p.label for p in doc.pages if p.label})
     notdef = _glyphs.notdef(Path(pdf))
-    report.missing_glyphs = [(p.number, c) for p in doc.pages for c in p.missing]
+    report.missing_glyphs = sorted({(p.number, c) for p in doc.pages for c in p.missing})
     report.missing_glyphs += sorted(
         {
             (p.number, c.text)

@@ -172,7 +172,6 @@ def _lines(page) -> tuple[list[Line], list[str]]:
     current: list[Char] = []
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
     fonts: dict[int, str] = {}
@@ -219,7 +218,6 @@ def _lines(page) -> tuple[list[Line], list[str]]:
             lines.append(Line(current))
     finally:
         text.close()
-    del left, bottom, right, top
     return [line for line in lines if line.text.strip()], missing
 
 
