@@ -180,8 +180,15 @@ def test_a_page_ending_short_in_mid_chapter_is_a_fault_but_a_chapters_last_page_
     report = measure(pdf_of(tmp_path, parted, css="h2 { break-before: page }", name="parts.pdf"))
     assert report.pages == 6
     assert "short-page" not in kinds(report), report.short_pages
+    # A folio and a running head in the body's own size are no part of the text block.
+    furniture = "@page { @bottom-center { content: counter(page); font: 10pt/13pt Body } "
+    furniture += '@top-center { content: "The running head"; font: 10pt/13pt Body } }'
+    report = measure(pdf_of(tmp_path, forced, css=furniture, name="furniture.pdf"))
+    assert [page for page, _ in report.short_pages] == [2]
     flowing = chapter(1, f"<p>{PROSE * 12}</p>") + chapter(2, f"<p>{PROSE}</p>")
     report = measure(pdf_of(tmp_path, flowing, name="flowing.pdf"))
+    assert "short-page" not in kinds(report), report.short_pages
+    report = measure(pdf_of(tmp_path, flowing, css=furniture, name="flowing-furniture.pdf"))
     assert "short-page" not in kinds(report), report.short_pages
 
 

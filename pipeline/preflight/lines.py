@@ -59,13 +59,20 @@ def setting(doc: Document) -> Setting | None:
     ]
     leading = _mode(steps, 1) or size * 1.2
     # The block's foot and head are the same on both sides: the lowest and
-    # highest body baselines that several pages share (a full page's).
-    feet = Counter(
-        round(min(line.baseline for line in p.lines if line.size == size)) for p in doc.pages if _body(p, size)
-    )
-    heads = Counter(
-        round(max(line.baseline for line in p.lines if line.size == size)) for p in doc.pages if _body(p, size)
-    )
+    # highest body baselines that several pages share (a full page's). A
+    # line set apart from the text, a folio or a running head in the body
+    # size, is no part of it.
+    feet: Counter = Counter()
+    heads: Counter = Counter()
+    for p in doc.pages:
+        column = sorted((line.baseline for line in p.lines if line.size == size), reverse=True)
+        while len(column) > 1 and column[0] - column[1] > 1.6 * leading:
+            column.pop(0)
+        while len(column) > 1 and column[-2] - column[-1] > 1.6 * leading:
+            column.pop()
+        if column:
+            feet[round(column[-1])] += 1
+            heads[round(column[0])] += 1
     shared = max(2, sum(feet.values()) // 10)
     bottom = float(min((v for v, n in feet.items() if n >= shared), default=min(feet, default=0)))
     top = float(max((v for v, n in heads.items() if n >= shared), default=max(heads, default=0)))
@@ -83,10 +90,6 @@ def setting(doc: Document) -> Setting | None:
             top,
         )
     return Setting(size, leading, _mode(spaces, 2) or size / 4, blocks)
-
-
-def _body(page: Page, size: float) -> bool:
-    return any(line.size == size for line in page.lines)
 
 
 def body_lines(doc: Document, s: Setting) -> list[tuple[Page, Line]]:
