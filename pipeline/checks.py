@@ -35,7 +35,8 @@ class Check:
             return "not run"
         if not self.passed:
             return "FAILED"
-        return f"{len(self.details)} warnings" if self.details else "passed"
+        n = len(self.details)
+        return f"{n} warning{'s' * (n != 1)}" if n else "passed"
 
 
 class Unavailable(Exception):

@@ -271,7 +271,7 @@ def test_check_warns_of_faults_and_fails_on_them_with_strict_and_gives_json(tmp_
     pdf_of(out, chapter(1, lines(FULL * 3 + ["three wide words"])), name="loose.pdf")
     assert main(["check", "-C", str(tmp_path), "-o", str(out), "-q"]) == Exit.OK
     captured = capsys.readouterr()
-    assert "Typographic preflight" in captured.out and "1 warnings" in captured.out
+    assert "Typographic preflight" in captured.out and "1 warning " in captured.out
     assert "loose" in captured.err and "three wide words" in captured.err
     assert main(["check", "-C", str(tmp_path), "-o", str(out), "--strict", "--json"]) == Exit.CHECK
     data = json.loads(capsys.readouterr().out)
