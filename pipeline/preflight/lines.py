@@ -93,13 +93,14 @@ def setting(doc: Document) -> Setting | None:
 
 
 def body_lines(doc: Document, s: Setting) -> list[tuple[Page, Line]]:
-    """The lines of body text, in reading order: set in the body size,
-    inside their side's text block; not a line of the contents, whose
-    leader dots run to its page number."""
+    """The lines of body text, in reading order (down each page, whatever
+    order the PDF draws them in): set in the body size, inside their side's
+    text block; not a line of the contents, whose leader dots run to its
+    page number."""
     found = []
     for page in doc.pages:
         block = s.blocks[page.recto]
-        for line in page.lines:
+        for line in sorted(page.lines, key=lambda line: (-round(line.baseline, 1), line.left)):
             if (
                 line.size == s.size
                 and line.left >= block.left - EDGE
