@@ -195,7 +195,7 @@ LAYERS = [
         ],
     ),
     ("reading", ["model", "titles", "readers", "transforms", "document"]),
-    ("writers", ["pdf", "epub", "archive"]),
+    ("writers", ["pdf", "epub", "archive", "preflight"]),
     ("running", ["run"]),
     ("commands", ["", "__main__", "cli", "serve", "watch", "scaffold", "checks"]),
 ]
