@@ -196,7 +196,7 @@ LAYERS = [
         ],
     ),
     ("reading", ["model", "titles", "readers", "transforms", "document"]),
-    ("writers", ["pdf", "epub", "archive", "cover"]),
+    ("writers", ["pdf", "epub", "archive", "preflight", "cover"]),
     ("running", ["run"]),
     ("commands", ["", "__main__", "cli", "serve", "watch", "scaffold", "checks"]),
 ]

@@ -125,8 +125,11 @@ def parser() -> argparse.ArgumentParser:
             description="Build every publication in source/ (or those named) into dist/.",
         )
     )
-    p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
+    p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure, preflight)")
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
+    # The typographic preflight's options.
+    p.add_argument("--strict", action="store_true", help="fail on each fault the typographic preflight finds")
+    p.add_argument("--json", action="store_true", help="print the results and the preflight's measures as JSON")
     _common(p)
     p = sub.add_parser(
         "new",
