@@ -421,3 +421,14 @@ def test_a_project_with_fonts_of_its_own_has_its_cover_set_in_them(tmp_path, rep
     assert "DejaVu-Serif" in fonts and "Charis" not in fonts
     text = " ".join(" ".join(pdf_text_by_page(cover)).split())
     assert "Set in Another Face" in text and "Ann Other" in text and f"ISBN {PRINT_ISBN}" in text
+
+
+def test_check_gives_the_cover_its_structure_check_and_no_typographic_preflight(built, tmp_path):
+    from pipeline.checks import check_outputs
+
+    for name in (f"{SLUG}.pdf", f"{SLUG}.cover.pdf"):
+        (tmp_path / name).write_bytes((built / name).read_bytes())
+    checks = {(c.path.name, c.name): c.passed for c in check_outputs(tmp_path, strict=True)}
+    assert checks[(f"{SLUG}.cover.pdf", "PDF structure")]
+    assert (f"{SLUG}.cover.pdf", "Typographic preflight") not in checks
+    assert (f"{SLUG}.pdf", "Typographic preflight") in checks
