@@ -55,6 +55,7 @@ def build(
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
     events: Sink | None = None,
     page_list: bool = False,
+    press: dict | None = None,
 ) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
@@ -69,7 +70,8 @@ def build(
     edition or the archive is made without typesetting: its page-list comes
     from a print layout of the same sources kept in PROJECT/.cache/pressroom/
     (whatever use_cache says), else it has none, unless page_list asks for one
-    typeset for it.
+    typeset for it. press: print options given beside the metadata's
+    (press, bleed, marks, signature: the command line's), over them.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -99,6 +101,7 @@ def build(
         memory_limit=memory_limit if executor == "local" else None,
         timeout=timeout,
         page_list=page_list,
+        press={k: v for k, v in (press or {}).items() if v is not None},
     )
 
     result = BuildResult(up_to_date=list(todo.up_to_date), completed=todo.completed)
