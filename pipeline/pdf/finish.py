@@ -38,9 +38,9 @@ def finish(rendered, press: Press):
     srgb = pdf.make_stream(srgb_profile(), N=3)
     if press.pdfx:
         inks.to_cmyk(pdf)
+    added = pad(pdf, press.signature)
     for page in pdf.pages:
         _resources(page).ColorSpace.DefaultRGB = Array([Name.ICCBased, srgb])
-    added = pad(pdf, press.signature)
     if press.pdfx or press.bleed or press.marks:
         for page in pdf.pages:
             _boxes(page, press)
