@@ -10,6 +10,7 @@ from a rendering of the page.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -42,20 +43,32 @@ def greet(name: str) -> str:
 
 <div class="tinted">A block with a coloured rule.</div>
 
+![A red and blue picture](picture.png)
+
 {more}
 """
 OWN_CSS = ".tinted { border-left: 3pt solid #c0392b; color: #1a5276; padding-left: 4pt; }\n"
 
 
-def _article(options: str = "", paragraphs: int = 3) -> dict[str, str]:
+def _picture() -> bytes:
+    """An RGB picture in two colours, large enough to print at 300 dpi."""
+    image = Image.new("RGB", (900, 600), (200, 30, 40))
+    image.paste((20, 60, 200), (0, 300, 900, 600))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _article(options: str = "", paragraphs: int = 3) -> dict[str, str | bytes]:
     more = "\n\n".join("Some words to fill the page and go on. " * 30 for _ in range(paragraphs))
     return {
         "source/proof/article.md": ARTICLE.format(options=options, more=more),
         "source/proof/print.css": OWN_CSS,
+        "source/proof/picture.png": _picture(),
     }
 
 
-def _build(tmp_path: Path, files: dict[str, str], **options) -> Path:
+def _build(tmp_path: Path, files: dict[str, str | bytes], **options) -> Path:
     project = make_project(tmp_path, files)
     with source_date_epoch():
         pipeline.build(project, formats=("pdf",), **options)
@@ -72,7 +85,8 @@ def boxes(path: Path) -> list[dict[str, tuple[float, ...]]]:
 
 
 def colour_operators(path: Path) -> dict[str, int]:
-    """How often each colour-setting operator occurs in the pages and the forms they draw."""
+    """How often each colour-setting operator occurs in the pages and the forms
+    they draw; and each image's colour space, as "image /DeviceRGB"."""
     found: dict[str, int] = {}
     seen: set = set()
 
@@ -88,6 +102,10 @@ def colour_operators(path: Path) -> dict[str, int]:
         for child in (holder.get("/Resources", {}).get("/XObject") or {}).values():
             if child.get("/Subtype") == pikepdf.Name.Form:
                 walk(child)
+            elif child.get("/Subtype") == pikepdf.Name.Image and child.objgen not in seen:
+                seen.add(child.objgen)
+                space = f"image {child.get('/ColorSpace')}"
+                found[space] = found.get(space, 0) + 1
 
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
@@ -201,6 +219,17 @@ def test_a_press_edition_has_its_boxes_marks_inks_and_signature(tmp_path):
     found = colour_operators(path)
     assert not {"rg", "RG"} & set(found), found
     assert found.get("k", 0) > 3, "the highlighted code and the project's colours are now CMYK"
+    assert found.get("image /DeviceCMYK") == 1 and "image /DeviceRGB" not in found, found
+    with pikepdf.open(path) as pdf:
+        [picture] = {
+            x.objgen: pikepdf.PdfImage(x)
+            for p in pdf.pages
+            for x in p.get_images().values()
+            if x.ColorSpace == pikepdf.Name.DeviceCMYK
+        }.values()
+        red, blue = (picture.as_pil_image().getpixel((10, y)) for y in (10, 590))
+    assert red[1] > 180 and red[2] > 150 and red[0] < 60, f"the red half printed as {red}"
+    assert blue[0] > 180 and blue[2] < 60, f"the blue half printed as {blue}"
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             spaces = page.Resources.ColorSpace
@@ -237,6 +266,8 @@ def _marks_outside_the_bleed(path: Path, number: int, page: dict) -> None:
 
 def test_the_default_edition_defines_its_colours_and_has_no_press_boxes(tmp_path):
     path = _build(tmp_path, _article())
+    found = colour_operators(path)
+    assert found.get("rg", 0) > 3 and found.get("image /DeviceRGB") == 1, "the screen's colours, as they were"
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             assert page.Resources.ColorSpace.DefaultRGB[0] == pikepdf.Name.ICCBased, "RGB without a profile"

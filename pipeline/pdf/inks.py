@@ -6,16 +6,16 @@ style sheets give them, which a press would separate over four inks. Here
 every RGB colour the pages, their drawings (form XObjects) and patterns set
 (``rg``, ``RG``) becomes ink: a grey is black ink alone, as a printer wants
 grey type; any other colour goes through the output intent's profile from
-sRGB (relative colorimetric, as it would print). RGB images are left as
-they are, in sRGB (``DefaultRGB``, finish.py), for the printer's RIP to
-separate through the same output intent, as PDF/X-4 allows: separating
-them here would need the printer's choice of rendering and black generation.
+sRGB (relative colorimetric, as it would print). RGB images (photographs,
+screenshots, drawings in PNG) go through the same profile (perceptual, as
+for pictures), so the file the printer gets is in ink throughout.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import zlib
 
 import pikepdf
 from PIL import Image, ImageCms
@@ -27,24 +27,41 @@ def to_cmyk(pdf: pikepdf.Pdf) -> int:
     """Turn the RGB colours of every page's content into CMYK; how many were turned."""
     intents = pdf.Root.get("/OutputIntents") or []
     profile = intents[0].get("/DestOutputProfile") if len(intents) else None
-    convert = _converter(profile.read_bytes() if profile is not None else None)
+    icc = profile.read_bytes() if profile is not None else None
+    convert = _converter(icc)
     seen: set = set()
+    images: list = []
     turned = 0
     for page in pdf.pages:
-        turned += _content(pdf, page.obj, convert, seen)
-    return turned
+        turned += _content(pdf, page.obj, convert, seen, images)
+    if icc is not None:
+        picture = _transform(icc, ImageCms.Intent.PERCEPTUAL)
+        for image in images:
+            _image_to_cmyk(image, picture)
+    return turned + len(images)
+
+
+def _transform(profile: bytes, intent):
+    """sRGB to the output intent's CMYK."""
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(io.BytesIO(profile)), "RGB", "CMYK", intent
+    )
+
+
+def _image_to_cmyk(image, transform) -> None:
+    """An 8-bit RGB image in the press's CMYK, losslessly compressed; its soft mask (alpha) stays."""
+    rgb = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+    cmyk = ImageCms.applyTransform(rgb, transform)
+    assert cmyk is not None
+    image.write(zlib.compress(cmyk.tobytes(), 9), filter=pikepdf.Name.FlateDecode)
+    for key in ("/DecodeParms", "/Decode"):
+        if key in image:
+            del image[key]
+    image.ColorSpace = pikepdf.Name.DeviceCMYK
 
 
 def _converter(profile: bytes | None):
-    transform = None
-    if profile is not None:
-        transform = ImageCms.buildTransform(
-            ImageCms.createProfile("sRGB"),
-            ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-            "RGB",
-            "CMYK",
-            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-        )
+    transform = _transform(profile, ImageCms.Intent.RELATIVE_COLORIMETRIC) if profile is not None else None
 
     @functools.cache
     def convert(rgb: tuple[int, int, int]) -> tuple[float, ...]:
@@ -65,8 +82,9 @@ def cmyk_of_grey(rgb: tuple[int, int, int]) -> tuple[float, ...]:
     return tuple(round((1 - v / 255 - key) / (1 - key), 4) for v in rgb) + (round(key, 4),)
 
 
-def _content(pdf: pikepdf.Pdf, holder, convert, seen: set) -> int:
-    """Turn the colours of a page or form's content, then of the forms and patterns it uses."""
+def _content(pdf: pikepdf.Pdf, holder, convert, seen: set, images: list) -> int:
+    """Turn the colours of a page or form's content, then of the forms and
+    patterns it uses; the RGB images it uses go into ``images``."""
     if holder.objgen != (0, 0):
         if holder.objgen in seen:
             return 0
@@ -92,9 +110,21 @@ def _content(pdf: pikepdf.Pdf, holder, convert, seen: set) -> int:
     if resources is not None:
         for kind in ("/XObject", "/Pattern"):
             for child in (resources.get(kind) or {}).values():
-                if isinstance(child, pikepdf.Stream) and child.get("/Subtype", child.get("/PatternType")) in (
+                if _rgb_image(child) and child.objgen not in seen:
+                    seen.add(child.objgen)
+                    images.append(child)
+                elif isinstance(child, pikepdf.Stream) and child.get("/Subtype", child.get("/PatternType")) in (
                     pikepdf.Name.Form,
                     1,
                 ):
-                    turned += _content(pdf, child, convert, seen)
+                    turned += _content(pdf, child, convert, seen, images)
     return turned
+
+
+def _rgb_image(obj) -> bool:
+    return (
+        isinstance(obj, pikepdf.Stream)
+        and obj.get("/Subtype") == pikepdf.Name.Image
+        and obj.get("/ColorSpace") == pikepdf.Name.DeviceRGB
+        and obj.get("/BitsPerComponent") == 8
+    )
