@@ -138,6 +138,20 @@ def with_press(options: PrintOptions, given: dict) -> None:
             setattr(options, key, value)
 
 
+def press_problems(given: dict) -> list[str]:
+    """What is wrong with press options given beside the metadata (build()'s ``press``)."""
+    problems = [f"unknown press option '{key}'" for key in given if key not in ("press", "bleed", "marks", "signature")]
+    for key, parse in (("bleed", parse_bleed), ("signature", parse_signature)):
+        try:
+            parse(given.get(key))
+        except ValueError as problem:
+            problems.append(f"{key}: {problem}")
+    problems += [
+        f"{key} must be true or false" for key in ("press", "marks") if given.get(key) not in (None, True, False)
+    ]
+    return problems
+
+
 def _check_press(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:
     """bleed, marks and signature, each on its own line when wrong."""
     checks = (

@@ -173,6 +173,17 @@ def test_the_command_line_takes_the_press_options():
 
 
 @pytest.mark.fast
+def test_bad_press_options_given_to_build_are_a_usage_error(tmp_path):
+    project = make_project(tmp_path, {"source/t/article.md": "---\ntitle: T\n---\n\nText.\n"})
+    with pytest.raises(pipeline.BuildError) as failed:
+        pipeline.build(project, formats=("pdf",), press={"signature": 12, "bleed": "3"})
+    assert failed.value.exit_code == pipeline.Exit.USAGE and failed.value.result is None
+    messages = [d.message for d in failed.value.diagnostics]
+    assert any("not a signature of 4, 8 or 16" in m for m in messages), messages
+    assert any("'3' is not a length" in m for m in messages), messages
+
+
+@pytest.mark.fast
 def test_crop_marks_lie_outside_the_bleed_in_line_with_the_trim():
     from pipeline.pagesize import MARK_LENGTH_MM, Press
     from pipeline.pdf.finish import mark_lines

@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
-from ..errors import BuildError, Diagnostic, Diagnostics
+from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from .plan import EDITIONS, cannot_write, check_arguments, discover, plan, select
 from .progress import Sink, Snapshot, guarded
 from .result import BuildResult, Failure, Output
@@ -88,6 +88,12 @@ def build(
     events = guarded(events)
     diags = Diagnostics(root=project)
     check_arguments(diags, formats, jobs, executor, scheduler)
+    if press:
+        from ..options import press_problems
+
+        for problem in press_problems(press):
+            diags.error(problem, hint="press: {press: true, bleed: 3mm, marks: true, signature: 4, 8 or 16}")
+        diags.raise_if_errors(Exit.USAGE)
     todo = plan(
         project,
         out,
