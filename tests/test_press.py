@@ -275,6 +275,17 @@ def _marks_outside_the_bleed(path: Path, number: int, page: dict) -> None:
     assert inside.getextrema()[0] > 250, "a blank page prints something inside the bleed"
 
 
+def test_an_archive_of_a_padded_edition_has_the_same_pages(tmp_path):
+    project = make_project(tmp_path, _article("print: {signature: 8}\n"))
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("pdf", "archive"))
+    pages = {o.edition: o.pages for o in result.outputs}
+    assert pages["pdf"] == pages["pdf/a"] == 8, pages
+    laid = [pdf_lines_by_page(project / "dist" / name) for name in ("proof.pdf", "proof.archival.pdf")]
+    assert [len(pages) for pages in laid] == [8, 8]
+    assert not laid[0][-1] and not laid[1][-1], "the article was not padded"
+
+
 def test_the_default_edition_defines_its_colours_and_has_no_press_boxes(tmp_path):
     path = _build(tmp_path, _article())
     found = colour_operators(path)

@@ -34,7 +34,6 @@ def finish(rendered, press: Press):
     """The Rendered print edition with its PDF finished for ``press``: its
     page lists padded too, where blank pages were added."""
     pdf = pikepdf.open(io.BytesIO(rendered.pdf))
-    version = pdf.pdf_version
     srgb = pdf.make_stream(srgb_profile(), N=3)
     if press.pdfx:
         inks.to_cmyk(pdf)
@@ -46,22 +45,35 @@ def finish(rendered, press: Press):
             _boxes(page, press)
             if press.marks:
                 _marks(pdf, page, press)
-    buffer = io.BytesIO()
-    pdf.save(
-        buffer,
-        deterministic_id=True,
-        min_version=version,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        fix_metadata_version=False,
-    )
+    rewrite = rendered.rewrite
+    if added and rewrite is not None:  # the archival PDF/A: the same pages, blank ones too
+
+        def rewrite(variant, attachments, again=rendered.rewrite):
+            other = pikepdf.open(io.BytesIO(again(variant, attachments)))
+            pad(other, press.signature)
+            return _saved(other)
+
     return dataclasses.replace(
         rendered,
-        pdf=buffer.getvalue(),
+        pdf=_saved(pdf),
+        rewrite=rewrite,
         page_count=rendered.page_count + added,
         anchors=rendered.anchors + [[] for _ in range(added)],
         positions=rendered.positions + [None] * added if rendered.positions else rendered.positions,
         folios=rendered.folios + [""] * added if rendered.folios else rendered.folios,
     )
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(
+        buffer,
+        deterministic_id=True,
+        min_version=pdf.pdf_version,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        fix_metadata_version=False,
+    )
+    return buffer.getvalue()
 
 
 def pad(pdf: pikepdf.Pdf, signature: int) -> int:
