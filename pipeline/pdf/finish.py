@@ -40,11 +40,13 @@ def finish(rendered, press: Press):
     added = pad(pdf, press.signature)
     for page in pdf.pages:
         _resources(page).ColorSpace.DefaultRGB = Array([Name.ICCBased, srgb])
+    _one_copy_of_each_profile(pdf)
     if press.pdfx or press.bleed or press.marks:
+        registration = _registration(pdf) if press.marks else None
         for page in pdf.pages:
             _boxes(page, press)
-            if press.marks:
-                _marks(pdf, page, press)
+            if registration is not None:
+                _marks(pdf, page, press, registration)
     rewrite = rendered.rewrite
     if added and rewrite is not None:  # the archival PDF/A: the same pages, blank ones too
 
@@ -122,7 +124,20 @@ def _boxes(page, press: Press) -> None:
 def _registration(pdf: pikepdf.Pdf):
     """The registration colour: a separation named All, full on every plate."""
     ramp = Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 1, 1, 1]), N=1)
-    return Array([Name.Separation, Name.All, Name.DeviceCMYK, pdf.make_indirect(ramp)])
+    return pdf.make_indirect(Array([Name.Separation, Name.All, Name.DeviceCMYK, pdf.make_indirect(ramp)]))
+
+
+def _one_copy_of_each_profile(pdf: pikepdf.Pdf) -> None:
+    """Each part of a book brings its own copy of the press's profile (a
+    quarter of a megabyte): the pages' colour spaces share one."""
+    first: dict[bytes, pikepdf.Object] = {}
+    for page in pdf.pages:
+        spaces = page.obj.Resources.get("/ColorSpace") or {}
+        for name, space in spaces.items():
+            if isinstance(space, Array) and len(space) == 2 and space[0] == Name.ICCBased:
+                profile = first.setdefault(space[1].read_raw_bytes(), space[1])
+                if profile.objgen != space[1].objgen:
+                    spaces[name] = Array([Name.ICCBased, profile])
 
 
 def mark_lines(trim: list[float], press: Press) -> list[tuple[float, float, float, float]]:
@@ -138,10 +153,8 @@ def mark_lines(trim: list[float], press: Press) -> list[tuple[float, float, floa
     return lines
 
 
-def _marks(pdf: pikepdf.Pdf, page, press: Press) -> None:
-    colours = _resources(page).ColorSpace
-    if REGISTRATION not in colours:
-        colours[REGISTRATION] = _registration(pdf)
+def _marks(pdf: pikepdf.Pdf, page, press: Press, registration) -> None:
+    _resources(page).ColorSpace[REGISTRATION] = registration
     path = "".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S\n" for a, b, c, d in mark_lines(_trim(page), press))
     # The page's own drawing in a saved state of its own, so none of it (a
     # clip, a transformation) reaches the marks; the marks an artifact, not content.
