@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -817,6 +818,9 @@ def test_pdfx_has_an_output_intent_and_identifies_itself(press_book):
     assert reader.pdf_header == "%PDF-1.6"
     for page in reader.pages:
         assert "/DefaultRGB" in page["/Resources"]["/ColorSpace"], "RGB without a defined colour space"
+    # A book set in parts: its parts share one copy of the press's profile.
+    with pikepdf.open(press_book[1]) as pdf:
+        assert sum(isinstance(o, pikepdf.Stream) and o.get("/N") == 4 for o in pdf.objects) == 1
 
 
 def test_pdfx_is_byte_identical_twice(press_book, tmp_path):
