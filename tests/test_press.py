@@ -313,3 +313,17 @@ def test_bleed_on_the_command_line_comes_without_marks_and_is_a_build_of_its_own
         assert page["MediaBox"] == page["BleedBox"], "bleed alone: no room for marks, no marks"
     with pikepdf.open(path) as pdf:
         assert all("/PressroomAll" not in page.Resources.ColorSpace for page in pdf.pages)
+
+
+def test_the_command_line_options_reach_the_edition(tmp_path):
+    from pipeline.cli import main
+
+    project = make_project(tmp_path, _article(paragraphs=1))
+    with source_date_epoch():
+        argv = ["build", "-C", str(project), "-f", "pdf", "-q", "-j", "1", "--bleed", "0.125in", "--marks"]
+        assert main([*argv, "--signature", "4"]) == 0
+    pages = boxes(project / "dist" / "proof.pdf")
+    assert len(pages) % 4 == 0
+    for page in pages:
+        assert _sides(page["BleedBox"], page["TrimBox"]) == [3.17] * 4
+        assert _sides(page["MediaBox"], page["TrimBox"]) == pytest.approx([3.17 + 5 + 1] * 4, abs=0.02), "1/8 in bleed"
