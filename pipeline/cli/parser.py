@@ -157,13 +157,13 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"pressroom {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser(
-        "build",
-        help="build publications from source/ into dist/",
-        description="Build every publication in source/ (or those named) into dist/.",
+    _build_options(
+        sub.add_parser(
+            "build",
+            help="build publications from source/ into dist/",
+            description="Build every publication in source/ (or those named) into dist/.",
+        )
     )
-    _build_options(p)
-    _press_options(p)
     p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
     _common(p)
@@ -229,4 +229,5 @@ def parser() -> argparse.ArgumentParser:
         help="a bag folder, a .bag.tar file or an output folder (default: PROJECT/dist)",
     )
     _common(p, output=False)
+    _press_options(sub.choices["build"])
     return top
