@@ -55,6 +55,7 @@ def cmd_build(args) -> int:
                 timeout=args.timeout,
                 events=events,
                 page_list=args.page_list,
+                press=press_given(args),
             )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted
@@ -90,6 +91,11 @@ def cmd_build(args) -> int:
         report_failures(result, args.verbose)
         return result.exit_code
     return Exit.CHECK if failed else Exit.OK
+
+
+def press_given(args) -> dict:
+    """The press options given on the command line (parser.py), over the metadata's print options."""
+    return {key: getattr(args, key, None) for key in ("press", "bleed", "marks", "signature")}
 
 
 def report_failures(result, verbose: bool) -> None:

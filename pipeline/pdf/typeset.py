@@ -48,7 +48,7 @@ class Setting:
     ident: bytes
 
 
-def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bool) -> Setting:
+def setting(pub: Publication, project: Path, variant: str, bleed: float, pdfx: bool) -> Setting:
     options = pub.metadata.options.print
     # The page geometry first, so a publication's own print.css may change it.
     sheets: list[tuple[str, str | None]] = [(pagesize.page_css(options.trim, bleed, options.margins()), None)]

@@ -126,6 +126,7 @@ def plan(
     memory_limit: int | None,
     timeout: float | None,
     page_list: bool = False,
+    press: dict | None = None,
 ) -> Plan:
     """What the build will make (the arguments already checked). Problems
     that stop it go into diags and raise BuildError; warnings stay in diags.
@@ -162,7 +163,7 @@ def plan(
         styles = styles_digest(project)
         _page_lists(project, chosen, formats, styles, result)
         if use_cache:
-            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list)
+            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list, press)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     result.tasks = [
         Task(
@@ -175,6 +176,7 @@ def plan(
             timeout or None,
             result.pages.get(folder.name),
             page_list,
+            dict(press or {}),
         )
         for folder in folders
     ]
@@ -212,6 +214,7 @@ def _not_up_to_date(
     result: Plan,
     styles: str,
     page_list: bool,
+    press: dict | None = None,
 ) -> list[Path]:
     """The publications the cache cannot keep; the others go into result.up_to_date."""
     from ..cache import Cache, publication_key, warnings_of
@@ -223,7 +226,7 @@ def _not_up_to_date(
         # Such an EPUB's bytes depend on whether it has a page-list: one made
         # without is made again once a print layout of its sources is kept.
         with_pages = (folder.name in result.pages or page_list) if alone else None
-        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages)
+        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages, press)
         entry = cache.fresh(folder.name, key, project)
         # A warning kept from a build without --strict fails one with it: then it is made again.
         kept = warnings_of(entry) if entry is not None else []
