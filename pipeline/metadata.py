@@ -49,6 +49,7 @@ KEYS = {
     "html-elements",
     "archive",
     "print-cover",
+    "typography",
 }
 
 # What other tools call some of them: the message says where the value goes.
