@@ -19,6 +19,7 @@ from ..model import Publication
 from . import breaks
 
 NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
+PLACE = "\ue000"  # stands in for an address or ISBN while the text around it is cleaned
 SKIPPED = {"pre", "script", "style", "math", "svg", "textarea", "template"}
 CODE = {"code", "kbd", "samp"}
 _SP = r"[ \t\n]+"
@@ -45,7 +46,8 @@ BEFORE_NUMBER = {
 # Words that follow a number without being what it counts ("in 2013 the").
 NOT_COUNTED = {
     "en": "and or the a an to of in on at by for from with as but nor so yet is are was were be been has had have "
-    "which who that than then when while where if after before since until into onto per",
+    "which who that than then when while where if after before since until into onto per it he she they we you "
+    "i there this these those its his her their not also only more less will would can could did do does",
     "fr": "et ou le la les de des du à au aux en par pour sur dans avec est sont était qui que dont",
     "de": "und oder der die das den dem des ein eine zu von im in an auf mit für ist sind war wurde",
     "es": "y o e u el la los las de del a al en por para con es son era que",
@@ -86,7 +88,7 @@ RANGE = re.compile(r"(?<![\w.,/:+\-\u2013])(\d+)(?: - |-)(\d+)(?![\w\-/\u2013]|[
 SPACED_HYPHEN = re.compile(rf"(?<=[^\s\u2060]){_SP}-{_SP}(?=[^\s\d-])|(?<=[^\s\d\u2060]){_SP}-{_SP}(?=\d)")
 SPACED_DASH = re.compile(rf"(?<=\S){_SP}([\u2013\u2014])(?=\s)")
 CLOSED_EM_DASH = re.compile("(?<=[^\\s\u2060\u00a0\u202f\u2014])\u2014")
-NUMBER_WORD = re.compile(rf"(?<![\w.,\u2060])(\d[\d,.]*){_SP}(?=(%|‰|°C|°F|°|[^\W\d_][\w'’]*))")
+NUMBER_WORD = re.compile(rf"(?<![\w.,:/\u2060])(\d[\d,.]*){_SP}(?=(%|‰|°C|°F|°|[^\W\d_][\w'’]*))")
 INITIAL = re.compile(rf"(?<![\w.'’])([^\W\d_]\.){_SP}(?=[^\W\d_])")
 FRENCH_BEFORE = re.compile(r"(?<=[\w»)\]\u2019\u201d])[ \t\n\u00a0\u202f]*([;!?]+|:)(?=[\s\u00bb)]|$)")
 FRENCH_QUOTES = re.compile(r"«[ \t\n\u00a0\u202f]*|[ \t\n\u00a0\u202f]*»")
@@ -159,29 +161,34 @@ def _number_word(m: re.Match, stop: set[str], any_case: bool) -> str:
 def tidy_text(text: str, lang: str, which: frozenset[str]) -> list:
     """Text as segments (strings and elements): addresses, e-mail addresses
     and ISBNs kept as they are (and cut where they may break), the rest
-    cleaned up."""
-    protected = sorted(
+    cleaned up around them as if each were a word."""
+    found: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(
         (m.start(), m.end(), kind)
         for kind, pattern in (("url", breaks.URL), ("email", breaks.EMAIL), ("isbn", breaks.ISBN))
         for m in pattern.finditer(text)
-    )
-    out: list = []
-    position = 0
-    for start, end, kind in protected:
-        if start < position:
-            continue  # inside an earlier match (an address holding digits)
-        out.append(_clean(text[position:start], lang, which))
-        found = text[start:end]
+    ):
+        if not found or start >= found[-1][1]:  # not inside an earlier match (an address holding digits)
+            found.append((start, end, kind))
+    if PLACE in text:  # a private-use character of the author's: no stand-ins
+        return [_clean(text, lang, which)] if not found else [text]
+    stood_in, position = "", 0
+    for start, end, _kind in found:
+        stood_in += text[position:start] + PLACE
+        position = end
+    cleaned = _clean(stood_in + text[position:], lang, which).split(PLACE)
+    out: list = [cleaned[0]]
+    for (start, end, kind), after in zip(found, cleaned[1:]):
+        piece = text[start:end]
         if kind == "isbn" and "spaces" in which:
             out[-1] = ISBN_LABEL.sub(lambda m: m.group(1) + NBSP, out[-1])
         if "breaks" not in which:
-            out.append(found)
+            out.append(piece)
         elif kind == "isbn":
-            out.append(breaks.nobreak(found))
+            out.append(breaks.nobreak(piece))
         else:
-            out += breaks.url_segments(found)
-        position = end
-    out.append(_clean(text[position:], lang, which))
+            out += breaks.url_segments(piece)
+        out.append(after)
     return out
 
 
