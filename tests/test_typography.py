@@ -1,234 +1,328 @@
-"""Text clean-up (issue 16, item 3): spaced hyphens and number ranges to the
-language's dashes, no-break spaces where a line must not break, and code,
-addresses and ISBNs that break only between their pieces — in the text,
-never in code, maths, addresses or attribute values; with an opt-out."""
+"""Book typography in the print edition, measured on the printed pages.
+
+Word positions come from Poppler (``pdftotext -bbox-layout``), links from
+the PDF's annotations, rules from a rendering. Checked on the sample article
+and, for notes (the article has none), on the long book of test_print.py.
+A small publication of its own checks what a character no font has becomes.
+"""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
+from lxml import etree
+from PIL import Image
+from pypdf import PdfReader
 
-import fidelity as F
-from conftest import make_project
-from pipeline.errors import Diagnostics
-from pipeline.transforms import breaks, typography
+import pipeline
+from conftest import REPO, SAMPLE, epub_files, make_project, pdf_lines_by_page, source_date_epoch
+from test_print import contents_entries, contents_index, heading_page, long_book, sample, sample_pdf  # noqa: F401
 
-pytestmark = pytest.mark.fast
-
-NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
-ALL = frozenset({"dashes", "spaces", "breaks"})
-
-
-def _text(text: str, lang: str = "en", which=ALL) -> str:
-    """The cleaned text as markup, elements serialised."""
-    return _markup(typography.tidy_text(text, lang, which))
+XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+HYPHENS = ("-", "\u2010", "\u00ad")
 
 
-def _markup(segments) -> str:
-    return "".join(
-        s if isinstance(s, str) else lxml_html.tostring(s, encoding=str, with_tail=False).replace("</wbr>", "")
-        for s in segments
-    )
+@dataclass
+class Line:
+    words: list[tuple[str, float, float]]  # (text, left, right)
+    top: float  # points from the top of the page
+    bottom: float
+    block: int  # the Poppler block it belongs to, counted over the page
+
+    @property
+    def left(self) -> float:
+        return self.words[0][1]
+
+    @property
+    def right(self) -> float:
+        return self.words[-1][2]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[0] for w in self.words)
 
 
-def _plain(segments) -> str:
-    p = lxml_html.Element("p")
-    breaks.splice(p, "text", segments)
-    return "".join(p.itertext())
+def lines_by_page(path: Path) -> list[list[Line]]:
+    """Every printed line of every page, in reading order, with word positions."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True).stdout
+    pages = []
+    for page in etree.fromstring(out).iterfind(".//x:page", XHTML):
+        lines = []
+        for number, block in enumerate(page.iterfind(".//x:block", XHTML)):
+            for line in block.iterfind("x:line", XHTML):
+                words = [(w.text, float(w.get("xMin")), float(w.get("xMax"))) for w in line.iterfind("x:word", XHTML)]
+                if words:
+                    lines.append(Line(words, float(line.get("yMin")), float(line.get("yMax")), number))
+        pages.append(lines)
+    return pages
 
 
-# --- dashes ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_lines(sample_pdf) -> list[list[Line]]:
+    return lines_by_page(sample_pdf)
 
 
-@pytest.mark.parametrize(
-    "lang, expected",
-    [
-        ("en", f"their policies{WJ}\u2014not to mention"),
-        ("en-US", f"their policies{WJ}\u2014not to mention"),
-        ("en-GB", f"their policies{NBSP}\u2013 not to mention"),
-        ("de", f"their policies{NBSP}\u2013 not to mention"),
-        ("fr", f"their policies{NBSP}\u2013 not to mention"),
-    ],
-)
-def test_a_spaced_hyphen_becomes_the_language_s_dash(lang, expected):
-    assert typography.dashes("their policies - not to mention", lang) == expected
+@pytest.fixture(scope="module")
+def body_pages(sample_pdf) -> range:
+    """The pages of the article's text, after the title page and the contents."""
+    pages = pdf_lines_by_page(sample_pdf)
+    return range(contents_index(pages) + 1, len(pages))
 
 
-def test_a_number_range_takes_an_en_dash_that_does_not_break():
-    assert (
-        typography.dashes("the rebellions of 1990 - 1995 and 2007", "en")
-        == f"the rebellions of 1990\u2013{WJ}1995 and 2007"
-    )
-    assert typography.dashes("pages 10-15, and 1990-95.", "en") == f"pages 10\u2013{WJ}15, and 1990\u2013{WJ}95."
+def _within_paragraph(lines: list[Line]) -> list[Line]:
+    """Lines followed by another line of the same paragraph: same block, same
+    size, and the next line not indented (a new paragraph is)."""
+    left = min(line.left for line in lines)
+    found = []
+    for line, after in zip(lines, lines[1:]):
+        same_size = abs((line.bottom - line.top) - (after.bottom - after.top)) < 0.5
+        if line.block == after.block and same_size and abs(after.left - left) < 0.5 and len(line.words) > 3:
+            found.append(line)
+    return found
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "on 2020-08-18 at noon",  # an ISO date
-        "in 2020-08 or so",  # a year and month
-        "ISBN 978-3-16-148410-0",
-        "call 555-1234 or 0171-555-1234",
-        "version 1.2-3 and v10-2",
-        "the M5-RFP and COVID-19",
-        "a -5 and +44-20",
-    ],
-)
-def test_numbers_that_are_no_ranges_keep_their_hyphens(text):
-    assert typography.dashes(text, "en") == text
+# --- hyphenation and justification ------------------------------------------
 
 
-def test_an_author_s_dashes_are_kept_from_starting_a_line():
-    assert typography.dashes("so \u2014 yes, and so\u2014no; here \u2013 there", "en") == (
-        f"so{NBSP}\u2014 yes, and so{WJ}\u2014no; here{NBSP}\u2013 there"
-    )
+def test_text_is_hyphenated_in_the_words_of_the_source(sample_lines, body_pages):
+    """A line ends in a hyphen and the next goes on in lower case, and the two
+    halves make a word the source writes whole: a break made by hyphenation,
+    not a compound's own hyphen."""
+    source = (REPO / "source" / SAMPLE / "article.md").read_text(encoding="utf-8")
+    words = set(re.findall(r"\w+", source))
+    broken = []
+    for index in body_pages:
+        lines = sample_lines[index]
+        for line, after in zip(lines, lines[1:]):
+            head, tail = line.words[-1][0], after.words[0][0]
+            if head.endswith(HYPHENS) and head[-2:-1].isalpha() and tail[:1].islower():
+                whole = re.search(r"\w+$", head[:-1]).group() + re.match(r"\w*", tail).group()
+                if whole in words and f"{head[:-1]}-{tail}" not in source:
+                    broken.append(whole)
+    assert len(broken) >= 10, f"only {broken} are hyphenated across lines"
 
 
-# --- no-break spaces -------------------------------------------------------
+def test_text_is_justified_to_one_right_edge(sample_lines, body_pages):
+    """Every line but a paragraph's last ends at the right edge of the text
+    block, on every page (left and right pages have their own edge)."""
+    checked = 0
+    for index in body_pages:
+        inner = _within_paragraph(sample_lines[index])
+        if not inner:
+            continue
+        edge = max(line.right for line in sample_lines[index])
+        ragged = [
+            f"{line.text[-30:]!r} ends at {line.right:.1f}, the edge is {edge:.1f}"
+            for line in inner
+            if abs(line.right - edge) > 1.0
+        ]
+        assert ragged == [], f"page {index + 1}:\n" + "\n".join(ragged)
+        checked += len(inner)
+    assert checked >= 100, f"only {checked} lines within paragraphs"
 
 
-@pytest.mark.parametrize(
-    "lang, text, expected",
-    [
-        ("en", "a coup on 21 March, 2012", f"a coup on 21{NBSP}March, 2012"),
-        ("en", "on August 18 it fell", f"on August{NBSP}18 it fell"),
-        ("en", "which claimed 160 lives in 3 years", f"which claimed 160{NBSP}lives in 3{NBSP}years"),
-        ("en", "a file of 12 MB, 10 km away, 50 %", f"a file of 12{NBSP}MB, 10{NBSP}km away, 50{NBSP}%"),
-        ("en", "see page 12, pp. 3 and Figure 2", f"see page{NBSP}12, pp.{NBSP}3 and Figure{NBSP}2"),
-        ("en", "by J. R. R. Tolkien and Mr. Smith", f"by J.{NBSP}R.{NBSP}R.{NBSP}Tolkien and Mr.{NBSP}Smith"),
-        ("fr", "le 14 juillet", f"le 14{NBSP}juillet"),
-        ("fr", "Il dit : « oui » ! Non ; non?", f"Il dit{NBSP}: «{NNBSP}oui{NNBSP}»{NNBSP}! Non{NNBSP}; non{NNBSP}?"),
-        ("de", "am 18. August, z. B. 3 Jahre", f"am 18.{NBSP}August, z.{NNBSP}B. 3{NBSP}Jahre"),
-    ],
-)
-def test_no_break_spaces_where_a_line_must_not_break(lang, text, expected):
-    assert typography.spaces(text, lang) == expected
+# --- the contents page --------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "in 1963 had driven many",  # a year is not a count
-        "in 2013, the elections",
-        "of March 2020 partially",  # a month and its year may part
-        "after 3 and the rest",  # a number does not count a function word
-        "e.g. The list",  # not an initial
-        "the time was 10:30 here",
-    ],
-)
-def test_no_break_spaces_only_where_they_belong(text):
-    assert typography.spaces(text, "en") == text
-    assert typography.spaces("le match à 10:30 ici", "fr") == "le match à 10:30 ici"
+@pytest.fixture(scope="module")
+def contents(sample_pdf) -> tuple[int, dict[str, str]]:
+    pages = pdf_lines_by_page(sample_pdf)
+    index = contents_index(pages)
+    return index, contents_entries(pages, index)
 
 
-# --- where code, addresses and ISBNs break --------------------------------
+def _entry_lines(sample_lines, contents) -> dict[str, Line]:
+    index, entries = contents
+    found = {}
+    for line in sample_lines[index]:
+        text = re.sub(r"[\s.]+\S+$", "", line.text)
+        if text in entries:
+            found[text] = line
+    assert list(found) == list(entries), f"contents lines: {[line.text for line in sample_lines[index]]}"
+    return found
 
 
-def test_inline_code_breaks_only_between_its_pieces_and_keeps_its_characters():
-    assert _markup(breaks.code_segments("pressroom --help")) == 'pressroom <span class="nobreak">--help</span>'
-    path = breaks.code_segments("pipeline/pdf/engine.py")
-    assert _markup(path) == (
-        '<span class="nobreak">pipeline</span><wbr><span class="nobreak">/pdf</span><wbr>'
-        '<span class="nobreak">/engine.py</span>'
-    )
-    assert breaks.code_segments("plain words") is None
-    long_piece = "a-" * 20
-    assert breaks.code_segments(long_piece) == [long_piece]  # too long to keep whole: it may break
+def test_contents_has_dotted_leaders_to_right_aligned_page_numbers(sample_lines, contents):
+    lines = _entry_lines(sample_lines, contents)
+    assert len(lines) == 5
+    for title, line in lines.items():
+        title_words = len(title.split())
+        dots = line.words[title_words:-1]
+        assert len(dots) >= 5 and all(w[0] == "." for w in dots), f"{title!r}: no dotted leader in {line.text!r}"
+        gaps = [b[1] - a[1] for a, b in zip(dots, dots[1:])]
+        assert max(gaps) - min(gaps) < 0.5, f"{title!r}: the leader's dots are unevenly spaced"
+        assert line.words[-1][1] - dots[-1][2] < 12, f"{title!r}: the leader stops short of its page number"
+        assert line.words[-1][0] == contents[1][title]
+    rights = {round(line.right, 1) for line in lines.values()}
+    assert max(rights) - min(rights) < 0.5, f"the page numbers are not aligned: {rights}"
 
 
-def test_an_address_breaks_as_the_chicago_manual_says():
-    assert breaks.pieces("https://example.org/a-b?x=1", breaks.URL_BEFORE, breaks.URL_BOTH_SIDES) == [
-        "https://",
-        "example",
-        ".org",
-        "/a",
-        "-b",
-        "?x",
-        "=",
-        "1",
-    ]
+def test_contents_entries_are_links_to_their_headings(sample_pdf, sample_lines, contents):
+    """Each entry is clickable from its first word: internal links (never
+    URIs), and every link over an entry's line goes to the page where that
+    heading is printed."""
+    index, entries = contents
+    reader = PdfReader(str(sample_pdf))
+    height = float(reader.pages[index].mediabox.height)
+    pages = pdf_lines_by_page(sample_pdf)
+    named = reader.named_destinations
+    links = [a.get_object() for a in reader.pages[index].get("/Annots") or []]
+    links = [a for a in links if a.get("/Subtype") == "/Link"]
+    assert links and all("/Dest" in a and "/A" not in a for a in links), "contents links must be internal"
+    lines = _entry_lines(sample_lines, contents)
+    clickable = set()
+    for link in links:
+        x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+        middles = {t: height - (line.top + line.bottom) / 2 for t, line in lines.items()}  # PDF y runs up
+        [title] = [t for t, y in middles.items() if min(y0, y1) <= y <= max(y0, y1)]
+        page = reader.get_destination_page_number(named[str(link["/Dest"])])
+        assert page == heading_page(pages, title, index), f"a link on {title!r} goes to page {page + 1}"
+        if min(x0, x1) <= lines[title].left + 1 and max(x0, x1) >= lines[title].right - 1:
+            clickable.add(title)
+    assert clickable == set(entries), f"entries not clickable from title to number: {set(entries) - clickable}"
+    assert len({str(a["/Dest"]) for a in links}) == len(entries)
 
 
-def test_an_isbn_never_breaks_and_stays_with_its_label():
-    assert _text("ISBN 978-3-16-148410-0 here") == f'ISBN{NBSP}<span class="nobreak">978-3-16-148410-0</span> here'
+# --- notes ---------------------------------------------------------------------
+
+DPI = 150
 
 
-def test_an_address_in_the_text_is_left_as_written():
-    segments = typography.tidy_text("see https://example.org/2020-08 - or 1990-1995 at www.a-b.org.", "en", ALL)
-    assert _plain(segments) == f"see https://example.org/2020-08{WJ}\u2014or 1990\u2013{WJ}1995 at www.a-b.org."
-    assert '<span class="nobreak">/2020</span><wbr><span class="nobreak">-08</span>' in _markup(segments)
-    assert _markup(segments).endswith('<span class="nobreak">.org</span>.')  # the full stop is the sentence's
-
-
-# --- through the reader ----------------------------------------------------
-
-
-def _read(tmp_path: Path, text: str, meta: str = ""):
-    from pipeline import document, sources
-
-    project = make_project(tmp_path, {"source/piece/a.md": f"---\ntitle: T\nlang: en\n{meta}---\n\n{text}"})
-    diags = Diagnostics(project)
-    pub = document.read_publication(sources.load(project / "source" / "piece", diags), project, diags)
-    return pub.chapters[0].body, [(d.severity, d.location.line, d.message) for d in diags.items]
-
-
-def test_only_text_is_cleaned_up(tmp_path):
-    body, said = _read(
-        tmp_path,
-        "Prose 1990 - 1995 with `x - y 1-2` and *emphasis - here* on 21 March.\n\n"
-        '<span title="a - b 1-2" lang="fr">Il dit : oui</span>\n\n'
-        "```\ncode - block 1-2\n```\n\n$a - b 1-2$ and <https://e.org/a-b-c>\n\n## The 1990 - 1995 rebellion\n",
-    )
-    assert said == []
-    text = "".join(body.itertext())
-    assert f"1990\u2013{WJ}1995 with x - y 1-2 and emphasis{WJ}\u2014here on 21{NBSP}March." in text
-    assert "code - block 1-2" in text  # a code block as written
-    assert body.xpath("//span[@title]")[0].get("title") == "a - b 1-2"  # attributes untouched
-    assert f"Il dit{NBSP}: oui" in text  # in the passage's own language
-    math = body.xpath("//*[local-name()='math']")[0]
-    assert "".join(math.itertext()) == "a\u2212b1\u22122" and math.get("alttext") == "a - b 1-2"
-    assert [a.get("href") for a in body.iter("a")] == ["https://e.org/a-b-c"]
-    assert "https://e.org/a-b-c" in text  # its characters kept, cut into pieces
-    assert "".join(body.xpath("//h2//text()")) == f"The 1990\u2013{WJ}1995 rebellion"
-
-
-def test_a_publication_can_turn_the_clean_up_off(tmp_path):
-    source = "Prose 1990 - 1995, their policies - not, on 21 March; `a-b`.\n"
-    body, _ = _read(tmp_path / "off", source, "typography: false\n")
-    assert "".join(body.itertext()).strip() == "Prose 1990 - 1995, their policies - not, on 21 March; a-b."
-    assert not body.xpath("//wbr|//span[@class='nobreak']")
-    body, _ = _read(tmp_path / "part", source, "typography: {dashes: false}\n")
-    assert "".join(body.itertext()).strip() == f"Prose 1990 - 1995, their policies - not, on 21{NBSP}March; a-b."
-    assert body.xpath("//span[@class='nobreak']")
-
-
-@pytest.mark.parametrize("value", ["maybe", "{dashes: no-thanks}", "{quotes: false}"])
-def test_a_wrong_opt_out_is_an_error_at_its_line(tmp_path, value):
-    _, said = _read(tmp_path, "Text.\n", f"typography: {value}\n")
-    assert [(s, line) for s, line, m in said if "'typography' must be" in m] == [("error", 4)]
-
-
-# --- the fidelity oracle knows these substitutions and no others -----------
-
-
-def test_the_oracle_accepts_the_clean_up_and_nothing_more():
-    source = F.analyse("Rebellions of 1990-1995, on 2020-08-18, ISBN 978-3-16-148410-0, their well-known policies.\n")
-    cleaned = (
-        f"<p>Rebellions of 1990\u2013{WJ}1995, on 2020-08-18, ISBN{NBSP}978-3-16-148410-0, "
-        f"their well-known policies.</p>"
-    )
-    assert F.check_epub([source], F.documents_edition([_xhtml(cleaned)])) == []
-    for wrong in ("2020\u201308\u201318", "978\u20133-16-148410-0", "well\u2013known"):
-        was = {"2020\u201308\u201318": "2020-08-18", "978\u20133-16-148410-0": "978-3-16-148410-0"}.get(
-            wrong, "well-known"
+def _rules(path: Path, index: int) -> list[tuple[float, float, float]]:
+    """(top, left, length) in points of each horizontal rule drawn on a page:
+    an unbroken dark run of pixels at least half an inch long."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(DPI),
+                "-gray",
+                "-png",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                str(path),
+                f"{tmp}/p",
+            ],
+            check=True,
         )
-        edition = F.documents_edition([_xhtml(cleaned.replace(was, wrong))])
-        assert F.check_epub([source], edition) != [], wrong
+        image = Image.open(next(Path(tmp).glob("p-*.png"))).convert("L")
+    pixels, found = image.load(), []
+    for y in range(image.height):
+        run = 0
+        for x in range(image.width + 1):
+            if x < image.width and pixels[x, y] < 200:
+                run += 1
+                continue
+            if run >= DPI // 2:
+                found.append((y * 72 / DPI, (x - run) * 72 / DPI, run * 72 / DPI))
+            run = 0
+    return found
 
 
-def _xhtml(body: str):
-    from lxml import etree
+def test_a_rule_separates_the_notes_from_the_text(long_book):
+    """On a page with notes a short rule (1 in) stands at the text's left
+    edge, between the last line of text and the first note; a page of text
+    without notes has none."""
+    path = long_book[0]
+    pages = lines_by_page(path)
+    with_notes = [i for i, lines in enumerate(pages) if any("begins here" in line.text for line in lines)]
+    assert with_notes, "the long book has no page with notes"
+    index = with_notes[0]
+    lines = pages[index]
+    first_note = next(i for i, line in enumerate(lines) if "begins here" in line.text)
+    rules = [r for r in _rules(path, index) if 60 < r[2] < 84]
+    assert rules, f"page {index + 1} has notes but no separator rule"
+    top, left, _ = rules[0]
+    assert lines[first_note - 1].bottom <= top <= lines[first_note].top, (
+        f"the rule at {top:.1f} pt is not between the text and the notes"
+    )
+    assert abs(left - min(line.left for line in lines)) < 2, "the rule does not start at the text's edge"
+    plain = next(i for i in range(index + 1, len(pages)) if i not in with_notes and len(pages[i]) > 20)
+    assert [r for r in _rules(path, plain) if 60 < r[2] < 84] == [], f"page {plain + 1} has no notes but a rule"
 
-    return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body></html>')
+
+# --- no blank boxes ------------------------------------------------------------
+
+GLYPHS_SOURCE = (
+    "---\ntitle: Glyphs\nlang: en\n---\n\nPlain text.\n\nThe sign \u2603 is in no font.\n\n```\ncode = '\u6f22'\n```\n"
+)
+
+
+def test_a_character_no_font_has_prints_as_a_replacement_character(tmp_path):
+    """Reported by name, code point and place; printed as U+FFFD, visible,
+    where a font would have drawn it; kept as itself in the EPUB."""
+    project = make_project(tmp_path, {"source/glyphs/article.md": GLYPHS_SOURCE})
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("epub", "pdf"))
+    messages = [str(d) for d in result.diagnostics]
+    assert any(
+        "source/glyphs/article.md:8:10: warning:" in m and "U+2603 SNOWMAN" in m and "U+FFFD REPLACEMENT CHARACTER" in m
+        for m in messages
+    ), messages
+    assert any(":11:9: warning:" in m and "U+6F22 CJK UNIFIED IDEOGRAPH-6F22" in m for m in messages), messages
+    text = subprocess.run(
+        ["pdftotext", str(project / "dist" / "glyphs.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "The sign \ufffd is in no font." in text
+    assert "code = '\ufffd'" in text
+    assert "\u2603" not in text and "\u6f22" not in text
+    files = epub_files(project / "dist" / "glyphs.epub")
+    chapter = next(data.decode() for name, data in files.items() if "The sign" in data.decode(errors="ignore"))
+    assert "The sign \u2603 is in no font." in chapter and "\u6f22" in chapter and "\ufffd" not in chapter
+
+
+def test_a_character_no_font_has_in_the_metadata_or_a_pieces_head_prints_as_a_replacement_character(tmp_path):
+    """The title page, the imprint, the contents, a piece's head and the
+    running heads show U+FFFD; the PDF's own metadata keeps the character."""
+    project = make_project(
+        tmp_path,
+        {
+            "source/c/publication.yaml": "title: Snow \u2603 Book\nlang: en\ntype: collection\n"
+            "publisher: The \u2603 Press\ncontents:\n  - one.md\n",
+            "source/c/one.md": "---\ntitle: A piece \u2603\nauthor: Ann Author\n---\n\nSome text of the piece.\n",
+        },
+    )
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("pdf",))
+    messages = [str(d) for d in result.diagnostics]
+    assert any(
+        m.startswith("source/c/publication.yaml:1:13: warning:")
+        and "U+2603 SNOWMAN" in m
+        and "U+FFFD REPLACEMENT CHARACTER" in m
+        for m in messages
+    ), messages
+    assert any(m.startswith("source/c/one.md:2:16: warning:") for m in messages), messages
+    pdf = project / "dist" / "c.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "\u2603" not in text
+    for shown in ("Snow \ufffd Book", "The \ufffd Press", "A piece \ufffd"):
+        assert shown in text, f"{shown!r} is not printed: {text}"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Snow \u2603 Book" in info
+
+
+def test_characters_no_font_has_first_met_on_one_line_make_one_warning(tmp_path):
+    """A word in a script the fonts lack is one warning, not one per letter."""
+    project = make_project(
+        tmp_path,
+        {
+            "source/hello/article.md": "---\ntitle: Greetings\n---\n\nIn Hindi: नमस्ते, and again नमस्ते.\n\nA snowman: \u2603.\n"
+        },
+    )
+    with source_date_epoch():
+        result = pipeline.build(project, formats=("epub",))
+    messages = [str(d) for d in result.diagnostics]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith(
+        "source/hello/article.md:5:11: warning: no committed font has 6 characters "
+        "first met here, नमस्ते (U+0928, U+092E, U+0938, U+094D, ...)"
+    ), messages
+    assert "U+2603 SNOWMAN" in messages[1]
