@@ -70,7 +70,9 @@ _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 # after a point, slash, colon or plus, nor with a leading zero or a longer
 # second number of three digits or more ("555-1234"). Its no-break spaces
 # (NFKC) and word joiners are dropped by _SAME; dashes for spaced hyphens
-# stand between words already.
+# stand between words already. Applied to the source and the edition alike,
+# it may split more than the clean-up does ("Listing 1-1", which it keeps),
+# never less.
 _RANGE = re.compile(r"(?<![\w.,/:+\-\u2013])(\d+)-(\d+)(?![\w\-/\u2013]|[.,]\d)")
 
 

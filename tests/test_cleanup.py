@@ -73,6 +73,7 @@ def test_a_number_range_takes_an_en_dash_that_does_not_break():
         "call 555-1234 or 0171-555-1234",
         "version 1.2-3 and v10-2",
         "the M5-RFP and COVID-19",
+        "Listing 1-1 and figure 3-2",  # a chapter's numbering
         "a -5 and +44-20",
     ],
 )

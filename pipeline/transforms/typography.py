@@ -96,13 +96,21 @@ ISBN_LABEL = re.compile(rf"\b(ISBN(?:-1[03])?:?){_SP}$")
 GERMAN_ABBREVIATION = re.compile(rf"\b([a-zäöü]\.){_SP}(?=[^\W\d_]\.)")
 
 
+# "Listing 1-1", "Figure 3-2": a chapter's numbering, not a range.
+NUMBERED = re.compile(
+    r"\b(?:listing|figure|fig\.|table|tab\.|example|exercise|equation|eq\.|abbildung|abb\.|tabelle|beispiel|"
+    r"tableau|exemple|figura|tabla|tabela|tabella|esempio|ejemplo|exemplo)[ \t\n\u00a0]+$",
+    re.I,
+)
+
+
 def phone_like(first: str, second: str) -> bool:
     return first.startswith("0") or second.startswith("0") or (len(first) >= 3 and len(second) > len(first))
 
 
 def _range(m: re.Match) -> str:
     first, second = m.group(1), m.group(2)
-    if phone_like(first, second):
+    if phone_like(first, second) or NUMBERED.search(m.string, 0, m.start()):
         return m.group()
     return f"{first}\u2013{WJ}{second}"
 
@@ -211,7 +219,8 @@ def tidy(pub: Publication) -> None:
 def _walk(el, lang: str, which: frozenset[str]) -> None:
     lang = el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or lang
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if tag in SKIPPED or "nobreak" in (el.get("class") or "").split():
+    # Pressroom's own words (a caption's "Figure 3.") are left as terms.py has them.
+    if tag in SKIPPED or {"nobreak", "caption-prefix"} & set((el.get("class") or "").split()):
         return
     if tag in CODE or (tag == "a" and breaks.URL.fullmatch((el.text or "").strip())):
         if "breaks" in which and not len(el) and el.text:
