@@ -81,6 +81,8 @@ def _compiled(lang: str) -> dict[str, re.Pattern]:
 
 
 _CACHE: dict[str, dict[str, re.Pattern]] = {}
+_STOP = {lang: set(words.split()) for lang, words in NOT_COUNTED.items()} | {"": set()}
+DIGIT = re.compile(r"\d")
 
 # Two numbers and a hyphen, not in a longer chain (an ISO date, an ISBN,
 # a telephone number) nor after a decimal point, a slash or a plus.
@@ -118,14 +120,19 @@ def _range(m: re.Match) -> str:
 def dashes(text: str, lang: str) -> str:
     """Spaced hyphens and number ranges to the language's dashes, kept from
     starting a line."""
-    text = RANGE.sub(_range, text)
+    if "-" in text and DIGIT.search(text):
+        text = RANGE.sub(_range, text)
     primary, _, region = lang.lower().partition("-")
     closed_em = primary == "en" and region in ("", "us")
     # American and Standard Ebooks' English closes an em dash up; British,
     # French, German and the rest set a spaced en dash.
-    text = SPACED_HYPHEN.sub(f"{WJ}\u2014" if closed_em else f"{NBSP}\u2013 ", text)
-    text = SPACED_DASH.sub(lambda m: NBSP + m.group(1), text)
-    return CLOSED_EM_DASH.sub(WJ + "\u2014", text)
+    if "-" in text:
+        text = SPACED_HYPHEN.sub(f"{WJ}\u2014" if closed_em else f"{NBSP}\u2013 ", text)
+    if "\u2013" in text or "\u2014" in text:
+        text = SPACED_DASH.sub(lambda m: NBSP + m.group(1), text)
+    if "\u2014" in text:
+        text = CLOSED_EM_DASH.sub(WJ + "\u2014", text)
+    return text
 
 
 def spaces(text: str, lang: str) -> str:
@@ -133,11 +140,14 @@ def spaces(text: str, lang: str) -> str:
     if lang not in _CACHE:
         _CACHE[lang] = _compiled(lang)
     primary = lang.split("-")[0].lower()
-    for pattern in _CACHE[lang].values():
-        text = pattern.sub(lambda m: m.group(1) + NBSP, text)
-    stop = set(NOT_COUNTED.get(primary, "").split())
-    # German capitalises every noun, so a counted noun may be capitalised.
-    text = NUMBER_WORD.sub(lambda m: _number_word(m, stop, primary == "de"), text)
+    # Most text has no number: the rules about numbers are not tried on it.
+    numbers = DIGIT.search(text) is not None
+    for name, pattern in _CACHE[lang].items():
+        if numbers or name == "honorific":
+            text = pattern.sub(lambda m: m.group(1) + NBSP, text)
+    if numbers:
+        # German capitalises every noun, so a counted noun may be capitalised.
+        text = NUMBER_WORD.sub(lambda m: _number_word(m, _STOP.get(primary, _STOP[""]), primary == "de"), text)
     text = INITIAL.sub(lambda m: m.group(1) + NBSP if m.group(1)[0].isupper() and _next_upper(m) else m.group(), text)
     if primary == "fr":
         text = FRENCH_BEFORE.sub(lambda m: (NBSP if m.group(1) == ":" else NNBSP) + m.group(1), text)
@@ -171,10 +181,15 @@ def tidy_text(text: str, lang: str, which: frozenset[str]) -> list:
     and ISBNs kept as they are (and cut where they may break), the rest
     cleaned up around them as if each were a word."""
     found: list[tuple[int, int, str]] = []
+    patterns = []  # only those the text could hold: most text has none
+    if "://" in text or "www." in text or "mailto:" in text:
+        patterns.append(("url", breaks.URL))
+    if "@" in text:
+        patterns.append(("email", breaks.EMAIL))
+    if DIGIT.search(text):
+        patterns.append(("isbn", breaks.ISBN))
     for start, end, kind in sorted(
-        (m.start(), m.end(), kind)
-        for kind, pattern in (("url", breaks.URL), ("email", breaks.EMAIL), ("isbn", breaks.ISBN))
-        for m in pattern.finditer(text)
+        (m.start(), m.end(), kind) for kind, pattern in patterns for m in pattern.finditer(text)
     ):
         if not found or start >= found[-1][1]:  # not inside an earlier match (an address holding digits)
             found.append((start, end, kind))
