@@ -179,6 +179,7 @@ def test_only_text_is_cleaned_up(tmp_path):
     body, said = _read(
         tmp_path,
         "Prose 1990 - 1995 with `x - y 1-2` and *emphasis - here* on 21 March.\n\n"
+        "Their *policies* - **not** ours - [a link](https://e.org/).\n\n"
         '<span title="a - b 1-2" lang="fr">Il dit : oui</span>\n\n'
         "```\ncode - block 1-2\n```\n\n$a - b 1-2$ and <https://e.org/a-b-c>\n\n## The 1990 - 1995 rebellion\n",
     )
@@ -186,11 +187,12 @@ def test_only_text_is_cleaned_up(tmp_path):
     text = "".join(body.itertext())
     assert f"1990\u2013{WJ}1995 with x - y 1-2 and emphasis{WJ}\u2014here on 21{NBSP}March." in text
     assert "code - block 1-2" in text  # a code block as written
+    assert f"Their policies{WJ}\u2014not ours{WJ}\u2014a link." in text  # beside inline elements
     assert body.xpath("//span[@title]")[0].get("title") == "a - b 1-2"  # attributes untouched
     assert f"Il dit{NBSP}: oui" in text  # in the passage's own language
     math = body.xpath("//*[local-name()='math']")[0]
     assert "".join(math.itertext()) == "a\u2212b1\u22122" and math.get("alttext") == "a - b 1-2"
-    assert [a.get("href") for a in body.iter("a")] == ["https://e.org/a-b-c"]
+    assert [a.get("href") for a in body.iter("a")] == ["https://e.org/", "https://e.org/a-b-c"]
     assert "https://e.org/a-b-c" in text  # its characters kept, cut into pieces
     assert "".join(body.xpath("//h2//text()")) == f"The 1990\u2013{WJ}1995 rebellion"
 

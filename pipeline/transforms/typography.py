@@ -20,6 +20,8 @@ from . import breaks
 
 NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
 PLACE = "\ue000"  # stands in for an address or ISBN while the text around it is cleaned
+WORD = "\ue001"  # stands in for the inline element's words just before or after a piece of text
+INLINE = set("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split())
 SKIPPED = {"pre", "script", "style", "math", "svg", "textarea", "template"}
 CODE = {"code", "kbd", "samp"}
 _SP = r"[ \t\n]+"
@@ -176,10 +178,18 @@ def _number_word(m: re.Match, stop: set[str], any_case: bool) -> str:
     return m.group()
 
 
-def tidy_text(text: str, lang: str, which: frozenset[str]) -> list:
+def tidy_text(text: str, lang: str, which: frozenset[str], before: bool = False, after: bool = False) -> list:
     """Text as segments (strings and elements): addresses, e-mail addresses
     and ISBNs kept as they are (and cut where they may break), the rest
-    cleaned up around them as if each were a word."""
+    cleaned up around them as if each were a word. ``before``, ``after``: an
+    inline element's words touch the text there ("*policies* - not")."""
+    if WORD not in text and (before or after):
+        marked = tidy_text(WORD * before + text + WORD * after, lang, which)
+        if before:
+            marked[0] = marked[0].removeprefix(WORD)
+        if after:
+            marked[-1] = marked[-1].removesuffix(WORD)
+        return marked
     found: list[tuple[int, int, str]] = []
     patterns = []  # only those the text could hold: most text has none
     if "://" in text or "www." in text or "mailto:" in text:
@@ -201,7 +211,7 @@ def tidy_text(text: str, lang: str, which: frozenset[str]) -> list:
         position = end
     cleaned = _clean(stood_in + text[position:], lang, which).split(PLACE)
     out: list = [cleaned[0]]
-    for (start, end, kind), after in zip(found, cleaned[1:]):
+    for (start, end, kind), rest in zip(found, cleaned[1:]):
         piece = text[start:end]
         if kind == "isbn" and "spaces" in which:
             out[-1] = ISBN_LABEL.sub(lambda m: m.group(1) + NBSP, out[-1])
@@ -211,7 +221,7 @@ def tidy_text(text: str, lang: str, which: frozenset[str]) -> list:
             out.append(breaks.nobreak(piece))
         else:
             out += breaks.url_segments(piece)
-        out.append(after)
+        out.append(rest)
     return out
 
 
@@ -244,9 +254,15 @@ def _walk(el, lang: str, which: frozenset[str]) -> None:
                 breaks.splice(el, "text", found)
         return
     if el.text:
-        breaks.splice(el, "text", tidy_text(el.text, lang, which))
+        breaks.splice(el, "text", tidy_text(el.text, lang, which, after=_inline(el[0] if len(el) else None)))
     for child in list(el):
+        following = child.getnext()
         if isinstance(child.tag, str):
             _walk(child, lang, which)
         if child.tail:
-            breaks.splice(child, "tail", tidy_text(child.tail, lang, which))
+            segments = tidy_text(child.tail, lang, which, _inline(child), _inline(following))
+            breaks.splice(child, "tail", segments)
+
+
+def _inline(el) -> bool:
+    return el is not None and isinstance(el.tag, str) and el.tag.lower() in INLINE
