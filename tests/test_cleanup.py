@@ -135,6 +135,10 @@ def test_inline_code_breaks_only_between_its_pieces_and_keeps_its_characters():
         '<span class="nobreak">/engine.py</span>'
     )
     assert breaks.code_segments("plain words") is None
+    assert breaks.code_segments("# .venv/ a_b cover.jpg") is None  # nowhere a line could end inside
+    assert _markup(breaks.code_segments("dist/ x/y/")) == (
+        'dist/ <span class="nobreak">x</span><wbr><span class="nobreak">/y/</span>'  # a closing slash stays
+    )
     long_piece = "a-" * 20
     assert breaks.code_segments(long_piece) == [long_piece]  # too long to keep whole: it may break
 

@@ -56,6 +56,9 @@ def pieces(text: str, before: set[str], both: frozenset[str] | set[str] = frozen
         i += 1
     if current:
         out.append(current)
+    # A closing separator stays with what it closes ("dist/", not "dist" and "/").
+    if len(out) > 1 and all(c in before or c in both for c in out[-1]):
+        out[-2:] = [out[-2] + out[-1]]
     return out
 
 
@@ -76,18 +79,21 @@ def joined(parts: list[str]) -> list:
     return out
 
 
+def breakable(token: str) -> bool:
+    """Whether a line could end inside the token: after a character that is
+    not a letter, a digit or one a line never ends after (. _ ' ")."""
+    return any(not c.isalnum() and c not in "._'\"" for c in token[:-1])
+
+
 def code_segments(text: str) -> list | None:
     """Inline code as text and pieces; None when no part of it needs keeping
-    together (only letters, digits and spaces)."""
+    together (words, names, file names)."""
     tokens = re.split(r"(\s+)", text)
-    if all(t.isspace() or t.isalnum() or not t for t in tokens):
+    if not any(breakable(t) for t in tokens):
         return None
     out: list = []
     for token in tokens:
-        if not token or token.isspace() or token.isalnum():
-            out.append(token)
-        else:
-            out += joined(pieces(token, CODE_BEFORE))
+        out += joined(pieces(token, CODE_BEFORE)) if breakable(token) else [token]
     return out
 
 
