@@ -61,6 +61,7 @@ def test_a_number_range_takes_an_en_dash_that_does_not_break():
         typography.dashes("the rebellions of 1990 - 1995 and 2007", "en")
         == f"the rebellions of 1990\u2013{WJ}1995 and 2007"
     )
+    assert typography.dashes("of 1990 -\n1995", "en") == f"of 1990\u2013{WJ}1995"
     assert typography.dashes("pages 10-15, and 1990-95.", "en") == f"pages 10\u2013{WJ}15, and 1990\u2013{WJ}95."
 
 

@@ -88,7 +88,7 @@ DIGIT = re.compile(r"\d")
 
 # Two numbers and a hyphen, not in a longer chain (an ISO date, an ISBN,
 # a telephone number) nor after a decimal point, a slash or a plus.
-RANGE = re.compile(r"(?<![\w.,/:+\-\u2013])(\d+)(?: - |-)(\d+)(?![\w\-/\u2013]|[.,]\d)")
+RANGE = re.compile(rf"(?<![\w.,/:+\-\u2013])(\d+)(?:{_SP}-{_SP}|-)(\d+)(?![\w\-/\u2013]|[.,]\d)")
 SPACED_HYPHEN = re.compile(rf"(?<=[^\s\u2060]){_SP}-{_SP}(?=[^\s\d-])|(?<=[^\s\d\u2060]){_SP}-{_SP}(?=\d)")
 SPACED_DASH = re.compile(rf"(?<=\S){_SP}([\u2013\u2014])(?=\s)")
 CLOSED_EM_DASH = re.compile("(?<=[^\\s\u2060\u00a0\u202f\u2014])\u2014")
