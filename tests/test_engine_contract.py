@@ -257,7 +257,7 @@ def test_piece_pageloop_page_loop():
     counted: list[int] = []
 
     def looking():
-        def revise(page, reported, root_box):
+        def revise(page, reported, root_box, *_):
             seen.append((page, list(reported or ())))
             return None
 
@@ -285,7 +285,7 @@ def test_piece_pageloop_page_loop():
     )
 
     def breaking():
-        def revise(page, reported, root_box):
+        def revise(page, reported, root_box, *_):
             target = next(
                 (b for b, _ in boxes.walk(root_box) if b.element is not None and b.element.get("id") == "b2"), None
             )

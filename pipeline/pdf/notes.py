@@ -22,6 +22,7 @@ import contextlib
 from collections.abc import Callable
 
 from ..pagemarks import ATTRIBUTE
+from . import makeup
 from .engine import boxes, pageloop
 from .engine.boxes import in_flow
 
@@ -35,8 +36,10 @@ ATTEMPTS = 2  # blocks moved for one note at most
 def notes_kept(pushed: list[str], on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out pages, keep notes with their calls; the ids
     (pagemarks.stamp) of the blocks given a page break go into ``pushed``.
-    on_page(pages laid out so far), as the count grows."""
-    with pageloop.pages_revised(lambda: _Reviser(pushed), on_page):
+    Floats that do not fit are deferred (makeup.py) once the notes are
+    settled. on_page(pages laid out so far), as the count grows."""
+    floats = makeup.Floats()  # one for every run of the page loop: the boxes it moved stay moved
+    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed), floats), on_page):
         yield
 
 
@@ -128,7 +131,7 @@ class _Reviser:
         self.breaks: _Breaks | None = None
         self.tries: collections.Counter = collections.Counter()
 
-    def __call__(self, page, reported, root_box):
+    def __call__(self, page, reported, root_box, following=None, index=0):
         # A note still sent on after blocks were moved for it twice will
         # not fit beside its call at all: it is left to be reported.
         apart = {note for note in _sent_on(page, reported) if self.tries[note] < ATTEMPTS}

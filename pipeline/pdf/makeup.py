@@ -1,0 +1,153 @@
+"""Page make-up: a figure that does not fit is deferred, and the text after it fills the page.
+
+A figure, a table or an admonition is never split (print.css), so when one
+does not fit in what is left of a page, WeasyPrint sends it whole to the
+next page, with the heading kept with it, and leaves the page short: ten
+lines or more in the middle of a chapter. A book defers such a float: the
+text that follows it fills the page, and the float stands at the head of
+the next one. Each page is looked at as it is made (engine/pageloop.py):
+when it ends more than ``SHORT_LINES`` lines above the foot of its text
+block because the next page begins with a float (or with the headings
+before one), the float is moved after the block that follows it and the
+page is made again, as often as that block still fits on the page, at most
+``MOVES`` times. A float never passes a heading (it stays in its section)
+nor another float (their order is kept), and the EPUB keeps the source's
+order: only the print layout's boxes move.
+
+When the block after the float breaks across the page, the float follows
+the rest of that block on the next page: the paragraph is not cut to make
+room above it.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from .engine import boxes, pageloop
+from .engine.boxes import in_flow
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+SHORT_LINES = 2  # a mid-chapter page may end this many lines short, no more
+MOVES = 6  # blocks a float is moved past, at most
+FORCED = ("page", "left", "right", "recto", "verso")
+BODY_LINE = 20.0  # CSS px, the body's line (10.5 pt x 1.38) when a page has no lines to measure
+
+
+def is_float(box) -> bool:
+    """A block that is deferred rather than split: a figure (not a quotation
+    set as one) or a table."""
+    if box.element is None or box.element_tag is None:
+        return False
+    if box.element_tag == "figure":
+        return "quote" not in (box.element.get("class") or "").split()
+    return box.element_tag == "table"
+
+
+def room_left(page_box) -> tuple[float, float]:
+    """(how far the page's last line or image ends above the foot of its text
+    block, less any notes, the page's most common line height), CSS px."""
+    foot = page_box.content_box_y() + page_box.height
+    for child in page_box.children:
+        if isinstance(child, boxes.FootnoteAreaBox) and child.children:
+            foot = min(foot, child.position_y)
+    lowest, heights = None, []
+    for box, _ in in_flow(page_box):
+        if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+            bottom = box.position_y + box.margin_height()
+            lowest = bottom if lowest is None else max(lowest, bottom)
+            if isinstance(box, boxes.LineBox):
+                heights.append(round(box.height, 1))
+    line = statistics.mode(heights) if heights else BODY_LINE
+    return (foot - lowest if lowest is not None else 0.0), line
+
+
+def deferred(start, ancestors):
+    """(float, its ancestors, the block to move it after or None if it may
+    go no further) when the next page begins with a float, or the headings
+    and containers before one; else None."""
+    box = start
+    while not is_float(box):
+        if box.style["break_before"] in FORCED:
+            return None  # the page ends where it must
+        if box.element_tag in HEADINGS:
+            at = _past_headings(ancestors[-1].children, _index(ancestors[-1].children, box))
+            if at is None or not is_float(ancestors[-1].children[at]):
+                return None
+            box = ancestors[-1].children[at]
+            break
+        children = getattr(box, "children", None)
+        if not children or not isinstance(box, boxes.BlockContainerBox) or isinstance(children[0], boxes.LineBox):
+            return None
+        box, ancestors = children[0], ancestors + (box,)
+    siblings = ancestors[-1].children
+    at = _past_headings(siblings, _index(siblings, box) + 1)
+    # Past a heading, the float goes after the heading's first block: a heading stays with its text.
+    after = siblings[at] if at is not None else None
+    if after is not None and (is_float(after) or after.style["break_before"] in FORCED):
+        after = None
+    return box, ancestors, after
+
+
+def _past_headings(siblings, at: int) -> int | None:
+    """The index of the first sibling from ``at`` on that is not a heading, if any."""
+    while at < len(siblings) and siblings[at].element_tag in HEADINGS:
+        at += 1
+    return at if at < len(siblings) else None
+
+
+def _index(siblings, box) -> int:
+    return next(n for n, child in enumerate(siblings) if child is box)
+
+
+class Floats:
+    """What one run of the page loop asks of each page it makes: when the
+    page is short because a float went on to the next, the float is deferred
+    past the blocks after it, as many as still fit on the page. When the
+    float then does not fit under the end of the last of them on the next
+    page, it goes back one step, for good. ``moved``: the elements deferred, each time."""
+
+    def __init__(self, moved: list | None = None):
+        self.moved = [] if moved is None else moved
+        self.steps: dict = {}  # id(element) -> [(the sibling it followed, index of the page it left short)] per move
+        self.settled: set[int] = set()
+
+    def __call__(self, page, reported, root_box, following, index):
+        found = deferred(*following) if following is not None else None
+        if found is None:
+            return None
+        box, ancestors, after = found
+        key = id(box.element)
+        room, line = room_left(page)
+        if key in self.settled or room <= SHORT_LINES * line + 1:
+            return None
+        steps = self.steps.get(key)
+        if steps and (after is None or len(steps) >= MOVES or index != steps[0][1]):
+            # Deferred, it still leaves a page short: it may go no further
+            # (the chapter ends, another float follows), or it does not fit
+            # under the end of the block it was last moved after. It goes
+            # back one step, for good, and the pages are made again from there.
+            previous, page_index = steps.pop()
+            self.settled.add(key)
+            pageloop.move_after(box, ancestors, previous)
+            return page_index
+        if after is None:
+            return None
+        siblings = ancestors[-1].children
+        at = _index(siblings, box)
+        self.steps.setdefault(key, []).append((siblings[at - 1] if at > 0 else None, index))
+        self.moved.append(box.element)
+        pageloop.move_after(box, ancestors, after)
+        return box.element
+
+
+def chain(*revisers):
+    """One reviser asking each in turn: the first that changes something is heard."""
+
+    def revise(page, reported, root_box, following, index):
+        for reviser in revisers:
+            element = reviser(page, reported, root_box, following, index)
+            if element is not None:
+                return element
+        return None
+
+    return revise
