@@ -557,3 +557,41 @@ def test_piece_folios_late_folios():
     _holds(piece, asked == [3], f"asked for the first page with {asked}, not once with the page count 3")
     _holds(piece, printed(document) == ["41", "42", "43"], f"printed folios {printed(document)}, not 41 to 43")
     _holds(piece, printed(plain[0]) == ["1", "2", "3"], f"changed another thread's folios: {printed(plain[0])}")
+
+
+# Page make-up (pipeline/pdf/makeup.py): the page loop says where the next
+# page begins, and a box moved later among its parent's children is laid
+# out there when the page is made again.
+def test_piece_pageloop_page_loop_defers_a_box():
+    piece = pageloop = _load("pageloop")
+    css = (
+        "@page { size: 300px 240px; margin: 20px } body { font: 16px/20px serif; margin: 0 }"
+        " p { margin: 0 } div { height: 150px; break-inside: avoid }"
+    )
+    html = f"<style>{css}</style><p id='a'>{'word ' * 20}</p><div id='fig'></div><p id='b'>{'word ' * 10}</p>"
+    starts: list = []
+
+    def start():
+        def revise(page, reported, root_box, following, index):
+            box = following[0] if following else None
+            starts.append(box.element.get("id") if box is not None and box.element is not None else None)
+            if starts[-1] == "fig" and "b" not in starts:
+                ancestors = following[1]
+                siblings = ancestors[-1].children
+                pageloop.move_after(box, ancestors, siblings[siblings.index(box) + 1])
+                starts.append("b")
+                return index
+            return None
+
+        return revise
+
+    own = _render(html)
+    with _relied_on(piece, "no longer makes a page again after a box is moved"), pageloop.pages_revised(start):
+        deferred = _render(html)
+    _holds(piece, "fig" in own.pages[1].anchors, "no longer sends a block that does not fit to the next page")
+    _holds(piece, "fig" in starts, f"no longer tells where the next page begins (resume_at's path): {starts}")
+    _holds(
+        piece,
+        "b" in deferred.pages[0].anchors and "fig" in deferred.pages[1].anchors,
+        "no longer lays out a box moved among its parent's children where it was moved",
+    )

@@ -1,0 +1,94 @@
+"""Page make-up (pipeline/pdf/makeup.py): a figure or table that does not fit
+in what is left of a page is deferred, and the text after it fills the page;
+it never passes the end of its chapter, and nothing is lost.
+
+Small documents laid out with WeasyPrint directly, through the page loop the
+print edition uses (notes.notes_kept), beside WeasyPrint's own layout.
+"""
+
+from __future__ import annotations
+
+import pytest
+from weasyprint import HTML
+
+from pipeline.pdf import makeup, notes
+from pipeline.pdf.engine import boxes
+
+pytestmark = pytest.mark.fast
+
+CSS = """@page { size: 300px 400px; margin: 20px; }
+body { font: 16px/20px serif; margin: 0; orphans: 2; widows: 2; }
+p { margin: 0; } figure { margin: 0; break-inside: avoid; } h2 { margin: 0; font-size: 16px; break-after: avoid; }
+.box { height: 250px; background: #888; }
+"""
+LINE = 20  # px, the body's line
+
+
+def _para(n: int, words: int) -> str:
+    return f"<p id='p{n}' data-pm='p{n}'>{'word ' * words}</p>"
+
+
+def _lay_out(body: str, deferred: bool):
+    html = f"<html lang='en'><head><title>T</title><style>{CSS}</style></head><body>{body}</body></html>"
+    if not deferred:
+        return HTML(string=html).render()
+    with notes.notes_kept([]):
+        return HTML(string=html).render()
+
+
+def _page_of(document, anchor: str) -> int:
+    return next(n for n, page in enumerate(document.pages) if anchor in page.anchors)
+
+
+def _room(document, index: int) -> float:
+    return makeup.room_left(boxes.page_box(document.pages[index]))[0]
+
+
+def _figure() -> str:
+    return "<figure id='fig'><div class='box'></div><figcaption>Figure 1.</figcaption></figure>"
+
+
+def test_a_figure_that_does_not_fit_goes_on_and_the_text_after_it_fills_the_page():
+    # Eight lines, then a figure of fourteen: the page of eighteen lines has no room for it.
+    body = _para(1, 40) + _figure() + "".join(_para(n, 40) for n in range(2, 8))
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert _page_of(plain, "fig") == 1 and _page_of(plain, "p2") == 1
+    assert _room(plain, 0) > 5 * LINE  # WeasyPrint leaves the first page short
+    assert _page_of(made, "p2") == 0  # the text after the figure fills the page
+    assert _page_of(made, "fig") == 1
+    assert _room(made, 0) <= makeup.SHORT_LINES * LINE
+    # Nothing lost: every anchor of the plain layout is on a page.
+    assert set().union(*(p.anchors for p in made.pages)) == set().union(*(p.anchors for p in plain.pages))
+
+
+def test_the_heading_before_a_deferred_figure_stays_with_the_text():
+    body = _para(1, 40) + "<h2 id='h'>Section</h2>" + _figure() + "".join(_para(n, 40) for n in range(2, 8))
+    made = _lay_out(body, True)
+    assert _page_of(made, "h") == _page_of(made, "p2") == 0
+    assert _page_of(made, "fig") == 1
+
+
+def test_a_figure_at_the_end_of_its_chapter_is_not_deferred_out_of_it():
+    # Nothing follows the figure in its article; the next chapter opens on a new page.
+    body = (
+        "<article id='a1'>" + _para(1, 40) + _figure() + "</article>"
+        "<article id='a2' style='break-before: page'>" + _para(2, 40) + "</article>"
+    )
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert [p.anchors.keys() for p in made.pages] == [p.anchors.keys() for p in plain.pages]
+
+
+def test_a_page_that_is_full_enough_is_left_alone():
+    # Sixteen lines then the figure: two lines short at most, as a page may be.
+    body = _para(1, 80) + _figure() + "".join(_para(n, 40) for n in range(2, 6))
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert _room(plain, 0) <= makeup.SHORT_LINES * LINE + 1
+    assert [sorted(p.anchors) for p in made.pages] == [sorted(p.anchors) for p in plain.pages]
+
+
+def test_a_float_never_passes_another_float():
+    body = _para(1, 40) + _figure() + "<figure id='fig2'><div class='box'></div></figure>" + _para(2, 40)
+    made = _lay_out(body, True)
+    # The first figure may not pass the second: its page stays as WeasyPrint left it.
+    assert sorted(made.pages[0].anchors) == ["p1"]
+    assert _page_of(made, "fig") < _page_of(made, "fig2")
