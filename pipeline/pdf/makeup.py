@@ -30,6 +30,8 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SHORT_LINES = 2  # a mid-chapter page may end this many lines short, no more
 MOVES = 6  # blocks a float is moved past, at most
 FORCED = ("page", "left", "right", "recto", "verso")
+FEATHER_LINES = 5  # a page this short is filled by wider gaps between its blocks
+FEATHER_GAP = 2  # lines one gap may grow by, at most
 BODY_LINE = 20.0  # CSS px, the body's line (10.5 pt x 1.38) when a page has no lines to measure
 
 
@@ -112,14 +114,16 @@ class Floats:
         self.settled: set[int] = set()
 
     def __call__(self, page, reported, root_box, following, index):
-        found = deferred(*following) if following is not None else None
-        if found is None:
+        if following is None:
+            return None
+        found = deferred(*following)
+        room, line = room_left(page)
+        if found is None or id(found[0].element) in self.settled or room <= SHORT_LINES * line + 1:
+            if 0 < room <= FEATHER_LINES * line and mid_chapter(*following):
+                feather(page, room, line)
             return None
         box, ancestors, after = found
         key = id(box.element)
-        room, line = room_left(page)
-        if key in self.settled or room <= SHORT_LINES * line + 1:
-            return None
         steps = self.steps.get(key)
         if steps and (after is None or len(steps) >= MOVES or index != steps[0][1]):
             # Deferred, it still leaves a page short: it may go no further
@@ -131,6 +135,8 @@ class Floats:
             pageloop.move_after(box, ancestors, previous)
             return page_index
         if after is None:
+            if room <= FEATHER_LINES * line and mid_chapter(*following):
+                feather(page, room, line)
             return None
         siblings = ancestors[-1].children
         at = _index(siblings, box)
@@ -138,6 +144,67 @@ class Floats:
         self.moved.append(box.element)
         pageloop.move_after(box, ancestors, after)
         return box.element
+
+
+def mid_chapter(start, ancestors) -> bool:
+    """Whether the next page goes on with the same chapter: no forced break
+    before the box it begins with, nor before the first boxes inside it."""
+    if not any(box.element_tag == "article" for box in ancestors):
+        return False  # the front matter
+    box = start
+    while True:
+        if box.style["break_before"] in FORCED:
+            return False
+        children = getattr(box, "children", None)
+        if not children or not isinstance(box, boxes.BlockContainerBox) or isinstance(children[0], boxes.LineBox):
+            return True
+        box = children[0]
+
+
+def feather(page_box, room: float, line: float) -> float:
+    """Give a mid-chapter page's last space to the gaps between its blocks,
+    most above headings, none between paragraphs, so that its last line
+    stands at the foot of the text block and facing pages end on the same
+    line. No gap grows by more than ``FEATHER_GAP`` lines. Returns the space given."""
+    blocks = _flow_blocks(page_box)
+    weights = [_weight(before, after) for before, after in zip(blocks, blocks[1:])]
+    total = sum(weights)
+    if not total or room <= 0:
+        return 0.0
+    unit = min(room / total, FEATHER_GAP * line / max(weights))
+    moved = 0.0
+    for box, weight in zip(blocks[1:], weights):
+        moved += weight * unit
+        pageloop.shift(box, moved)
+    return moved
+
+
+def _flow_blocks(page_box) -> list:
+    """The blocks of the container that holds the page's text, in order:
+    down from the page through boxes that hold a single block."""
+    # The note area is among them, a box of no element or of an "@" one while the page is made.
+    children = [
+        c
+        for c in page_box.children
+        if not isinstance(c, (boxes.MarginBox, boxes.FootnoteAreaBox))
+        and c.element_tag
+        and not c.element_tag.startswith("@")
+    ]
+    while len(children) == 1 and isinstance(children[0], boxes.BlockContainerBox):
+        inner = [c for c in children[0].children if isinstance(c, boxes.BlockLevelBox)]
+        if not inner or len(inner) != len(children[0].children):
+            break
+        children = inner
+    return children if len(children) > 1 else []
+
+
+def _weight(before, after) -> int:
+    """How much of a page's last space the gap between two blocks takes."""
+    if after.element_tag in HEADINGS:
+        return 3
+    if before.element_tag in HEADINGS:
+        return 0  # a heading stays close to its text
+    return 0 if before.element_tag == after.element_tag == "p" else 1
 
 
 def chain(*revisers):

@@ -23,6 +23,8 @@ is also told where the next page begins (the box at the end of the page's
 ``_update_page_groups`` reads it), and a box is moved after a later sibling
 in its parent's ``children`` before the page is made again. Only boxes after
 the page's start move, so the paths of the pages made before stay right.
+A page made is given its last space by moving its laid-out blocks down
+(``Box.translate``), before WeasyPrint reads its anchors and links.
 
 Only the version it was written for runs the loop (``SUPPORTED``); with
 another, WeasyPrint's own loop runs and nothing is revised, so notes
@@ -102,6 +104,11 @@ def move_after(box, ancestors, sibling) -> None:
     children = [child for child in parent.children if child is not box]
     at = -1 if sibling is None else next(n for n, child in enumerate(children) if child is sibling)
     parent.children = children[: at + 1] + [box] + children[at + 1 :]
+
+
+def shift(box, dy: float) -> None:
+    """Move a laid-out box, and all inside it, down the page (``translate``)."""
+    box.translate(0, dy)
 
 
 def following(root_box, resume_at):
