@@ -595,3 +595,14 @@ def test_piece_pageloop_page_loop_defers_a_box():
         "b" in deferred.pages[0].anchors and "fig" in deferred.pages[1].anchors,
         "no longer lays out a box moved among its parent's children where it was moved",
     )
+    boxes = _load("boxes")
+    block = next(b for b, _ in boxes.in_flow(boxes.page_box(own.pages[0])) if b.element_tag == "p")
+    line = next(b for b, _ in boxes.walk(block) if isinstance(b, boxes.LineBox))
+    tops = (block.position_y, line.position_y)
+    with _relied_on(piece, "no longer moves a laid-out box down the page (Box.translate)"):
+        pageloop.shift(block, 5)
+    _holds(
+        piece,
+        (block.position_y, line.position_y) == (tops[0] + 5, tops[1] + 5),
+        "no longer moves a laid-out box and the lines inside it together (Box.translate)",
+    )

@@ -92,3 +92,31 @@ def test_a_float_never_passes_another_float():
     # The first figure may not pass the second: its page stays as WeasyPrint left it.
     assert sorted(made.pages[0].anchors) == ["p1"]
     assert _page_of(made, "fig") < _page_of(made, "fig2")
+
+
+def _top(document, index: int, tag: str, number: int = 0) -> float:
+    page = boxes.page_box(document.pages[index])
+    found = [box for box, _ in boxes.in_flow(page) if box.element_tag == tag]
+    return found[number].position_y
+
+
+def test_a_mid_chapter_page_ends_at_the_foot_of_its_text_block_by_wider_gaps_above_headings():
+    body = (
+        "<article>"
+        + _para(1, 20)
+        + "<h2 id='h'>Section</h2>"
+        + _para(2, 66)
+        + "<h2 id='h2'>Two</h2>"
+        + "".join(_para(n, 40) for n in range(4, 7))
+        + "</article>"
+    )
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert _room(plain, 0) >= LINE  # the second heading went on with its text
+    assert _room(made, 0) < 1 and _room(made, 1) < 1  # facing pages end on the same line
+    assert _top(made, 0, "p") == _top(plain, 0, "p")  # the page's first block stays
+    assert _top(made, 0, "h2") - _top(plain, 0, "h2") == pytest.approx(
+        _room(plain, 0)
+    )  # the gap above the heading takes it
+    # The chapter's last page is not stretched, nor is what is on each page changed.
+    assert _room(made, len(made.pages) - 1) == _room(plain, len(plain.pages) - 1)
+    assert [sorted(p.anchors) for p in made.pages] == [sorted(p.anchors) for p in plain.pages]

@@ -46,7 +46,7 @@ from weasyprint import layout as weasy_layout
 from weasyprint.layout import page as weasy_page
 
 from . import threadwise
-from .boxes import in_flow
+from .boxes import LineBox, in_flow
 
 PIECE = "page loop"
 SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
@@ -114,14 +114,17 @@ def shift(box, dy: float) -> None:
 def following(root_box, resume_at):
     """(box, ancestors) of the box a page's ``resume_at`` begins the next
     page with: the last child index at each level, down to the one left to
-    lay out whole (None)."""
+    lay out whole (None), or to the block whose lines go on."""
     if resume_at is None:
         return None
     box, ancestors = root_box, ()
     while resume_at is not None:
         index, resume_at = tuple(resume_at.items())[-1]
+        if box is not root_box and isinstance(getattr(box, "children", None), list) and box.children:
+            if isinstance(box.children[0], LineBox):
+                break  # inside a block's lines: the indexes are the text's, the block goes on
         if not 0 <= index < len(getattr(box, "children", ())):
-            return None
+            break
         box, ancestors = box.children[index], ancestors + (box,)
     return box, ancestors
 
