@@ -22,11 +22,13 @@ room above it.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Collection
 
 from .engine import boxes, pageloop
 from .engine.boxes import in_flow
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+LISTS = ("dl", "ul", "ol")
 SHORT_LINES = 2  # a mid-chapter page may end this many lines short, no more
 MOVES = 6  # blocks a float is moved past, at most
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -112,6 +114,7 @@ class Floats:
         self.moved = [] if moved is None else moved
         self.steps: dict = {}  # id(element) -> [(the sibling it followed, index of the page it left short)] per move
         self.settled: set[int] = set()
+        self.unforced: set[int] = set()  # id() of elements whose page break is not the text's (notes.py)
 
     def __call__(self, page, reported, root_box, following, index):
         if following is None:
@@ -119,7 +122,7 @@ class Floats:
         found = deferred(*following)
         room, line = room_left(page)
         if found is None or id(found[0].element) in self.settled or room <= SHORT_LINES * line + 1:
-            if 0 < room <= FEATHER_LINES * line and mid_chapter(*following):
+            if 0 < room <= FEATHER_LINES * line and mid_chapter(*following, self.unforced):
                 feather(page, room, line)
             return None
         box, ancestors, after = found
@@ -135,7 +138,7 @@ class Floats:
             pageloop.move_after(box, ancestors, previous)
             return page_index
         if after is None:
-            if room <= FEATHER_LINES * line and mid_chapter(*following):
+            if room <= FEATHER_LINES * line and mid_chapter(*following, self.unforced):
                 feather(page, room, line)
             return None
         siblings = ancestors[-1].children
@@ -146,14 +149,15 @@ class Floats:
         return box.element
 
 
-def mid_chapter(start, ancestors) -> bool:
+def mid_chapter(start, ancestors, unforced: Collection[int] = ()) -> bool:
     """Whether the next page goes on with the same chapter: no forced break
-    before the box it begins with, nor before the first boxes inside it."""
+    before the box it begins with, nor before the first boxes inside it,
+    but those of the elements in ``unforced`` (by id)."""
     if not any(box.element_tag == "article" for box in ancestors):
         return False  # the front matter
     box = start
     while True:
-        if box.style["break_before"] in FORCED:
+        if box.style["break_before"] in FORCED and id(box.element) not in unforced:
             return False
         children = getattr(box, "children", None)
         if not children or not isinstance(box, boxes.BlockContainerBox) or isinstance(children[0], boxes.LineBox):
@@ -181,7 +185,8 @@ def feather(page_box, room: float, line: float) -> float:
 
 def _flow_blocks(page_box) -> list:
     """The blocks of the container that holds the page's text, in order:
-    down from the page through boxes that hold a single block."""
+    down from the page through boxes that hold a single block, and into
+    the lists (with no rule or background of their own, drawn as they were)."""
     # The note area is among them, a box of no element or of an "@" one while the page is made.
     children = [
         c
@@ -195,16 +200,31 @@ def _flow_blocks(page_box) -> list:
         if not inner or len(inner) != len(children[0].children):
             break
         children = inner
-    return children if len(children) > 1 else []
+    flat = [block for child in children for block in _opened(child)]
+    return flat if len(flat) > 1 else []
+
+
+def _opened(box) -> list:
+    """The box, or the items of a list that draws nothing of its own."""
+    if box.element_tag not in LISTS or not all(isinstance(c, boxes.BlockLevelBox) for c in box.children):
+        return [box]
+    style = box.style
+    if any(style[f"border_{side}_width"] for side in ("top", "bottom", "left", "right")):
+        return [box]
+    if style["background_color"].alpha or any(
+        image is not None and image[0] != "none" for image in style["background_image"]
+    ):
+        return [box]
+    return list(box.children) or [box]
 
 
 def _weight(before, after) -> int:
     """How much of a page's last space the gap between two blocks takes."""
     if after.element_tag in HEADINGS:
         return 3
-    if before.element_tag in HEADINGS:
-        return 0  # a heading stays close to its text
-    return 0 if before.element_tag == after.element_tag == "p" else 1
+    if before.element_tag in HEADINGS or (before.element_tag, after.element_tag) == ("dt", "dd"):
+        return 0  # a heading stays close to its text, a term to its definition
+    return 0 if before.element_tag == after.element_tag else 1
 
 
 def chain(*revisers):

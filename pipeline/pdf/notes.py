@@ -38,8 +38,10 @@ def notes_kept(pushed: list[str], on_page: Callable[[int], None] | None = None):
     (pagemarks.stamp) of the blocks given a page break go into ``pushed``.
     Floats that do not fit are deferred (makeup.py) once the notes are
     settled. on_page(pages laid out so far), as the count grows."""
-    floats = makeup.Floats()  # one for every run of the page loop: the boxes it moved stay moved
-    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed), floats), on_page):
+    # One for every run of the page loop: the boxes it moved stay moved. A
+    # page ended early to keep a note with its call is still filled.
+    floats = makeup.Floats()
+    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed, floats.unforced), floats), on_page):
         yield
 
 
@@ -126,8 +128,9 @@ class _Reviser:
     """What one run of the page loop asks of each page it makes: when a note
     called on it was sent on, the block that filled the page gets a page break."""
 
-    def __init__(self, pushed: list[str]):
+    def __init__(self, pushed: list[str], given: set[int] | None = None):
         self.pushed = pushed
+        self.given = set() if given is None else given  # id() of the elements given a page break
         self.breaks: _Breaks | None = None
         self.tries: collections.Counter = collections.Counter()
 
@@ -145,6 +148,7 @@ class _Reviser:
         element = self.breaks.give(block)
         if element is not None:
             self.pushed.append(block)
+            self.given.add(id(element))
         return element
 
 
