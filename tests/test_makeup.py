@@ -120,3 +120,20 @@ def test_a_mid_chapter_page_ends_at_the_foot_of_its_text_block_by_wider_gaps_abo
     # The chapter's last page is not stretched, nor is what is on each page changed.
     assert _room(made, len(made.pages) - 1) == _room(plain, len(plain.pages) - 1)
     assert [sorted(p.anchors) for p in made.pages] == [sorted(p.anchors) for p in plain.pages]
+
+
+def test_a_table_that_cannot_be_deferred_breaks_between_rows_rather_than_leave_its_page_short():
+    rows = "".join(f"<tr><td>row {n}</td><td>value</td></tr>" for n in range(12))
+    table = f"<figure id='t'><table><thead><tr><th>Row</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table></figure>"
+    body = (
+        "<article>" + _para(1, 40) + table + "</article>"
+        "<article style='break-before: page'>" + _para(2, 20) + "</article>"
+    )
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert _page_of(plain, "t") == 1 and _room(plain, 0) > 5 * LINE
+    assert _page_of(made, "t") == 0 and _room(made, 0) < 2 * LINE
+    heads = [
+        len({id(b.element) for b, _ in boxes.in_flow(boxes.page_box(p)) if b.element_tag == "th"})
+        for p in made.pages[:2]
+    ]
+    assert heads == [2, 2]  # the head repeated on the next page

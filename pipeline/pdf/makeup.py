@@ -49,19 +49,22 @@ def is_float(box) -> bool:
 
 def room_left(page_box) -> tuple[float, float]:
     """(how far the page's last line or image ends above the foot of its text
-    block, less any notes, the page's most common line height), CSS px."""
+    block, less any notes; the most common height of the page's lines of
+    paragraphs, or of any lines when it has none), CSS px."""
     foot = page_box.content_box_y() + page_box.height
     for child in page_box.children:
         if isinstance(child, boxes.FootnoteAreaBox) and child.children:
             foot = min(foot, child.position_y)
-    lowest, heights = None, []
-    for box, _ in in_flow(page_box):
+    lowest, heights, prose = None, [], []
+    for box, ancestors in in_flow(page_box):
         if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
             bottom = box.position_y + box.margin_height()
             lowest = bottom if lowest is None else max(lowest, bottom)
             if isinstance(box, boxes.LineBox):
                 heights.append(round(box.height, 1))
-    line = statistics.mode(heights) if heights else BODY_LINE
+                if ancestors and ancestors[-1].element_tag == "p":
+                    prose.append(heights[-1])
+    line = statistics.mode(prose or heights) if heights else BODY_LINE
     return (foot - lowest if lowest is not None else 0.0), line
 
 
@@ -99,6 +102,10 @@ def _past_headings(siblings, at: int) -> int | None:
     return at if at < len(siblings) else None
 
 
+def _holds_table(box) -> bool:
+    return box.element_tag == "table" or any(child.element_tag == "table" for child in getattr(box, "children", ()))
+
+
 def _index(siblings, box) -> int:
     return next(n for n, child in enumerate(siblings) if child is box)
 
@@ -114,20 +121,29 @@ class Floats:
         self.moved = [] if moved is None else moved
         self.steps: dict = {}  # id(element) -> [(the sibling it followed, index of the page it left short)] per move
         self.settled: set[int] = set()
+        self.split: set[int] = set()  # tables let break, that could not be deferred
         self.unforced: set[int] = set()  # id() of elements whose page break is not the text's (notes.py)
 
     def __call__(self, page, reported, root_box, following, index):
         if following is None:
             return None
-        found = deferred(*following)
         room, line = room_left(page)
-        if found is None or id(found[0].element) in self.settled or room <= SHORT_LINES * line + 1:
-            if 0 < room <= FEATHER_LINES * line and mid_chapter(*following, self.unforced):
-                feather(page, room, line)
-            return None
+        if room <= SHORT_LINES * line + 1:
+            return self._fill(page, room, line, following)
+        found = deferred(*following)
+        if found is None:
+            return self._fill(page, room, line, following)
         box, ancestors, after = found
         key = id(box.element)
         steps = self.steps.get(key)
+        if key in self.settled or (after is None and not steps):
+            if room > FEATHER_LINES * line and _holds_table(box) and key not in self.split:
+                # A table that could not be deferred (its chapter ends, another
+                # float follows): it breaks between rows, its head repeated.
+                self.split.add(key)
+                pageloop.break_inside(box)
+                return index
+            return self._fill(page, room, line, following)
         if steps and (after is None or len(steps) >= MOVES or index != steps[0][1]):
             # Deferred, it still leaves a page short: it may go no further
             # (the chapter ends, another float follows), or it does not fit
@@ -137,16 +153,16 @@ class Floats:
             self.settled.add(key)
             pageloop.move_after(box, ancestors, previous)
             return page_index
-        if after is None:
-            if room <= FEATHER_LINES * line and mid_chapter(*following, self.unforced):
-                feather(page, room, line)
-            return None
         siblings = ancestors[-1].children
         at = _index(siblings, box)
         self.steps.setdefault(key, []).append((siblings[at - 1] if at > 0 else None, index))
         self.moved.append(box.element)
         pageloop.move_after(box, ancestors, after)
         return box.element
+
+    def _fill(self, page, room: float, line: float, following) -> None:
+        if 0 < room <= FEATHER_LINES * line and mid_chapter(following[0], following[1], self.unforced):
+            feather(page, room, line)
 
 
 def mid_chapter(start, ancestors, unforced: Collection[int] = ()) -> bool:

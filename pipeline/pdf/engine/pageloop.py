@@ -106,6 +106,12 @@ def move_after(box, ancestors, sibling) -> None:
     parent.children = children[: at + 1] + [box] + children[at + 1 :]
 
 
+def break_inside(box) -> None:
+    """Let the box break across pages (break_inside: auto), on its own style."""
+    box.style = box.style.copy()
+    box.style["break_inside"] = "auto"
+
+
 def shift(box, dy: float) -> None:
     """Move a laid-out box, and all inside it, down the page (``translate``)."""
     box.translate(0, dy)
