@@ -34,6 +34,7 @@ MOVES = 6  # blocks a float is moved past, at most
 FORCED = ("page", "left", "right", "recto", "verso")
 FEATHER_LINES = 5  # a page this short is filled by wider gaps between its blocks
 FEATHER_GAP = 2  # lines one gap may grow by, at most
+LEADING = 0.07  # of a line, the most the space between two lines may grow by
 BODY_LINE = 20.0  # CSS px, the body's line (10.5 pt x 1.38) when a page has no lines to measure
 
 
@@ -185,18 +186,34 @@ def feather(page_box, room: float, line: float) -> float:
     """Give a mid-chapter page's last space to the gaps between its blocks,
     most above headings, none between paragraphs, so that its last line
     stands at the foot of the text block and facing pages end on the same
-    line. No gap grows by more than ``FEATHER_GAP`` lines. Returns the space given."""
+    line. No gap grows by more than ``FEATHER_GAP`` lines; what is left (a
+    page of prose) goes to the space between its lines, at most ``LEADING``
+    of a line each. Returns the space given."""
     blocks = _flow_blocks(page_box)
-    weights = [_weight(before, after) for before, after in zip(blocks, blocks[1:])]
-    total = sum(weights)
-    if not total or room <= 0:
+    if room <= 0 or not blocks:
         return 0.0
-    unit = min(room / total, FEATHER_GAP * line / max(weights))
+    weights = [_weight(before, after) for before, after in zip(blocks, blocks[1:])]
     moved = 0.0
-    for box, weight in zip(blocks[1:], weights):
-        moved += weight * unit
-        pageloop.shift(box, moved)
+    if sum(weights):
+        unit = min(room / sum(weights), FEATHER_GAP * line / max(weights))
+        for box, weight in zip(blocks[1:], weights):
+            moved += weight * unit
+            pageloop.shift(box, moved)
+    units = [part for block in blocks for part in _leaded(block)]
+    if room - moved > 0.5 and len(units) > 1:
+        step = min((room - moved) / (len(units) - 1), LEADING * line)
+        for n, part in enumerate(units[1:], 1):
+            pageloop.shift(part, n * step)
+        moved += step * (len(units) - 1)
     return moved
+
+
+def _leaded(block) -> list:
+    """A paragraph's lines, which may stand further apart; any other block whole."""
+    lines = getattr(block, "children", None)
+    if block.element_tag == "p" and lines and all(isinstance(line, boxes.LineBox) for line in lines):
+        return list(lines)
+    return [block]
 
 
 def _flow_blocks(page_box) -> list:
@@ -216,8 +233,7 @@ def _flow_blocks(page_box) -> list:
         if not inner or len(inner) != len(children[0].children):
             break
         children = inner
-    flat = [block for child in children for block in _opened(child)]
-    return flat if len(flat) > 1 else []
+    return [block for child in children for block in _opened(child)]
 
 
 def _opened(box) -> list:
