@@ -137,3 +137,22 @@ def test_a_table_that_cannot_be_deferred_breaks_between_rows_rather_than_leave_i
         for p in made.pages[:2]
     ]
     assert heads == [2, 2]  # the head repeated on the next page
+
+
+def test_a_page_of_prose_is_filled_by_a_little_more_space_between_its_lines():
+    # Two paragraphs, then a heading that goes on with its text: only lines to space out.
+    body = (
+        "<article>"
+        + _para(1, 20)
+        + _para(2, 60)
+        + "<h2 id='h2' style='margin-top: 20px'>Two</h2>"
+        + "".join(_para(n, 40) for n in range(4, 7))
+        + "</article>"
+    )
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+    assert _room(plain, 0) == 2 * LINE
+    lines = [b for b, _ in boxes.in_flow(boxes.page_box(made.pages[0])) if isinstance(b, boxes.LineBox)]
+    gaps = {round(after.position_y - before.position_y, 2) for before, after in zip(lines, lines[1:])}
+    # Every line a little further from the last, by no more than LEADING of a line: one line short at most.
+    assert gaps == {round(LINE * (1 + makeup.LEADING), 2)}
+    assert _room(made, 0) < _room(plain, 0) - LINE / 2
