@@ -156,3 +156,20 @@ def test_a_page_of_prose_is_filled_by_a_little_more_space_between_its_lines():
     # Every line a little further from the last, by no more than LEADING of a line: one line short at most.
     assert gaps == {round(LINE * (1 + makeup.LEADING), 2)}
     assert _room(made, 0) < _room(plain, 0) - LINE / 2
+
+
+def test_a_chapters_last_page_takes_more_than_a_few_lines_from_the_page_before():
+    # The chapter's last paragraph leaves two lines on its last page; the next chapter opens on a new page.
+    body = (
+        "<article>" + _para(1, 40) + "<h2>Section</h2>" + _para(2, 56) + "</article>"
+        "<article style='break-before: page'>" + _para(3, 20) + "</article>"
+    )
+    plain, made = _lay_out(body, False), _lay_out(body, True)
+
+    def lines(document, index):
+        return sum(1 for b, _ in boxes.in_flow(boxes.page_box(document.pages[index])) if isinstance(b, boxes.LineBox))
+
+    assert len(plain.pages) == len(made.pages) == 3
+    assert 0 < lines(plain, 1) < makeup.LAST_LINES
+    assert lines(made, 1) == makeup.LAST_LINES
+    assert _room(made, 0) < 1  # the page before it still ends at the foot

@@ -35,6 +35,7 @@ FORCED = ("page", "left", "right", "recto", "verso")
 FEATHER_LINES = 5  # a page this short is filled by wider gaps between its blocks
 FEATHER_GAP = 2  # lines one gap may grow by, at most
 LEADING = 0.07  # of a line, the most the space between two lines may grow by
+LAST_LINES = 5  # a chapter's last page holds at least this many lines, where its text allows
 BODY_LINE = 20.0  # CSS px, the body's line (10.5 pt x 1.38) when a page has no lines to measure
 
 
@@ -103,6 +104,16 @@ def _past_headings(siblings, at: int) -> int | None:
     return at if at < len(siblings) else None
 
 
+def _paragraphs(page_box):
+    """The elements of the first and last lines of a chapter's text on the page, None without."""
+    lines = [
+        ancestors[-1].element
+        for box, ancestors in in_flow(page_box)
+        if isinstance(box, boxes.LineBox) and any(a.element_tag == "article" for a in ancestors)
+    ]
+    return (lines[0], lines[-1]) if lines else (None, None)
+
+
 def _holds_table(box) -> bool:
     return box.element_tag == "table" or any(child.element_tag == "table" for child in getattr(box, "children", ()))
 
@@ -123,11 +134,17 @@ class Floats:
         self.steps: dict = {}  # id(element) -> [(the sibling it followed, index of the page it left short)] per move
         self.settled: set[int] = set()
         self.split: set[int] = set()  # tables let break, that could not be deferred
-        self.unforced: set[int] = set()  # id() of elements whose page break is not the text's (notes.py)
+        self.unforced: set[int] = set()
+        self.ends: dict[int, object] = {}  # page index -> the element of its last line
+        self.widowed: set[int] = (
+            set()
+        )  # id() of paragraphs asked for more lines on a chapter's last page  # id() of elements whose page break is not the text's (notes.py)
 
     def __call__(self, page, reported, root_box, following, index):
-        if following is None:
-            return None
+        first, last = _paragraphs(page)
+        before, self.ends[index] = self.ends.get(index - 1), last
+        if following is None or not mid_chapter(following[0], following[1], self.unforced, text_only=False):
+            return self._last_page(page, root_box, first if first is before else None)
         room, line = room_left(page)
         if room <= SHORT_LINES * line + 1:
             return self._fill(page, room, line, following)
@@ -161,17 +178,32 @@ class Floats:
         pageloop.move_after(box, ancestors, after)
         return box.element
 
+    def _last_page(self, page, root_box, continued):
+        """A chapter's last page of fewer than ``LAST_LINES`` lines, that
+        begins with the end of a paragraph: the paragraph leaves more of its
+        lines for it (widows), and the pages are made again from its start."""
+        lines = [ancestors[-1].element for box, ancestors in in_flow(page) if isinstance(box, boxes.LineBox)]
+        if not 0 < len(lines) < LAST_LINES or continued is None or id(continued) in self.widowed:
+            return None
+        box = next((b for b, _ in boxes.walk(root_box) if b.element is continued), None)
+        if box is None:
+            return None
+        self.widowed.add(id(continued))
+        pageloop.widows(box, lines.count(continued) + LAST_LINES - len(lines))
+        return continued
+
     def _fill(self, page, room: float, line: float, following) -> None:
         if 0 < room <= FEATHER_LINES * line and mid_chapter(following[0], following[1], self.unforced):
             feather(page, room, line)
 
 
-def mid_chapter(start, ancestors, unforced: Collection[int] = ()) -> bool:
+def mid_chapter(start, ancestors, unforced: Collection[int] = (), text_only: bool = True) -> bool:
     """Whether the next page goes on with the same chapter: no forced break
     before the box it begins with, nor before the first boxes inside it,
-    but those of the elements in ``unforced`` (by id)."""
-    if not any(box.element_tag == "article" for box in ancestors):
-        return False  # the front matter
+    but those of the elements in ``unforced`` (by id); and (``text_only``)
+    that the page is in a chapter, not in the front matter."""
+    if text_only and not any(box.element_tag == "article" for box in ancestors):
+        return False
     box = start
     while True:
         if box.style["break_before"] in FORCED and id(box.element) not in unforced:

@@ -112,6 +112,12 @@ def break_inside(box) -> None:
     box.style["break_inside"] = "auto"
 
 
+def widows(box, lines: int) -> None:
+    """Ask for at least this many of the box's lines on the page it ends on, on its own style."""
+    box.style = box.style.copy()
+    box.style["widows"] = lines
+
+
 def shift(box, dy: float) -> None:
     """Move a laid-out box, and all inside it, down the page (``translate``)."""
     box.translate(0, dy)
