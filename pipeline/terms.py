@@ -162,3 +162,17 @@ def term(key: str, lang: str, *values: str) -> str:
     """The word or phrase ``key`` in ``lang`` (a BCP 47 tag), its ``{}`` filled with values."""
     table = TERMS.get(lang.split("-")[0].lower(), TERMS["en"])
     return table[key].format(*values)
+
+
+# The edition an identifier names, after it in the imprint and the colophon
+# ("ISBN 978-... (print)"); and the print cover's barcode label.
+_EDITIONS = {
+    "en": ("print", "EPUB"),
+    "de": ("Druck", "EPUB"),
+    "fr": ("imprimé", "EPUB"),
+    "es": ("impreso", "EPUB"),
+    "it": ("stampa", "EPUB"),
+    "pt": ("impresso", "EPUB"),
+}
+for _lang, (_print, _epub) in _EDITIONS.items():
+    TERMS[_lang].update({"edition print": _print, "edition epub": _epub})

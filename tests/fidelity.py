@@ -65,13 +65,30 @@ _SAME = {
 }
 # A word: letters and digits, with apostrophes and hyphens inside it.
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# The one substitution of Pressroom's text clean-up that changes words: a
+# number range's hyphen becomes an en dash ("1990-1995" as "1990–1995", two
+# words), never in a longer chain (an ISO date, an ISBN, a telephone number),
+# after a point, slash, colon or plus, nor with a leading zero or a longer
+# second number of three digits or more ("555-1234"). Its no-break spaces
+# (NFKC) and word joiners are dropped by _SAME; dashes for spaced hyphens
+# stand between words already. Applied to the source and the edition alike,
+# it may split more than the clean-up does ("Listing 1-1", which it keeps),
+# never less.
+_RANGE = re.compile(r"(?<![\w.,/:+\-\u2013])(\d+)-(\d+)(?![\w\-/\u2013]|[.,]\d)")
+
+
+def _range(m: re.Match) -> str:
+    first, second = m.group(1), m.group(2)
+    if first.startswith("0") or second.startswith("0") or (len(first) >= 3 and len(second) > len(first)):
+        return m.group()
+    return f"{first} {second}"
 
 
 def normal(text: str) -> str:
     """Ligatures and compatibility forms undone (NFKC), typographic quotes
     as ASCII quotes, dashes as spaces (``--`` and ``–`` alike separate words),
-    soft hyphens gone."""
-    return unicodedata.normalize("NFKC", text).translate(_SAME)
+    soft hyphens gone, number ranges split as the clean-up splits them."""
+    return _RANGE.sub(_range, unicodedata.normalize("NFKC", text)).translate(_SAME)
 
 
 def key(word: str) -> str:

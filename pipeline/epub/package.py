@@ -15,7 +15,7 @@ from ebooklib import epub
 from .. import confine, styles
 from ..model import Publication
 from ..transforms import images
-from ..pagemarks import FRONT_PAGE_FILES, chapter_of, print_edition_id
+from ..pagemarks import FRONT_PAGE_FILES, chapter_of
 from ..terms import term
 from . import accessibility, cover, finish, frontmatter, navigation, quotes, semantics, xhtml
 
@@ -60,7 +60,7 @@ def build_epub(
     page_starts = page_starts or {}
     m = pub.metadata
     book = epub.EpubBook()
-    book.set_identifier(m.identifier.text)
+    book.set_identifier(m.identifier_of("epub").text)  # the EPUB's own ISBN when it has one
     book.set_title(m.title)
     book.set_language(m.lang)
     for i, creator in enumerate(m.creators):
@@ -175,7 +175,7 @@ def build_epub(
         m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links
     )
     if pages:
-        book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
+        book.add_metadata(None, "meta", m.print_id, {"property": "pageBreakSource"})
 
     book.toc = [_ncx_entry(h, m.toc_depth) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
     book.add_item(epub.EpubNcx())

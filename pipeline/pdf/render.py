@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..errors import Diagnostics
 from ..model import Publication
-from . import assemble, mathsvg, parts, plaincode, press, typeset
+from ..pagesize import Press, parse_bleed
+from . import assemble, finish, mathsvg, parts, plaincode, press, typeset
 from .typeset import Rendered
 
 __all__ = ["Rendered", "render"]
@@ -30,17 +31,25 @@ def render(
     on_page: Callable[[int], None] | None = None,
 ) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
-    options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
-    with one (e.g. the archival PDF/A) the press options are off unless given.
+    options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed,
+    marks and a signature (finish.py); with one (e.g. the archival PDF/A) the
+    press options are off unless given, and the PDF is as WeasyPrint writes it.
 
     A book of several chapters is set in parts, one per chapter, ``spread``
     over worker processes (parts.py); ``also``: other variants of the same
     pages that ``Rendered.rewrite`` will be asked for (the archival PDF/A).
     on_page(pages laid out so far) is called as the count grows (a build's progress)."""
-    options = pub.metadata.options.print
-    press_options = variant is None
-    bleed = options.bleed if bleed is None and press_options else bool(bleed)
-    pdfx = options.pdfx if pdfx is None and press_options else bool(pdfx)
+    setup = pub.metadata.options.print.press_setup() if variant is None else Press()
+    if bleed is not None or pdfx is not None:
+        setup = Press(
+            bool(pdfx) if pdfx is not None else setup.pdfx, parse_bleed(bleed) if bleed is not None else setup.bleed
+        )
+    rendered = _render(pub, project, variant, attachments, setup, spread, also, on_page)
+    return finish.finish(rendered, setup) if variant is None else rendered
+
+
+def _render(pub, project, variant, attachments, setup: Press, spread, also, on_page) -> Rendered:
+    bleed, pdfx = setup.bleed, setup.pdfx
     variant = variant or (press.VARIANT if pdfx else "pdf/ua-1")
     how = typeset.setting(pub, project, variant, bleed, pdfx)
     if parts.splits(pub):
