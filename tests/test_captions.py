@@ -117,8 +117,8 @@ def test_the_lines_of_a_block_with_a_long_line_hang_and_the_text_is_unchanged():
         [codelines.LAST],
     ], "three lines with text at each end are kept together; a blank one does not count"
     assert lines[1].get("style") is None, "the common hang is the sheets'"
-    assert lines[3].get("style") == "padding-left: 8ch; text-indent: -8ch", "right of the line's own text"
-    assert lines[5].get("style") == "padding-left: 12ch; text-indent: -12ch", "a tab counts to the next stop"
+    assert lines[3].get("style") == "padding-left: 6ch; text-indent: -6ch", "right of the line's own text"
+    assert lines[5].get("style") == "padding-left: 10ch; text-indent: -10ch", "a tab counts to the next stop"
     assert lines[6].get("style") is None
     strings = body.find_class("s")
     assert [s.text for s in strings] == ["a string that runs\n", "over two lines"], "a span over two lines is split"

@@ -76,7 +76,7 @@ def test_in_print_a_wrapped_code_line_continues_right_of_its_own_start(captioned
     assert lines[start - 1][2] == "short: 1"
     first_x, continuation = lines[start][1], lines[start + 1]
     assert not continuation[2].startswith("next:"), "the long line wraps"
-    assert continuation[1] > first_x + 10, "its continuation is indented (4 columns of 8 pt code: 19 pt)"
+    assert continuation[1] > first_x + 6, "its continuation is indented (2 columns of 8 pt code: 9.6 pt)"
     nxt = next(line for line in lines[start:] if line[2].startswith("next:"))
     assert abs(nxt[1] - first_x) < 0.5, "the next line starts at the margin again"
 

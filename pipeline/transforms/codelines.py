@@ -18,7 +18,7 @@ from lxml import etree
 CLASS = "code-line"
 LINES = "code-lines"  # the block holding them
 FIRST, LAST = "code-first", "code-last"  # lines kept with the next, with the one before
-HANG = 4  # columns a continuation is set right of its line's own text
+HANG = 2  # columns a continuation is set right of its line's own text: as YAML continues a scalar; each costs wrapped lines room
 MOST = 24  # columns at most from the block's edge, so a deep line keeps a measure
 TAB = 8  # CSS's tab-size
 # In print, no block with a line this short or shorter wraps: at the code's
