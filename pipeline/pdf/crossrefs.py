@@ -6,6 +6,10 @@ page and the number (print.css). The number comes from the layout
 (``data-page``). The EPUB, which has no pages of its own, keeps the link
 alone: only the print HTML is marked here.
 
+WeasyPrint's page loop as notes.py replaces it may leave a reference to a
+page further on at "page 0": a whole document whose references came out
+wrong is laid out again with the numbers in the HTML, as a part is.
+
 Every link to a heading, chapter, figure, table, note or other element of
 the publication is marked, but not a note's call or its way back, a link
 with no text (an image), a link inside a heading (its text is also the
@@ -15,7 +19,12 @@ link marked ``{.nopage}`` by its author.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
+
+from lxml import html as lxml_html
+
+from .engine.boxes import page_box
 
 REF = "page-ref"  # the class print.css and parts.py know
 NOT_REFERENCES = {"noteref", "backlink", "nopage"}
@@ -37,3 +46,34 @@ def mark(body, ids: Container[str], word: str) -> None:
                 continue
             a.set("class", " ".join(classes + [REF]))
         a.set("data-page-word", word)
+
+
+def printed(document) -> list[tuple[str, str]]:
+    """(target id, number printed after it) of each page reference laid out, in order."""
+    found: dict[int, list] = {}
+    for page in document.pages:
+        for box in page_box(page).descendants():
+            element = getattr(box, "element", None)
+            if element is None or not (getattr(box, "element_tag", "") or "").endswith("::after"):
+                continue
+            if REF in (element.get("class") or "").split() and hasattr(box, "text"):
+                found.setdefault(id(element), [(element.get("href") or "")[1:], ""])[1] += box.text
+    return [(target, _last_number(text)) for target, text in found.values()]
+
+
+def _last_number(text: str) -> str:
+    match = re.search(r"(\d+)\s*$", text)
+    return match.group(1) if match else ""
+
+
+def wrong(document, numbers: dict[str, int]) -> bool:
+    """Whether a page reference of the laid-out document prints another number than its target's page."""
+    return any(str(numbers.get(target, 0)) != number for target, number in printed(document))
+
+
+def numbered(html: str, numbers: dict[str, int]) -> str:
+    """The print document with each page reference given its number (``data-page``)."""
+    doc = lxml_html.document_fromstring(html)
+    for a in doc.find_class(REF):
+        a.set("data-page", str(numbers.get((a.get("href") or "")[1:], 0)))
+    return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")

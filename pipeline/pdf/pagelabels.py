@@ -54,6 +54,17 @@ def ranges(folios: list[str]) -> list[tuple[int, str, int]]:
     return runs
 
 
+def numbers(folios: list[str]) -> list[int]:
+    """The number each page counts as, printed or not (its place in the
+    file where no page prints a folio)."""
+    runs = ranges(folios)
+    found = []
+    for index in range(len(folios)):
+        begin, _, number = next((run for run in reversed(runs) if run[0] <= index), (0, "D", 1))
+        found.append(number + index - begin)
+    return found
+
+
 def write(pdf, folios: list[str]) -> None:
     """In a finisher: the labels of a document whose pages print ``folios``."""
     runs = ranges(folios)
