@@ -226,3 +226,22 @@ def test_the_labels_written_give_each_page_its_folio():
     out = io.BytesIO()
     pdf.write(out)
     assert PdfReader(io.BytesIO(out.getvalue())).page_labels == ["i", "ii", "iii", "1", "2"]
+
+
+@pytest.mark.parametrize("printed, wrong", [("7", True), ("3", False)])
+def test_a_whole_document_knows_when_a_reference_printed_the_wrong_page(printed, wrong):
+    from weasyprint import HTML
+
+    html = (
+        "<style>a.page-ref[data-page]::after { content: ', page\\00A0' attr(data-page); } p { break-after: page; }</style>"
+        f'<p><a class="page-ref" href="#x" data-page="{printed}">a long reference</a></p><p>b</p><h1 id="x">X</h1>'
+    )
+    document = HTML(string=html).render()
+    assert crossrefs.printed(document) == [("x", printed)]
+    assert crossrefs.wrong(document, {"x": 3}) is wrong
+
+
+@pytest.mark.fast
+def test_each_page_counts_as_its_label_printed_or_not():
+    assert pagelabels.numbers(["", "", "iii", "", "1", "", "3"]) == [1, 2, 3, 4, 1, 2, 3]
+    assert pagelabels.numbers(["", ""]) == [1, 2]
