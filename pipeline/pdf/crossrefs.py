@@ -6,9 +6,13 @@ page and the number (print.css). The number comes from the layout
 (``data-page``). The EPUB, which has no pages of its own, keeps the link
 alone: only the print HTML is marked here.
 
-WeasyPrint's page loop as notes.py replaces it may leave a reference to a
-page further on at "page 0": a whole document whose references came out
-wrong is laid out again with the numbers in the HTML, as a part is.
+In a whole document, WeasyPrint updates a reference to a page further on
+only when its target is named in the style sheet itself: a
+``target-counter(attr(href), page)`` is never told its target's page once
+notes.py's page loop runs (it reads the ``attr()`` as no target), and
+prints "page 0". So the document names each target in a rule of its own
+(``targets_named``); should a reference still come out wrong, the document
+is laid out again with the numbers in the HTML, as a part is.
 
 Every link to a heading, chapter, figure, table, note or other element of
 the publication is marked, but not a note's call or its way back, a link
@@ -77,3 +81,27 @@ def numbered(html: str, numbers: dict[str, int]) -> str:
     for a in doc.find_class(REF):
         a.set("data-page", str(numbers.get((a.get("href") or "")[1:], 0)))
     return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
+
+
+def targets_named(html: str) -> str:
+    """The print document with a rule for each target of its page references
+    and of its contents, naming it in a string (print.css names it by ``attr(href)``)."""
+    doc = lxml_html.document_fromstring(html)
+    refs = {a.get("href") for a in doc.find_class(REF)}
+    contents = {a.get("href") for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")}
+    rules = [
+        f'a.{REF}[href="{_css(href)}"]::after {{ content: ", " attr(data-page-word) "\\00A0" '
+        f'target-counter("{_css(href)}", page); }}'
+        for href in sorted(h for h in refs if h and h.startswith("#"))
+    ] + [
+        f'nav.toc a[href="{_css(href)}"]::after {{ content: leader(". ") target-counter("{_css(href)}", page); }}'
+        for href in sorted(h for h in contents if h and h.startswith("#"))
+    ]
+    if not rules:
+        return html
+    return html.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1)
+
+
+def _css(text: str) -> str:
+    """Text inside a CSS string in a style element."""
+    return "".join(ch if ch.isalnum() or ch in "#-_." else f"\\{ord(ch):x} " for ch in text)

@@ -55,7 +55,7 @@ def render(
         undrawn.clear()
         html = assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
         refers = crossrefs.REF in html
-        return html if numbers is None else crossrefs.numbered(html, numbers)
+        return crossrefs.targets_named(html) if numbers is None else crossrefs.numbered(html, numbers)
 
     for _ in range(parts.ROUNDS):
         laid = typeset.lay_out(how, source, on_page)
