@@ -154,18 +154,26 @@ def test_whole_and_in_parts_the_references_and_labels_are_the_same(built, monkey
     assert in_parts.folios == whole.folios
 
 
-def test_the_word_for_page_is_the_texts_language(tmp_path):
+@pytest.mark.parametrize("named", [crossrefs.NAMED, 0])
+def test_the_word_for_page_is_the_texts_language(tmp_path, monkeypatch, named):
+    # named 0: a document of more references than its layout counts itself, numbered from a first layout.
+    monkeypatch.setattr(crossrefs, "NAMED", named)
     files = {
         "source/d/publication.yaml": "title: Ein Buch\nauthor: A\nlang: de\ndate: 2024-01-01\n",
         "source/d/text.md": "# Kapitel\n\nSiehe [](#der-streik).\n\n"
-        + _filler("eins", 12)
+        + _filler("eins", 40)
         + "\n\n## Der Streik\n\nText.\n",
     }
     project = make_project(tmp_path, files)
     with source_date_epoch():
         pipeline.build(project, formats=("pdf",))
-    text = " ".join(" ".join(lines) for lines in pdf_lines_by_page(project / "dist" / "d.pdf"))
-    assert re.search(r"Siehe Der Streik, Seite\s\d+\.", text)
+    lines = pdf_lines_by_page(project / "dist" / "d.pdf")
+    text = " ".join(" ".join(page) for page in lines)
+    printed = re.search(r"Siehe Der Streik, Seite\s(\d+)\.", text)
+    assert printed
+    target = next(n for n, page in enumerate(lines) if "Der Streik" in page)
+    reference = next(n for n, page in enumerate(lines) if "Siehe Der Streik," in " ".join(page))
+    assert target > reference and printed_folio(lines[target]) == int(printed.group(1))
 
 
 def test_the_manuals_glossary_sends_the_reader_to_a_page(tmp_path):

@@ -12,7 +12,10 @@ only when its target is named in the style sheet itself: a
 notes.py's page loop runs (it reads the ``attr()`` as no target), and
 prints "page 0". So the document names each target in a rule of its own
 (``targets_named``); should a reference still come out wrong, the document
-is laid out again with the numbers in the HTML, as a part is.
+is laid out again with the numbers in the HTML, as a part is. A document
+of more than ``NAMED`` references is numbered that way from the start:
+WeasyPrint's page-based lookups take a time that grows with the square of
+their number (5,000 references to one heading took four times as long).
 
 Every link to a heading, chapter, figure, table, note or other element of
 the publication is marked, but not a note's call or its way back, a link
@@ -33,6 +36,7 @@ from .engine.boxes import page_box
 REF = "page-ref"  # the class print.css and parts.py know
 NOT_REFERENCES = {"noteref", "backlink", "nopage"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+NAMED = 250  # page references a whole document's layout counts itself, at most
 
 
 def mark(body, ids: Container[str], word: str) -> None:
@@ -89,6 +93,8 @@ def targets_named(html: str) -> str:
     doc = lxml_html.document_fromstring(html)
     refs = {a.get("href") for a in doc.find_class(REF)}
     contents = {a.get("href") for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")}
+    if len(contents) > NAMED:  # a rule per entry would be tried on every link of the document
+        contents = set()
     rules = [
         f'a.{REF}[href="{_css(href)}"]::after {{ content: ", " attr(data-page-word) "\\00A0" '
         f'target-counter("{_css(href)}", page); }}'

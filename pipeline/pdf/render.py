@@ -51,10 +51,13 @@ def render(
     refers = False  # whether the document holds a page reference
 
     def source(flowing):
-        nonlocal refers
+        nonlocal refers, numbers
         undrawn.clear()
         html = assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
-        refers = crossrefs.REF in html
+        count = html.count(crossrefs.REF)
+        refers = count > 0
+        if numbers is None and count > crossrefs.NAMED:
+            numbers = {}  # too many to count in the layout: numbered from the pages of a first one
         return crossrefs.targets_named(html) if numbers is None else crossrefs.numbered(html, numbers)
 
     for _ in range(parts.ROUNDS):
