@@ -22,7 +22,7 @@ from ..version import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from ..terms import term
-from . import plaincode
+from . import crossrefs, plaincode
 from .mathsvg import replace_math
 from ..titles import chapter_head
 from ..transforms import glyphs
@@ -268,8 +268,7 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=
     _inline_notes(body, ch.lang if ch.lang != pub.metadata.lang else None)
     _mark_image_paragraphs(body)
     _mark_wide_tables(body)
-    for ref in body.find_class("page-ref"):
-        ref.set("data-page-word", term("page", ch.lang))
+    crossrefs.mark(body, pub.anchors, term("page", ch.lang))
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))
