@@ -34,6 +34,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identifier: {}",
         "set in": "Set in {}.",
         "back to note": "Back to note {} reference",
+        "note number": "note {}",  # a cross-reference to a note
     },
     "de": {
         "note": "Hinweis",
@@ -58,6 +59,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Kennung: {}",
         "set in": "Gesetzt aus {}.",
         "back to note": "Zurück zum Verweis auf Anmerkung {}",
+        "note number": "Anmerkung {}",  # a cross-reference to a note
     },
     "fr": {
         "note": "Remarque",
@@ -82,6 +84,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identifiant\u202f: {}",
         "set in": "Composé en {}.",
         "back to note": "Retour à l’appel de note {}",
+        "note number": "note {}",  # a cross-reference to a note
     },
     "es": {
         "note": "Nota",
@@ -106,6 +109,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificador: {}",
         "set in": "Compuesto en {}.",
         "back to note": "Volver a la llamada de la nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
     "it": {
         "note": "Nota",
@@ -130,6 +134,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificativo: {}",
         "set in": "Composto in {}.",
         "back to note": "Torna al richiamo della nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
     "pt": {
         "note": "Nota",
@@ -154,6 +159,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificador: {}",
         "set in": "Composto em {}.",
         "back to note": "Voltar à chamada da nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
 }
 

@@ -22,7 +22,7 @@ from ..version import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from ..terms import term
-from . import captions, plaincode
+from . import captions, crossrefs, plaincode
 from .mathsvg import replace_math
 from ..titles import chapter_head
 from ..transforms import codelines, glyphs
@@ -270,8 +270,7 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=
     _mark_image_paragraphs(body)
     _mark_wide_tables(body)
     captions.keep_last_words(body)
-    for ref in body.find_class("page-ref"):
-        ref.set("data-page-word", term("page", ch.lang))
+    crossrefs.mark(body, pub.anchors, term("page", ch.lang))
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))

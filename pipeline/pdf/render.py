@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Diagnostics
 from ..model import Publication
 from ..pagesize import Press, parse_bleed
-from . import assemble, finish, mathsvg, parts, plaincode, press, typeset
+from . import assemble, crossrefs, finish, mathsvg, pagelabels, parts, plaincode, press, typeset
 from .typeset import Rendered
 
 __all__ = ["Rendered", "render"]
@@ -56,11 +56,27 @@ def _render(pub, project, variant, attachments, setup: Press, spread, also, on_p
         return parts.render(pub, how, attachments, spread, () if bleed or pdfx else also, on_page)
     undrawn: list = []  # (chapter, TeX, why) of the last typesetting
 
-    def source(flowing):
-        undrawn.clear()
-        return assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
+    numbers: dict[str, int] | None = None  # the page of each id, once a layout printed a reference wrong
+    refers = False  # whether the document holds a page reference
 
-    laid = typeset.lay_out(how, source, on_page)
+    def source(flowing):
+        nonlocal refers, numbers
+        undrawn.clear()
+        html = assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
+        count = html.count(crossrefs.REF)
+        refers = count > 0
+        if numbers is None and count > crossrefs.NAMED:
+            numbers = {}  # too many to count in the layout: numbered from the pages of a first one
+        return crossrefs.targets_named(html) if numbers is None else crossrefs.numbered(html, numbers)
+
+    for _ in range(parts.ROUNDS):
+        laid = typeset.lay_out(how, source, on_page)
+        if not refers:
+            break
+        found = _numbers(laid.document)
+        if not crossrefs.wrong(laid.document, found):
+            break
+        numbers = found
     pdf = typeset.write(how, laid, attachments=attachments)
     pages = typeset.pages_of(laid)
     # Another variant of the same pages (the archival PDF/A) needs no second
@@ -86,3 +102,12 @@ def _render(pub, project, variant, attachments, setup: Press, spread, also, on_p
         pages.overflows,
         warnings.items,
     )
+
+
+def _numbers(document) -> dict[str, int]:
+    """The page number of every id: the number its page counts as."""
+    found: dict[str, int] = {}
+    for page, number in zip(document.pages, pagelabels.numbers(typeset.folios(document))):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found

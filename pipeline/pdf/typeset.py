@@ -23,7 +23,7 @@ from weasyprint import CSS, HTML
 from .. import cache, pagesize, styles
 from ..errors import Diagnostic
 from ..model import Publication
-from . import notes, overflow, pagefoot, press
+from . import notes, overflow, pagefoot, pagelabels, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
@@ -214,7 +214,7 @@ def write(
     pdfx = setting.pdfx if pdfx is None else pdfx
     # Structure elements need a language of their own only where a chapter has another.
     finishers = (
-        [_info(setting.meta[2])]
+        [_info(setting.meta[2]), lambda document, pdf: pagelabels.write(pdf, folios(document))]
         + ([structure_languages] if setting.other_languages else [])
         + ([press.finish] if pdfx else [])
     )
