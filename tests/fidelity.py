@@ -7,7 +7,7 @@ token stream gives:
 - the *words* of its text, in order: text and inline tokens' content, outside
   markup, code, math and front matter; a footnote's words, and a table's
   ``Table:`` caption paragraph or ``/// table-caption`` block (set above its
-  table), each on their own;
+  table), and a figure's caption (print may defer the figure), each on their own;
 - its *code blocks* (fenced and indented: their content) and code spans;
 - its *headings*, with their text;
 - what the reader leaves out on purpose (HTML comments) and must report;
@@ -365,6 +365,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
 
     lines = text.split("\n")
     depth, in_note, in_alert_title, in_table_caption, table_index = 0, False, False, False, None
+    in_figure_caption = False
     table_spans = 0  # how many code spans came before the last table
     note_words: list[Word] | None = None
     caption_paragraphs = _table_captions(tokens)
@@ -387,8 +388,10 @@ def analyse(text: str, name: str = "source.md") -> Source:
             in_note, note_words = False, None
         elif kind == "container_caption_open" and token.info.strip().startswith("table-caption"):
             in_table_caption = True  # set above its table (transforms/figures.py): its words are read on their own
+        elif kind == "container_caption_open" and token.info.strip().startswith("figure-caption"):
+            in_figure_caption = True  # print may defer a figure past the text after it (pdf/makeup.py)
         elif kind == "container_caption_close":
-            in_table_caption = False
+            in_table_caption = in_figure_caption = False
         elif kind == "alert_title_open":
             in_alert_title = True  # Pressroom writes the title (in the language of the text)
         elif kind == "alert_title_close":
@@ -463,6 +466,8 @@ def analyse(text: str, name: str = "source.md") -> Source:
             words = block.words()
             if in_note:
                 note_words.extend(words)
+            elif in_figure_caption:
+                source.apart.append((f"figure caption at line {first}", words))
             elif index in caption_paragraphs or in_table_caption:
                 source.apart.append((f"table caption at line {first}", words))
                 if in_table_caption or tokens[index - 2].type == "table_close":
@@ -628,6 +633,14 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
                 state["note"] = None
             return
         parent = element.getparent()
+        if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is None:
+            flush()  # print may defer a figure past the text after it (pdf/makeup.py): read on its own
+            state["note"] = []
+            children(element, depth)
+            flush()
+            source.apart.append((f"figure caption at line {where.line}", state["note"]))
+            state["note"] = None
+            return
         if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is not None:
             flush()  # a table's caption is set above it (transforms/figures.py): its words are read on their own
             state["note"] = []

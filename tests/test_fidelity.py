@@ -77,8 +77,12 @@ def _problems(project: Path, slug: str, result, out_dir: Path, pdf: bool = True)
     sources = [source for _, source in files]
     problems = F.check_epub(sources, F.epub_edition(out_dir / f"{slug}.epub"), own_headings=parts)
     if pdf:
+        # Tables on their own: print may defer one past the text after it (pdf/makeup.py).
         problems += F.check_pdf(
-            sources, F.pdf_edition(out_dir / f"{slug}.pdf"), missing_glyphs=F.unprintable(result.diagnostics)
+            sources,
+            F.pdf_edition(out_dir / f"{slug}.pdf"),
+            missing_glyphs=F.unprintable(result.diagnostics),
+            tables_apart=True,
         )
     problems += F.check_warnings(files, result.diagnostics)
     return problems
