@@ -154,14 +154,23 @@ def layout_key(project: Path, folder: Path, styles: str) -> str:
 
 
 def publication_key(
-    project: Path, folder: Path, formats, styles: str, layout: str | None = None, page_list: bool | None = None
+    project: Path,
+    folder: Path,
+    formats,
+    styles: str,
+    layout: str | None = None,
+    page_list: bool | None = None,
+    press: dict | None = None,
 ) -> str:
     """layout: the folder's layout_key, when already computed. page_list: for
-    an EPUB made without the print edition, whether it has a page-list."""
+    an EPUB made without the print edition, whether it has a page-list.
+    press: print options given on the command line, over the metadata's."""
     layout = layout or layout_key(project, folder, styles)
     h = hashlib.sha256(f"layout {layout}\nformats {','.join(sorted(formats))}\n".encode())
     if page_list is not None:
         h.update(f"page-list {page_list}\n".encode())
+    if press:
+        h.update(f"press {sorted(press.items())}\n".encode())
     return h.hexdigest()
 
 

@@ -2,8 +2,10 @@
 
 EPUBCheck (with usage messages) and Ace by DAISY for EPUBs; for PDFs, the
 structure a print or archive user relies on: tags, language, title,
-outline, embedded fonts. A validator that is not installed is reported as
-such, never as a pass.
+outline, embedded fonts, and the typographic preflight (pipeline/preflight:
+hyphens, loose lines, short pages, overflow, image resolution, missing
+glyphs), whose faults are warnings unless strict. A validator that is not
+installed is reported as such, never as a pass.
 """
 
 from __future__ import annotations
@@ -24,6 +26,17 @@ class Check:
     path: Path
     passed: bool | None  # None: the validator is not available here
     details: list[str] = field(default_factory=list)
+    data: dict | None = None  # the measures behind it, for --json
+    summary: str = ""  # the measures in a few words, for the table
+
+    @property
+    def verdict(self) -> str:
+        if self.passed is None:
+            return "not run"
+        if not self.passed:
+            return "FAILED"
+        n = len(self.details)
+        return f"{n} warning{'s' * (n != 1)}" if n else "passed"
 
 
 class Unavailable(Exception):
@@ -159,7 +172,20 @@ def _unembedded_fonts(reader) -> set[str]:
     return missing
 
 
-def check_outputs(out_dir: Path, names: list[str] | None = None, say=None) -> list[Check]:
+def preflight(path: Path, strict: bool = False) -> Check:
+    """The typographic preflight of one PDF: its faults are warnings, or
+    with strict, failures."""
+    from .preflight import measure
+
+    try:
+        report = measure(path)
+    except Exception as exc:  # pdfium and pikepdf raise their own errors on a damaged file
+        return Check("Typographic preflight", path, False, [f"unreadable: {exc}"])
+    details = [f"{fault.where}: {fault.kind}: {fault.detail}" for fault in report.faults()]
+    return Check("Typographic preflight", path, not (strict and details), details, report.as_dict(), report.summary())
+
+
+def check_outputs(out_dir: Path, names: list[str] | None = None, say=None, strict: bool = False) -> list[Check]:
     results = []
     for path in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
         if names and path.name.split(".")[0] not in names:
@@ -172,4 +198,7 @@ def check_outputs(out_dir: Path, names: list[str] | None = None, say=None) -> li
             if say:
                 say(f"checking {path.name}")
             results.append(pdf(path))
+            # The print cover is a spread of display type, no text block to measure.
+            if not path.name.endswith(".cover.pdf"):
+                results.append(preflight(path, strict))
     return results

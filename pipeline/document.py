@@ -29,6 +29,7 @@ from .transforms import (
     quotes,
     rawhtml,
     sanitize,
+    typography,
     xrefs,
 )
 
@@ -86,6 +87,8 @@ PUBLICATION_STEPS: list[tuple[str, Callable[[Reading], object]]] = [
     ("figure numbers", lambda r: figures.number(r.pub)),
     ("unique ids", lambda r: r.renames.update(ids.unique_ids(r.pub, r.texts, r.diags))),
     ("links", lambda r: ids.resolve_links(r.pub, r.renames, r.texts, r.diags)),
+    # After the links: a heading's text must still match ids written for other sites.
+    ("typography", lambda r: typography.tidy(r.pub)),
     ("contents", lambda r: headings.build_toc(r.pub)),
     ("cross-references", lambda r: xrefs.fill(r.pub)),
     ("collection's creators", lambda r: _collection_creators(r.pub)),

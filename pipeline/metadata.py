@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostics
-from .metadata_identifiers import Identifier, derived_identifier, read_identifiers
+from .cover_options import CoverOptions, read_cover_options
+from .metadata_identifiers import Identifier, derived_identifier, identifier_for, read_identifiers
 from .metadata_people import Creator, read_creators
 from .metadata_values import ValueReader, suggest
 from .options import Options, read_options
@@ -47,6 +48,8 @@ KEYS = {
     "links",
     "html-elements",
     "archive",
+    "print-cover",
+    "typography",
 }
 
 # What other tools call some of them: the message says where the value goes.
@@ -94,6 +97,7 @@ class Metadata:
     key_lines: dict = field(default_factory=dict)  # key -> line, for later messages
     options: Options = field(default_factory=Options)  # per-edition options
     reading: ReadingOptions = field(default_factory=ReadingOptions)  # dialect, links, custom elements
+    cover: CoverOptions | None = None  # the print cover, when the metadata asks for one (print-cover)
 
     @property
     def authors(self) -> list[str]:
@@ -102,6 +106,20 @@ class Metadata:
     @property
     def identifier(self) -> Identifier:
         return self.identifiers[0]
+
+    def identifier_of(self, fmt: str) -> Identifier:
+        """The identifier of one edition ("print", "epub"): its own ISBN when it has one."""
+        return identifier_for(self.identifiers, fmt)
+
+    @property
+    def print_id(self) -> str:
+        """The print edition's identifier as a URN: its own ISBN, else one derived from the publication's."""
+        own = self.identifier_of("print")
+        if own.format == "print" and own.scheme == "ISBN":
+            return "urn:isbn:" + own.text.replace("-", "")
+        from .pagemarks import print_edition_id  # here: it brings lxml, which loading the metadata does not need
+
+        return print_edition_id(self.identifier.text)
 
 
 def read_metadata(
@@ -145,6 +163,7 @@ def read_metadata(
         meta.kind = kind
     meta.options = read_options(raw, lines, path, diags)
     meta.reading = read_reading_options(raw, lines, path, diags)
+    meta.cover = read_cover_options(raw.get("print-cover"), lines.get("print-cover"), path, diags)
     contents = raw.get("contents")
     if contents is not None and not isinstance(contents, list):
         r.error("contents", "'contents' must be a list of files")

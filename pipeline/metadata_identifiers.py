@@ -1,6 +1,7 @@
 """Loading stage: the publication's identifiers, their schemes named or
-guessed, an ISBN checked and hyphenated, and the identifier derived for a
-publication that names none."""
+guessed, an ISBN checked and hyphenated, the edition each names (an ISBN
+per format: the print edition's and the EPUB's), and the identifier
+derived for a publication that names none."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .metadata_values import ValueReader, kind_of, suggest
 class Identifier:
     text: str
     scheme: str | None = None  # "ISBN", "DOI", "UUID", "URN"...
+    format: str | None = None  # the edition it names, one of FORMATS; None: the publication (every edition)
 
 
 def derived_identifier(slug: str, title: str) -> Identifier:
@@ -24,6 +26,10 @@ def derived_identifier(slug: str, title: str) -> Identifier:
 
 # pandoc's scheme names for an ISBN, and the length each asks for.
 ISBN_SCHEMES = {"ISBN": None, "ISBN-10": "ISBN10", "ISBN-13": "ISBN13"}
+# The editions an identifier may name, and other names for them.
+FORMATS = ("print", "epub")
+_FORMAT_NAMES = {"print": "print", "pdf": "print", "paperback": "print", "hardcover": "print", "epub": "epub"}
+_KEYS = {"text", "scheme", "format"}
 _ISBN_PREFIX = re.compile(r"^\s*(urn:isbn:|isbn(-1[03])?:?\s*)", re.I)
 
 
@@ -35,15 +41,15 @@ def read_identifiers(r: ValueReader) -> list[Identifier]:
     out = []
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, dict):
-            for bad in sorted(set(item) - {"text", "scheme"}, key=str):
+            for bad in sorted(set(item) - _KEYS, key=str):
                 r.error(
                     "identifier",
                     f"unknown key '{bad}' in 'identifier'",
-                    suggest(str(bad), {"text", "scheme"}) or "give its text and its scheme",
+                    suggest(str(bad), _KEYS) or "give its text, its scheme and the format it names",
                 )
-            text, scheme = item.get("text"), item.get("scheme")
+            text, scheme, edition = item.get("text"), item.get("scheme"), item.get("format")
         else:
-            text, scheme = item, None
+            text, scheme, edition = item, None, None
         if not isinstance(text, (str, int)) or isinstance(text, bool) or not str(text).strip():
             r.error(
                 "identifier", "an identifier needs its text", "write it as identifier: {text: ..., scheme: ISBN-13}"
@@ -61,8 +67,40 @@ def read_identifiers(r: ValueReader) -> list[Identifier]:
             if isbn is None:
                 continue
             text, scheme = isbn, "ISBN"
-        out.append(Identifier(text, scheme))
+        known, fmt = _format(r, edition, out)
+        if known:
+            out.append(Identifier(text, scheme, fmt))
     return out
+
+
+def _format(r: ValueReader, edition, before: list[Identifier]) -> tuple[bool, str | None]:
+    """Whether the format an identifier names is known, and which (None: every edition)."""
+    if edition is None:
+        return True, None
+    fmt = _FORMAT_NAMES.get(str(edition).strip().lower()) if isinstance(edition, str) else None
+    if fmt is None:
+        r.error(
+            "identifier",
+            f"an identifier's format must be {' or '.join(FORMATS)}, not {edition!r}",
+            "each edition has its own ISBN: identifier: [{text: ..., format: print}, {text: ..., format: epub}]",
+        )
+        return False, None
+    if any(i.format == fmt for i in before):
+        r.error(
+            "identifier",
+            f"two identifiers name the {fmt} edition",
+            f"give the {fmt} edition one identifier; an identifier without a format names every edition",
+        )
+        return False, None
+    return True, fmt
+
+
+def identifier_for(identifiers: list[Identifier], fmt: str) -> Identifier:
+    """The identifier of one edition: its own, else the first naming no
+    edition, else the first (a publication always has one)."""
+    return next(
+        (i for i in identifiers if i.format == fmt), next((i for i in identifiers if i.format is None), identifiers[0])
+    )
 
 
 def _isbn(r: ValueReader, text: str, scheme: str) -> str | None:

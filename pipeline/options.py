@@ -9,16 +9,33 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import Diagnostics
-from .pagesize import DEFAULT_TRIM, HINT, MARGIN_HINT, margins, parse_length, parse_trim
+from .pagesize import (
+    DEFAULT_TRIM,
+    HINT,
+    MARGIN_HINT,
+    Press,
+    margins,
+    parse_bleed,
+    parse_length,
+    parse_signature,
+    parse_trim,
+)
 
 
 @dataclass
 class PrintOptions:
     trim: str = DEFAULT_TRIM  # a named trim size, or WIDTHxHEIGHT with mm or in, e.g. 6x9in
-    bleed: bool = False  # add bleed and crop marks for the press
-    pdfx: bool = False  # a PDF/X file with the committed output intent
+    # The press (press_setup): bleed true (3 mm) or a length; marks; a PDF/X
+    # file (press, or its older name pdfx); the page count padded to a signature.
+    bleed: bool | str = False
+    marks: bool | None = None  # not given: as bleed: true always meant, with its bleed
+    press: bool = False
+    pdfx: bool = False
+    signature: int = 0
+    FREE: ClassVar = ("bleed", "marks", "signature")  # checked by _check_press, not by type
     # Lengths such as 18mm or 0.75in; empty: scaled to the trim size.
     margin_top: str = ""
     margin_bottom: str = ""
@@ -32,6 +49,13 @@ class PrintOptions:
             "inner": self.margin_inner,
             "outer": self.margin_outer,
         }
+
+    def press_setup(self) -> Press:
+        """What the press options ask for (checked when read: _check_press)."""
+        # bleed: true without marks keeps the meaning it always had, bleed and
+        # crop marks; a length, or marks: false, gives bleed alone.
+        marks = self.bleed is True if self.marks is None else self.marks
+        return Press(self.press or self.pdfx, parse_bleed(self.bleed), marks, parse_signature(self.signature))
 
 
 @dataclass
@@ -73,7 +97,9 @@ def _read(cls, key: str, raw, line, path: Path, diags: Diagnostics):
             )
             continue
         default = getattr(result, f.name)
-        if isinstance(default, bool) and not isinstance(value, bool):
+        if f.name in getattr(cls, "FREE", ()):
+            setattr(result, f.name, value)
+        elif isinstance(default, bool) and not isinstance(value, bool):
             diags.error(f"'{key}.{name}' must be true or false, not {value!r}", path, line)
         elif isinstance(default, str) and not isinstance(value, (str, int, float)):
             diags.error(f"'{key}.{name}' must be text, not {value!r}", path, line)
@@ -100,7 +126,48 @@ def read_options(raw: dict, lines: dict, path: Path, diags: Diagnostics) -> Opti
         archive=_read(ArchiveOptions, "archive", raw.get("archive"), lines.get("archive"), path, diags),
     )
     _check_trim(options.print, lines.get("print"), path, diags)
+    _check_press(options.print, lines.get("print"), path, diags)
     return options
+
+
+def with_press(options: PrintOptions, given: dict) -> None:
+    """Press options from the command line (press, bleed, marks, signature,
+    already checked), over the metadata's."""
+    for key, value in given.items():
+        if value is not None:
+            setattr(options, key, value)
+
+
+def press_problems(given: dict) -> list[str]:
+    """What is wrong with press options given beside the metadata (build()'s ``press``)."""
+    problems = [f"unknown press option '{key}'" for key in given if key not in ("press", "bleed", "marks", "signature")]
+    for key, parse in (("bleed", parse_bleed), ("signature", parse_signature)):
+        try:
+            parse(given.get(key))
+        except ValueError as problem:
+            problems.append(f"{key}: {problem}")
+    problems += [
+        f"{key} must be true or false" for key in ("press", "marks") if given.get(key) not in (None, True, False)
+    ]
+    return problems
+
+
+def _check_press(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:
+    """bleed, marks and signature, each on its own line when wrong."""
+    checks = (
+        ("bleed", parse_bleed, "give true (3 mm), false, or a length with its unit, e.g. 3mm or 0.125in", False),
+        ("signature", parse_signature, "give 4, 8 or 16: the pages of the printer's folded sheet", 0),
+    )
+    for key, parse, hint, default in checks:
+        try:
+            parse(getattr(options, key))
+        except ValueError as problem:
+            diags.error(f"'print.{key}': {problem}", path, line_of_key(path, key, line) or line, hint=hint)
+            setattr(options, key, default)
+    if options.marks is not None and not isinstance(options.marks, bool):
+        where = line_of_key(path, "marks", line) or line
+        diags.error(f"'print.marks' must be true or false, not {options.marks!r}", path, where)
+        options.marks = None
 
 
 def _check_trim(options: PrintOptions, line, path: Path, diags: Diagnostics) -> None:

@@ -29,6 +29,13 @@ HINT = (
     "or WIDTHxHEIGHT with a unit (mm, cm, in, pt), e.g. 6x9in or 140x216mm"
 )
 BLEED_MM = 3  # what printers ask for
+BLEED_LIMIT_MM = 13  # half an inch: more is surely a typing error
+# Crop marks, as presses and prepress software set them: outside the bleed
+# (at least 3 mm from the trim), 5 mm long, a quarter point thick.
+MARK_OFFSET_MM = 3
+MARK_LENGTH_MM = 5
+MARK_WIDTH_PT = 0.25
+SIGNATURES = (4, 8, 16)  # pages to a folded sheet
 UNITS = {"mm": 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}
 # Smaller than a postcard or larger than A3 is surely a typing error.
 LIMITS = (74, 420)
@@ -99,12 +106,15 @@ def margins(trim: Trim, given: dict[str, str] | None = None) -> dict[str, float]
     return found
 
 
-def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: bool = False, given: dict[str, str] | None = None) -> str:
+def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: float = 0, given: dict[str, str] | None = None) -> str:
+    """The page geometry as CSS; bleed in mm (``True``: the usual 3 mm). Crop
+    marks are not WeasyPrint's (drawn inside the bleed) but pdf/marks.py's."""
     size = trim if isinstance(trim, Trim) else parse_trim(trim)
     width, height = size.width, size.height
     m = margins(size, given)
     top, bottom, inner, outer = m["top"], m["bottom"], m["inner"], m["outer"]
-    press = f" bleed: {BLEED_MM}mm; marks: crop cross;" if bleed else ""
+    bleed = BLEED_MM if bleed is True else float(bleed)
+    press = f" bleed: {bleed:g}mm;" if bleed else ""
     return (
         f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm {bottom:.1f}mm {inner:.1f}mm;{press} }}\n"
         f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}\n"
@@ -114,3 +124,42 @@ def page_css(trim: str | Trim = DEFAULT_TRIM, bleed: bool = False, given: dict[s
         f".fill {{ min-height: {height - top - bottom - 1:.1f}mm; }}\n"
         f"img {{ max-height: {(height - top - bottom) * 0.66:.1f}mm; }}\n"
     )
+
+
+@dataclass(frozen=True)
+class Press:
+    """What the press options ask of the print edition, resolved."""
+
+    pdfx: bool = False  # a PDF/X file under the output intent
+    bleed: float = 0.0  # mm beyond the trim on every side
+    marks: bool = False  # crop marks outside the bleed
+    signature: int = 0  # pad the page count to a multiple of it; 0: as laid out
+
+    @property
+    def mark_offset(self) -> float:
+        """How far from the trim the crop marks start, in mm: never inside the bleed."""
+        return max(self.bleed, MARK_OFFSET_MM)
+
+    @property
+    def slug(self) -> float:
+        """The paper beyond the trim on each side (mm) the media box holds: the bleed, or the marks too."""
+        return self.mark_offset + MARK_LENGTH_MM + 1 if self.marks else self.bleed
+
+
+def parse_bleed(value) -> float:
+    """Millimetres of bleed from ``true`` (3 mm), ``false`` (none) or a length. Raises ValueError."""
+    if isinstance(value, bool) or value is None:
+        return BLEED_MM if value else 0.0
+    found = parse_length(str(value))
+    if found > BLEED_LIMIT_MM:
+        raise ValueError(f"a bleed of {value} is more than {BLEED_LIMIT_MM} mm")
+    return found
+
+
+def parse_signature(value) -> int:
+    """The signature (pages to a sheet) from 4, 8, 16, or 0 / false for none. Raises ValueError."""
+    if value in (None, False, 0):
+        return 0
+    if isinstance(value, bool) or str(value).strip() not in {str(n) for n in SIGNATURES}:
+        raise ValueError(f"'{value}' is not a signature of 4, 8 or 16 pages")
+    return int(str(value).strip())

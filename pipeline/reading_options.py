@@ -67,6 +67,10 @@ COVERED = set(EXTENSIONS) | {
 }
 
 
+# ``typography: false`` turns the text clean-up off, ``typography: {dashes: false}`` a part of it.
+TYPOGRAPHY = frozenset({"dashes", "spaces", "breaks"})
+
+
 def canonical(name: str) -> str:
     return name.removeprefix("markdown.extensions.")
 
@@ -92,6 +96,7 @@ class ReadingOptions:
     link_base: str | None = None  # relative links leaving the book resolve against it
     elements: dict[str, ElementRule] = field(default_factory=dict)  # lower-case name -> rule
     extensions: tuple = ()  # Python-Markdown extensions asked for (mkdocs.yml), beyond the defaults
+    typography: frozenset = TYPOGRAPHY  # the text clean-ups done (transforms/typography.py)
 
 
 def read_dialect(value, path: Path, line: int | None, diags: Diagnostics) -> str | None:
@@ -133,6 +138,7 @@ def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics)
                 )
             else:
                 options.link_base = base if base.endswith("/") else base + "/"
+    options.typography = read_typography(raw.get("typography"), path, lines.get("typography"), diags)
     elements = raw.get("html-elements")
     if elements is not None:
         line = lines.get("html-elements")
@@ -173,3 +179,19 @@ def read_reading_options(raw: dict, lines: dict, path: Path, diags: Diagnostics)
                 continue
             options.elements[name.lower()] = ElementRule(render, caption)
     return options
+
+
+def read_typography(value, path: Path, line: int | None, diags: Diagnostics) -> frozenset:
+    if value is None or value is True:
+        return TYPOGRAPHY
+    if value is False:
+        return frozenset()
+    if not isinstance(value, dict) or set(value) - TYPOGRAPHY or not all(isinstance(v, bool) for v in value.values()):
+        diags.error(
+            "'typography' must be true, false or a mapping of dashes, spaces and breaks to true or false",
+            path,
+            line,
+            hint="typography: {dashes: false} keeps the hyphens and dashes as written",
+        )
+        return TYPOGRAPHY
+    return frozenset(k for k in TYPOGRAPHY if value.get(k, True))

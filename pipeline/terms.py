@@ -34,6 +34,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identifier: {}",
         "set in": "Set in {}.",
         "back to note": "Back to note {} reference",
+        "note number": "note {}",  # a cross-reference to a note
     },
     "de": {
         "note": "Hinweis",
@@ -58,6 +59,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Kennung: {}",
         "set in": "Gesetzt aus {}.",
         "back to note": "Zurück zum Verweis auf Anmerkung {}",
+        "note number": "Anmerkung {}",  # a cross-reference to a note
     },
     "fr": {
         "note": "Remarque",
@@ -82,6 +84,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identifiant\u202f: {}",
         "set in": "Composé en {}.",
         "back to note": "Retour à l’appel de note {}",
+        "note number": "note {}",  # a cross-reference to a note
     },
     "es": {
         "note": "Nota",
@@ -106,6 +109,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificador: {}",
         "set in": "Compuesto en {}.",
         "back to note": "Volver a la llamada de la nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
     "it": {
         "note": "Nota",
@@ -130,6 +134,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificativo: {}",
         "set in": "Composto in {}.",
         "back to note": "Torna al richiamo della nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
     "pt": {
         "note": "Nota",
@@ -154,6 +159,7 @@ TERMS: dict[str, dict[str, str]] = {
         "identifier": "Identificador: {}",
         "set in": "Composto em {}.",
         "back to note": "Voltar à chamada da nota {}",
+        "note number": "nota {}",  # a cross-reference to a note
     },
 }
 
@@ -162,3 +168,17 @@ def term(key: str, lang: str, *values: str) -> str:
     """The word or phrase ``key`` in ``lang`` (a BCP 47 tag), its ``{}`` filled with values."""
     table = TERMS.get(lang.split("-")[0].lower(), TERMS["en"])
     return table[key].format(*values)
+
+
+# The edition an identifier names, after it in the imprint and the colophon
+# ("ISBN 978-... (print)"); and the print cover's barcode label.
+_EDITIONS = {
+    "en": ("print", "EPUB"),
+    "de": ("Druck", "EPUB"),
+    "fr": ("imprimé", "EPUB"),
+    "es": ("impreso", "EPUB"),
+    "it": ("stampa", "EPUB"),
+    "pt": ("impresso", "EPUB"),
+}
+for _lang, (_print, _epub) in _EDITIONS.items():
+    TERMS[_lang].update({"edition print": _print, "edition epub": _epub})

@@ -6,7 +6,8 @@ token stream gives:
 
 - the *words* of its text, in order: text and inline tokens' content, outside
   markup, code, math and front matter; a footnote's words, and a table's
-  ``Table:`` caption paragraph (which the reader moves), each on their own;
+  ``Table:`` caption paragraph or ``/// table-caption`` block (set above its
+  table), and a figure's caption (print may defer the figure), each on their own;
 - its *code blocks* (fenced and indented: their content) and code spans;
 - its *headings*, with their text;
 - what the reader leaves out on purpose (HTML comments) and must report;
@@ -64,13 +65,30 @@ _SAME = {
 }
 # A word: letters and digits, with apostrophes and hyphens inside it.
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# The one substitution of Pressroom's text clean-up that changes words: a
+# number range's hyphen becomes an en dash ("1990-1995" as "1990–1995", two
+# words), never in a longer chain (an ISO date, an ISBN, a telephone number),
+# after a point, slash, colon or plus, nor with a leading zero or a longer
+# second number of three digits or more ("555-1234"). Its no-break spaces
+# (NFKC) and word joiners are dropped by _SAME; dashes for spaced hyphens
+# stand between words already. Applied to the source and the edition alike,
+# it may split more than the clean-up does ("Listing 1-1", which it keeps),
+# never less.
+_RANGE = re.compile(r"(?<![\w.,/:+\-\u2013])(\d+)-(\d+)(?![\w\-/\u2013]|[.,]\d)")
+
+
+def _range(m: re.Match) -> str:
+    first, second = m.group(1), m.group(2)
+    if first.startswith("0") or second.startswith("0") or (len(first) >= 3 and len(second) > len(first)):
+        return m.group()
+    return f"{first} {second}"
 
 
 def normal(text: str) -> str:
     """Ligatures and compatibility forms undone (NFKC), typographic quotes
     as ASCII quotes, dashes as spaces (``--`` and ``–`` alike separate words),
-    soft hyphens gone."""
-    return unicodedata.normalize("NFKC", text).translate(_SAME)
+    soft hyphens gone, number ranges split as the clean-up splits them."""
+    return _RANGE.sub(_range, unicodedata.normalize("NFKC", text)).translate(_SAME)
 
 
 def key(word: str) -> str:
@@ -346,7 +364,9 @@ def analyse(text: str, name: str = "source.md") -> Source:
         return bisect.bisect_right(line_starts, position) + 1
 
     lines = text.split("\n")
-    depth, in_note, in_alert_title, table_index = 0, False, False, None
+    depth, in_note, in_alert_title, in_table_caption, table_index = 0, False, False, False, None
+    in_figure_caption = False
+    table_spans = 0  # how many code spans came before the last table
     note_words: list[Word] | None = None
     caption_paragraphs = _table_captions(tokens)
     for index, token in enumerate(tokens):
@@ -366,12 +386,19 @@ def analyse(text: str, name: str = "source.md") -> Source:
         elif kind == "footnote_close":
             source.apart.append((f"note {source.notes}", note_words or []))
             in_note, note_words = False, None
+        elif kind == "container_caption_open" and token.info.strip().startswith("table-caption"):
+            in_table_caption = True  # set above its table (transforms/figures.py): its words are read on their own
+        elif kind == "container_caption_open" and token.info.strip().startswith("figure-caption"):
+            in_figure_caption = True  # print may defer a figure past the text after it (pdf/makeup.py)
+        elif kind == "container_caption_close":
+            in_table_caption = in_figure_caption = False
         elif kind == "alert_title_open":
             in_alert_title = True  # Pressroom writes the title (in the language of the text)
         elif kind == "alert_title_close":
             in_alert_title = False
         elif kind == "table_open":
             source.tables += 1
+            table_spans = len(source.code_spans)
             table_index = len(source.table_words)
             source.table_words.append([])
         elif kind == "table_close":
@@ -400,6 +427,7 @@ def analyse(text: str, name: str = "source.md") -> Source:
             (note_words if in_note else source.text).extend(words)
         elif kind == "inline" and not in_alert_title:
             block = _Text()
+            spans_before = len(source.code_spans)
             is_heading = index > 0 and tokens[index - 1].type == "heading_open"
             heading_text = _Text() if is_heading else None
             line = first or 0
@@ -438,8 +466,15 @@ def analyse(text: str, name: str = "source.md") -> Source:
             words = block.words()
             if in_note:
                 note_words.extend(words)
-            elif index in caption_paragraphs:
+            elif in_figure_caption:
+                source.apart.append((f"figure caption at line {first}", words))
+            elif index in caption_paragraphs or in_table_caption:
                 source.apart.append((f"table caption at line {first}", words))
+                if in_table_caption or tokens[index - 2].type == "table_close":
+                    # written after its table, set above it: its code spans come first
+                    moved = source.code_spans[spans_before:]
+                    del source.code_spans[spans_before:]
+                    source.code_spans[table_spans:table_spans] = moved
             else:
                 source.text.extend(words)
                 if table_index is not None:
@@ -529,7 +564,7 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
     )
     root = lxml_html.fragment_fromstring(md.convert(body), create_parent="div")
     source, where = Source(name), _Locator(body, first_line)
-    state = {"note": None, "table": None, "block": _Text(), "heading": None}
+    state = {"note": None, "table": None, "block": _Text(), "heading": None, "table_spans": 0}
 
     def add(text: str | None, locate: bool = True) -> None:
         if text:
@@ -597,6 +632,28 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
                 source.apart.append((f"note {source.notes}", state["note"]))
                 state["note"] = None
             return
+        parent = element.getparent()
+        if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is None:
+            flush()  # print may defer a figure past the text after it (pdf/makeup.py): read on its own
+            state["note"] = []
+            children(element, depth)
+            flush()
+            source.apart.append((f"figure caption at line {where.line}", state["note"]))
+            state["note"] = None
+            return
+        if tag == "figcaption" and state["note"] is None and parent is not None and parent.find("table") is not None:
+            flush()  # a table's caption is set above it (transforms/figures.py): its words are read on their own
+            state["note"] = []
+            spans_before = len(source.code_spans)
+            children(element, depth)
+            if parent.index(parent.find("table")) < parent.index(element):  # its code spans come first
+                moved = source.code_spans[spans_before:]
+                del source.code_spans[spans_before:]
+                source.code_spans[state["table_spans"] : state["table_spans"]] = moved
+            flush()
+            source.apart.append((f"table caption at line {where.line}", state["note"]))
+            state["note"] = None
+            return
         block = tag in _PM_BLOCKS
         if block:
             flush()
@@ -604,6 +661,7 @@ def analyse_python_markdown(body: str, name: str, first_line: int = 1, extension
             source.list_items.append((depth, where.find("".join(element.itertext())[:80])))
         if tag == "table":
             source.tables += 1
+            state["table_spans"] = len(source.code_spans)
             state["table"] = len(source.table_words)
             source.table_words.append([])
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):

@@ -257,7 +257,7 @@ def test_piece_pageloop_page_loop():
     counted: list[int] = []
 
     def looking():
-        def revise(page, reported, root_box):
+        def revise(page, reported, root_box, *_):
             seen.append((page, list(reported or ())))
             return None
 
@@ -285,7 +285,7 @@ def test_piece_pageloop_page_loop():
     )
 
     def breaking():
-        def revise(page, reported, root_box):
+        def revise(page, reported, root_box, *_):
             target = next(
                 (b for b, _ in boxes.walk(root_box) if b.element is not None and b.element.get("id") == "b2"), None
             )
@@ -443,29 +443,14 @@ def test_piece_pdftree_pdf_objects():
     seen = {}
 
     def finisher(document, pdf):
-        kids = pdf.pages["Kids"]
-        seen["triples"] = list(kids[1::3]) == [0] * (len(kids) // 3) and list(kids[2::3]) == ["R"] * (len(kids) // 3)
-        seen["resources"] = [r for r in pdftree.page_resources(pdf)]
-        seen["spaces"] = [pdftree.resolve(pdf, r.get("ColorSpace")) for r in seen["resources"]]
         seen["intents"] = pdftree.output_intents(pdf)
 
-    with _relied_on(piece, "no longer gives a finisher the PDF's pages and output intents as press.py reads them"):
+    with _relied_on(piece, "no longer gives a finisher the PDF's output intents as press.py reads them"):
         sheets = [CSS(string=press.sheet(REPO), color_profiles=profiles)]
         document = _render(
             "<p style='break-after: page'>One</p><p>Two</p>", stylesheets=sheets, color_profiles=profiles
         )
         document.write_pdf(pdf_variant=press.VARIANT, finisher=finisher)
-    _holds(piece, seen["triples"], "no longer lists each page in pages['Kids'] as (number, 0, 'R')")
-    _holds(
-        piece,
-        len(seen["resources"]) == 2 and all(isinstance(r, dict) for r in seen["resources"]),
-        "no longer gives each page a Resources dictionary (or a reference to one)",
-    )
-    _holds(
-        piece,
-        all(isinstance(s, dict) for s in seen["spaces"]),
-        "no longer gives each page's resources a ColorSpace dictionary (or a reference to one)",
-    )
     _holds(
         piece,
         seen["intents"] and all(isinstance(i, dict) and i.get("S") for i in seen["intents"]),
@@ -631,3 +616,52 @@ def test_piece_patterns_hyphenation_patterns():
     _holds(piece, "evid\u2010" not in chosen, f"-weasy-lang no longer picks the patterns: {chosen}")
     _holds(piece, any(lang == "en-GB" and "evid\u2010" in text for text, lang in found), "en-GB lost its patterns")
     _holds(piece, document.metadata.lang == "en", f"the document's language became {document.metadata.lang}")
+
+
+# Page make-up (pipeline/pdf/makeup.py): the page loop says where the next
+# page begins, and a box moved later among its parent's children is laid
+# out there when the page is made again.
+def test_piece_pageloop_page_loop_defers_a_box():
+    piece = pageloop = _load("pageloop")
+    css = (
+        "@page { size: 300px 240px; margin: 20px } body { font: 16px/20px serif; margin: 0 }"
+        " p { margin: 0 } div { height: 150px; break-inside: avoid }"
+    )
+    html = f"<style>{css}</style><p id='a'>{'word ' * 20}</p><div id='fig'></div><p id='b'>{'word ' * 10}</p>"
+    starts: list = []
+
+    def start():
+        def revise(page, reported, root_box, following, index):
+            box = following[0] if following else None
+            starts.append(box.element.get("id") if box is not None and box.element is not None else None)
+            if starts[-1] == "fig" and "b" not in starts:
+                ancestors = following[1]
+                siblings = ancestors[-1].children
+                pageloop.move_after(box, ancestors, siblings[siblings.index(box) + 1])
+                starts.append("b")
+                return index
+            return None
+
+        return revise
+
+    own = _render(html)
+    with _relied_on(piece, "no longer makes a page again after a box is moved"), pageloop.pages_revised(start):
+        deferred = _render(html)
+    _holds(piece, "fig" in own.pages[1].anchors, "no longer sends a block that does not fit to the next page")
+    _holds(piece, "fig" in starts, f"no longer tells where the next page begins (resume_at's path): {starts}")
+    _holds(
+        piece,
+        "b" in deferred.pages[0].anchors and "fig" in deferred.pages[1].anchors,
+        "no longer lays out a box moved among its parent's children where it was moved",
+    )
+    boxes = _load("boxes")
+    block = next(b for b, _ in boxes.in_flow(boxes.page_box(own.pages[0])) if b.element_tag == "p")
+    line = next(b for b, _ in boxes.walk(block) if isinstance(b, boxes.LineBox))
+    tops = (block.position_y, line.position_y)
+    with _relied_on(piece, "no longer moves a laid-out box down the page (Box.translate)"):
+        pageloop.shift(block, 5)
+    _holds(
+        piece,
+        (block.position_y, line.position_y) == (tops[0] + 5, tops[1] + 5),
+        "no longer moves a laid-out box and the lines inside it together (Box.translate)",
+    )

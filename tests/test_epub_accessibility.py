@@ -68,7 +68,8 @@ def check_page_list(epub: Path, pdf: Path) -> int:
         assert marker is not None, f"page-list entry {label} points at nothing ({href})"
         assert marker.get("{%s}type" % NS["epub"]) == "pagebreak"
         assert marker.get("aria-label") == label
-        following = " ".join(marker.xpath("following::text()")[:6]).split()[:3]
+        # The first words with letters: a page may open on a line of figures and bars.
+        following = [w for w in " ".join(marker.xpath("following::text()")[:12]).split() if _only_letters(w)][:3]
         words = _only_letters(" ".join(following))
         # The PDF pages that print this folio (a folio is a line of its own).
         candidates = [i for i, page in enumerate(lines) if label in page]

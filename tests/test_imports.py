@@ -182,6 +182,7 @@ LAYERS = [
         "loading",
         [
             "options",
+            "cover_options",
             "reading_options",
             "metadata_values",
             "metadata_people",
@@ -195,7 +196,7 @@ LAYERS = [
         ],
     ),
     ("reading", ["model", "titles", "readers", "transforms", "document"]),
-    ("writers", ["pdf", "epub", "archive"]),
+    ("writers", ["pdf", "epub", "archive", "preflight", "cover"]),
     ("running", ["run"]),
     ("commands", ["", "__main__", "cli", "serve", "watch", "scaffold", "checks"]),
 ]

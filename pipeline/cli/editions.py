@@ -55,6 +55,7 @@ def cmd_build(args) -> int:
                 timeout=args.timeout,
                 events=events,
                 page_list=args.page_list,
+                press=press_given(args),
             )
     except BuildError as exc:
         if exc.result is None:  # nothing was attempted
@@ -80,13 +81,7 @@ def cmd_build(args) -> int:
         rows = [["edition", "file", "size", "pages", "checks"]]
         for o in result.outputs:
             done = checks.get(o.path.name)
-            status = (
-                ", ".join(
-                    f"{c.name} {'passed' if c.passed else 'not run' if c.passed is None else 'FAILED'}" for c in done
-                )
-                if done
-                else "run 'pressroom check'"
-            )
+            status = ", ".join(f"{c.name} {c.verdict}" for c in done) if done else "run 'pressroom check'"
             rows.append([o.edition, o.path.name, size(o.size), str(o.pages or ""), status])
         table(rows)
     failed = [c for cs in checks.values() for c in cs if c.passed is False]
@@ -96,6 +91,11 @@ def cmd_build(args) -> int:
         report_failures(result, args.verbose)
         return result.exit_code
     return Exit.CHECK if failed else Exit.OK
+
+
+def press_given(args) -> dict:
+    """The press options given on the command line (parser.py), over the metadata's print options."""
+    return {key: getattr(args, key, None) for key in ("press", "bleed", "marks", "signature")}
 
 
 def report_failures(result, verbose: bool) -> None:
@@ -140,24 +140,49 @@ def cmd_check(args) -> int:
 
     project = Path(args.project).resolve()
     out = Path(args.output).resolve() if args.output else project / "dist"
-    say = None if args.quiet else (lambda msg: stderr(f"pressroom: {msg}"))
-    results = check_outputs(out, args.publications or None, say)
+    say = None if args.quiet or args.json else (lambda msg: stderr(f"pressroom: {msg}"))
+    results = check_outputs(out, args.publications or None, say, strict=args.strict)
     if not results:
         stderr(f"pressroom: nothing to check in {out}; run 'pressroom build' first", "31")
         return Exit.USAGE
-    rows = [["file", "check", "result", "details"]]
-    for c in results:
-        verdict = "passed" if c.passed else "not run" if c.passed is None else "FAILED"
-        rows.append([c.path.name, c.name, verdict, f"{len(c.details)} messages" if c.details else ""])
-    table(rows)
-    for c in results:
-        for line in c.details[:20] if c.passed is not True else []:
-            stderr(f"{c.path.name}: {c.name}: {line}", "31" if c.passed is False else "33")
+    if args.json:
+        _print_json(results)
+    else:
+        rows = [["file", "check", "result", "details"]]
+        for c in results:
+            rows.append(
+                [c.path.name, c.name, c.verdict, c.summary or (f"{len(c.details)} messages" if c.details else "")]
+            )
+        table(rows)
+        for c in results:
+            for line in c.details[:20]:
+                stderr(f"{c.path.name}: {c.name}: {line}", "31" if c.passed is False else "33")
+            if len(c.details) > 20:
+                stderr(f"{c.path.name}: {c.name}: and {len(c.details) - 20} more (--json gives them all)", "33")
     if any(c.passed is False for c in results):
         return Exit.CHECK
     if any(c.passed is None for c in results):
         return Exit.ENVIRONMENT
     return Exit.OK
+
+
+def _print_json(results) -> None:
+    import json
+
+    files: dict[str, list[dict]] = {}
+    for c in results:
+        entry = {"check": c.name, "result": {True: "passed", False: "failed", None: "not run"}[c.passed]}
+        entry["details"] = c.details
+        if c.data is not None:
+            entry["measures"] = c.data
+        files.setdefault(c.path.name, []).append(entry)
+    print(
+        json.dumps(
+            {"files": [{"file": name, "checks": checks} for name, checks in files.items()]},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 def cmd_clean(args) -> int:

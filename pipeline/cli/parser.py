@@ -49,7 +49,7 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
         "--format",
         default=formats,
         metavar="LIST",
-        help=f"editions to build, comma-separated (default: {formats})",
+        help=f"editions to build, comma-separated (default: {formats}); also cover, the print cover",
     )
     p.add_argument(
         "--page-list",
@@ -98,6 +98,45 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     _common(p)
 
 
+# --- press options (issue 16): the print edition for a press or a print-on-demand service
+def _bleed(text: str) -> str:
+    from ..pagesize import parse_bleed
+
+    try:
+        parse_bleed(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(f"{problem}; give a length with its unit, e.g. 3mm or 0.125in") from None
+    return text
+
+
+def _press_options(p) -> None:
+    from ..pagesize import SIGNATURES
+
+    p.add_argument(
+        "--press", action="store_true", default=None, help="make the print edition a PDF/X-4 file for the press"
+    )
+    p.add_argument(
+        "--bleed",
+        nargs="?",
+        const="3mm",
+        type=_bleed,
+        metavar="LENGTH",
+        help="bleed beyond the trim on every side (default length: 3mm), without crop marks unless --marks",
+    )
+    p.add_argument(
+        "--marks",
+        action=argparse.BooleanOptionalAction,
+        help="crop marks outside the bleed (--no-marks: none, whatever the metadata says)",
+    )
+    p.add_argument(
+        "--signature",
+        type=int,
+        choices=SIGNATURES,
+        metavar="N",
+        help="pad the print edition with blank pages to a multiple of N pages (4, 8 or 16)",
+    )
+
+
 def _kind(p) -> None:
     from ..scaffold.starters import KINDS
 
@@ -125,8 +164,11 @@ def parser() -> argparse.ArgumentParser:
             description="Build every publication in source/ (or those named) into dist/.",
         )
     )
-    p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure)")
+    p = sub.add_parser("check", help="validate what is in dist/ (EPUBCheck, Ace, PDF structure, preflight)")
     p.add_argument("publications", nargs="*", metavar="NAME", help="publication names (default: all)")
+    # The typographic preflight's options.
+    p.add_argument("--strict", action="store_true", help="fail on each fault the typographic preflight finds")
+    p.add_argument("--json", action="store_true", help="print the results and the preflight's measures as JSON")
     _common(p)
     p = sub.add_parser(
         "new",
@@ -190,4 +232,5 @@ def parser() -> argparse.ArgumentParser:
         help="a bag folder, a .bag.tar file or an output folder (default: PROJECT/dist)",
     )
     _common(p, output=False)
+    _press_options(sub.choices["build"])
     return top

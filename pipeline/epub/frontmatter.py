@@ -41,9 +41,12 @@ def colophon(pub: Publication, fonts_embedded: bool) -> str:
         out.append(f"<p>{html.escape(term('published by', m.lang, m.publisher))}</p>")
     edition = in_words(m.date or pub.modified[:10], m.lang)
     out.append(f"<p>{html.escape(term('this edition', m.lang, edition))}</p>")
-    ident = m.identifier
-    label = f"{ident.scheme} " if ident.scheme and ident.scheme != "UUID" else ""
-    out.append(f"<p>{html.escape(term('identifier', m.lang, label + ident.text))}</p>")
+    # The EPUB's own identifier, then the other editions' (each named).
+    own = m.identifier_of("epub")
+    for ident in [own] + [i for i in m.identifiers if i.format and i is not own]:
+        label = f"{ident.scheme} " if ident.scheme and ident.scheme != "UUID" else ""
+        named = f" ({term('edition ' + ident.format, m.lang)})" if ident.format else ""
+        out.append(f"<p>{html.escape(term('identifier', m.lang, label + ident.text + named))}</p>")
     if fonts_embedded:
         out.append(f"<p>{html.escape(term('set in', m.lang, FONTS))}</p>")
     out.append("</section>")

@@ -15,9 +15,9 @@ from ebooklib import epub
 from .. import confine, styles
 from ..model import Publication
 from ..transforms import images
-from ..pagemarks import FRONT_PAGE_FILES, chapter_of, print_edition_id
+from ..pagemarks import FRONT_PAGE_FILES, chapter_of
 from ..terms import term
-from . import accessibility, cover, finish, frontmatter, navigation, xhtml
+from . import accessibility, cover, finish, frontmatter, navigation, quotes, semantics, xhtml
 
 XHTML = "application/xhtml+xml"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
@@ -60,7 +60,7 @@ def build_epub(
     page_starts = page_starts or {}
     m = pub.metadata
     book = epub.EpubBook()
-    book.set_identifier(m.identifier.text)
+    book.set_identifier(m.identifier_of("epub").text)  # the EPUB's own ISBN when it has one
     book.set_title(m.title)
     book.set_language(m.lang)
     for i, creator in enumerate(m.creators):
@@ -69,7 +69,7 @@ def build_epub(
         book.add_metadata("DC", "contributor", creator.name, {"id": f"contributor{i + 1}"})
     for name, value in (
         ("publisher", m.publisher),
-        ("description", m.description),
+        ("description", m.description and quotes.typographic(m.description, m.lang)),
         ("rights", m.rights),
         ("date", m.date),
     ):
@@ -111,10 +111,9 @@ def build_epub(
     lang = m.lang
     spine, documents = [], []
 
-    def add(uid, file_name, title, body, body_type=None, linear=True, lang=m.lang):
-        item = epub.EpubItem(
-            uid=uid, file_name=file_name, media_type=XHTML, content=xhtml.document(title, lang, body, links, body_type)
-        )
+    def add(uid, file_name, title, body, body_type=None, linear=True, lang=m.lang, body_class=None):
+        content = xhtml.document(title, lang, body, links, body_type, body_class)
+        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content)
         book.add_item(item)
         documents.append(item)
         spine.append(item if linear else (item, "no"))
@@ -122,7 +121,13 @@ def build_epub(
 
     cover_item = _cover(pub, project, cover_png)
     book.add_item(cover_item)
-    add("cover", "text/cover.xhtml", m.title, cover.cover_document(m.title, cover_item.file_name, m.lang))
+    add(
+        "cover",
+        "text/cover.xhtml",
+        m.title,
+        cover.cover_document(m.title, cover_item.file_name, m.lang),
+        body_class="cover-page",
+    )
     add(
         "titlepage",
         "text/titlepage.xhtml",
@@ -140,7 +145,7 @@ def build_epub(
         add(
             chapter.id,
             chapter.file_name,
-            chapter.title or m.title,
+            _document_title(pub, chapter),
             xhtml.chapter_body(pub, chapter, page_starts),
             matter,
             lang=chapter.lang,
@@ -162,12 +167,15 @@ def build_epub(
         ("toc", "nav.xhtml#toc", m.toc_title),
         ("bodymatter", first, term("start", m.lang)),
     ]
+    landmarks += [
+        (kind, c.file_name.removeprefix("text/"), c.title or kind) for c in pub.chapters if (kind := semantics.kind(c))
+    ]
     pages = _page_list(pub, page_starts)
     nav_item.content = xhtml.document(
         m.toc_title, lang, navigation.nav_body(pub, landmarks, pages, page_starts.get("contents")), links
     )
     if pages:
-        book.add_metadata(None, "meta", print_edition_id(m.identifier.text), {"property": "pageBreakSource"})
+        book.add_metadata(None, "meta", m.print_id, {"property": "pageBreakSource"})
 
     book.toc = [_ncx_entry(h, m.toc_depth) for h in pub.toc] or [epub.Link(pub.chapters[0].file_name, m.title, "c1")]
     book.add_item(epub.EpubNcx())
@@ -188,6 +196,14 @@ def build_epub(
         },
     )
     return finish.finish(raw.getvalue(), pub)
+
+
+def _document_title(pub: Publication, chapter) -> str:
+    """An article is one document under the publication's title; its first
+    section's heading (the chapter's title) would misname it."""
+    if pub.metadata.kind == "article":
+        return pub.metadata.title
+    return chapter.title or pub.metadata.title
 
 
 def start_cover(pub: Publication, project: Path):

@@ -11,6 +11,8 @@ from ..model import Chapter, Publication
 from ..pagemarks import chapter_of, place
 from ..terms import term
 from ..titles import chapter_head
+from ..transforms import codelines
+from . import semantics
 
 etree.register_namespace("epub", "http://www.idpf.org/2007/ops")
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -52,6 +54,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     """The chapter's tree with EPUB semantics: popup notes, links across files,
     and a page-break marker where each print page begins."""
     body = copy.deepcopy(chapter.body)
+    codelines.hang(body)  # a screen's measure is anyone's guess: every line
     own = {p: label for p, label in page_starts.items() if p.startswith("pm-") and chapter_of(p) == chapter.id}
     for span, label in place(body, f"pm-{chapter.id}-", own):
         span.set("id", f"page-{label}")
@@ -73,7 +76,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
         if "footnote" in (note.get("class") or "").split():
             note.set("{%s}type" % EPUB_NS, "footnote")
             note.set("role", "doc-footnote")
-            note.attrib.pop("data-number", None)
+            _number(note, note.attrib.pop("data-number", None))
     for section in body.iter("section"):
         if "footnotes" in (section.get("class") or "").split():
             section.set("{%s}type" % EPUB_NS, "footnotes")
@@ -87,7 +90,7 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
             if el.get("lang"):  # XHTML wants both (EPUB 3.3 §6.1.3)
                 el.set(XML_LANG, el.get("lang"))
     body.tag = "section"
-    kind = "part" if chapter.role == "part" else "chapter"
+    kind = "part" if chapter.role == "part" else semantics.kind(chapter) or "chapter"
     body.set("{%s}type" % EPUB_NS, kind)
     body.set("role", f"doc-{kind}")
     for foreign, namespace in (("svg", SVG_NS), ("math", MATHML_NS)):
@@ -102,6 +105,20 @@ def chapter_body(pub: Publication, chapter: Chapter, page_starts: dict[str, str]
     if chapter.title and not head and not any(h.level == 1 for h in chapter.headings[:1]):
         label = f' aria-label="{html.escape(chapter.title)}"'
     return f"<section {attrs}{label}>\n{head}{html.escape(body.text or '')}{''.join(parts)}\n</section>"
+
+
+def _number(note, number: str | None) -> None:
+    """Print the note's number before its text, as the call shows it: read at
+    the chapter's end, a note is otherwise known only by its order."""
+    if not number:
+        return
+    label = etree.Element("span", {"class": "note-number"})
+    label.text = f"{number}."
+    first = note[0] if len(note) and note[0].tag == "p" and not (note.text or "").strip() else None
+    host = first if first is not None else note
+    label.tail = " " + (host.text or "").lstrip() if first is not None else " " + (note.text or "")
+    host.text = None
+    host.insert(0, label)
 
 
 def _qname(key: str) -> str:

@@ -22,10 +22,10 @@ from ..version import __version__
 from ..model import Chapter, Publication
 from ..pagemarks import stamp
 from ..terms import term
-from . import plaincode
+from . import captions, crossrefs, plaincode
 from .mathsvg import replace_math
 from ..titles import chapter_head
-from ..transforms import glyphs
+from ..transforms import codelines, glyphs
 from .frontmatter import front_matter
 
 
@@ -260,6 +260,7 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=
     body = copy.deepcopy(ch.body)
     if styled is not None:
         plaincode.plain(body, styled)
+    codelines.hang(body, codelines.PRINT_SHORTEST, codelines.PRINT_KEEP)
     glyphs.printable(body, ch)
     stamp(body, f"pm-{ch.id}-")
     for tex, why in replace_math(body):
@@ -268,8 +269,8 @@ def _content(pub: Publication, ch: Chapter, undrawn: list | None = None, styled=
     _inline_notes(body, ch.lang if ch.lang != pub.metadata.lang else None)
     _mark_image_paragraphs(body)
     _mark_wide_tables(body)
-    for ref in body.find_class("page-ref"):
-        ref.set("data-page-word", term("page", ch.lang))
+    captions.keep_last_words(body)
+    crossrefs.mark(body, pub.anchors, term("page", ch.lang))
     by_name = {a.name: a for a in pub.assets.values()}
     for img in list(body.iter("img")):
         asset = by_name.get(img.get("src"))

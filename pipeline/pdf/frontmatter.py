@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..dates import in_words
 from ..model import Publication
+from ..terms import term
 from ..titles import byline, piece, title_lines
 from ..transforms import glyphs
 
@@ -126,8 +127,10 @@ def imprint(pub: Publication, project: Path) -> str:
     published = " \u00b7 ".join(html.escape(x) for x in (m.publisher, m.date and in_words(m.date, m.lang)) if x)
     if published:
         lines.append(f"<p>{published}</p>")
+    # Each edition's own ISBN with the edition it names.
     shown = [
         SHOWN_SCHEMES[i.scheme.upper()].format(i.text)
+        + (f" ({term('edition ' + i.format, m.lang)})" if i.format else "")
         for i in m.identifiers
         if i.scheme and i.scheme.upper() in SHOWN_SCHEMES
     ]

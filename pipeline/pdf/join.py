@@ -30,7 +30,7 @@ from pikepdf import Array, Dictionary, Name
 from . import fontmerge
 
 ELSEWHERE = "https://pressroom.invalid/part-link#"  # parts.ELSEWHERE (parts.py imports this module)
-_OWN = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
+_OWN = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names", "/PageLabels"}
 
 
 def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
@@ -40,9 +40,11 @@ def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
     return out.copy_foreign(obj if obj.is_indirect else source.make_indirect(obj))
 
 
-def join(parts: list[tuple[bytes, int, list]]) -> bytes:
+def join(parts: list[tuple[bytes, int, list]], labels: list[tuple[int, str, int]] | None = None) -> bytes:
     """One PDF of the parts' PDFs, each (bytes, how many of its first pages
-    to keep, (level, open or closed, page) of each of its bookmarks)."""
+    to keep, (level, open or closed, page) of each of its bookmarks); the
+    book's page labels (pagelabels.ranges of its folios), since each part's
+    label only its own pages."""
     head = pikepdf.open(io.BytesIO(parts[0][0]))
     version = head.pdf_version
     out = pikepdf.new()
@@ -84,6 +86,9 @@ def join(parts: list[tuple[bytes, int, list]]) -> bytes:
         out.Root.Names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
     _bookmarks(out, bookmarks, [mark for _, _, marks in parts for mark in marks])
     _links(out)
+    if labels:
+        nums = [item for index, style, number in labels for item in (index, _label(style, number))]
+        out.Root.PageLabels = out.make_indirect(Dictionary(Nums=Array(nums)))
     fontmerge.merge(out)
     buffer = io.BytesIO()
     out.save(
@@ -94,6 +99,13 @@ def join(parts: list[tuple[bytes, int, list]]) -> bytes:
         fix_metadata_version=False,
     )
     return buffer.getvalue()
+
+
+def _label(style: str, number: int) -> Dictionary:
+    label = Dictionary(S=Name("/" + style))
+    if number != 1:
+        label.St = number
+    return label
 
 
 def _take(out, source, keep, document, nums, annotations, dests, bookmarks) -> None:

@@ -22,6 +22,7 @@ import contextlib
 from collections.abc import Callable
 
 from ..pagemarks import ATTRIBUTE
+from . import makeup
 from .engine import boxes, pageloop
 from .engine.boxes import in_flow
 
@@ -35,8 +36,12 @@ ATTEMPTS = 2  # blocks moved for one note at most
 def notes_kept(pushed: list[str], on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out pages, keep notes with their calls; the ids
     (pagemarks.stamp) of the blocks given a page break go into ``pushed``.
-    on_page(pages laid out so far), as the count grows."""
-    with pageloop.pages_revised(lambda: _Reviser(pushed), on_page):
+    Floats that do not fit are deferred (makeup.py) once the notes are
+    settled. on_page(pages laid out so far), as the count grows."""
+    # One for every run of the page loop: the boxes it moved stay moved. A
+    # page ended early to keep a note with its call is still filled.
+    floats = makeup.Floats()
+    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed, floats.unforced), floats), on_page):
         yield
 
 
@@ -123,12 +128,13 @@ class _Reviser:
     """What one run of the page loop asks of each page it makes: when a note
     called on it was sent on, the block that filled the page gets a page break."""
 
-    def __init__(self, pushed: list[str]):
+    def __init__(self, pushed: list[str], given: set[int] | None = None):
         self.pushed = pushed
+        self.given = set() if given is None else given  # id() of the elements given a page break
         self.breaks: _Breaks | None = None
         self.tries: collections.Counter = collections.Counter()
 
-    def __call__(self, page, reported, root_box):
+    def __call__(self, page, reported, root_box, following=None, index=0):
         # A note still sent on after blocks were moved for it twice will
         # not fit beside its call at all: it is left to be reported.
         apart = {note for note in _sent_on(page, reported) if self.tries[note] < ATTEMPTS}
@@ -142,6 +148,7 @@ class _Reviser:
         element = self.breaks.give(block)
         if element is not None:
             self.pushed.append(block)
+            self.given.add(id(element))
         return element
 
 

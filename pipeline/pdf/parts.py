@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 
 from ..errors import Diagnostics
 from ..model import Publication
-from . import assemble, join, mathsvg, plaincode, typeset
+from . import assemble, join, mathsvg, pagelabels, plaincode, typeset
 from .part import Counts, Done, Job, lay_out, pages_before
 from .frontmatter import title_page
 
@@ -148,16 +148,19 @@ def render(pub: Publication, how: typeset.Setting, attachments, spread, also: tu
     front_count = len(front_pages.anchors) - 1
     front = pages_before(front_pages, front_count)
 
-    def joined(variant: str, attachments) -> bytes:
-        head = typeset.write(how, laid, variant, attachments, pdfx=how.pdfx if variant == how.variant else False)
-        return join.join(
-            [(head, front_count, front.outline)] + [(p.pdfs[variant], p.count, p.pages.outline) for p in parts]
-        )
-
-    pdf = joined(how.variant, attachments)
     pages = _book_pages(
         [(pages_before(front_pages, front_count), 0)] + [(p.pages, p.start - 1 + front_count) for p in parts]
     )
+    labels = pagelabels.ranges(pages.folios)
+
+    def joined(variant: str, attachments) -> bytes:
+        head = typeset.write(how, laid, variant, attachments, pdfx=how.pdfx if variant == how.variant else False)
+        return join.join(
+            [(head, front_count, front.outline)] + [(p.pdfs[variant], p.count, p.pages.outline) for p in parts],
+            labels,
+        )
+
+    pdf = joined(how.variant, attachments)
     warnings = Diagnostics(root=how.project)
     for chapter, tex, why in book.undrawn:
         mathsvg.undrawn(chapter, tex, why, warnings)

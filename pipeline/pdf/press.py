@@ -4,10 +4,10 @@ WeasyPrint writes PDF/X-4 (the variant that keeps transparency, ICC colour
 and tagging) when given ``pdf_variant="pdf/x-4"``; what it leaves undone is
 here. The output intent is the committed FOGRA39 profile (``@color-profile
 device-cmyk``); text and rules are set in pure black ink rather than an RGB
-black the press would separate into four inks; anything still in RGB
-(images, highlighted code) is given a defined colour space (``DefaultRGB``,
-sRGB). WeasyPrint's random XMP DocumentID is replaced in the metadata
-(render.py) so the same sources still give the same bytes.
+black the press would separate into four inks; the colours still in RGB
+are turned into inks, and the boxes and crop marks set, once the pages are
+joined (finish.py, inks.py). WeasyPrint's random XMP DocumentID is replaced
+in the metadata (typeset.py) so the same sources still give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import pydyf
 
 from .engine import pdftree
-from .engine.icc import srgb_profile
 
 VARIANT = "pdf/x-4"
 PROFILE = "icc/FOGRA39.icc"  # inside styles/: the house profile, or the project's
@@ -46,13 +45,8 @@ def sheet(project: Path) -> str:
 
 
 def finish(document, pdf) -> None:
-    """Name the output condition, and give RGB content a defined colour space."""
+    """Name the output condition."""
     for intent in pdftree.output_intents(pdf):
         for key, value in CONDITION.items():
             intent[key] = pydyf.String(value)
         intent["Info"] = pydyf.String(CONDITION["OutputCondition"])
-    srgb = pydyf.Stream([srgb_profile()], pydyf.Dictionary({"N": 3}), compress=True)
-    pdf.add_object(srgb)
-    for resources in pdftree.page_resources(pdf):
-        spaces = pdftree.resolve(pdf, resources["ColorSpace"])
-        spaces["DefaultRGB"] = pydyf.Array(("/ICCBased", srgb.reference))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..errors import Diagnostics
 from ..model import Publication
-from . import assemble, mathsvg, parts, plaincode, press, typeset
+from ..pagesize import Press, parse_bleed
+from . import assemble, crossrefs, finish, mathsvg, pagelabels, parts, plaincode, press, typeset
 from .typeset import Rendered
 
 __all__ = ["Rendered", "render"]
@@ -30,28 +31,52 @@ def render(
     on_page: Callable[[int], None] | None = None,
 ) -> Rendered:
     """Typeset the publication. Without a variant, the publication's print
-    options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed;
-    with one (e.g. the archival PDF/A) the press options are off unless given.
+    options choose: PDF/UA-1, or PDF/X-4 for the press, with or without bleed,
+    marks and a signature (finish.py); with one (e.g. the archival PDF/A) the
+    press options are off unless given, and the PDF is as WeasyPrint writes it.
 
     A book of several chapters is set in parts, one per chapter, ``spread``
     over worker processes (parts.py); ``also``: other variants of the same
     pages that ``Rendered.rewrite`` will be asked for (the archival PDF/A).
     on_page(pages laid out so far) is called as the count grows (a build's progress)."""
-    options = pub.metadata.options.print
-    press_options = variant is None
-    bleed = options.bleed if bleed is None and press_options else bool(bleed)
-    pdfx = options.pdfx if pdfx is None and press_options else bool(pdfx)
+    setup = pub.metadata.options.print.press_setup() if variant is None else Press()
+    if bleed is not None or pdfx is not None:
+        setup = Press(
+            bool(pdfx) if pdfx is not None else setup.pdfx, parse_bleed(bleed) if bleed is not None else setup.bleed
+        )
+    rendered = _render(pub, project, variant, attachments, setup, spread, also, on_page)
+    return finish.finish(rendered, setup) if variant is None else rendered
+
+
+def _render(pub, project, variant, attachments, setup: Press, spread, also, on_page) -> Rendered:
+    bleed, pdfx = setup.bleed, setup.pdfx
     variant = variant or (press.VARIANT if pdfx else "pdf/ua-1")
     how = typeset.setting(pub, project, variant, bleed, pdfx)
     if parts.splits(pub):
         return parts.render(pub, how, attachments, spread, () if bleed or pdfx else also, on_page)
     undrawn: list = []  # (chapter, TeX, why) of the last typesetting
 
-    def source(flowing):
-        undrawn.clear()
-        return assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
+    numbers: dict[str, int] | None = None  # the page of each id, once a layout printed a reference wrong
+    refers = False  # whether the document holds a page reference
 
-    laid = typeset.lay_out(how, source, on_page)
+    def source(flowing):
+        nonlocal refers, numbers
+        undrawn.clear()
+        html = assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
+        count = html.count(crossrefs.REF)
+        refers = count > 0
+        if numbers is None and count > crossrefs.NAMED:
+            numbers = {}  # too many to count in the layout: numbered from the pages of a first one
+        return crossrefs.targets_named(html) if numbers is None else crossrefs.numbered(html, numbers)
+
+    for _ in range(parts.ROUNDS):
+        laid = typeset.lay_out(how, source, on_page)
+        if not refers:
+            break
+        found = _numbers(laid.document)
+        if not crossrefs.wrong(laid.document, found):
+            break
+        numbers = found
     pdf = typeset.write(how, laid, attachments=attachments)
     pages = typeset.pages_of(laid)
     # Another variant of the same pages (the archival PDF/A) needs no second
@@ -77,3 +102,12 @@ def render(
         pages.overflows,
         warnings.items,
     )
+
+
+def _numbers(document) -> dict[str, int]:
+    """The page number of every id: the number its page counts as."""
+    found: dict[str, int] = {}
+    for page, number in zip(document.pages, pagelabels.numbers(typeset.folios(document))):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found

@@ -23,8 +23,7 @@ from weasyprint import CSS, HTML
 from .. import cache, pagesize, styles
 from ..errors import Diagnostic
 from ..model import Publication
-from ..pagemarks import print_edition_id
-from . import linebreak, notes, overflow, pagefoot, press
+from . import linebreak, notes, overflow, pagefoot, pagelabels, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
@@ -50,7 +49,7 @@ class Setting:
     ident: bytes
 
 
-def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bool) -> Setting:
+def setting(pub: Publication, project: Path, variant: str, bleed: float, pdfx: bool) -> Setting:
     options = pub.metadata.options.print
     # The page geometry first, so a publication's own print.css may change it.
     sheets: list[tuple[str, str | None]] = [(pagesize.page_css(options.trim, bleed, options.margins()), None)]
@@ -66,7 +65,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
     if pdfx:
         sheets.append((press.sheet(project), None))
     m = pub.metadata
-    edition_id = print_edition_id(m.identifier.text)
+    edition_id, print_ident = m.print_id, m.identifier_of("print").text
     extra = (
         ("language", (m.lang,)),
         ("publisher", (m.publisher,) if m.publisher else ()),
@@ -74,7 +73,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
         ("identifier", (edition_id,)),
         ("rights", (m.rights,) if m.rights else ()),
     )
-    info = (("Publisher", m.publisher), ("Identifier", m.identifier.text))
+    info = (("Publisher", m.publisher), ("Identifier", print_ident))
     return Setting(
         project=project,
         styles=cache.styles_digest(project),
@@ -84,7 +83,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: bool, pdfx: bo
         pdfx=pdfx,
         other_languages=any(ch.lang != m.lang for ch in pub.chapters),
         meta=(extra, edition_id.replace("urn:uuid:", "uuid:"), info),
-        ident=hashlib.md5(m.identifier.text.encode()).hexdigest().encode(),
+        ident=hashlib.md5(print_ident.encode()).hexdigest().encode(),
     )
 
 
@@ -236,7 +235,7 @@ def write(
     pdfx = setting.pdfx if pdfx is None else pdfx
     # Structure elements need a language of their own only where a chapter has another.
     finishers = (
-        [_info(setting.meta[2])]
+        [_info(setting.meta[2]), lambda document, pdf: pagelabels.write(pdf, folios(document))]
         + ([structure_languages] if setting.other_languages else [])
         + ([press.finish] if pdfx else [])
     )

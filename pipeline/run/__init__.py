@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 # Only light modules here: an up-to-date build must answer before WeasyPrint,
 # EbookLib or Markdown are imported. The heavy ones are imported where used.
-from ..errors import BuildError, Diagnostic, Diagnostics
+from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from .plan import EDITIONS, cannot_write, check_arguments, discover, plan, select
 from .progress import Sink, Snapshot, guarded
 from .result import BuildResult, Failure, Output
@@ -55,6 +55,7 @@ def build(
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
     events: Sink | None = None,
     page_list: bool = False,
+    press: dict | None = None,
 ) -> BuildResult:
     """Build the chosen publications (all by default) into out_dir (dist/ by default).
 
@@ -69,7 +70,8 @@ def build(
     edition or the archive is made without typesetting: its page-list comes
     from a print layout of the same sources kept in PROJECT/.cache/pressroom/
     (whatever use_cache says), else it has none, unless page_list asks for one
-    typeset for it.
+    typeset for it. press: print options given beside the metadata's
+    (press, bleed, marks, signature: the command line's), over them.
 
     Returns the BuildResult when every publication was built (or up to date).
     When any failed, the others are built all the same, and BuildError is
@@ -86,6 +88,12 @@ def build(
     events = guarded(events)
     diags = Diagnostics(root=project)
     check_arguments(diags, formats, jobs, executor, scheduler)
+    if press:
+        from ..options import press_problems
+
+        for problem in press_problems(press):
+            diags.error(problem, hint="press: {press: true, bleed: 3mm, marks: true, signature: 4, 8 or 16}")
+        diags.raise_if_errors(Exit.USAGE)
     todo = plan(
         project,
         out,
@@ -99,6 +107,7 @@ def build(
         memory_limit=memory_limit if executor == "local" else None,
         timeout=timeout,
         page_list=page_list,
+        press={k: v for k, v in (press or {}).items() if v is not None},
     )
 
     result = BuildResult(up_to_date=list(todo.up_to_date), completed=todo.completed)

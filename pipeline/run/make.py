@@ -70,12 +70,14 @@ def editions(
     report: the publication's progress (pipeline/run/progress.py)."""
     say = say or (lambda message: None)
     report = report or Reporter(pub.slug)
-    report.editions_expected(("pdf" in formats) + ("epub" in formats) + 2 * ("archive" in formats))
+    # The print cover: asked for by name, or by the metadata along with the print edition.
+    covered = "cover" in formats or ("pdf" in formats and pub.metadata.cover is not None)
+    report.editions_expected(("pdf" in formats) + ("epub" in formats) + 2 * ("archive" in formats) + covered)
     pages = pages if pages is not None else PageList()
     if pages.cached is not None and not _of(pub, pages.cached):
         pages.cached = None
     epub = "epub" in formats or "archive" in formats  # the bag holds the EPUB
-    printed = "pdf" in formats or "archive" in formats
+    printed = "pdf" in formats or "archive" in formats or covered  # the cover's spine counts the pages
     if epub and not printed:
         pages.source = "cache" if pages.cached is not None else "typeset" if pages.wanted else "none"
     cover = None
@@ -99,6 +101,15 @@ def editions(
     if "pdf" in formats:
         assert rendered is not None
         yield "pdf", f"{pub.slug}.pdf", rendered.pdf, rendered.page_count
+    if covered:
+        from ..cover import file_name, make_cover
+
+        assert rendered is not None
+        say(f"{pub.slug}: making the print cover")
+        cover_pdf, _, cut = make_cover(pub, project, rendered.page_count)
+        if warnings is not None:
+            warnings += cut
+        yield "cover", file_name(pub.slug), cover_pdf, 1
     data = None
     if epub:
         from ..epub import build_epub

@@ -21,6 +21,8 @@ from .staging import Unwritable, recover
 from .task import Task
 
 EDITIONS = ("epub", "pdf", "archive")
+# Made only when asked for, by name (-f pdf,cover) or by the metadata (print-cover: the cover with the print edition).
+ON_REQUEST = ("cover",)
 EXECUTORS = ("local", "dask")
 
 
@@ -89,9 +91,9 @@ def select(project: Path, names, diags: Diagnostics) -> list[Path]:
 
 def check_arguments(diags: Diagnostics, formats, jobs: int | None, executor: str, scheduler: str | None) -> None:
     """A wrong argument: BuildError with Exit.USAGE."""
-    unknown = [f for f in formats if f not in EDITIONS]
+    unknown = [f for f in formats if f not in EDITIONS + ON_REQUEST]
     if unknown:
-        diags.error(f"unknown edition '{unknown[0]}'", hint=f"choose from: {', '.join(EDITIONS)}")
+        diags.error(f"unknown edition '{unknown[0]}'", hint=f"choose from: {', '.join(EDITIONS + ON_REQUEST)}")
     elif executor not in EXECUTORS:
         diags.error(f"unknown executor '{executor}'", hint="choose from: " + ", ".join(EXECUTORS))
     elif executor == "dask" and not scheduler:
@@ -124,6 +126,7 @@ def plan(
     memory_limit: int | None,
     timeout: float | None,
     page_list: bool = False,
+    press: dict | None = None,
 ) -> Plan:
     """What the build will make (the arguments already checked). Problems
     that stop it go into diags and raise BuildError; warnings stay in diags.
@@ -160,7 +163,7 @@ def plan(
         styles = styles_digest(project)
         _page_lists(project, chosen, formats, styles, result)
         if use_cache:
-            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list)
+            folders = _not_up_to_date(project, out, chosen, formats, strict, say, result, styles, page_list, press)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     result.tasks = [
         Task(
@@ -173,6 +176,7 @@ def plan(
             timeout or None,
             result.pages.get(folder.name),
             page_list,
+            dict(press or {}),
         )
         for folder in folders
     ]
@@ -180,8 +184,8 @@ def plan(
 
 
 def epub_alone(formats) -> bool:
-    """An EPUB asked for without the print edition or the archive (which holds a PDF/A)."""
-    return "epub" in formats and not {"pdf", "archive"} & set(formats)
+    """An EPUB asked for without the print edition, the archive (which holds a PDF/A) or the cover (which counts its pages)."""
+    return "epub" in formats and not {"pdf", "archive", "cover"} & set(formats)
 
 
 def _page_lists(project: Path, chosen: list[Path], formats, styles: str, result: Plan) -> None:
@@ -210,6 +214,7 @@ def _not_up_to_date(
     result: Plan,
     styles: str,
     page_list: bool,
+    press: dict | None = None,
 ) -> list[Path]:
     """The publications the cache cannot keep; the others go into result.up_to_date."""
     from ..cache import Cache, publication_key, warnings_of
@@ -221,7 +226,7 @@ def _not_up_to_date(
         # Such an EPUB's bytes depend on whether it has a page-list: one made
         # without is made again once a print layout of its sources is kept.
         with_pages = (folder.name in result.pages or page_list) if alone else None
-        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages)
+        key = publication_key(project, folder, formats, styles, result.layouts[folder.name], with_pages, press)
         entry = cache.fresh(folder.name, key, project)
         # A warning kept from a build without --strict fails one with it: then it is made again.
         kept = warnings_of(entry) if entry is not None else []

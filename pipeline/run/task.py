@@ -26,6 +26,7 @@ class Task:
     # whether to typeset one for it when none is kept (--page-list).
     cached_pages: dict[str, str] | None = None
     page_list: bool = False
+    press: dict = field(default_factory=dict)  # print options given over the metadata's (options.with_press)
 
 
 @dataclass

@@ -90,6 +90,10 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool, 
     pub = read(task, diags, report)
     if pub is None and not diags.errors:
         diags.error("the publication could not be read", task.folder)
+    if pub is not None and task.press:
+        from ..options import with_press
+
+        with_press(pub.metadata.options.print, task.press)
     outcome.diagnostics = list(diags.items)
     if pub is None or not gate(diags.items, task.strict)[1]:
         return  # it fails on these: nothing to make

@@ -1,13 +1,15 @@
 """Cross-references: a link with no text of its own shows its target's name.
 
 ``[](#figure-2)`` reads "Figure 2", ``[](writing.md#footnotes)`` the heading's
-title; with ``{.page}`` the print edition adds the page ("Figure 2, page 14").
+title, a link to a note "note 3"; the print edition adds the page of every
+internal link's target ("Figure 2, page 14": pdf/crossrefs.py).
 Runs after the links are resolved, so every href is ``#id``.
 """
 
 from __future__ import annotations
 
 from ..model import Publication
+from ..terms import term
 from .headings import HEADINGS, text_of
 
 
@@ -26,6 +28,8 @@ def fill(pub: Publication) -> None:
             el = by_id.get(href[1:]) if href[1:] != target.id else None
             if el is not None and el.get("data-label"):
                 a.text = el.get("data-label")
+            elif el is not None and el.tag == "aside" and el.get("data-number"):
+                a.text = term("note number", chapter.lang, el.get("data-number"))
             elif el is not None and el.tag in HEADINGS:
                 a.text = text_of(el)
             else:

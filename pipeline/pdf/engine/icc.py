@@ -1,13 +1,13 @@
 """Engine piece 'sRGB profile': the ICC profile of sRGB WeasyPrint ships.
 
-A PDF/X edition gives what is still in RGB a defined colour space
-(``DefaultRGB``, press.py). WeasyPrint carries the sRGB profile for its own
+The print edition gives what is in RGB a defined colour space
+(``DefaultRGB``, finish.py). WeasyPrint carries the sRGB profile for its own
 output intent (``sRGB2014.icc`` beside ``weasyprint.pdf``), but as package
 data of an internal module, not as API; it is read from there rather than
 committing a second copy.
 
 Upstream: a documented way to get the profile's bytes (or a ``DefaultRGB``
-option for PDF/X), so that other tools need not know where it lies.
+option), so that other tools need not know where it lies.
 """
 
 from __future__ import annotations

@@ -17,6 +17,15 @@ on its note lists (``footnotes``, ``reported_footnotes``,
 go back. A page break is given by a copy of the box's computed style with
 ``break_before: page``: boxes of elements alike share one style.
 
+The page make-up (makeup.py) defers a figure that does not fit: ``revise``
+is also told where the next page begins (the box at the end of the page's
+``resume_at``, WeasyPrint's path of child indexes, as its own
+``_update_page_groups`` reads it), and a box is moved after a later sibling
+in its parent's ``children`` before the page is made again. Only boxes after
+the page's start move, so the paths of the pages made before stay right.
+A page made is given its last space by moving its laid-out blocks down
+(``Box.translate``), before WeasyPrint reads its anchors and links.
+
 Only the version it was written for runs the loop (``SUPPORTED``); with
 another, WeasyPrint's own loop runs and nothing is revised, so notes
 sent on are reported (notes.separated) but not fixed.
@@ -37,7 +46,7 @@ from weasyprint import layout as weasy_layout
 from weasyprint.layout import page as weasy_page
 
 from . import threadwise
-from .boxes import in_flow
+from .boxes import LineBox, in_flow
 
 PIECE = "page loop"
 SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
@@ -48,7 +57,10 @@ CONTEXT_NOTES = ("footnotes", "reported_footnotes", "broken_out_of_flow")
 @contextlib.contextmanager
 def pages_revised(start, on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out a document, call ``revise(page box, notes
-    sent on to the next page, root box)`` after each page it makes; when
+    sent on to the next page, root box, following, page index)`` after each
+    page it makes (``following``: (box, its ancestors) of the box the next
+    page begins with, None after the last page); when it returns a page's
+    index, the pages from that one are made again; when
     ``revise`` returns an element it gave a page break (break_before), the
     pages from the first one holding that element are made again. WeasyPrint
     runs its page loop again while page numbers settle: ``start()`` gives
@@ -84,6 +96,51 @@ def break_before(box) -> None:
     box.style["break_before"] = "page"
 
 
+def move_after(box, ancestors, sibling) -> None:
+    """Move a box of the tree to be laid out after another child of its
+    parent (``ancestors[-1]``), or first when ``sibling`` is None: the pages
+    are made again from where it was."""
+    parent = ancestors[-1]
+    children = [child for child in parent.children if child is not box]
+    at = -1 if sibling is None else next(n for n, child in enumerate(children) if child is sibling)
+    parent.children = children[: at + 1] + [box] + children[at + 1 :]
+
+
+def break_inside(box) -> None:
+    """Let the box break across pages (break_inside: auto), on its own style."""
+    box.style = box.style.copy()
+    box.style["break_inside"] = "auto"
+
+
+def widows(box, lines: int) -> None:
+    """Ask for at least this many of the box's lines on the page it ends on, on its own style."""
+    box.style = box.style.copy()
+    box.style["widows"] = lines
+
+
+def shift(box, dy: float) -> None:
+    """Move a laid-out box, and all inside it, down the page (``translate``)."""
+    box.translate(0, dy)
+
+
+def following(root_box, resume_at):
+    """(box, ancestors) of the box a page's ``resume_at`` begins the next
+    page with: the last child index at each level, down to the one left to
+    lay out whole (None), or to the block whose lines go on."""
+    if resume_at is None:
+        return None
+    box, ancestors = root_box, ()
+    while resume_at is not None:
+        index, resume_at = tuple(resume_at.items())[-1]
+        if box is not root_box and isinstance(getattr(box, "children", None), list) and box.children:
+            if isinstance(box.children[0], LineBox):
+                break  # inside a block's lines: the indexes are the text's, the block goes on
+        if not 0 <= index < len(getattr(box, "children", ())):
+            break
+        box, ancestors = box.children[index], ancestors + (box,)
+    return box, ancestors
+
+
 def _holds(page_box, element) -> bool:
     return any(box.element is element for box, _ in in_flow(page_box))
 
@@ -115,10 +172,12 @@ def _make_all_pages(context, root_box, html, pages, start, on_page=None, origina
             remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
             page, resume_at = weasy_page.remake_page(index, context, root_box, html)
             reported = context.reported_footnotes
-            element = revise(page, reported, root_box)
+            element = revise(page, reported, root_box, following(root_box, resume_at), index)
             if element is not None:
                 first = index
-                while first > 0 and _holds(made[first - 1], element):
+                if isinstance(element, int):  # a page's index: made again from there
+                    first = max(0, min(element, index))
+                while not isinstance(element, int) and first > 0 and _holds(made[first - 1], element):
                     first -= 1
                 _restore(context, states[first] if first < index else state)
                 del made[first:], states[first:]
