@@ -15,8 +15,8 @@ and keeps the one it reads best in. A paragraph's lines do not depend on the
 page it is on, so each setting is tried on all faulty paragraphs at once, in
 a galley: the document with everything else hidden, a fraction of its cost.
 Then the document is laid out once more with each paragraph's setting; a
-document without faults is laid out once, and the galleys set at most a
-few times as many paragraphs as the document has (BUDGET). The same happens in a book set in
+document without faults is laid out once, and a paragraph is tried in a
+few settings at most (TRIES). The same happens in a book set in
 parts: each part's first page is a recto.
 """
 
@@ -52,7 +52,7 @@ SPACINGS = (
 ZONES = ("", "hyphenate-limit-zone: 9%", "hyphenate-limit-zone: 0")
 TIGHT = "word-spacing: -0.06em; letter-spacing: -0.01em"
 # The tight setting hyphenating wherever it helps comes early: it mends most
-# loose lines, should the budget below run out.
+# loose lines, should a paragraph run out of tries (TRIES).
 VARIANTS = tuple(
     dict.fromkeys(
         (
@@ -70,11 +70,10 @@ HYPHEN = 1
 # A paragraph with more hyphens than this share of its lines is tried in the
 # other settings too, for one with fewer (the book's limit is 10%).
 HYPHENS_SHARE = 0.08
-# The galleys may set, all told, this many times the document's paragraphs:
-# a long text whose every paragraph is faulty costs a few layouts, not one
-# per setting.
-BUDGET = 2
-BUDGET_AT_LEAST = 200  # a short text is cheap to set: it may try more
+# A paragraph is tried in at most this many settings: a long text whose
+# every paragraph is faulty costs a few layouts, not one per setting. Per
+# paragraph, so that a book set in parts chooses as the whole book does.
+TRIES = 12
 
 Laid = TypeVar("Laid")
 
@@ -125,10 +124,10 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
     # A paragraph whose only fault is a hyphen at a recto's foot takes
     # another setting whose lines are good: its breaks, and its foot, move.
     best = {p: ((plain[p], 0) if whole[p][0] < FAULT or plain[p] >= FAULT else (FAULT, 0)) for p in pending}
-    budget = max(BUDGET * len(whole), BUDGET_AT_LEAST)
+    tries: dict[int, int] = dict.fromkeys(pending, 0)
     tried: set[tuple[int, int]] = set()
-    # Faults first, in every setting; then, while the budget lasts, fewer
-    # hyphens, in the settings that do not hyphenate more.
+    # Faults first, in every setting; then fewer hyphens, in the settings
+    # that do not hyphenate more; each paragraph in at most TRIES settings.
     for faults_only in (True, False):
         for variant, setting in enumerate(VARIANTS[1:], 1):
             if faults_only:
@@ -137,9 +136,11 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
                 continue
             else:
                 trying = {p for p in pending if (p, variant) not in tried}
-            if not trying or len(trying) > budget:
+            trying = {p for p in trying if tries[p] < TRIES}
+            if not trying:
                 continue
-            budget -= len(trying)
+            for p in trying:
+                tries[p] += 1
             tried.update((p, variant) for p in trying)
             _, galley, at = lay_out(dict.fromkeys(trying, setting), trying)
             for p, (points, better) in judged(lines(galley, at), feet=False).items():
