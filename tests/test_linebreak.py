@@ -10,7 +10,9 @@ import random
 import pytest
 from weasyprint import CSS, HTML
 
+from conftest import REPO
 from pipeline.pdf import linebreak
+from pipeline.pdf.engine.fonts import committed_only
 from pipeline.pdf.engine.paragraphs import Line
 
 pytestmark = pytest.mark.fast
@@ -88,13 +90,16 @@ WORDS = (
     "organisation solidarity strategy tactic alliance the of and a to in that with"
 ).split()
 SHEET = """@page { size: 440px 3000px; margin: 20px }
-body { font: 13px/17px serif; margin: 0 }
+body { font: 13px/17px "Charis SIL"; margin: 0 }
 p { text-align: justify; hyphens: auto; margin: 0; text-indent: 1.2em;
     hyphenate-limit-chars: 6 2 3; hyphenate-limit-zone: 24%; word-spacing: -0.05em }"""
 
 
 def _lay_out(source: str):
-    sheet = CSS(string=SHEET)
+    # The committed fonts only: the machine's, and what other tests leave in
+    # Fontconfig's state, would change the lines.
+    fonts = committed_only()
+    sheets = [CSS(filename=str(REPO / "styles" / "fonts.css"), font_config=fonts), CSS(string=SHEET, font_config=fonts)]
 
     def lay_out(styles, galley):
         html = HTML(string=source)
@@ -102,7 +107,7 @@ def _lay_out(source: str):
         linebreak.restyle(html, styles)
         if galley is not None:
             linebreak.galley(html, galley)
-        document = html.render(stylesheets=[sheet])
+        document = html.render(stylesheets=sheets, font_config=fonts)
         return document, document, index
 
     return lay_out

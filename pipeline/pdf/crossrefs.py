@@ -87,20 +87,33 @@ def numbered(html: str, numbers: dict[str, int]) -> str:
     return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
 
 
+def fill(root, numbers: dict[str, int]) -> None:
+    """Give each page reference and contents entry of an ElementTree ``root``
+    that has no number yet (``data-page``) its target's page in ``numbers``."""
+    entries = [a for nav in root.iter("nav") if "toc" in (nav.get("class") or "").split() for a in nav.iter("a")]
+    refs = [a for a in root.iter("a") if REF in (a.get("class") or "").split()]
+    for a in refs + entries:
+        target = (a.get("href") or "")[1:]
+        if a.get("data-page") is None and target in numbers:
+            a.set("data-page", str(numbers[target]))
+
+
 def targets_named(html: str) -> str:
     """The print document with a rule for each target of its page references
-    and of its contents, naming it in a string (print.css names it by ``attr(href)``)."""
+    and of its contents, naming it in a string (print.css names it by ``attr(href)``).
+    A reference given its number (``fill``, a galley's) prints that: these
+    rules are the document's own, so they would outweigh print.css's."""
     doc = lxml_html.document_fromstring(html)
     refs = {a.get("href") for a in doc.find_class(REF)}
     contents = {a.get("href") for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")}
     if len(contents) > NAMED:  # a rule per entry would be tried on every link of the document
         contents = set()
     rules = [
-        f'a.{REF}[href="{_css(href)}"]::after {{ content: ", " attr(data-page-word) "\\00A0" '
+        f'a.{REF}[href="{_css(href)}"]:not([data-page])::after {{ content: ", " attr(data-page-word) "\\00A0" '
         f'target-counter("{_css(href)}", page); }}'
         for href in sorted(h for h in refs if h and h.startswith("#"))
     ] + [
-        f'nav.toc a[href="{_css(href)}"]::after {{ content: leader(". ") target-counter("{_css(href)}", page); }}'
+        f'nav.toc a[href="{_css(href)}"]:not([data-page])::after {{ content: leader(". ") target-counter("{_css(href)}", page); }}'
         for href in sorted(h for h in contents if h and h.startswith("#"))
     ]
     if not rules:

@@ -2,7 +2,7 @@
 
 Without labels a viewer shows a page's place in the file ("9" for the
 page printed "1"). The labels are read from the folios the pages print
-(typeset.folios), so they follow whatever the style sheets number: roman
+(``folios``), so they follow whatever the style sheets number: roman
 for the front matter, arabic from the first chapter in the house style.
 A page that prints no folio (a display page, a blank or a part's title
 page) is numbered with the pages around it, as a book counts it.
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 import pydyf
+
+from .engine.boxes import page_box
 
 _ROMAN = re.compile(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
 _VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -77,3 +79,24 @@ def write(pdf, folios: list[str]) -> None:
             label["St"] = number
         nums += [index, label]
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+
+
+def page_numbers(document) -> dict[str, int]:
+    """The page number of every id: the number its page counts as."""
+    found: dict[str, int] = {}
+    for page, number in zip(document.pages, numbers(folios(document))):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found
+
+
+def folios(document) -> list[str]:
+    """The text of each page's folio box (@bottom-center), "" where none is printed."""
+    out = []
+    for page in document.pages:
+        text = ""
+        for box in page_box(page).children:
+            if getattr(box, "at_keyword", None) == "@bottom-center":
+                text = "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
+        out.append(text)
+    return out

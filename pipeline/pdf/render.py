@@ -73,7 +73,7 @@ def _render(pub, project, variant, attachments, setup: Press, spread, also, on_p
         laid = typeset.lay_out(how, source, on_page)
         if not refers:
             break
-        found = _numbers(laid.document)
+        found = pagelabels.page_numbers(laid.document)
         if not crossrefs.wrong(laid.document, found):
             break
         numbers = found
@@ -102,12 +102,3 @@ def _render(pub, project, variant, attachments, setup: Press, spread, also, on_p
         pages.overflows,
         warnings.items,
     )
-
-
-def _numbers(document) -> dict[str, int]:
-    """The page number of every id: the number its page counts as."""
-    found: dict[str, int] = {}
-    for page, number in zip(document.pages, pagelabels.numbers(typeset.folios(document))):
-        for name in page.anchors:
-            found.setdefault(name, number)
-    return found

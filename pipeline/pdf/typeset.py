@@ -23,7 +23,7 @@ from weasyprint import CSS, HTML
 from .. import cache, pagesize, styles
 from ..errors import Diagnostic
 from ..model import Publication
-from . import linebreak, notes, overflow, pagefoot, pagelabels, press
+from . import crossrefs, linebreak, notes, overflow, pagefoot, pagelabels, press
 from .engine.boxes import page_box
 from .engine.fonts import committed_only
 from .engine.metadata import NS, amend_xmp
@@ -189,13 +189,16 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
     logger.addHandler(collector)
     try:
 
-        def typeset(flowing=False, looks=None, found=None, alone=None):
+        def typeset(flowing=False, looks=None, found=None, alone=None, numbers=None):
             html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
             hyphenate_as(html)
             linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
             if found is not None:
                 found.update(linebreak.elements(html))
             if alone is not None:  # after the elements are counted: a galley takes some out
+                # A galley holds few targets: its page references print the
+                # first layout's numbers, as a part's print those it is given.
+                crossrefs.fill(html.etree_element, numbers or {})
                 linebreak.galley(html, alone)
             return html.render(
                 # A dict of its own: writing a PDF/A adds its sRGB profile to it.
@@ -207,12 +210,16 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
         pages_so_far = linebreak.rising(on_page)
 
         def composed(flowing):
+            numbers: dict[str, int] = {}  # the page of each id in the first layout
+
             def lay(looks, alone):
                 index: dict[int, int] = {}
                 if alone is not None:  # a galley of paragraphs: no notes to keep, no pages to count
-                    document = typeset(flowing, looks, index, alone)
+                    document = typeset(flowing, looks, index, alone, numbers)
                     return (document, {}), document, index
                 laid = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
+                if not numbers:
+                    numbers.update(pagelabels.page_numbers(laid[0]))
                 return laid, laid[0], index
 
             return linebreak.compose(lay)
@@ -235,7 +242,7 @@ def write(
     pdfx = setting.pdfx if pdfx is None else pdfx
     # Structure elements need a language of their own only where a chapter has another.
     finishers = (
-        [_info(setting.meta[2]), lambda document, pdf: pagelabels.write(pdf, folios(document))]
+        [_info(setting.meta[2]), lambda document, pdf: pagelabels.write(pdf, pagelabels.folios(document))]
         + ([structure_languages] if setting.other_languages else [])
         + ([press.finish] if pdfx else [])
     )
@@ -278,18 +285,6 @@ def low_resolution(document) -> list[tuple[str, int, int, int]]:
     return list(found.values())
 
 
-def folios(document) -> list[str]:
-    """The text of each page's folio box (@bottom-center), "" where none is printed."""
-    out = []
-    for page in document.pages:
-        text = ""
-        for box in page_box(page).children:
-            if getattr(box, "at_keyword", None) == "@bottom-center":
-                text = "".join(b.text for b in box.descendants() if hasattr(b, "text")).strip()
-        out.append(text)
-    return out
-
-
 @dataclass
 class Pages:
     """What a laid-out document's pages say of themselves, page by page (as plain data)."""
@@ -308,7 +303,7 @@ def pages_of(laid: Laid) -> Pages:
     return Pages(
         [sorted(page.anchors) for page in document.pages],  # type: ignore[attr-defined]
         page_positions(document),
-        folios(document),
+        pagelabels.folios(document),
         low_resolution(document),
         sorted((n, p + 1) for n, p in laid.apart.items()),
         overflow.overflowing(document),
