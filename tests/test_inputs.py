@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -226,7 +227,9 @@ def test_hostile_characters_and_a_misnamed_picture_give_a_valid_epub(tmp_path):
         text = z.read("EPUB/text/a.xhtml")
     etree.fromstring(text)
     assert b"A bell, a NUL, U+FFFE and a page break." in text
-    assert b'title="ab">Made by reference.</p>' in text and b"<code>&amp;#7;</code>" in text
+    assert b'title="ab">Made by reference.</p>' in text and re.search(
+        rb"<code>(<span class=\"nobreak\">)?&amp;#7;(</span>)?</code>", text
+    )
     messages = epubcheck(epub)
     assert messages == [], format_messages(messages)
 
