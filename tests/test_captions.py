@@ -1,4 +1,4 @@
-"""Captions and code lines as a book designer sets them (issue 16): a table's
+"""Captions and code lines as a book designer sets them: a table's
 caption above the table, a figure's below; a caption's last two words kept
 together so that it ends on no runt; a code line that wraps continues right
 of its own text. The text's characters are never changed."""

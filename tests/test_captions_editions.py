@@ -1,4 +1,4 @@
-"""Captions and code lines in the editions of a small article (issue 16): the
+"""Captions and code lines in the editions of a small article: the
 table captions above their tables, in print and in the EPUB; in print, no
 caption hyphenated or ending on one short word, and a wrapped code line's
 continuation set right of where the line starts."""

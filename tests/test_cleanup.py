@@ -1,4 +1,4 @@
-"""Text clean-up (issue 16, item 3): spaced hyphens and number ranges to the
+"""Text clean-up: spaced hyphens and number ranges to the
 language's dashes, no-break spaces where a line must not break, and code,
 addresses and ISBNs that break only between their pieces — in the text,
 never in code, maths, addresses or attribute values; with an opt-out."""

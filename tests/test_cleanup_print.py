@@ -1,4 +1,4 @@
-"""Text clean-up in print (issue 16, item 3): what it holds together does
+"""Text clean-up in print: what it holds together does
 not break at a line's end, and abbreviations carry no underline."""
 
 from __future__ import annotations

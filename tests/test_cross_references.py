@@ -1,5 +1,5 @@
 """Cross-references print their target's page, the EPUB keeps the link; the
-PDF's page labels are the folios its pages print (issue 16, items 4 and 5).
+PDF's page labels are the folios its pages print.
 
 A book of two parts and three chapters (set in parts, as any book of
 several chapters is) links from one chapter to a heading, a figure, a table

@@ -325,9 +325,6 @@ def bundled(tmp_path_factory) -> dict[str, Path]:
     return {SAMPLE: out / f"{SAMPLE}.pdf", "manual": out / "pressroom-manual.pdf"}
 
 
-@pytest.mark.xfail(
-    reason="issue 16: until the line breaking and page make-up work lands", raises=AssertionError, strict=False
-)
 @pytest.mark.parametrize("name", [SAMPLE, "manual"])
 def test_bundled_publications_meet_the_thresholds(bundled, name):
     report = measure(bundled[name])

@@ -98,7 +98,7 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
     _common(p)
 
 
-# --- press options (issue 16): the print edition for a press or a print-on-demand service
+# --- press options the print edition for a press or a print-on-demand service
 def _bleed(text: str) -> str:
     from ..pagesize import parse_bleed
 
