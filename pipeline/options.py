@@ -35,6 +35,9 @@ class PrintOptions:
     press: bool = False
     pdfx: bool = False
     signature: int = 0
+    # Paragraphs composed as a whole (pdf/linebreak.py): false lays a long
+    # draft out once, its lines broken one by one.
+    compose: bool = True
     FREE: ClassVar = ("bleed", "marks", "signature")  # checked by _check_press, not by type
     # Lengths such as 18mm or 0.75in; empty: scaled to the trim size.
     margin_top: str = ""

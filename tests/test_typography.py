@@ -8,6 +8,7 @@ A small publication of its own checks what a character no font has becomes.
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import tempfile
@@ -326,3 +327,26 @@ def test_characters_no_font_has_first_met_on_one_line_make_one_warning(tmp_path)
         "first met here, नमस्ते (U+0928, U+092E, U+0938, U+094D, ...)"
     ), messages
     assert "U+2603 SNOWMAN" in messages[1]
+
+
+def test_compose_false_in_the_metadata_breaks_lines_one_by_one(tmp_path):
+    """print: compose: false lays the text out once, greedily: its loose
+    lines stay, where the composed edition has none."""
+    from pipeline.preflight import measure
+
+    from test_linebreak import WORDS
+
+    rng = random.Random(7)
+    text = "\n\n".join(
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 110))).capitalize() + "." for _ in range(14)
+    )
+    loose = {}
+    for compose in (True, False):
+        meta = f"---\ntitle: Composed\nlang: en\nprint:\n  compose: {str(compose).lower()}\n---\n\n"
+        project = make_project(tmp_path / str(compose), {"source/a/a.md": meta + text + "\n"})
+        with source_date_epoch():
+            result = pipeline.build(project, ["a"], formats=("pdf",), out_dir=project / "dist")
+        assert not result.failed, result.failed
+        loose[compose] = len(measure(project / "dist" / "a.pdf").loose_lines())
+    assert loose[False] > 0, "the greedy layout of this text has loose lines"
+    assert loose[True] < loose[False]

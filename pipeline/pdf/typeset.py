@@ -47,6 +47,7 @@ class Setting:
     other_languages: bool  # a chapter in another language than the publication's
     meta: tuple  # _Metadata's fields: (extra as tuples, document id), and the Info entries
     ident: bytes
+    compose: bool = True  # paragraphs composed as a whole (linebreak.py)
 
 
 def setting(pub: Publication, project: Path, variant: str, bleed: float, pdfx: bool) -> Setting:
@@ -84,6 +85,7 @@ def setting(pub: Publication, project: Path, variant: str, bleed: float, pdfx: b
         other_languages=any(ch.lang != m.lang for ch in pub.chapters),
         meta=(extra, edition_id.replace("urn:uuid:", "uuid:"), info),
         ident=hashlib.md5(print_ident.encode()).hexdigest().encode(),
+        compose=options.compose,
     )
 
 
@@ -222,7 +224,7 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
                     numbers.update(pagelabels.page_numbers(laid[0]))
                 return laid, laid[0], index
 
-            return linebreak.compose(lay)
+            return linebreak.compose(lay) if setting.compose else lay({}, None)[0]
 
         document, apart = composed(False)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
