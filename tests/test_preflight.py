@@ -334,4 +334,4 @@ def test_bundled_publications_meet_the_thresholds(bundled, name):
     assert report.longest_run <= limits.run
     assert report.recto_hyphens == []
     assert report.loose_share(limits.loose_factor) < limits.loose_share
-    assert [(page, short) for page, short in report.short_pages if short > limits.short_lines] == []
+    assert [(page, short) for page, short in report.short_pages if limits.too_short(short)] == []

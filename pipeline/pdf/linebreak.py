@@ -22,6 +22,7 @@ parts: each part's first page is a recto.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -53,8 +54,20 @@ ZONES = ("", "hyphenate-limit-zone: 9%", "hyphenate-limit-zone: 0")
 TIGHT = "word-spacing: -0.06em; letter-spacing: -0.01em"
 # The tight setting hyphenating wherever it helps comes early: it mends most
 # loose lines, should a paragraph run out of tries (TRIES).
+
+
+def _edged(setting: str) -> str:
+    """The setting, its lines ending at the column's edge: letter spacing
+    leaves a justified line's last letter short of the edge (or past it) by
+    twice the spacing, as measured on the page; the paragraph's right
+    margin gives it back."""
+    spacing = re.search(r"letter-spacing: (-?[\d.]+)em", setting)
+    return f"{setting}; margin-right: {-2 * float(spacing.group(1)):g}em" if spacing else setting
+
+
 VARIANTS = tuple(
-    dict.fromkeys(
+    _edged(setting)
+    for setting in dict.fromkeys(
         (
             "",
             TIGHT,

@@ -25,7 +25,7 @@ __all__ = ["Fault", "Limits", "Report", "measure"]
 
 @dataclass(frozen=True)
 class Limits:
-    """The issue's limits: what a typographer and a print shop accept."""
+    """The default limits: what a typographer and a print shop accept."""
 
     hyphenated_share: float = 0.10  # at most, of the lines of body text
     run: int = 2  # hyphenated lines in a row, at most
@@ -33,6 +33,12 @@ class Limits:
     loose_factor: float = 2.0  # a line is loose above this many natural spaces
     short_lines: float = 2.0  # a mid-chapter page may end this many lines short
     dpi: float = 300.0
+
+    def too_short(self, short: float) -> bool:
+        """Whether a page this many line heights short misses more lines than
+        allowed: lines are whole, and a full page may end a fraction of a
+        line above the foot (the text block is seldom a whole number of lines)."""
+        return int(short + 0.5) > self.short_lines
 
 
 @dataclass
@@ -82,7 +88,7 @@ class Report:
         return (
             f"hyphens {self.hyphenated_share:.1%} (longest run {self.longest_run}), "
             f"loose {self.loose_share(limits.loose_factor):.1%}, "
-            f"{sum(short > limits.short_lines for _, short in self.short_pages)} short pages, "
+            f"{sum(limits.too_short(short) for _, short in self.short_pages)} short pages, "
             f"{len(self.faults(limits))} faults"
         )
 
@@ -122,7 +128,7 @@ class Report:
                     )
                 )
         for page, short in self.short_pages:
-            if short > limits.short_lines:
+            if limits.too_short(short):
                 found.append(Fault("short-page", page, self.where(page), f"ends {short:g} lines short in mid-chapter"))
         found += [Fault("overflow", p, self.where(p), f"past the text block: “{w}”") for p, w in self.overflow]
         found += [Fault("clipped", p, self.where(p), f"past the page's edge: “{w}”") for p, w in self.clipped]
