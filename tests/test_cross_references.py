@@ -22,7 +22,7 @@ from pypdf import PdfReader
 import pipeline
 from conftest import NS, REPO, epub_files, make_project, pdf_lines_by_page, printed_folio, source_date_epoch
 from pipeline.errors import Diagnostics
-from pipeline.pdf import crossrefs, pagelabels, parts, render
+from pipeline.pdf import crossrefs, pagelabels, parts, render, typeset
 from pipeline.run.task import Task
 from pipeline.run.work import read
 
@@ -237,16 +237,48 @@ def test_the_labels_written_give_each_page_its_folio():
 
 
 @pytest.mark.parametrize("printed, wrong", [("7", True), ("3", False)])
-def test_a_whole_document_knows_when_a_reference_printed_the_wrong_page(printed, wrong):
+@pytest.mark.parametrize("where", ["reference", "contents"])
+def test_a_whole_document_knows_when_a_reference_printed_the_wrong_page(printed, wrong, where):
     from weasyprint import HTML
 
+    link = f'<a class="page-ref" href="#x" data-page="{printed}">a long reference</a>'
+    if where == "contents":
+        link = f'<nav class="toc"><a href="#x" data-page="{printed}">X</a></nav>'
     html = (
-        "<style>a.page-ref[data-page]::after { content: ', page\\00A0' attr(data-page); } p { break-after: page; }</style>"
-        f'<p><a class="page-ref" href="#x" data-page="{printed}">a long reference</a></p><p>b</p><h1 id="x">X</h1>'
+        "<style>a[data-page]::after { content: ', page\\00A0' attr(data-page); } p, nav { break-after: page; }</style>"
+        f'<p>{link}</p><p>b</p><h1 id="x">X</h1>'
     )
     document = HTML(string=html).render()
     assert crossrefs.printed(document) == [("x", printed)]
     assert crossrefs.wrong(document, {"x": 3}) is wrong
+
+
+def test_a_whole_document_made_up_before_its_numbers_were_known_is_laid_out_again_with_them(tmp_path, monkeypatch):
+    # The first layout says its pages were made up on numbers still to
+    # change (pageloop.Runs): the next is given every number from the first.
+    files = {
+        "source/d/publication.yaml": "title: A Book\nauthor: A\nlang: en\ndate: 2024-01-01\n",
+        "source/d/text.md": "# Chapter\n\nSee [](#the-strike).\n\n"
+        + _filler("one", 40)
+        + "\n\n## The Strike\n\nText.\n",
+    }
+    project = make_project(tmp_path, files)
+    real, sources = typeset.lay_out, []
+
+    def lay_out(setting, source, on_page=None):
+        laid = real(setting, lambda flowing: sources.append(source(flowing)) or sources[-1], on_page)
+        laid.settled = len(sources) > 1
+        return laid
+
+    monkeypatch.setattr(typeset, "lay_out", lay_out)
+    diags = Diagnostics(root=project)
+    pub = read(Task(project, project / "source" / "d", ("pdf",)), diags)
+    assert pub is not None and not diags.errors
+    with source_date_epoch():
+        render(pub, project)
+    assert len(sources) == 2
+    assert 'data-page="' not in sources[0].split("<body")[1]
+    assert re.search(r'<a [^>]*class="page-ref"[^>]*data-page="\d+"', sources[1])
 
 
 @pytest.mark.fast

@@ -86,6 +86,40 @@ def test_a_page_that_is_full_enough_is_left_alone():
     assert [sorted(p.anchors) for p in made.pages] == [sorted(p.anchors) for p in plain.pages]
 
 
+def test_a_figure_is_not_moved_past_a_block_that_then_goes_on_to_the_next_page_whole():
+    # Twelve lines, a figure of eight and a half, three lines, then six that
+    # may not break: the figure goes past the three lines, but not past the
+    # six, which leave the page for the next one; there it stands above them.
+    figure = "<figure id='fig'><div style='height: 150px'></div><figcaption>Figure 1.</figcaption></figure>"
+    whole = "<p id='pB' style='break-inside: avoid'>" + "word " * 30 + "</p>"
+    body = _para(1, 60) + figure + _para(2, 15) + whole + _para(3, 40)
+    made = _lay_out(body, True)
+    assert sorted(made.pages[0].anchors) == ["p1", "p2"]
+    assert _page_of(made, "fig") == _page_of(made, "pB") == 1
+    assert made.pages[1].anchors["fig"][1] < made.pages[1].anchors["pB"][1]
+
+
+def test_pages_made_up_before_the_page_numbers_they_print_were_known_are_not_settled():
+    # A paragraph of page references to the last page, then a figure that
+    # does not fit: the figure is deferred on the first page in the page
+    # loop's first run, while the numbers are not yet known, and that page is
+    # made again once they are. Given the numbers, the page is made up once.
+    refs = " ".join("see <a class='r' href='#end'>there</a>" for _ in range(10))
+    figure = "<figure id='fig'><div style='height: 150px'></div><figcaption>Figure 1.</figcaption></figure>"
+    body = _para(1, 45) + f"<p id='refs'>{refs}</p>" + figure + "".join(_para(n, 30) for n in range(2, 40))
+    body += "<p id='end'>End.</p>"
+
+    def laid_out(rule: str):
+        css = CSS + f"a.r::after {{ content: {rule}; }}"
+        html = f"<html lang='en'><head><title>T</title><style>{css}</style></head><body>{body}</body></html>"
+        return notes.keep_with_calls(lambda: HTML(string=html).render())
+
+    counted, _, settled = laid_out('" page " target-counter("#end", page)')
+    assert _page_of(counted, "fig") == 1 and not settled
+    given, _, settled = laid_out(f'" page {_page_of(counted, "end") + 1}"')
+    assert _page_of(given, "fig") == 1 and settled
+
+
 def test_a_float_never_passes_another_float():
     body = _para(1, 40) + _figure() + "<figure id='fig2'><div class='box'></div></figure>" + _para(2, 40)
     made = _lay_out(body, True)

@@ -37,7 +37,7 @@ def test_without_the_loop_a_note_sent_on_is_reported_and_the_layout_is_weasyprin
         loops.append(weasy_layout.make_all_pages is own)
         return _typeset()
 
-    document, apart = notes.keep_with_calls(typeset)
+    document, apart, _ = notes.keep_with_calls(typeset)
     assert loops == [True], "the page loop was replaced on a version it was not written for"
     # Reported: the note, with the page of its call, the page before the one it starts on.
     assert apart == {"n1": _note_page(document) - 1}

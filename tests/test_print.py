@@ -459,9 +459,9 @@ def test_a_note_sent_on_costs_one_block_a_page_break_and_nothing_else(tmp_path, 
             return real(pushed, on_page)
 
         monkeypatch.setattr(notes, "notes_kept", watching)
-        kept["document"], apart = keep(typeset, on_page)
+        kept["document"], apart, settled = keep(typeset, on_page)
         kept["pushed"] = pushed
-        return kept["document"], apart
+        return kept["document"], apart, settled
 
     monkeypatch.setattr(notes, "keep_with_calls", keep_and_look)
     # One layout, its paragraphs as the sheet sets them: setting some again

@@ -11,8 +11,10 @@ only when its target is named in the style sheet itself: a
 ``target-counter(attr(href), page)`` is never told its target's page once
 notes.py's page loop runs (it reads the ``attr()`` as no target), and
 prints "page 0". So the document names each target in a rule of its own
-(``targets_named``); should a reference still come out wrong, the document
-is laid out again with the numbers in the HTML, as a part is. A document
+(``targets_named``); should a reference or a contents entry still come
+out wrong, or a page have been made up (a float deferred, a page break
+given) before the numbers printed on it were known, the document is laid
+out again with the numbers in the HTML, as a part is. A document
 of more than ``NAMED`` references is numbered that way from the start:
 WeasyPrint's page-based lookups take a time that grows with the square of
 their number (5,000 references to one heading took four times as long).
@@ -31,7 +33,7 @@ from collections.abc import Container
 
 from lxml import html as lxml_html
 
-from .engine.boxes import page_box
+from .engine.boxes import page_box, walk
 
 REF = "page-ref"  # the class print.css and parts.py know
 NOT_REFERENCES = {"noteref", "backlink", "nopage"}
@@ -57,16 +59,21 @@ def mark(body, ids: Container[str], word: str) -> None:
 
 
 def printed(document) -> list[tuple[str, str]]:
-    """(target id, number printed after it) of each page reference laid out, in order."""
+    """(target id, number printed after it) of each page reference and
+    contents entry laid out, in order."""
     found: dict[int, list] = {}
     for page in document.pages:
-        for box in page_box(page).descendants():
+        for box, ancestors in walk(page_box(page)):
             element = getattr(box, "element", None)
-            if element is None or not (getattr(box, "element_tag", "") or "").endswith("::after"):
+            if element is None or not (box.element_tag or "").endswith("::after") or not hasattr(box, "text"):
                 continue
-            if REF in (element.get("class") or "").split() and hasattr(box, "text"):
+            if REF in (element.get("class") or "").split() or any(_contents(a) for a in ancestors):
                 found.setdefault(id(element), [(element.get("href") or "")[1:], ""])[1] += box.text
     return [(target, _last_number(text)) for target, text in found.values()]
+
+
+def _contents(box) -> bool:
+    return box.element_tag == "nav" and "toc" in (box.element.get("class") or "").split()
 
 
 def _last_number(text: str) -> str:
@@ -80,9 +87,10 @@ def wrong(document, numbers: dict[str, int]) -> bool:
 
 
 def numbered(html: str, numbers: dict[str, int]) -> str:
-    """The print document with each page reference given its number (``data-page``)."""
+    """The print document with each page reference and contents entry given its number (``data-page``)."""
     doc = lxml_html.document_fromstring(html)
-    for a in doc.find_class(REF):
+    entries = [a for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")]
+    for a in doc.find_class(REF) + entries:
         a.set("data-page", str(numbers.get((a.get("href") or "")[1:], 0)))
     return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
 

@@ -127,20 +127,32 @@ class Floats:
     page is short because a float went on to the next, the float is deferred
     past the blocks after it, as many as still fit on the page. When the
     float then does not fit under the end of the last of them on the next
-    page, it goes back one step, for good. ``moved``: the elements deferred, each time."""
+    page, or when the block it was moved past goes on to the next page
+    whole, it goes back one step, for good. ``moved``: the elements deferred, each time."""
 
     def __init__(self, moved: list | None = None):
         self.moved = [] if moved is None else moved
         self.steps: dict = {}  # id(element) -> [(the sibling it followed, index of the page it left short)] per move
         self.settled: set[int] = set()
         self.split: set[int] = set()  # tables let break, that could not be deferred
-        self.unforced: set[int] = set()
+        self.unforced: set[int] = set()  # id() of elements whose page break is not the text's (notes.py)
+        self.trying: tuple | None = (
+            None  # (page index, float, its ancestors, block moved past, block before): the last move
+        )
         self.ends: dict[int, object] = {}  # page index -> the element of its last line
-        self.widowed: set[int] = (
-            set()
-        )  # id() of paragraphs asked for more lines on a chapter's last page  # id() of elements whose page break is not the text's (notes.py)
+        self.widowed: set[int] = set()  # id() of paragraphs asked for more lines on a chapter's last page
 
     def __call__(self, page, reported, root_box, following, index):
+        if self.trying is not None and self.trying[0] == index:
+            box, ancestors, after, previous = self.trying[1:]
+            self.trying = None
+            if not any(b.element is after.element for b, _ in in_flow(page)):
+                # The block it was moved past went on to the next page whole:
+                # the float would stand below it there. It goes back, for good.
+                self.steps[id(box.element)].pop()
+                self.settled.add(id(box.element))
+                pageloop.move_after(box, ancestors, previous)
+                return index
         first, last = _paragraphs(page)
         before, self.ends[index] = self.ends.get(index - 1), last
         if following is None or not mid_chapter(following[0], following[1], self.unforced, text_only=False):
@@ -173,7 +185,9 @@ class Floats:
             return page_index
         siblings = ancestors[-1].children
         at = _index(siblings, box)
-        self.steps.setdefault(key, []).append((siblings[at - 1] if at > 0 else None, index))
+        previous = siblings[at - 1] if at > 0 else None
+        self.steps.setdefault(key, []).append((previous, index))
+        self.trying = (index, box, ancestors, after, previous)
         self.moved.append(box.element)
         pageloop.move_after(box, ancestors, after)
         return box.element

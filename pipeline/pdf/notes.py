@@ -37,12 +37,13 @@ def notes_kept(pushed: list[str], on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out pages, keep notes with their calls; the ids
     (pagemarks.stamp) of the blocks given a page break go into ``pushed``.
     Floats that do not fit are deferred (makeup.py) once the notes are
-    settled. on_page(pages laid out so far), as the count grows."""
+    settled. on_page(pages laid out so far), as the count grows. Gives
+    the page loop's ``Runs``."""
     # One for every run of the page loop: the boxes it moved stay moved. A
     # page ended early to keep a note with its call is still filled.
     floats = makeup.Floats()
-    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed, floats.unforced), floats), on_page):
-        yield
+    with pageloop.pages_revised(lambda: makeup.chain(_Reviser(pushed, floats.unforced), floats), on_page) as runs:
+        yield runs
 
 
 def filling_block(page_box, blocks) -> str | None:
@@ -155,11 +156,13 @@ class _Reviser:
 def keep_with_calls(typeset, on_page: Callable[[int], None] | None = None):
     """Typeset (``typeset() -> document``) keeping notes with their calls,
     calling on_page(pages laid out so far) as the count grows.
-    Returns the document and the notes still apart: {note id: page index of its call}."""
+    Returns the document, the notes still apart ({note id: page index of
+    its call}), and whether its pages were revised only in the page loop's
+    last run (pageloop.Runs.settled)."""
     pushed: list[str] = []
-    with notes_kept(pushed, on_page):
+    with notes_kept(pushed, on_page) as runs:
         document = typeset()
-    return document, separated(document)
+    return document, separated(document), runs.settled
 
 
 def separated(document) -> dict[str, int]:

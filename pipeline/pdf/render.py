@@ -56,25 +56,23 @@ def _render(pub, project, variant, attachments, setup: Press, spread, also, on_p
         return parts.render(pub, how, attachments, spread, () if bleed or pdfx else also, on_page)
     undrawn: list = []  # (chapter, TeX, why) of the last typesetting
 
-    numbers: dict[str, int] | None = None  # the page of each id, once a layout printed a reference wrong
-    refers = False  # whether the document holds a page reference
+    numbers: dict[str, int] | None = None  # the page of each id, once a layout printed a number wrong
 
     def source(flowing):
-        nonlocal refers, numbers
+        nonlocal numbers
         undrawn.clear()
         html = assemble.document(pub, project, flowing, undrawn, plaincode.styled(how.sheets))
-        count = html.count(crossrefs.REF)
-        refers = count > 0
-        if numbers is None and count > crossrefs.NAMED:
+        if numbers is None and html.count(crossrefs.REF) > crossrefs.NAMED:
             numbers = {}  # too many to count in the layout: numbered from the pages of a first one
         return crossrefs.targets_named(html) if numbers is None else crossrefs.numbered(html, numbers)
 
+    # Laid out again, with the numbers in the HTML, when a page reference or
+    # contents entry printed a wrong number, or when pages were made up
+    # before the numbers printed on them were known (their lines changed since).
     for _ in range(parts.ROUNDS):
         laid = typeset.lay_out(how, source, on_page)
-        if not refers:
-            break
         found = pagelabels.page_numbers(laid.document)
-        if not crossrefs.wrong(laid.document, found):
+        if laid.settled and not crossrefs.wrong(laid.document, found):
             break
         numbers = found
     pdf = typeset.write(how, laid, attachments=attachments)

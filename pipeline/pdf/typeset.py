@@ -152,6 +152,7 @@ class Laid:
     document: object
     apart: dict[str, int]  # notes.separated
     messages: list[str] = field(default_factory=list)
+    settled: bool = True  # pages made up only once their page numbers were printed (pageloop.Runs)
 
 
 _SHEETS: dict = {}  # (project, sheets) -> what _styles gives: one book's parts in one worker share them
@@ -213,27 +214,33 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
 
         def composed(flowing):
             numbers: dict[str, int] = {}  # the page of each id in the first layout
+            settles: list[bool] = []  # pageloop.Runs.settled of each layout but the galleys
 
             def lay(looks, alone):
                 index: dict[int, int] = {}
                 if alone is not None:  # a galley of paragraphs: no notes to keep, no pages to count
                     document = typeset(flowing, looks, index, alone, numbers)
-                    return (document, {}), document, index
-                laid = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
+                    return (document, {}, True), document, index
+                document, apart, settled = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
                 if not numbers:
-                    numbers.update(pagelabels.page_numbers(laid[0]))
-                return laid, laid[0], index
+                    numbers.update(pagelabels.page_numbers(document))
+                # The paragraphs were judged on the first layout: it too was made up on its final text, or not.
+                settles.append(settled)
+                return (document, apart, all(settles)), document, index
 
             return linebreak.compose(lay) if setting.compose else lay({}, None)[0]
 
-        document, apart = composed(False)
+        document, apart, settled = composed(False)
         if pagefoot.runs_into_foot(document):  # rare: a long contents on a pamphlet's verso
-            document, apart = composed(True)
+            document, apart, settled = composed(True)
         amend_xmp(document, _Metadata(*setting.meta[:2]))
     finally:
         logger.removeHandler(collector)
     return Laid(
-        document, apart, collector.messages + [f"refused: {u}" for u in refused_by_sheets + fetcher.refused[refused:]]
+        document,
+        apart,
+        collector.messages + [f"refused: {u}" for u in refused_by_sheets + fetcher.refused[refused:]],
+        settled,
     )
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import weasyprint
 from weasyprint import layout as weasy_layout
@@ -54,6 +55,23 @@ REMAKE_STATE = ("content_changed", "pages_wanted", "anchors", "content_lookups")
 CONTEXT_NOTES = ("footnotes", "reported_footnotes", "broken_out_of_flow")
 
 
+@dataclass
+class Runs:
+    """The pages each run of the page loop made, and those it revised
+    (``revise`` asked for pages to be made again). Boxes moved or given a
+    break stay so in the runs after: when a later run makes a revised page
+    again (page numbers were still settling), the revision was made on
+    text that has changed since."""
+
+    made: list[set[int]] = field(default_factory=list)
+    revised: list[set[int]] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        """No page revised in a run is made again in a later one."""
+        return not any(self.revised[run] & later for run in range(len(self.made)) for later in self.made[run + 1 :])
+
+
 @contextlib.contextmanager
 def pages_revised(start, on_page: Callable[[int], None] | None = None):
     """While WeasyPrint lays out a document, call ``revise(page box, notes
@@ -66,12 +84,28 @@ def pages_revised(start, on_page: Callable[[int], None] | None = None):
     runs its page loop again while page numbers settle: ``start()`` gives
     the ``revise`` of each run. ``on_page(pages laid out)`` is called as the
     count grows, never with a count already given, however often pages are
-    made again (a build's progress)."""
+    made again (a build's progress). Gives the ``Runs``, filled as the loop runs."""
+    runs = Runs()
     if not SUPPORTED:
-        yield
+        yield runs
         return
-    with threadwise.replaced(weasy_layout, "make_all_pages", _make_all_pages, start=start, on_page=_rising(on_page)):
-        yield
+
+    def begin():
+        revise = start()
+        runs.made.append(set())
+        runs.revised.append(set())
+
+        def revised(page, reported, root_box, following, index):
+            runs.made[-1].add(index)
+            asked = revise(page, reported, root_box, following, index)
+            if asked is not None:
+                runs.revised[-1].add(index)
+            return asked
+
+        return revised
+
+    with threadwise.replaced(weasy_layout, "make_all_pages", _make_all_pages, start=begin, on_page=_rising(on_page)):
+        yield runs
 
 
 def _rising(on_page: Callable[[int], None] | None) -> Callable[[int], None] | None:
