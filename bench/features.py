@@ -59,8 +59,9 @@ def _untagged() -> None:
 def _no_page_loop() -> None:
     """Notes are laid out by WeasyPrint alone: no page is checked and made again."""
     from pipeline.pdf import notes
+    from pipeline.pdf.engine import pageloop
 
-    notes.notes_kept = lambda pushed, on_page=None: contextlib.nullcontext()
+    notes.notes_kept = lambda pushed, on_page=None: contextlib.nullcontext(pageloop.Runs())
 
 
 def _no_highlighting() -> None:
