@@ -13,7 +13,7 @@ from weasyprint import CSS, HTML
 from conftest import REPO
 from pipeline.pdf import linebreak
 from pipeline.pdf.engine.fonts import committed_only
-from pipeline.pdf.engine.paragraphs import Line
+from pipeline.pdf.engine.paragraphs import COPY, Line
 
 pytestmark = pytest.mark.fast
 
@@ -53,20 +53,28 @@ def test_a_hyphen_ending_the_last_full_line_weighs_more_than_another():
 def test_each_faulty_paragraph_keeps_its_best_setting_tried_in_galleys():
     """Paragraph 1 is loose but for setting 2; paragraph 2 is good as it is;
     paragraph 3 is loose whatever its setting: it keeps the sheet's. Two
-    full layouts (before and after), the settings tried in galleys of the
-    paragraphs still faulty."""
+    full layouts (before and after); the settings tried in a few galleys,
+    each holding several settings, one copy each, of the paragraphs still faulty."""
     loose = linebreak.NATURAL_EM + 0.1
 
-    def lines_of(paragraph, variant):
+    def lines_of(paragraph, variant, key):
         bad = paragraph == 3 or (paragraph == 1 and variant != 2)
-        return [_line(paragraph, stretch=loose if bad else 0.1), _line(paragraph)]
+        return [_line(key, stretch=loose if bad else 0.1), _line(key)]
 
     calls = []
 
-    def lay_out(styles, galley):
-        calls.append((dict(styles), galley and set(galley)))
-        variant_of = {p: linebreak.VARIANTS.index(s) for p, s in styles.items()}
-        found = [line for p in (galley or (1, 2, 3)) for line in lines_of(p, variant_of.get(p, 0))]
+    def lay_out(styles, copies):
+        calls.append((dict(styles), copies))
+        if copies is None:
+            variant_of = {p: linebreak.VARIANTS.index(s) for p, s in styles.items()}
+            found = [line for p in (1, 2, 3) for line in lines_of(p, variant_of.get(p, 0), p)]
+        else:
+            found = [
+                line
+                for n, copy in enumerate(copies)
+                for p, s in copy.items()
+                for line in lines_of(p, linebreak.VARIANTS.index(s), n * COPY + p)
+            ]
         return ("laid", styles), found, {}
 
     original = linebreak.lines
@@ -78,10 +86,14 @@ def test_each_faulty_paragraph_keeps_its_best_setting_tried_in_galleys():
     assert laid == ("laid", {1: linebreak.VARIANTS[2]})
     full = [c for c in calls if c[1] is None]
     assert len(full) == 2 and full[0][0] == {}
-    galleys = [c[1] for c in calls if c[1] is not None]
-    assert galleys[0] == {1, 3} and all(g == {3} for g in galleys[2:])
-    # Paragraph 3 is never mended: it is tried TRIES times, not in every setting.
-    assert len(galleys) == linebreak.TRIES < len(linebreak.VARIANTS) - 1
+    copies = [copy for c in calls if c[1] is not None for copy in c[1]]
+    tried = {p: [linebreak.VARIANTS.index(copy[p]) for copy in copies if p in copy] for p in (1, 2, 3)}
+    # Mended by setting 2, paragraph 1 is tried no further; paragraph 3 is
+    # never mended: it is tried TRIES times, in the first settings, not in every one.
+    assert tried == {1: [1, 2], 2: [], 3: list(range(1, linebreak.TRIES + 1))}
+    assert linebreak.TRIES < len(linebreak.VARIANTS) - 1
+    # A few galleys, not one per setting.
+    assert len(calls) - len(full) == 3
 
 
 WORDS = (
@@ -101,12 +113,10 @@ def _lay_out(source: str):
     fonts = committed_only()
     sheets = [CSS(filename=str(REPO / "styles" / "fonts.css"), font_config=fonts), CSS(string=SHEET, font_config=fonts)]
 
-    def lay_out(styles, galley):
+    def lay_out(styles, copies):
         html = HTML(string=source)
-        index = linebreak.elements(html)
         linebreak.restyle(html, styles)
-        if galley is not None:
-            linebreak.galley(html, galley)
+        index = linebreak.elements(html) if copies is None else linebreak.galleys(html, copies)
         document = html.render(stylesheets=sheets, font_config=fonts)
         return document, document, index
 
@@ -126,8 +136,8 @@ def test_a_generated_text_composed_has_its_faults_mended_and_fewer_hyphens():
 
     seen = {}
 
-    def remembered(styles, galley):
-        laid, document, index = lay_out(styles, galley)
+    def remembered(styles, copies):
+        laid, document, index = lay_out(styles, copies)
         seen["index"] = index
         return laid, document, index
 
@@ -145,3 +155,30 @@ def test_a_generated_text_composed_has_its_faults_mended_and_fewer_hyphens():
     plain = {p: "hyphenate-limit-chars: auto; hyphenate-limit-zone: 0; word-spacing: 0" for p in before}
     default, _, index = lay_out(plain, None)
     assert sum(line.hyphen for line in found) < sum(line.hyphen for line in linebreak.lines(default, index))
+
+
+def test_settings_tried_in_copies_of_one_galley_set_each_paragraph_as_a_galley_of_its_own():
+    rng = random.Random(7)
+    paragraphs = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 80))) + "." for _ in range(4)]
+    source = (
+        "<html lang='en'><body><h2>A heading</h2>"
+        + "".join(f"<p>{p}<sup>{n}</sup></p>" for n, p in enumerate(paragraphs))
+        + "</body></html>"
+    )
+    lay_out = _lay_out(source)
+    _, document, index = lay_out({}, None)
+    ids = sorted({line.paragraph for line in linebreak.lines(document, index)})
+    settings = [linebreak.VARIANTS[1], linebreak.VARIANTS[5], linebreak.VARIANTS[-1]]
+    copies = [dict.fromkeys(ids[n:], setting) for n, setting in enumerate(settings)]
+
+    def read(document, index):
+        found: dict[int, list] = {}
+        for line in linebreak.lines(document, index):
+            found.setdefault(line.paragraph, []).append((line.hyphen, round(line.stretch, 4)))
+        return found
+
+    together = read(*lay_out({}, copies)[1:])
+    for n, copy in enumerate(copies):
+        alone = read(*lay_out({}, [copy])[1:])
+        assert {p: together[n * COPY + p] for p in copy} == alone
+    assert len(together) == sum(len(copy) for copy in copies)

@@ -13,7 +13,10 @@ A faulty paragraph is tried in a few other settings (tighter word and
 letter spacing; hyphenation wherever it helps; looser, with fewer hyphens)
 and keeps the one it reads best in. A paragraph's lines do not depend on the
 page it is on, so each setting is tried on all faulty paragraphs at once, in
-a galley: the document with everything else hidden, a fraction of its cost.
+a galley: the document with everything else hidden, a fraction of its cost;
+and several settings in one galley, each in a copy of it, since a layout's
+own cost (a chapter's quarter of a second) outweighed the few paragraphs
+a galley holds.
 Then the document is laid out once more with each paragraph's setting; a
 document without faults is laid out once, and a paragraph is tried in a
 few settings at most (TRIES). The same happens in a book set in
@@ -26,9 +29,9 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from .engine.paragraphs import Line, elements, galley, lines, restyle
+from .engine.paragraphs import COPY, Line, elements, galleys, lines, restyle
 
-__all__ = ["compose", "elements", "galley", "restyle", "rising", "score"]
+__all__ = ["compose", "elements", "galleys", "restyle", "rising", "score"]
 
 # A line is loose when justification widens its word spaces by more than the
 # natural space (so that a space is over twice the natural): Charis SIL's is
@@ -117,17 +120,20 @@ def judged(found: list[Line], feet: bool = True) -> dict[int, tuple[int, bool]]:
             if line.hyphen:
                 hyphens += 1
                 total += LAST_FULL_LINE if number + 2 == len(its) else HYPHEN
-        scores[paragraph] = (total, total >= FAULT or hyphens > HYPHENS_SHARE * len(its))
+        scores[paragraph] = (total, total >= FAULT or hyphens > max(1, HYPHENS_SHARE * len(its)))
     return scores
 
 
-def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, object, dict[int, int]]]) -> Laid:
+def compose(
+    lay_out: Callable[[dict[int, str], list[dict[int, str]] | None], tuple[Laid, object, dict[int, int]]],
+) -> Laid:
     """The layout in which each paragraph has the best of VARIANTS.
 
-    lay_out(styles, galley) lays the document out with each paragraph of
-    ``styles`` (element index -> declarations) restyled, and, given a galley
-    (element indexes), only those paragraphs; it gives (what it laid out,
-    the document, the element indexes)."""
+    lay_out(styles, copies) lays the document out with each paragraph of
+    ``styles`` (element index -> declarations) restyled; given ``copies``
+    instead, a galley of each copy's paragraphs in its declarations
+    (engine/paragraphs.galleys). It gives (what it laid out, the document,
+    the index its lines are read with: element index, or copy * COPY + it)."""
     laid, document, index = lay_out({}, None)
     whole = judged(lines(document, index))
     pending = {p for p, (_, better) in whole.items() if better}
@@ -139,28 +145,44 @@ def compose(lay_out: Callable[[dict[int, str], set[int] | None], tuple[Laid, obj
     best = {p: ((plain[p], 0) if whole[p][0] < FAULT or plain[p] >= FAULT else (FAULT, 0)) for p in pending}
     tries: dict[int, int] = dict.fromkeys(pending, 0)
     tried: set[tuple[int, int]] = set()
+
+    def trying(variant: int, faults_only: bool, counts: dict[int, int]) -> set[int]:
+        wanted = (p for p in pending if (best[p][0] >= FAULT if faults_only else (p, variant) not in tried))
+        return {p for p in wanted if counts[p] < TRIES}
+
     # Faults first, in every setting; then fewer hyphens, in the settings
     # that do not hyphenate more; each paragraph in at most TRIES settings.
     for faults_only in (True, False):
-        for variant, setting in enumerate(VARIANTS[1:], 1):
-            if faults_only:
-                trying = {p for p in pending if best[p][0] >= FAULT}
-            elif "hyphenate-limit" in setting:
+        variants = [v for v in range(1, len(VARIANTS)) if faults_only or "hyphenate-limit" not in VARIANTS[v]]
+        size = 2
+        while variants:
+            # A few settings at a time, more each time, in one galley: the
+            # paragraphs each would be tried on should none be mended on
+            # the way. Those it is tried on, one setting after the other as
+            # before, are among them: a paragraph only leaves.
+            chunk, variants, size = variants[:size], variants[size:], size * 2
+            counts, plan = dict(tries), []
+            for variant in chunk:
+                them = trying(variant, faults_only, counts)
+                for p in them:
+                    counts[p] += 1
+                if them:
+                    plan.append((variant, them))
+            if not plan:
                 continue
-            else:
-                trying = {p for p in pending if (p, variant) not in tried}
-            trying = {p for p in trying if tries[p] < TRIES}
-            if not trying:
-                continue
-            for p in trying:
-                tries[p] += 1
-            tried.update((p, variant) for p in trying)
-            _, galley, at = lay_out(dict.fromkeys(trying, setting), trying)
-            for p, (points, better) in judged(lines(galley, at), feet=False).items():
-                if p in trying and (points, variant) < best[p]:
-                    best[p] = (points, variant)
-                    if not better:
-                        pending.discard(p)
+            _, galley, at = lay_out({}, [dict.fromkeys(them, VARIANTS[v]) for v, them in plan])
+            results = judged(lines(galley, at), feet=False)
+            for number, (variant, _) in enumerate(plan):
+                now = trying(variant, faults_only, tries)
+                for p in now:
+                    tries[p] += 1
+                tried.update((p, variant) for p in now)
+                for p in sorted(now):
+                    found = results.get(number * COPY + p)
+                    if found is not None and (found[0], variant) < best[p]:
+                        best[p] = (found[0], variant)
+                        if not found[1]:
+                            pending.discard(p)
     chosen = {p: VARIANTS[v] for p, (_, v) in best.items() if v}
     if not chosen:
         return laid

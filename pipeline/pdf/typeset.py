@@ -192,17 +192,17 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
     logger.addHandler(collector)
     try:
 
-        def typeset(flowing=False, looks=None, found=None, alone=None, numbers=None):
+        def typeset(flowing=False, looks=None, found=None, copies=None, numbers=None):
             html = HTML(string=source(flowing), base_url=setting.base_url, url_fetcher=fetcher)
             hyphenate_as(html)
             linebreak.restyle(html, looks or {})  # paragraphs set again (linebreak.py)
-            if found is not None:
-                found.update(linebreak.elements(html))
-            if alone is not None:  # after the elements are counted: a galley takes some out
+            if copies is not None:
                 # A galley holds few targets: its page references print the
                 # first layout's numbers, as a part's print those it is given.
                 crossrefs.fill(html.etree_element, numbers or {})
-                linebreak.galley(html, alone)
+                found.update(linebreak.galleys(html, copies))
+            elif found is not None:
+                found.update(linebreak.elements(html))
             return html.render(
                 # A dict of its own: writing a PDF/A adds its sRGB profile to it.
                 stylesheets=sheets,
@@ -216,10 +216,10 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
             numbers: dict[str, int] = {}  # the page of each id in the first layout
             settles: list[bool] = []  # pageloop.Runs.settled of each layout but the galleys
 
-            def lay(looks, alone):
+            def lay(looks, copies):
                 index: dict[int, int] = {}
-                if alone is not None:  # a galley of paragraphs: no notes to keep, no pages to count
-                    document = typeset(flowing, looks, index, alone, numbers)
+                if copies is not None:  # a galley of paragraphs: no notes to keep, no pages to count
+                    document = typeset(flowing, looks, index, copies, numbers)
                     return (document, {}, True), document, index
                 document, apart, settled = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
                 if not numbers:

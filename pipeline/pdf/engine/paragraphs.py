@@ -27,11 +27,14 @@ line in a public, read-only box tree.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 
 from .boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox, page_box, walk
 
 PIECE = "paragraph lines"
+COPY = 1 << 32  # a galley copy's paragraphs are keyed copy * COPY + their index (galleys())
+_MARK = "data-galley-index"  # held by a kept paragraph while its galley is copied
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,51 @@ def galley(html, keep: set[int]) -> None:
                 continue
             if id(element) in holding:
                 if isinstance(child.tag, str):
+                    # Hidden, and emptied: its styles need not be computed.
                     child.set("style", "display: none")
+                    for inner in list(child):
+                        child.remove(inner)
+                    child.text = None
             else:
                 element.remove(child)  # type: ignore[attr-defined]
+
+
+def galleys(html, copies: list[dict[int, str]]) -> dict[int, int]:
+    """One galley (galley()) of the paragraphs of all ``copies`` ({element
+    index: declarations}), its content then set once per copy: a copy
+    shows only its own paragraphs, each given its declarations, so one
+    layout tries many settings. Gives {id(element): copy * COPY + index}
+    of each copy's paragraphs, to read their lines with (lines())."""
+    tree = list(html.etree_element.iter())
+    keep = set().union(*copies) if copies else set()
+    for index in keep:
+        if index < len(tree):
+            tree[index].set(_MARK, str(index))
+    galley(html, keep)
+    body = next((element for element in html.etree_element if element.tag == "body"), None)
+    if body is None:
+        return {}
+    content = list(body)
+    for element in content:
+        body.remove(element)
+    found: dict[int, int] = {}
+    for number, styles in enumerate(copies):
+        for element in content:
+            made = copy.deepcopy(element)
+            for kept in made.iter():
+                mark = kept.get(_MARK) if isinstance(kept.tag, str) else None
+                if mark is None:
+                    continue
+                del kept.attrib[_MARK]
+                own = (kept.get("style") or "").strip().rstrip(";")
+                declarations: str | None = styles.get(int(mark))
+                if declarations is None:
+                    kept.set("style", f"{own}; display: none" if own else "display: none")
+                else:
+                    kept.set("style", f"{own}; {declarations}" if own else declarations)
+                    found[id(kept)] = number * COPY + int(mark)
+            body.append(made)
+    return found
 
 
 def _text_boxes(box):
