@@ -76,6 +76,9 @@ def test_a_number_range_takes_an_en_dash_that_does_not_break():
         "the M5-RFP and COVID-19",
         "Listing 1-1 and figure 3-2",  # a chapter's numbering
         "a -5 and +44-20",
+        "the sum 10 - 4 = 6",  # a minus sign, in a sum
+        "then 10-4=6 and x = a - b",
+        "the last of n - 1 items, or 2 - x",
     ],
 )
 def test_numbers_that_are_no_ranges_keep_their_hyphens(text):
@@ -166,6 +169,15 @@ def test_an_address_in_the_text_is_left_as_written():
     assert _plain(segments) == f"see https://example.org/2020-08{WJ}\u2014or 1990\u2013{WJ}1995 at www.a-b.org."
     assert '<span class="nobreak">/2020</span><wbr><span class="nobreak">-08</span>' in _markup(segments)
     assert _markup(segments).endswith('<span class="nobreak">.org</span>.')  # the full stop is the sentence's
+
+
+@pytest.mark.parametrize("text", ["Source: https://example.org", "mail me@example.org", "ISBN 978-3-16-148410-0"])
+def test_an_address_touching_an_inline_element_keeps_its_characters(text):
+    # A note's call or an emphasis right after the address: the text is
+    # cleaned as if the element's words touched it, and nothing of that stays.
+    for before, after in ((False, True), (True, False), (True, True)):
+        segments = typography.tidy_text(text, "en", ALL, before=before, after=after)
+        assert _plain(segments).replace(NBSP, " ") == text
 
 
 # --- through the reader ----------------------------------------------------

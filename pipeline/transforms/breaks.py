@@ -26,7 +26,11 @@ URL_BOTH_SIDES = set("=&")
 # token a table keeps whole (pdf/assemble.py's LONG_TOKEN).
 LONGEST = 24
 
-URL = re.compile(r"(?:\b(?:https?|ftp)://|\bmailto:|\bwww\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]")
+# No private-use character: the clean-up (typography.py) marks the text's
+# edges with them, and an address never holds one.
+URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bmailto:|\bwww\.)[^\s<>\"\ue000-\uf8ff]*[^\s<>\".,;:!?)\]'\u2019\u201d\ue000-\uf8ff]"
+)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # ISBN-13 with or without hyphens or spaces, and hyphenated ISBN-10.
 ISBN = re.compile(r"(?<![\w-])(?:97[89](?:[- ]?\d){10}|\d{1,5}-\d{1,7}-\d{1,7}-[\dX])(?![\w-])")

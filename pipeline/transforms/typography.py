@@ -112,9 +112,31 @@ def phone_like(first: str, second: str) -> bool:
     return first.startswith("0") or second.startswith("0") or (len(first) >= 3 and len(second) > len(first))
 
 
+# Sums: an operator before or after the two operands of a hyphen, or a lone
+# letter beside a number ("n - 1"), make it a minus sign, which stays.
+OPERATOR_AFTER = re.compile(r"\S*[ \t\n]*[=+*/×÷<>≤≥±]")
+OPERATOR_BEFORE = re.compile(r"[=+*/×÷<>≤≥±][ \t\n]*\S*$")
+OPERANDS = re.compile(r"(?:^|\s)(?:[^\W\d_]|\d+)$")
+
+
+def minus(text: str, start: int, end: int) -> bool:
+    """Whether the hyphen in ``text[start:end]`` (with any spaces round it) is a minus sign in a sum."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    if OPERATOR_AFTER.match(after) or OPERATOR_BEFORE.search(before):
+        return True
+    right = re.match(r"\S+", after)
+    left = OPERANDS.search(before)
+    if left is None or right is None or not re.fullmatch(r"[^\W\d_]|\d+", right.group()):
+        return False
+    lone = [x for x in (left.group().strip(), right.group()) if not x.isdigit()]
+    return len(lone) == 1  # a letter and a number: "n - 1", "2 - x"
+
+
 def _range(m: re.Match) -> str:
     first, second = m.group(1), m.group(2)
     if phone_like(first, second) or NUMBERED.search(m.string, 0, m.start()):
+        return m.group()
+    if minus(m.string, m.end(1), m.start(2)):
         return m.group()
     return f"{first}\u2013{WJ}{second}"
 
@@ -129,7 +151,8 @@ def dashes(text: str, lang: str) -> str:
     # American and Standard Ebooks' English closes an em dash up; British,
     # French, German and the rest set a spaced en dash.
     if "-" in text:
-        text = SPACED_HYPHEN.sub(f"{WJ}\u2014" if closed_em else f"{NBSP}\u2013 ", text)
+        dash = f"{WJ}\u2014" if closed_em else f"{NBSP}\u2013 "
+        text = SPACED_HYPHEN.sub(lambda m: m.group() if minus(m.string, m.start(), m.end()) else dash, text)
     if "\u2013" in text or "\u2014" in text:
         text = SPACED_DASH.sub(lambda m: NBSP + m.group(1), text)
     if "\u2014" in text:
