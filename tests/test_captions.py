@@ -74,6 +74,7 @@ def _caption_end(html: str) -> tuple[str | None, str]:
         ("<figcaption><p>Near <code>a_long_identifier_name_x</code> ok</p></figcaption>", None),  # too long a pair
         ("<figcaption><p>Alone</p></figcaption>", None),
         ("<figcaption></figcaption>", None),
+        ("<figcaption>A <em>b</em>\n</figcaption>", "A b"),  # raw HTML: a line's end after the element
     ],
 )
 def test_a_captions_last_two_words_are_kept_together_when_they_are_short(html, kept):

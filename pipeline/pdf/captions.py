@@ -78,7 +78,7 @@ def _keep_together(caption) -> None:
         return  # more than a word after it: case above
     inner = "".join(inline.itertext())
     lead = ""
-    if after[:1].isspace():  # "<code>x</code> word": the element is the first of the two
+    if after[:1].isspace() and after.strip():  # "<code>x</code> word": the element is the first of the two
         if len(after.split()[0]) > SHORT:
             return
     elif not re.search(r"\s", inner.strip()):  # "is <em>slug</em>.": the word before joins it
