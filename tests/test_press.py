@@ -327,3 +327,23 @@ def test_the_command_line_options_reach_the_edition(tmp_path):
     for page in pages:
         assert _sides(page["BleedBox"], page["TrimBox"]) == [3.17] * 4
         assert _sides(page["MediaBox"], page["TrimBox"]) == pytest.approx([3.17 + 5 + 1] * 4, abs=0.02), "1/8 in bleed"
+
+
+def test_a_bleed_or_press_given_to_the_renderer_keeps_the_marks_and_signature_asked_for(tmp_path):
+    from pipeline.errors import Diagnostics
+    from pipeline.pdf import render
+    from pipeline.run.task import Task
+    from pipeline.run.work import read
+
+    project = make_project(tmp_path, _article("print: {marks: true, signature: 4}\n", paragraphs=1))
+    diags = Diagnostics(root=project)
+    pub = read(Task(project, project / "source" / "proof", ("pdf",)), diags)
+    assert pub is not None and not diags.errors
+    with source_date_epoch():
+        rendered = render(pub, project, bleed="2mm")
+    path = tmp_path / "given.pdf"
+    path.write_bytes(rendered.pdf)
+    pages = boxes(path)
+    assert len(pages) % 4 == 0
+    assert _sides(pages[0]["BleedBox"], pages[0]["TrimBox"]) == [2.0] * 4
+    assert all(side >= 2 + 5 for side in _sides(pages[0]["MediaBox"], pages[0]["TrimBox"])), "the marks stay"

@@ -7,6 +7,8 @@ the EPUB page-list and the tests use) and the folio printed on it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,9 +42,11 @@ def render(
     pages that ``Rendered.rewrite`` will be asked for (the archival PDF/A).
     on_page(pages laid out so far) is called as the count grows (a build's progress)."""
     setup = pub.metadata.options.print.press_setup() if variant is None else Press()
-    if bleed is not None or pdfx is not None:
-        setup = Press(
-            bool(pdfx) if pdfx is not None else setup.pdfx, parse_bleed(bleed) if bleed is not None else setup.bleed
+    if bleed is not None or pdfx is not None:  # the marks and signature asked for stay
+        setup = dataclasses.replace(
+            setup,
+            pdfx=bool(pdfx) if pdfx is not None else setup.pdfx,
+            bleed=parse_bleed(bleed) if bleed is not None else setup.bleed,
         )
     rendered = _render(pub, project, variant, attachments, setup, spread, also, on_page)
     return finish.finish(rendered, setup) if variant is None else rendered
