@@ -154,17 +154,22 @@ def test_whole_and_in_parts_the_references_and_labels_are_the_same(built, monkey
     assert in_parts.folios == whole.folios
 
 
+def _referring(title: str, lang: str, chapter: str, see: str, filler: str, heading: str) -> dict[str, str]:
+    """A one-chapter publication whose first line refers to a section some pages on."""
+    target = heading.lower().replace(" ", "-")
+    return {
+        "source/d/publication.yaml": f"title: {title}\nauthor: A\nlang: {lang}\ndate: 2024-01-01\n",
+        "source/d/text.md": f"# {chapter}\n\n{see} [](#{target}).\n\n"
+        + _filler(filler, 40)
+        + f"\n\n## {heading}\n\nText.\n",
+    }
+
+
 @pytest.mark.parametrize("named", [crossrefs.NAMED, 0])
 def test_the_word_for_page_is_the_texts_language(tmp_path, monkeypatch, named):
     # named 0: a document of more references than its layout counts itself, numbered from a first layout.
     monkeypatch.setattr(crossrefs, "NAMED", named)
-    files = {
-        "source/d/publication.yaml": "title: Ein Buch\nauthor: A\nlang: de\ndate: 2024-01-01\n",
-        "source/d/text.md": "# Kapitel\n\nSiehe [](#der-streik).\n\n"
-        + _filler("eins", 40)
-        + "\n\n## Der Streik\n\nText.\n",
-    }
-    project = make_project(tmp_path, files)
+    project = make_project(tmp_path, _referring("Ein Buch", "de", "Kapitel", "Siehe", "eins", "Der Streik"))
     with source_date_epoch():
         pipeline.build(project, formats=("pdf",))
     lines = pdf_lines_by_page(project / "dist" / "d.pdf")
@@ -256,13 +261,7 @@ def test_a_whole_document_knows_when_a_reference_printed_the_wrong_page(printed,
 def test_a_whole_document_made_up_before_its_numbers_were_known_is_laid_out_again_with_them(tmp_path, monkeypatch):
     # The first layout says its pages were made up on numbers still to
     # change (pageloop.Runs): the next is given every number from the first.
-    files = {
-        "source/d/publication.yaml": "title: A Book\nauthor: A\nlang: en\ndate: 2024-01-01\n",
-        "source/d/text.md": "# Chapter\n\nSee [](#the-strike).\n\n"
-        + _filler("one", 40)
-        + "\n\n## The Strike\n\nText.\n",
-    }
-    project = make_project(tmp_path, files)
+    project = make_project(tmp_path, _referring("A Book", "en", "Chapter", "See", "one", "The Strike"))
     real, sources = typeset.lay_out, []
 
     def lay_out(setting, source, on_page=None):
