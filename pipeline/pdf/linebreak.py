@@ -83,8 +83,9 @@ VARIANTS = tuple(
 FAULT = 100  # a loose line, a third hyphen in a row, a hyphen at a recto's foot
 LAST_FULL_LINE = 5  # a hyphen ending the line before a paragraph's last
 HYPHEN = 1
-# A paragraph with more hyphens than this share of its lines is tried in the
-# other settings too, for one with fewer (the book's limit is 10%).
+# A paragraph with more hyphens than this share of its lines, and more than
+# one, is tried in the other settings too, for one with fewer (the book's
+# limit is 10%); a single hyphen is no fault worth a layout.
 HYPHENS_SHARE = 0.08
 # A paragraph is tried in at most this many settings: a long text whose
 # every paragraph is faulty costs a few layouts, not one per setting. Per
