@@ -219,7 +219,10 @@ def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = No
             def lay(looks, copies):
                 index: dict[int, int] = {}
                 if copies is not None:  # a galley of paragraphs: no notes to keep, no pages to count
+                    heard = len(collector.messages)
                     document = typeset(flowing, looks, index, copies, numbers)
+                    # What a galley says, the layouts say too, but for its copies' ids "defined twice".
+                    del collector.messages[heard:]
                     return (document, {}, True), document, index
                 document, apart, settled = notes.keep_with_calls(lambda: typeset(flowing, looks, index), pages_so_far)
                 if not numbers:
