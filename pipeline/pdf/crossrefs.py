@@ -72,6 +72,11 @@ def printed(document) -> list[tuple[str, str]]:
     return [(target, _last_number(text)) for target, text in found.values()]
 
 
+def contents_links(root) -> list:
+    """The links of the contents (``nav.toc``) of an lxml or ElementTree tree."""
+    return [a for nav in root.iter("nav") if "toc" in (nav.get("class") or "").split() for a in nav.iter("a")]
+
+
 def _contents(box) -> bool:
     return box.element_tag == "nav" and "toc" in (box.element.get("class") or "").split()
 
@@ -89,8 +94,7 @@ def wrong(document, numbers: dict[str, int]) -> bool:
 def numbered(html: str, numbers: dict[str, int]) -> str:
     """The print document with each page reference and contents entry given its number (``data-page``)."""
     doc = lxml_html.document_fromstring(html)
-    entries = [a for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")]
-    for a in doc.find_class(REF) + entries:
+    for a in doc.find_class(REF) + contents_links(doc):
         a.set("data-page", str(numbers.get((a.get("href") or "")[1:], 0)))
     return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
 
@@ -98,9 +102,8 @@ def numbered(html: str, numbers: dict[str, int]) -> str:
 def fill(root, numbers: dict[str, int]) -> None:
     """Give each page reference and contents entry of an ElementTree ``root``
     that has no number yet (``data-page``) its target's page in ``numbers``."""
-    entries = [a for nav in root.iter("nav") if "toc" in (nav.get("class") or "").split() for a in nav.iter("a")]
     refs = [a for a in root.iter("a") if REF in (a.get("class") or "").split()]
-    for a in refs + entries:
+    for a in refs + contents_links(root):
         target = (a.get("href") or "")[1:]
         if a.get("data-page") is None and target in numbers:
             a.set("data-page", str(numbers[target]))
@@ -113,7 +116,7 @@ def targets_named(html: str) -> str:
     rules are the document's own, so they would outweigh print.css's."""
     doc = lxml_html.document_fromstring(html)
     refs = {a.get("href") for a in doc.find_class(REF)}
-    contents = {a.get("href") for nav in doc.find_class("toc") if nav.tag == "nav" for a in nav.iter("a")}
+    contents = {a.get("href") for a in contents_links(doc)}
     if len(contents) > NAMED:  # a rule per entry would be tried on every link of the document
         contents = set()
     rules = [

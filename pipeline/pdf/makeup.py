@@ -136,9 +136,8 @@ class Floats:
         self.settled: set[int] = set()
         self.split: set[int] = set()  # tables let break, that could not be deferred
         self.unforced: set[int] = set()  # id() of elements whose page break is not the text's (notes.py)
-        self.trying: tuple | None = (
-            None  # (page index, float, its ancestors, block moved past, block before): the last move
-        )
+        # The last move: (page index, float, its ancestors, block moved past, block before).
+        self.trying: tuple | None = None
         self.ends: dict[int, object] = {}  # page index -> the element of its last line
         self.widowed: set[int] = set()  # id() of paragraphs asked for more lines on a chapter's last page
 

@@ -8,7 +8,6 @@ the EPUB page-list and the tests use) and the folio printed on it.
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Callable
 from pathlib import Path
 

@@ -117,18 +117,20 @@ def phone_like(first: str, second: str) -> bool:
 OPERATOR_AFTER = re.compile(r"\S*[ \t\n]*[=+*/×÷<>≤≥±]")
 OPERATOR_BEFORE = re.compile(r"[=+*/×÷<>≤≥±][ \t\n]*\S*$")
 OPERANDS = re.compile(r"(?:^|\s)(?:[^\W\d_]|\d+)$")
+OPERAND = re.compile(r"[^\W\d_]|\d+")
+NEAR = 64  # characters either side of a hyphen that can tell a sum
 
 
 def minus(text: str, start: int, end: int) -> bool:
     """Whether the hyphen in ``text[start:end]`` (with any spaces round it) is a minus sign in a sum."""
-    before, after = text[:start].rstrip(), text[end:].lstrip()
+    before, after = text[max(0, start - NEAR) : start].rstrip(), text[end : end + NEAR].lstrip()
     if OPERATOR_AFTER.match(after) or OPERATOR_BEFORE.search(before):
         return True
-    right = re.match(r"\S+", after)
+    right = after.split(maxsplit=1)[0] if after else ""
     left = OPERANDS.search(before)
-    if left is None or right is None or not re.fullmatch(r"[^\W\d_]|\d+", right.group()):
+    if left is None or not OPERAND.fullmatch(right):
         return False
-    lone = [x for x in (left.group().strip(), right.group()) if not x.isdigit()]
+    lone = [x for x in (left.group().strip(), right) if not x.isdigit()]
     return len(lone) == 1  # a letter and a number: "n - 1", "2 - x"
 
 
