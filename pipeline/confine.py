@@ -9,9 +9,12 @@ a build never waits on a named pipe or a device.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import errno
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +76,31 @@ def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
     return None
 
 
+# On a cluster's worker, the files found missing: some may be files of the
+# project the task was not sent (run/remote.py).
+_missing: contextvars.ContextVar[tuple[list[str], Callable[[str], bool]] | None] = contextvars.ContextVar(
+    "missing", default=None
+)
+
+
+@contextlib.contextmanager
+def noting_missing(wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+    """Within the block, the absolute path of each file checked and found
+    missing for which wanted(path) is true, in the list given."""
+    found: list[str] = []
+    token = _missing.set((found, wanted))
+    try:
+        yield found
+    finally:
+        _missing.reset(token)
+
+
+def missing_noted() -> bool:
+    """Whether a file was found missing within noting_missing()."""
+    noting = _missing.get()
+    return noting is not None and bool(noting[0])
+
+
 def check(path: Path, within: Path, scope: str = PROJECT) -> Path | Refusal:
     """The file's real path when it may be read, or why it may not."""
     try:
@@ -101,6 +129,8 @@ def _check(path: Path, within: Path, scope: str) -> Path | Refusal:
                 "point the link at a file, or put the file in its place",
             )
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            if (noting := _missing.get()) is not None and noting[1](missing := os.path.abspath(real if link else path)):
+                noting[0].append(missing)
             dangling = link is not None and not link[2]
             return Refusal(
                 f"does not exist{through + ', which does not exist' if dangling else ''}",

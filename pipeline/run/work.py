@@ -15,6 +15,7 @@ import threading
 import traceback
 from pathlib import Path
 
+from ..confine import missing_noted
 from ..errors import BuildError, Diagnostic, Diagnostics, Exit
 from ..limits import OutOfTime
 from .failures import internal_error, no_room, out_of_memory, timed_out, unreadable, unwritable
@@ -88,6 +89,8 @@ def _make(task: Task, outcome: Outcome, staging: Path | None, say, alone: bool, 
     report = reporter(task.folder.name)  # sends only when the build shows progress bars
     report.stage("reading")
     pub = read(task, diags, report)
+    if missing_noted():
+        return  # on a cluster: it is sent again with the files it lacked, if the project has them
     if pub is None and not diags.errors:
         diags.error("the publication could not be read", task.folder)
     if pub is not None and task.press:
