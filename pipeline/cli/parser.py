@@ -92,7 +92,8 @@ def _build_options(p, formats: str = ",".join(EDITIONS)) -> None:
         "--executor",
         choices=("local", "dask"),
         default="local",
-        help="where the work runs: local processes (default) or a Dask cluster",
+        help="where the work runs: local processes (default) or a Dask cluster, whose workers need "
+        "Pressroom installed and nothing of the project (each task carries its files)",
     )
     p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     _common(p)

@@ -179,6 +179,7 @@ def _make_and_write(
         memory_limit=memory_limit,
         diags=diags,
         events=events,
+        project=project,
     ) as runner:
         for task, value in runner.run(todo.tasks):
             outcome = value if isinstance(value, Outcome) else given_none(task, value, runner.memory_limit)
@@ -191,4 +192,5 @@ def _make_and_write(
                     if failed
                     else Snapshot(slug, "written", editions=made, editions_total=made)
                 )
+        result.sent = getattr(runner, "sent", None)
     return writer.reports

@@ -1,4 +1,5 @@
-"""Where the tasks run: three executors of one protocol. Each is a context
+"""Where the tasks run: three executors of one protocol (the third, on a
+Dask cluster, is in run/cluster.py). Each is a context
 manager with `memory_limit` (the limit its workers are under, to name it
 when one is lost) and `run(tasks)`, which yields (task, its Outcome, or
 the exception its worker gave instead) as each finishes. All three run the
@@ -13,7 +14,7 @@ import functools
 import os
 from pathlib import Path
 
-from ..errors import BuildError, Diagnostics, Exit
+from ..errors import Diagnostics
 from . import progress
 from .task import Task
 from .worker import PRELOAD
@@ -123,57 +124,6 @@ class Pool:
             self.pool = self._pool(self.workers)
 
 
-class Dask:
-    """The same tasks on a Dask distributed cluster (pressroom[dask]). The
-    workers must see the project at the same path (a shared file system);
-    they send the editions back as bytes."""
-
-    memory_limit = None  # the cluster's workers have their own limits
-
-    def __init__(self, say, address: str, diags: Diagnostics):
-        self.say = say
-        try:
-            from distributed import Client
-        except ImportError:
-            diags.error(
-                "the dask executor needs the 'distributed' package",
-                hint="install it with: pip install 'pressroom[dask]'",
-            )
-            raise BuildError(diags.items, Exit.ENVIRONMENT) from None
-        try:
-            self.client = Client(address, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            diags.error(
-                f"cannot reach the Dask scheduler at {address}: {exc}",
-                hint="check the address given with --scheduler and that the scheduler is running",
-            )
-            raise BuildError(diags.items, Exit.ENVIRONMENT) from None
-        self.where = f"the Dask cluster at {address}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.client.close()
-
-    def run(self, tasks: list[Task]):
-        from distributed import as_completed
-
-        from .work import make_task
-
-        self.say(f"building {len(tasks)} publications on {self.where}")
-        from .spread import OnDask
-
-        # A book's chapters are laid out as tasks of their own, from its task.
-        futures = {self.client.submit(make_task, task, spread=OnDask(), pure=False): task for task in tasks}
-        for future in as_completed(futures):
-            try:
-                value = future.result()
-            except Exception as exc:  # noqa: BLE001 - handed to the caller as data
-                value = exc
-            yield futures[future], value
-
-
 def choose(
     kind: str,
     jobs: int | None,
@@ -185,14 +135,17 @@ def choose(
     memory_limit: int | None,
     diags: Diagnostics,
     events: progress.Sink | None = None,
+    project: Path | None = None,
 ):
     """The executor of a build: "dask", or "local" with as many worker
     processes as jobs (None: one per core) and tasks allow, and with one,
     this process (which lays a book's chapters out on that many).
     events: where the work's progress goes (None: nowhere)."""
     if kind == "dask":
-        assert scheduler, "the plan refuses the dask executor without a scheduler"
-        return Dask(say, scheduler, diags)  # progress from the parent alone: see progress.py
+        from .cluster import Dask
+
+        assert scheduler and project, "the plan refuses the dask executor without a scheduler"
+        return Dask(say, scheduler, diags, project)  # progress from the parent alone: see progress.py
     cores = jobs or os.cpu_count() or 1
     workers = min(cores, tasks)
     if workers <= 1:

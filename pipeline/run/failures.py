@@ -72,6 +72,16 @@ def stopped(task: Task, limit_mib: int | None) -> Diagnostic:
     )
 
 
+def lost_on_cluster(task: Task) -> Diagnostic:
+    return _error(
+        task,
+        f"the Dask workers building '{task.folder.name}' stopped abruptly, one after another; "
+        "its editions were not written",
+        task.folder,
+        "see the workers' logs: most often a worker runs out of memory (dask worker --memory-limit)",
+    )
+
+
 def internal_error(task: Task, exc: BaseException) -> Diagnostic:
     """A bug met while building one publication: its failure, not the build's."""
     text = str(exc)
@@ -103,7 +113,9 @@ def given_none(task: Task, exc: BaseException, memory_limit: int | None) -> Outc
     from ..limits import OutOfTime
 
     slug = task.folder.name
-    if isinstance(exc, BrokenProcessPool) or type(exc).__name__ == "KilledWorker":  # Dask's lost worker
+    if type(exc).__name__ == "KilledWorker":  # Dask gave up after losing a worker on it time after time
+        return Outcome(slug, [lost_on_cluster(task)], failure=Exit.ENVIRONMENT)
+    if isinstance(exc, BrokenProcessPool):
         return Outcome(slug, [stopped(task, memory_limit)], failure=Exit.ENVIRONMENT)
     if isinstance(exc, MemoryError):
         return Outcome(slug, [out_of_memory(task, memory_limit)], failure=Exit.ENVIRONMENT)

@@ -40,6 +40,7 @@ class BuildResult:
     up_to_date: list[str] = field(default_factory=list)  # publications whose editions were kept (the cache)
     completed: list[str] = field(default_factory=list)  # publications whose placement a stopped build left half done
     failed: dict[str, Failure] = field(default_factory=dict)  # by publication, in publication order
+    sent: int | None = None  # on a cluster: bytes of inputs sent to it (run/cluster.py)
 
     @property
     def exit_code(self) -> Exit:

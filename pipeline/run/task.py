@@ -46,6 +46,9 @@ class Outcome:
     # Exit.INTERNAL (a bug); None when the diagnostics alone decide.
     failure: Exit | None = None
     details: str | None = None  # the traceback of an internal error
+    # On a cluster: files the task found missing that it was not sent, by
+    # their place in the project; the task is tried again with them when the project has them.
+    wanted: list[str] = field(default_factory=list)
 
     def failed(self, error: Diagnostic | None, failure: Exit, details: str | None = None) -> Outcome:
         """This publication's failure: what was found so far, and the error that ended it."""

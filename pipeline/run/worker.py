@@ -32,7 +32,7 @@ PRELOAD = [
     "pipeline.archive.edition",
 ]
 _in_worker = False  # a process of its own, which the time limit may end
-one_at_a_time = threading.Lock()  # see the module's docstring
+one_at_a_time = threading.RLock()  # see the module's docstring; a cluster's task takes it before make_task
 
 
 def init_worker(parent: int | None = None, events=None) -> None:
