@@ -102,11 +102,10 @@ class Dask:
     def _report_lost(self) -> None:
         for worker, slugs in self.lost:
             names = ", ".join(sorted(slugs))
-            self.say(f"the worker {worker} was lost while building {names}; Dask ran its tasks again elsewhere")
             self.diags.warning(
                 f"the Dask worker {worker} was lost while building {names}: "
                 "Dask ran its tasks again on the other workers",
-                hint="the editions are whole; see the worker's log for why it stopped",
+                hint="the editions written are whole; see the worker's log for why it stopped",
             )
 
     def run(self, tasks: list[Task]):
