@@ -18,7 +18,9 @@ what the command does today. The workloads:
   EPUB only, and one chapter edited then rebuilt from the cache;
 - the 100-file code-heavy mdBook (bench/make_codebook.py), the real-world
   book class: EPUB only, PDF only, EPUB + PDF, and their peak memory;
-- 200 one-page articles, --jobs 1 against the default;
+- 200 one-page articles, --jobs 1 against the default, then --jobs 2
+  against a two-worker local Dask cluster with the bytes sent per
+  publication (bench/cluster.py);
 - the feature-cost table and profile of the 500-page book's print edition
   (bench/features.py); `--features` runs that alone.
 
@@ -38,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cluster import catalogue_on_cluster, write_articles  # noqa: E402 - the checkout first
 from bench.measure import (  # noqa: E402 - the checkout first, then its modules
     PYTHON,
     REPO,
@@ -181,19 +184,12 @@ def book(work: Path, pandoc: str, source: Path, label: str, targets: Targets) ->
 
 
 def catalogue(work: Path, targets: Targets) -> None:
-    folder = work / "catalogue"
-    (folder / "source").mkdir(parents=True)
-    for i in range(200):
-        article = folder / "source" / f"article-{i:03d}"
-        article.mkdir()
-        (article / "a.md").write_text(
-            f"---\ntitle: Article {i}\nlang: en\n---\n\n"
-            + "\n\n".join(["Some text of an article, sentence after sentence."] * 12)
-        )
+    folder = write_articles(work / "catalogue", 200)
     one = pressroom(folder, "--no-cache", "--format", "epub,pdf", "--jobs", "1", "-o", str(work / "c1"))
     many = pressroom(folder, "--no-cache", "--format", "epub,pdf", "-o", str(work / "c2"))
     print(f"-- 200 articles: --jobs 1 {one['wall']:.1f} s, default {many['wall']:.1f} s")
     targets.at_least("200 articles, speed-up of the default --jobs over --jobs 1", one["wall"] / many["wall"], 1.7)
+    catalogue_on_cluster(work, 200)
 
 
 def features(work: Path, source: Path, label: str, names: list[str], rounds: int, profile: bool) -> None:

@@ -21,7 +21,7 @@ from pipeline.errors import Diagnostics
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import features, make_codebook  # noqa: E402 - the bench is not a package of its own
+from bench import cluster, features, make_codebook  # noqa: E402 - the bench is not a package of its own
 from bench.measure import pandoc_input  # noqa: E402
 
 
@@ -113,3 +113,13 @@ def test_each_feature_switched_off_changes_the_print_edition(tmp_path):
         for f in ("none", "tagging (PDF/UA structure tree)")
     ]
     assert tagged == [True, False]
+
+
+@pytest.mark.fast
+def test_the_bytes_sent_to_a_cluster_count_each_distinct_file_once(tmp_path):
+    project = cluster.write_articles(tmp_path / "project", 3)
+    sent = cluster.sent_to_cluster(project)
+    assert sent == sum(len(p.read_bytes()) for p in (project / "source").rglob("*.md")) > 0
+    (project / "source/article-003").mkdir()
+    (project / "source/article-003/a.md").write_bytes((project / "source/article-000/a.md").read_bytes())
+    assert cluster.sent_to_cluster(project) == sent, "the same bytes are sent once"
