@@ -14,7 +14,7 @@ import contextvars
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,29 +76,36 @@ def _first_link(path: Path, within: Path) -> tuple[str, str, bool] | None:
     return None
 
 
-# On a cluster's worker, the files found missing: some may be files of the
-# project the task was not sent (run/remote.py).
-_missing: contextvars.ContextVar[tuple[list[str], Callable[[str], bool]] | None] = contextvars.ContextVar(
-    "missing", default=None
-)
+# On a cluster's worker (run/remote.py): which missing files to note (some
+# may be files of the project the task was not sent), the list they go
+# into, and the files the client could not read, by real path, with why.
+@dataclass
+class _AsSent:
+    wanted: Callable[[str], bool]
+    found: list[str]
+    unreadable: Mapping[str, str]
+
+
+_as_sent: contextvars.ContextVar[_AsSent | None] = contextvars.ContextVar("as_sent", default=None)
 
 
 @contextlib.contextmanager
-def noting_missing(wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+def noting_missing(wanted: Callable[[str], bool], unreadable: Mapping[str, str] | None = None) -> Iterator[list[str]]:
     """Within the block, the absolute path of each file checked and found
-    missing for which wanted(path) is true, in the list given."""
+    missing for which wanted(path) is true, in the list given; and each
+    file named in ``unreadable`` refused as unreadable, for the reason given."""
     found: list[str] = []
-    token = _missing.set((found, wanted))
+    token = _as_sent.set(_AsSent(wanted, found, unreadable or {}))
     try:
         yield found
     finally:
-        _missing.reset(token)
+        _as_sent.reset(token)
 
 
 def missing_noted() -> bool:
     """Whether a file was found missing within noting_missing()."""
-    noting = _missing.get()
-    return noting is not None and bool(noting[0])
+    sent = _as_sent.get()
+    return sent is not None and bool(sent.found)
 
 
 def check(path: Path, within: Path, scope: str = PROJECT) -> Path | Refusal:
@@ -129,8 +136,8 @@ def _check(path: Path, within: Path, scope: str) -> Path | Refusal:
                 "point the link at a file, or put the file in its place",
             )
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            if (noting := _missing.get()) is not None and noting[1](missing := os.path.abspath(real if link else path)):
-                noting[0].append(missing)
+            if (sent := _as_sent.get()) is not None and sent.wanted(missing := os.path.abspath(real if link else path)):
+                sent.found.append(missing)
             dangling = link is not None and not link[2]
             return Refusal(
                 f"does not exist{through + ', which does not exist' if dangling else ''}",
@@ -139,6 +146,8 @@ def _check(path: Path, within: Path, scope: str) -> Path | Refusal:
         return _unreadable(exc)
     if stat.S_ISDIR(status.st_mode):
         return Refusal("is a folder, not a file", "give the path of a file")
+    if (sent := _as_sent.get()) is not None and str(real) in sent.unreadable:
+        return _unreadable(OSError(errno.EACCES, sent.unreadable[str(real)]))
     if not stat.S_ISREG(status.st_mode):
         kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a plain file")
         return Refusal(f"is {kind}, not a plain file; it was not read", "put a plain file in its place")

@@ -10,6 +10,7 @@ in another process or on another machine.
 from __future__ import annotations
 
 import functools
+import threading
 import hashlib
 import logging
 from collections.abc import Callable
@@ -155,15 +156,22 @@ class Laid:
     settled: bool = True  # pages made up only once their page numbers were printed (pageloop.Runs)
 
 
-_SHEETS: dict = {}  # (project, sheets) -> what _styles gives: one book's parts in one worker share them
+_KEPT = threading.local()  # (project, sheets): what _styles gives, for the parts of a book in one thread
+_SHEETS_LOCK = threading.Lock()
 
 
 def _styles(setting: Setting):
     """The fetcher, font configuration, colour profiles and parsed sheets of a setting.
     Kept for the next document of the same setting: parsing the sheets and
     loading their fonts costs a part a quarter of a second."""
+    with _SHEETS_LOCK:  # Dask lays chapters out in threads; committed_only sets the environment
+        return _styles_of(setting)
+
+
+def _styles_of(setting: Setting):
     key = (setting.project, setting.styles, setting.sheets)
-    if key not in _SHEETS:
+    kept = _KEPT.__dict__.setdefault("sheets", {})
+    if key not in kept:
         fetcher = ProjectFetcher(setting.project)
         # One font configuration for every sheet and the document: without it
         # WeasyPrint ignores @font-face, and the machine's fonts set the text.
@@ -176,9 +184,9 @@ def _styles(setting: Setting):
             # A colour profile (the press's) is not the same bytes once a
             # document has used it: each document has its own.
             return found
-        _SHEETS.clear()
-        _SHEETS[key] = found
-    return _SHEETS[key]
+        kept.clear()
+        kept[key] = found
+    return kept[key]
 
 
 def lay_out(setting: Setting, source, on_page: Callable[[int], None] | None = None) -> Laid:

@@ -48,6 +48,8 @@ class Dask:
             raise BuildError(diags.items, Exit.ENVIRONMENT) from None
         self.where = f"the Dask cluster at {address}"
         self.sent = 0  # bytes of blobs sent to the cluster
+        self.prefix = f"pressroom-{uuid.uuid4().hex[:12]}-"  # of this build's task keys
+        self.published: set[str] = set()  # the names of the blobs this build publishes
         self.lost: list[tuple[str, set[str]]] = []  # (worker, the publications it was building)
         self._lock = threading.Lock()
 
@@ -63,30 +65,35 @@ class Dask:
     def __exit__(self, *exc):
         try:
             self._report_lost()
+            for name in list(self.published):  # the cluster lets the blobs go
+                self._unpublish(name)
             self.client.unsubscribe_topic("all")
         finally:
             self.client.close()
 
-    def _check_versions(self) -> None:
-        """Every worker runs this Pressroom, before anything is sent."""
-        from .remote import version
+    def _unpublish(self, name: str) -> None:
+        self.client.unpublish_dataset(name)
+        self.published.discard(name)
 
-        try:
-            found = self.client.run(version)
-        except Exception as exc:  # noqa: BLE001 - a worker without Pressroom cannot unpickle the call
-            self.diags.error(
-                f"the workers of {self.where} cannot run Pressroom: {type(exc).__name__}: {exc}",
-                hint=f"install Pressroom {__version__} on every worker (pip install 'pressroom[dask]=={__version__}')",
-            )
-            raise BuildError(self.diags.items, Exit.ENVIRONMENT) from None
-        other = {worker: v for worker, v in found.items() if v != __version__}
-        for worker, theirs in sorted(other.items()):
-            self.diags.error(
-                f"the worker {worker} runs Pressroom {theirs} and this build Pressroom {__version__}: "
-                "its editions would not be those of this version",
-                hint=f"install Pressroom {__version__} on every worker, or Pressroom {theirs} here",
-            )
-        if other:
+    def _check_versions(self) -> None:
+        """Every worker runs this Pressroom, before anything is sent. Asked
+        through the standard library, so that a worker of any version answers."""
+        import importlib.metadata
+
+        found = self.client.run(importlib.metadata.version, "pressroom", on_error="return")
+        for worker, theirs in sorted(found.items()):
+            if isinstance(theirs, BaseException):
+                self.diags.error(
+                    f"the worker {worker} of {self.where} cannot run Pressroom: {type(theirs).__name__}: {theirs}",
+                    hint=f"install Pressroom {__version__} on every worker (pip install 'pressroom[dask]=={__version__}')",
+                )
+            elif theirs != __version__:
+                self.diags.error(
+                    f"the worker {worker} runs Pressroom {theirs} and this build Pressroom {__version__}: "
+                    "its editions would not be those of this version",
+                    hint=f"install Pressroom {__version__} on every worker, or Pressroom {theirs} here",
+                )
+        if self.diags.errors:
             raise BuildError(self.diags.items, Exit.ENVIRONMENT)
 
     def _event(self, event) -> None:
@@ -94,7 +101,7 @@ class Dask:
         _, message = event
         if not isinstance(message, dict) or message.get("action") != "remove-worker" or message.get("expected"):
             return
-        slugs = {_slug(key) for key in message.get("processing-tasks", ())} - {None}
+        slugs = {_slug(key, self.prefix) for key in message.get("processing-tasks", ())} - {None}
         if slugs:
             with self._lock:
                 self.lost.append((str(message.get("worker", "a worker")), slugs))  # type: ignore[arg-type]
@@ -109,7 +116,7 @@ class Dask:
             )
 
     def run(self, tasks: list[Task]):
-        from distributed import as_completed
+        from distributed import Future, as_completed
 
         self.say(f"building {len(tasks)} publications on {self.where}")
         collector = Collector(self.project)
@@ -117,33 +124,38 @@ class Dask:
         window = max(4, 2 * threads)
         waiting = list(reversed(tasks))
         running: dict = {}  # future: (task, inputs)
-        blobs: dict[str, list] = {}  # digest: [its future, the running tasks that need it, tasks so far]
+        blobs: dict[str, Future] = {}  # digest: the task holding it on the cluster
+        running_with: dict[str, int] = {}  # digest: the running tasks that need it
+        used_by: dict[str, set[str]] = {}  # digest: the publications that needed it so far
         done = as_completed()
 
         def submit(task: Task, inputs: Inputs) -> None:
             from .remote import build
 
             needed = sorted(inputs.blobs())
+            new = {d: collector.read(d) for d in needed if d not in blobs}  # first, as it may fail
+            for digest, data in new.items():
+                self.sent += len(data)
+                blobs[digest] = self._blob(digest, data)
+                # Named, so that a worker lacking it fetches it (run/sandbox.py).
+                self.client.publish_dataset(blobs[digest], name=self.prefix + "blob-" + digest)
+                self.published.add(self.prefix + "blob-" + digest)
             for digest in needed:
-                if digest not in blobs:
-                    data = collector.read(digest)
-                    self.sent += len(data)
-                    blobs[digest] = [self._blob(digest, data), 0, 0]
-                blobs[digest][1] += 1
-                blobs[digest][2] += 1
-            key = f"pressroom-task-{task.folder.name}-{uuid.uuid4().hex}"
-            future = self.client.submit(
-                build, task, inputs, {d: blobs[d][0] for d in needed}, __version__, key=key, pure=False
-            )
+                running_with[digest] = running_with.get(digest, 0) + 1
+                used_by.setdefault(digest, set()).add(task.folder.name)
+            key = f"{self.prefix}task-{task.folder.name}-{uuid.uuid4().hex}"
+            # The blobs are not the task's arguments: its worker fetches those it lacks (run/sandbox.py).
+            future = self.client.submit(build, task, inputs, __version__, self.prefix, key=key, pure=False)
             running[future] = (task, inputs)
             done.add(future)
 
         def let_go(digests: set[str]) -> None:
-            """A blob of one task alone goes once it is done; one that tasks share stays for the build."""
+            """A blob of one publication alone goes once its task is done; one they share stays for the build."""
             for digest in digests:
-                blobs[digest][1] -= 1
-                if not blobs[digest][1] and blobs[digest][2] == 1:
-                    del blobs[digest]
+                running_with[digest] -= 1
+                if not running_with[digest] and len(used_by[digest]) == 1:
+                    self._unpublish(self.prefix + "blob-" + digest)
+                    del blobs[digest], running_with[digest]
 
         def fill() -> list[tuple[Task, Outcome]]:
             unread = []
@@ -184,7 +196,8 @@ class Dask:
         # A blob is a task of its own, so that the cluster can make it again
         # if the worker holding it is lost; some are larger than Dask expects a task to be.
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "4GiB"}):
-            return self.client.submit(given, data, key=blob_key(digest), pure=False)
+            # Before the tasks waiting for it.
+            return self.client.submit(given, data, key=blob_key(digest), pure=False, priority=10)
 
 
 def _dated(task: Task) -> Task:
@@ -197,11 +210,12 @@ def _dated(task: Task) -> Task:
     return dataclasses.replace(task, epoch=str(fixed[1])) if fixed is not None else task
 
 
-def _slug(key) -> str | None:
-    """The publication of one of this build's tasks, from its key."""
+def _slug(key, prefix: str) -> str | None:
+    """The publication of one of this build's tasks, from its key
+    (prefix + "task-<slug>-<id>" or "part-<slug>-<chapter>-<id>")."""
     name = key if isinstance(key, str) else str(key)
-    for prefix in ("pressroom-task-", "pressroom-part-"):
-        if name.startswith(prefix):
-            rest = name[len(prefix) :].rsplit("-", 1)[0]
-            return rest.rsplit("-", 1)[0] if prefix == "pressroom-part-" else rest
-    return None
+    if not name.startswith(prefix):
+        return None
+    kind, _, rest = name[len(prefix) :].partition("-")
+    rest = rest.rsplit("-", 1)[0]
+    return rest.rsplit("-", 1)[0] if kind == "part" else rest

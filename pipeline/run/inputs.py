@@ -1,8 +1,9 @@
 """What a task on a cluster is sent (run/remote.py): the files of its
 publication as entries by their place in the project, each file named by
-the digest of its bytes. The bytes travel once per build and worker as
-blobs; a worker rebuilds the project's part a task needs from them
-(run/sandbox.py) and reads nothing else.
+the digest of its bytes. The bytes reach the cluster once per build, as
+blobs, and each worker once (it keeps them); a worker rebuilds the
+project's part a task needs from them (run/sandbox.py) and reads nothing
+else.
 
 A task is sent its publication's folder and the project's styles/. A
 file the sources name elsewhere in the project (a shared image, an
@@ -13,6 +14,7 @@ worker refuses what the build here would refuse, for the same reason.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -22,6 +24,7 @@ from pathlib import Path
 from .. import styles
 
 FILE, HOUSE, LINK, FOLDER, OTHER, ABSENT = "file", "house", "link", "folder", "other", "absent"
+UNREADABLE = "unreadable"  # a file this machine may not read: the worker refuses it as the build here would
 
 
 def blob_key(digest: str) -> str:
@@ -36,8 +39,8 @@ def given(data: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # one of the six above; HOUSE: a styles/ file with the bytes of the house's, not sent
-    data: str = ""  # the digest of a FILE or HOUSE, the text of a LINK
+    kind: str  # one of the seven above; HOUSE: a styles/ file with the bytes of the house's, not sent
+    data: str = ""  # the digest of a FILE or HOUSE, the text of a LINK, why an UNREADABLE file is
     mtime: int = 0  # a FILE's time: a publication with neither date nor commit is dated by its newest file
 
 
@@ -51,7 +54,7 @@ class Inputs:
         h = hashlib.sha256()
         for rel in sorted(self.entries):
             e = self.entries[rel]
-            h.update(f"{rel}\0{e.kind}\0{e.data}\0{e.mtime}\n".encode())
+            h.update(f"{rel}\0{e.kind}\0{e.data}\0{e.mtime}\n".encode("utf-8", "surrogateescape"))
         return h.hexdigest()
 
     def blobs(self) -> set[str]:
@@ -76,16 +79,31 @@ class Collector:
         return found
 
     def add(self, found: Inputs, wanted: list[str]) -> bool:
-        """Add the files a worker found missing; whether any was new to the task."""
+        """Add the files a worker found missing; whether any was new to the task.
+        A link on the way is sent as a link (with what it leads to, when that
+        is in the project), never followed out of it."""
         before = len(found.entries)
         for rel in wanted:
-            if _safe(rel) and rel not in found.entries:
-                self._add(found, self.project / rel)
+            if not _safe(rel) or rel in found.entries:
+                continue
+            path = self.project
+            for part in rel.split("/"):
+                path = path / part
+                if os.path.islink(path):
+                    self._add(found, path)
+                    break
+            else:
+                self._add(found, path)
                 found.entries.setdefault(rel, Entry(ABSENT))
         return len(found.entries) > before
 
     def read(self, digest: str) -> bytes:
-        return self.paths[digest].read_bytes()
+        """The bytes of a digest, read again: a file changed since it was hashed is refused."""
+        path = self.paths[digest]
+        data = _read(path)
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise OSError(errno.ESTALE, "the file changed while the build ran", str(path))
+        return data
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.project).as_posix()
@@ -123,8 +141,9 @@ class Collector:
         text = os.readlink(path)
         target = Path(os.path.realpath(path))
         inside = target.is_relative_to(self.real)
-        if inside and os.path.isabs(text):
-            # Made relative, so that it leads to the same file in the worker's copy.
+        if inside:
+            # Made relative, straight to its file, so that it leads to the same
+            # file in the worker's copy (which has another place, and no links on the way).
             text = os.path.relpath(self.project / target.relative_to(self.real), path.parent)
         found.entries[rel] = Entry(LINK, text)
         if inside and target != self.real:
@@ -135,9 +154,9 @@ class Collector:
         digest = self._known.get(known)
         if digest is None:
             try:
-                digest = self._known[known] = _digest(path)
-            except OSError:
-                return Entry(ABSENT)  # unreadable here: the worker reports it missing
+                digest = self._known[known] = hashlib.sha256(_read(path)).hexdigest()
+            except OSError as exc:
+                return Entry(UNREADABLE, exc.strerror or str(exc))
         if rel.startswith(styles.STYLES + "/") and self._house.get(rel[len(styles.STYLES) + 1 :]) == digest:
             return Entry(HOUSE, digest)
         self.paths.setdefault(digest, path)
@@ -145,11 +164,16 @@ class Collector:
 
 
 def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return hashlib.sha256(_read(path)).hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    """A plain file's bytes: a link or a pipe put in its place is not followed nor waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a plain file", str(path))
+        return handle.read()
 
 
 def _safe(rel: str) -> bool:

@@ -5,9 +5,9 @@ page counts (parts.Counts), shared by every process that lays them out.
 
 - ``Local``: worker processes of this machine, started when a book first
   needs them (an article never does), each under the build's memory limit;
-- ``OnDask``: the cluster's workers, from the task of the publication
-  (which leaves its worker's thread while it waits), each part with the
-  blobs the publication was sent.
+- ``OnDask`` (run/remote.py): the cluster's workers, from the task of the
+  publication (which leaves its worker's thread while it waits), each part
+  with the blobs the publication was sent.
 
 Without a spread the parts are laid out in the publication's own process.
 """
@@ -125,45 +125,3 @@ class _DaskStore:
 
     def wait_for(self, key):
         return self._variable(key).get()
-
-
-class OnDask:
-    """The parts on the Dask cluster, submitted from the publication's own
-    task. sent: what that task was sent (run/remote.py), as (inputs, the
-    cluster's key of each blob, the place of the task's copy of the project,
-    the publication's name): a part laid out on another worker makes its own
-    copy from the same blobs."""
-
-    def __init__(self, memory_limit: int | None, sent: tuple):
-        self.memory_limit, self.sent = memory_limit, sent
-
-    def store(self):
-        from distributed import get_client
-
-        return _DaskStore(get_client())
-
-    def __call__(self, jobs):
-        from distributed import Future, as_completed, worker_client
-
-        from .remote import lay_out_part
-
-        inputs, keys, origin, slug = self.sent
-        with worker_client() as client:
-            blobs = {digest: Future(key, client) for digest, key in keys.items()}
-            futures = [
-                client.submit(
-                    lay_out_part,
-                    job,
-                    self.memory_limit,
-                    inputs,
-                    blobs,
-                    origin,
-                    key=f"pressroom-part-{slug}-{job.index}-{uuid.uuid4().hex}",
-                )
-                for job in jobs
-            ]
-            for future in as_completed(futures):
-                yield future.result()
-
-    def close(self) -> None:
-        pass
