@@ -1,7 +1,8 @@
-"""A Dask worker for the cluster tests that cannot open, list or stat
-anything under the folders named in PRESSROOM_TEST_UNREADABLE (the
-client's project): what a task reads must come from what it was sent.
-Any such attempt raises, and the task fails with it.
+"""A Dask worker for the cluster tests that cannot open, list, copy or
+link anything under the folders named in PRESSROOM_TEST_UNREADABLE (the
+client's project), nor run a program there: what a task reads must come
+from what it was sent. Any such attempt raises, and the task fails with
+it (Python's audit hooks see no stat() or readlink(): those pass).
 """
 
 import os
@@ -12,7 +13,9 @@ _EVENTS = {"open", "os.listdir", "os.scandir", "os.chdir", "shutil.copyfile", "o
 
 
 def _guard(event: str, args: tuple) -> None:
-    if event not in _EVENTS:
+    if event == "subprocess.Popen":  # (executable, args, cwd, env): git run in the client's folder
+        args = (args[2],)
+    elif event not in _EVENTS:
         return
     for arg in args[:2]:
         if isinstance(arg, (str, bytes, os.PathLike)):

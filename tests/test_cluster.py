@@ -8,6 +8,7 @@ during a build costs nothing but its time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ distributed = pytest.importorskip("distributed")
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GENERATED = 4
+OWN_FONT = "styles/fonts/own/Own-Bold.ttf"
 # A shared image, outside the publications' folders: sent when a worker finds it missing.
 FIGURE = "![A preview of a page](../../shared/preview.png)\n"
 
@@ -54,6 +56,9 @@ def catalogue(tmp_path_factory):
     for name in ("mali-mass-protests-and-coup", "pressroom-manual"):
         shutil.copytree(REPO / "source" / name, project / "source" / name)
     shutil.copytree(REPO / "styles", project / "styles")
+    # A font of the project's own (a house font under another name): sent, as the house's are not.
+    (project / OWN_FONT).parent.mkdir()
+    shutil.copyfile(REPO / "styles/fonts/dejavu/DejaVuSerif-Bold.ttf", project / OWN_FONT)
     with (project / "styles/base.css").open("a", encoding="utf-8") as sheet:
         sheet.write("\n/* the project's own */\nblockquote { font-style: italic; }\n")
     return project
@@ -70,6 +75,13 @@ def local_sums(catalogue, tmp_path_factory):
 def _sums(out: Path) -> dict[str, str]:
     lines = (out / "SHA256SUMS").read_text().splitlines()
     return {name.lstrip("*"): digest for digest, name in (line.split(maxsplit=1) for line in lines)}
+
+
+def _fetched() -> dict[str, int]:
+    """On a worker: how many times it fetched each blob from the cluster."""
+    from pipeline.run import sandbox
+
+    return dict(sandbox.fetched)
 
 
 class Cluster:
@@ -181,7 +193,15 @@ def test_a_catalogue_built_on_workers_that_share_no_files_has_the_bytes_of_a_loc
     assert sorted(line for line in said if "sent again" in line) == [
         f"generated-{n}: sent again with the files it names outside its folder" for n in (1, 3)
     ], said
-    assert result.sent and result.sent < 2**20, "the house fonts are not sent; the rest once"
+    font = (catalogue / OWN_FONT).read_bytes()
+    assert len(font) < result.sent < len(font) + 2**20, "the house fonts are not sent; the rest once"
+    # Every publication's task needs the project's font: each worker fetched it once at most, and kept it.
+    digest = hashlib.sha256(font).hexdigest()
+    with distributed.Client(cluster.address, timeout="30s") as client:
+        fetched = client.run(_fetched)
+    assert any(fetched.values()), "the workers fetched the blobs they lacked"
+    assert all(n == 1 for counts in fetched.values() for n in counts.values()), fetched
+    assert any(digest in counts for counts in fetched.values()), fetched
     for name in ("left", "right"):
         assert "client's project" not in cluster.log(name)
 
@@ -214,7 +234,7 @@ def test_a_worker_killed_during_a_build_costs_only_its_time(catalogue, local_sum
     with distributed.Client(cluster.address, timeout="30s") as watcher:
         doomed = next(a for a, w in watcher.scheduler_info()["workers"].items() if w["name"] == "doomed")
         deadline = time.monotonic() + 120
-        while not any(str(k).startswith("pressroom-task-") for k in watcher.processing([doomed]).get(doomed, ())):
+        while not any("-task-generated-" in str(k) for k in watcher.processing([doomed]).get(doomed, ())):
             assert time.monotonic() < deadline, "no task reached the doomed worker"
             time.sleep(0.2)
     os.killpg(cluster.processes["doomed"].pid, signal.SIGKILL)
@@ -259,14 +279,44 @@ def test_a_file_the_project_lacks_or_that_leads_out_is_reported_as_in_a_local_bu
 
 
 def test_workers_of_another_version_stop_the_build_before_anything_is_sent(tmp_path, monkeypatch):
-    from pipeline.run import remote
+    import importlib.metadata
 
-    project = make_project(tmp_path / "project", {"source/pub/a.md": "# A\n"})
-    monkeypatch.setattr(remote, "__version__", "0.0.1-other")  # what the (in-process) workers answer
+    project = make_project(tmp_path / "project", {"source/pub/a.md": "---\ntitle: A\n---\n\nText.\n"})
+    installed = importlib.metadata.version
+    # What the (in-process) workers answer when asked their version.
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.0.1-other" if name == "pressroom" else installed(name)
+    )
     with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         with pytest.raises(BuildError) as stopped:
             pipeline.build(project, executor="dask", scheduler=cluster.scheduler_address)
     message = stopped.value.diagnostics[0].message
-    assert "0.0.1-other" in message and f"Pressroom {pipeline.__version__}" in message, message
+    assert "Pressroom 0.0.1-other" in message and f"Pressroom {pipeline.__version__}" in message, message
     assert stopped.value.result is None, "nothing was attempted"
-    assert not (project / "dist").exists()
+
+
+def test_a_book_and_an_article_on_one_single_threaded_worker_do_not_wait_for_each_other(tmp_path):
+    """The book holds the worker's building lock while its chapters, tasks
+    of their own, wait for a thread: the article's task waits for the lock
+    outside the worker's only thread."""
+    from test_parts import book_files
+
+    files = {**book_files(), "source/z-article/a.md": "---\ntitle: An article\nlang: en\n---\n\nIts one paragraph.\n"}
+    project = make_project(tmp_path / "project", files)
+    done: dict = {}
+
+    def build(address: str) -> None:
+        try:
+            with source_date_epoch():
+                done["result"] = pipeline.build(project, formats=("pdf",), executor="dask", scheduler=address)
+        except BuildError as exc:
+            done["result"] = exc.result or exc
+
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        builder = threading.Thread(target=build, args=(cluster.scheduler_address,), daemon=True)
+        builder.start()
+        builder.join(timeout=300)
+        assert not builder.is_alive(), "the build is stuck: a task waits for the lock in the worker's only thread"
+    assert {o.publication for o in done["result"].outputs} == {"parted", "z-article"}, done["result"]

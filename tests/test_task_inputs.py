@@ -13,7 +13,7 @@ from conftest import REPO, make_project
 
 from pipeline import confine
 from pipeline.run import remote, sandbox
-from pipeline.run.inputs import ABSENT, FILE, FOLDER, HOUSE, LINK, OTHER, Collector, Entry, Inputs
+from pipeline.run.inputs import ABSENT, FILE, FOLDER, HOUSE, LINK, OTHER, UNREADABLE, Collector, Entry, Inputs
 from pipeline.run.task import Task
 from pipeline.version import __version__
 
@@ -36,6 +36,12 @@ def _project(tmp_path: Path) -> Path:
     os.symlink("/etc/hostname", project / "source/pub/outside.txt")
     os.mkfifo(project / "source/pub/pipe")
     return project
+
+
+def _keep(collector: Collector, found: Inputs) -> None:
+    """The task's blobs in this worker's store, as fetching them from a cluster leaves them."""
+    for digest in found.blobs():
+        sandbox.keep(digest, collector.read(digest))
 
 
 def test_a_task_is_sent_its_folder_and_the_styles_and_nothing_else(tmp_path):
@@ -82,8 +88,8 @@ def test_a_worker_makes_the_project_part_again_from_the_blobs(tmp_path):
     project = _project(tmp_path)
     collector = Collector(project)
     found = collector.inputs(project / "source/pub")
-    blobs = {d: collector.read(d) for d in found.blobs()}
-    with sandbox.held(found, blobs) as root:
+    _keep(collector, found)
+    with sandbox.held(found) as root:
         assert (root / "source/pub/a.md").read_text() == "# A\n"
         assert (root / "source/pub/logo.png").read_bytes() == b"logo"
         assert os.readlink(root / "source/pub/outside.txt") == "/etc/hostname"
@@ -94,7 +100,7 @@ def test_a_worker_makes_the_project_part_again_from_the_blobs(tmp_path):
         # Confinement holds there as here: the link out is refused.
         refused = confine.check(root / "source/pub/outside.txt", root)
         assert isinstance(refused, confine.Refusal) and "outside the project" in refused.reason
-        with sandbox.held(found, blobs) as again:
+        with sandbox.held(found) as again:
             assert again == root, "the other chapters of a book use the same copy"
 
 
@@ -103,10 +109,12 @@ def test_a_file_found_missing_is_noted_only_when_the_task_was_not_sent_it(tmp_pa
     collector = Collector(project)
     found = collector.inputs(project / "source/pub")
     collector.add(found, ["nowhere/c.png"])
-    with sandbox.held(found, {d: collector.read(d) for d in found.blobs()}) as root:
+    _keep(collector, found)
+    with sandbox.held(found) as root:
         with confine.noting_missing(sandbox.not_sent(root, found)) as missing:
             confine.check(root / "nowhere/c.png", root)  # known absent: the project lacks it too
             confine.check(root / "source/other/b.md", root)  # not sent: the project may have it
+            confine.check(root / "source/pub/typo.png", root)  # in a folder sent whole: it is not there
             confine.check(tmp_path / "elsewhere.md", root)  # outside the copy: never asked for
             assert confine.missing_noted()
         assert [sandbox.place(root, p) for p in missing] == ["source/other/b.md"]
@@ -116,7 +124,7 @@ def test_a_file_found_missing_is_noted_only_when_the_task_was_not_sent_it(tmp_pa
 def test_a_worker_of_another_version_names_both(tmp_path):
     project = _project(tmp_path)
     task = Task(project, project / "source/pub", ("epub",))
-    outcome = remote.build(task, Inputs(), {}, "0.0.1-other")
+    outcome = remote.build(task, Inputs(), "0.0.1-other", "pressroom-test-")
     assert outcome.failure is not None and not outcome.editions
     message = outcome.diagnostics[0].message
     assert f"Pressroom {__version__}" in message and "0.0.1-other" in message
@@ -155,12 +163,74 @@ def test_a_publication_task_finds_only_its_own_files_where_the_last_one_was_buil
     project = _project(tmp_path)
     collector = Collector(project)
     first, second = collector.inputs(project / "source/pub"), collector.inputs(project / "source/other")
-    root = sandbox.publication(first, {d: collector.read(d) for d in first.blobs()})
+    _keep(collector, first)
+    _keep(collector, second)
+    root = sandbox.publication(first)
     (root / ".cache/pressroom").mkdir(parents=True)
     (root / ".cache/pressroom/kept.json").write_text("{}")
     assert (root / "source/pub/a.md").exists()
-    again = sandbox.publication(second, {d: collector.read(d) for d in second.blobs()})
+    again = sandbox.publication(second)
     assert again == root, "the same place: what was parsed for the last one serves this one"
     assert (root / "source/other/b.md").read_text() == "# B\n"
     assert not (root / "source/pub").exists() and not (root / "shared").exists(), "nothing of the last task is left"
-    assert (root / ".cache/pressroom/kept.json").exists(), "the build's own cache stays"
+    assert not (root / ".cache").exists(), "nor what the last build kept: a task reads only what it was sent"
+
+
+def test_a_file_wanted_through_a_link_is_never_read_past_the_link(tmp_path):
+    project = _project(tmp_path)
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private/notes.md").write_text("secret")
+    os.symlink(tmp_path / "private", project / "shared/ext")
+    collector = Collector(project)
+    found = collector.inputs(project / "source/pub")
+    assert collector.add(found, ["shared/ext/notes.md"])
+    assert found.entries["shared/ext"] == Entry(LINK, str(tmp_path / "private"))
+    assert "shared/ext/notes.md" not in found.entries
+    assert all(b"secret" != collector.read(d) for d in found.blobs())
+    assert not collector.add(found, ["shared/ext/notes.md"]), "the link was sent: nothing more to send"
+
+
+def test_a_link_inside_the_project_leads_straight_to_its_file_in_the_copy(tmp_path):
+    project = _project(tmp_path)
+    # Through the project's own place: fine here, outside the worker's copy there.
+    os.symlink(f"../../../{project.name}/shared/logo.png", project / "source/pub/roundabout.png")
+    found = Collector(project).inputs(project / "source/pub")
+    assert found.entries["source/pub/roundabout.png"] == Entry(LINK, "../../shared/logo.png")
+
+
+def test_a_file_this_machine_cannot_read_is_refused_on_the_worker_as_here(tmp_path, monkeypatch):
+    from pipeline.run import inputs as inputs_module
+
+    project = _project(tmp_path)
+    locked = project / "source/pub/locked.md"
+    locked.write_text("# Locked\n")
+    here = confine.check(locked, project)
+    real_read = inputs_module._read
+
+    def read(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(inputs_module, "_read", read)
+    collector = Collector(project)
+    found = collector.inputs(project / "source/pub")
+    assert found.entries["source/pub/locked.md"].kind == UNREADABLE
+    _keep(collector, found)
+    with sandbox.held(found) as root:
+        assert (root / "source/pub/locked.md").exists(), "listed as in the project"
+        with confine.noting_missing(sandbox.not_sent(root, found), sandbox.unreadable_in(root, found)):
+            there = confine.check(root / "source/pub/locked.md", root)
+    assert isinstance(here, Path), "readable here: the test stands in for a file the user may not read"
+    assert isinstance(there, confine.Refusal) and there.reason == "cannot be read: permission denied"
+
+
+def test_a_file_missing_under_a_file_does_not_stop_the_copy(tmp_path):
+    project = _project(tmp_path)
+    collector = Collector(project)
+    found = collector.inputs(project / "source/pub")
+    collector.add(found, ["source/pub/a.md/x.png"])
+    assert found.entries["source/pub/a.md/x.png"] == Entry(ABSENT)
+    _keep(collector, found)
+    with sandbox.held(found) as root:
+        assert (root / "source/pub/a.md").is_file()
