@@ -77,6 +77,21 @@ def _sums(out: Path) -> dict[str, str]:
     return {name.lstrip("*"): digest for digest, name in (line.split(maxsplit=1) for line in lines)}
 
 
+def _on(cluster: Cluster, project: Path, publications, out: Path, **how):
+    """A cold build of every edition on the cluster, dated as a local build without SOURCE_DATE_EPOCH."""
+    with source_date_epoch(None):
+        return pipeline.build(
+            project,
+            publications,
+            out_dir=out,
+            formats=("epub", "pdf", "archive"),
+            executor="dask",
+            scheduler=cluster.address,
+            use_cache=False,
+            **how,
+        )
+
+
 def _fetched() -> dict[str, int]:
     """On a worker: how many times it fetched each blob from the cluster."""
     from pipeline.run import sandbox
@@ -174,16 +189,7 @@ def test_a_catalogue_built_on_workers_that_share_no_files_has_the_bytes_of_a_loc
     out = tmp_path / "dist"
     said: list[str] = []
     try:
-        with source_date_epoch(None):
-            result = pipeline.build(
-                catalogue,
-                out_dir=out,
-                formats=("epub", "pdf", "archive"),
-                executor="dask",
-                scheduler=cluster.address,
-                use_cache=False,
-                progress=said.append,
-            )
+        result = _on(cluster, catalogue, None, out, progress=said.append)
     except BuildError as exc:
         pytest.fail("\n".join(str(f.details or f.diagnostics) for f in exc.result.failed.values()))
     sums = _sums(out)
@@ -216,16 +222,7 @@ def test_a_worker_killed_during_a_build_costs_only_its_time(catalogue, local_sum
 
     def build() -> None:
         try:
-            with source_date_epoch(None):
-                done["result"] = pipeline.build(
-                    catalogue,
-                    generated,
-                    out_dir=out,
-                    formats=("epub", "pdf", "archive"),
-                    executor="dask",
-                    scheduler=cluster.address,
-                    use_cache=False,
-                )
+            done["result"] = _on(cluster, catalogue, generated, out)
         except BuildError as exc:  # pragma: no cover - reported by the assertion below
             done["error"] = exc
 

@@ -49,7 +49,7 @@ class Dask:
         self.where = f"the Dask cluster at {address}"
         self.sent = 0  # bytes of blobs sent to the cluster
         self.prefix = f"pressroom-{uuid.uuid4().hex[:12]}-"  # of this build's task keys
-        self.published: set[str] = set()  # the names of the blobs this build publishes
+        self.blobs: dict = {}  # digest: the task holding it on the cluster, published under _name(digest)
         self.lost: list[tuple[str, set[str]]] = []  # (worker, the publications it was building)
         self._lock = threading.Lock()
 
@@ -65,15 +65,19 @@ class Dask:
     def __exit__(self, *exc):
         try:
             self._report_lost()
-            for name in list(self.published):  # the cluster lets the blobs go
-                self._unpublish(name)
+            for digest in list(self.blobs):  # the cluster lets the blobs go
+                self._let_go(digest)
             self.client.unsubscribe_topic("all")
         finally:
             self.client.close()
 
-    def _unpublish(self, name: str) -> None:
-        self.client.unpublish_dataset(name)
-        self.published.discard(name)
+    def _name(self, digest: str) -> str:
+        """The name a blob is published under for this build's workers (run/sandbox.py fetches it)."""
+        return f"{self.prefix}blob-{digest}"
+
+    def _let_go(self, digest: str) -> None:
+        self.client.unpublish_dataset(self._name(digest))
+        del self.blobs[digest]
 
     def _check_versions(self) -> None:
         """Every worker runs this Pressroom, before anything is sent. Asked
@@ -116,7 +120,7 @@ class Dask:
             )
 
     def run(self, tasks: list[Task]):
-        from distributed import Future, as_completed
+        from distributed import as_completed
 
         self.say(f"building {len(tasks)} publications on {self.where}")
         collector = Collector(self.project)
@@ -124,7 +128,6 @@ class Dask:
         window = max(4, 2 * threads)
         waiting = list(reversed(tasks))
         running: dict = {}  # future: (task, inputs)
-        blobs: dict[str, Future] = {}  # digest: the task holding it on the cluster
         running_with: dict[str, int] = {}  # digest: the running tasks that need it
         used_by: dict[str, set[str]] = {}  # digest: the publications that needed it so far
         done = as_completed()
@@ -133,13 +136,10 @@ class Dask:
             from .remote import build
 
             needed = sorted(inputs.blobs())
-            new = {d: collector.read(d) for d in needed if d not in blobs}  # first, as it may fail
+            new = {d: collector.read(d) for d in needed if d not in self.blobs}  # first, as it may fail
             for digest, data in new.items():
                 self.sent += len(data)
-                blobs[digest] = self._blob(digest, data)
-                # Named, so that a worker lacking it fetches it (run/sandbox.py).
-                self.client.publish_dataset(blobs[digest], name=self.prefix + "blob-" + digest)
-                self.published.add(self.prefix + "blob-" + digest)
+                self._blob(digest, data)
             for digest in needed:
                 running_with[digest] = running_with.get(digest, 0) + 1
                 used_by.setdefault(digest, set()).add(task.folder.name)
@@ -154,8 +154,8 @@ class Dask:
             for digest in digests:
                 running_with[digest] -= 1
                 if not running_with[digest] and len(used_by[digest]) == 1:
-                    self._unpublish(self.prefix + "blob-" + digest)
-                    del blobs[digest], running_with[digest]
+                    self._let_go(digest)
+                    del running_with[digest]
 
         def fill() -> list[tuple[Task, Outcome]]:
             unread = []
@@ -190,14 +190,16 @@ class Dask:
             yield from fill()
         self.say(f"sent {self.sent / 2**20:.1f} MiB of inputs to the cluster for {len(tasks)} publications")
 
-    def _blob(self, digest: str, data: bytes):
+    def _blob(self, digest: str, data: bytes) -> None:
+        """A blob on the cluster, published so that a worker lacking it fetches it.
+        It is a task of its own, so that the cluster can make it again if
+        the worker holding it is lost; it runs before the tasks that wait for it."""
         import dask
 
-        # A blob is a task of its own, so that the cluster can make it again
-        # if the worker holding it is lost; some are larger than Dask expects a task to be.
+        # Some blobs are larger than Dask expects a task to be.
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "4GiB"}):
-            # Before the tasks waiting for it.
-            return self.client.submit(given, data, key=blob_key(digest), pure=False, priority=10)
+            self.blobs[digest] = self.client.submit(given, data, key=blob_key(digest), pure=False, priority=10)
+        self.client.publish_dataset(self.blobs[digest], name=self._name(digest))
 
 
 def _dated(task: Task) -> Task:

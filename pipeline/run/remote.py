@@ -1,8 +1,9 @@
 """The work on a cluster's worker, which has Pressroom installed and
 nothing of the project: a publication's task, and a chapter part of a
 book set in parts, each built in a folder made from the blobs of its
-inputs (run/sandbox.py), fetched from the cluster when the worker lacks them. What comes back speaks of the project, not of that
-folder: its diagnostics are located in the project as here.
+inputs (run/sandbox.py), fetched from the cluster when the worker lacks
+them. What comes back speaks of the project, not of that folder: its
+diagnostics are located in the project as here.
 """
 
 from __future__ import annotations
@@ -18,10 +19,6 @@ from ..version import __version__
 from . import sandbox
 from .inputs import Inputs
 from .task import Outcome, Task
-
-
-def version() -> str:
-    return __version__
 
 
 def other_version(theirs: str) -> str | None:
@@ -92,15 +89,13 @@ def _no_copy(task: Task, exc: BaseException) -> Outcome:
 
 
 def lay_out_part(job, memory_limit, inputs: Inputs, origin: str, key_prefix: str):
-    """A part of a book, on whichever worker: in its own copy of the project
-    when it is not the book's; its messages speak of the book's copy."""
+    """A part of a book, on whichever worker, in a copy of the project of
+    its own; its setting and messages speak of the book's copy (origin)."""
     from .spread import lay_out
 
     _quiet()
     sandbox.fetch(inputs, key_prefix + "blob-")
     with sandbox.held(inputs) as root:
-        if str(root) == origin:
-            return lay_out(job, memory_limit)
         done = lay_out(dataclasses.replace(job, setting=_moved(job.setting, origin, str(root))), memory_limit)
     done.messages = [_home(m, root, Path(origin)) or "" for m in done.messages]
     return done
@@ -117,9 +112,7 @@ def _moved(setting, old: str, new: str):
     """A layout's setting with the project's place changed from old to new."""
 
     def move(text):
-        if text is None:
-            return None
-        return text.replace(Path(old).as_uri(), Path(new).as_uri()).replace(old, new)
+        return _home(text, Path(old), Path(new))
 
     return dataclasses.replace(
         setting,
@@ -152,7 +145,7 @@ def _back(outcome: Outcome, root: Path, project: Path) -> Outcome:
 
 class OnDask:
     """The parts on the Dask cluster, submitted from the publication's own
-    task. sent: what that task was sent (run/remote.py), as (its inputs, the
+    task. sent: what that task was sent (build, above), as (its inputs, the
     place of the task's copy of the project, the publication's name, the
     build's prefix of task keys): a part laid out on another worker makes
     its own copy from the same blobs."""
